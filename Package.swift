@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        .target(name: "StrataModel", swiftSettings: strictSwift),
+        .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "StrataStorage",
+            dependencies: ["StrataModel", "CSQLite", "COpenSSL"],
+            swiftSettings: strictSwift
+        ),
+        .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
+        .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
+        .target(
+            name: "StrataAPI",
+            dependencies: ["StrataModel", "StrataStorage", "StrataAdmission", "StrataAuth"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "StrataServer",
+            dependencies: [
+                "StrataAPI", "StrataAuth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "strata",
+            dependencies: [
+                "StrataServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
+        .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions"]),
+        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage"]),
+        .testTarget(name: "StrataAPITests", dependencies: ["StrataAPI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,52 @@
+import StrataModel
+import StrataStorage
+
+/// The DynamoDB API over a storage engine: decodes a request body, runs the
+/// operation's validation and handler, and encodes the answer. Knows
+/// nothing of HTTP.
+public final class DynamoAPI: Sendable {
+    let storage: any StorageEngine
+    let configuration: APIConfiguration
+
+    public init(storage: any StorageEngine, configuration: APIConfiguration) {
+        self.storage = storage
+        self.configuration = configuration
+    }
+
+    /// Answers one request. `target` is the operation name from
+    /// `X-Amz-Target` (after `DynamoDB_20120810.`).
+    public func handle(target: String, body: [UInt8]) async -> Result<[UInt8], DynamoError> {
+        guard let operation = Operation(rawValue: target) else {
+            return .failure(.unknownOperation)
+        }
+        do {
+            let request = try RequestBody.parse(body)
+            return .success(try await handle(operation, request))
+        } catch let error as DynamoError {
+            return .failure(error)
+        } catch {
+            return .failure(.internalFailure("The server encountered an internal error trying to fulfill the request."))
+        }
+    }
+
+    private func handle(_ operation: Operation, _ request: RequestBody) async throws -> [UInt8] {
+        switch operation {
+        case .createTable: try createTable(request)
+        case .describeTable: try describeTable(request)
+        case .listTables: try listTables(request)
+        case .updateTable: try updateTable(request)
+        case .deleteTable: try deleteTable(request)
+        case .putItem: try await putItem(request)
+        case .getItem: try getItem(request)
+        case .deleteItem: try await deleteItem(request)
+        }
+    }
+
+    /// The definition of an existing table, or DynamoDB's not-found error.
+    func existingTable(_ name: String) throws(DynamoError) -> TableDefinition {
+        guard let definition = storage.table(named: name) else {
+            throw .resourceNotFound("Requested resource not found")
+        }
+        return definition
+    }
+}

@@ -1,0 +1,24 @@
+import StrataModel
+import StrataStorage
+
+extension DynamoAPI {
+    func deleteItem(_ request: RequestBody) async throws -> [UInt8] {
+        let tableName = try request.string("TableName")
+        let keyItem = try request.item("Key")
+        let returnValues = try request.string("ReturnValues")
+        var violations = ConstraintViolations()
+        violations.checkTableName(tableName)
+        violations.requireNonNull(keyItem, at: "key")
+        violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
+        try violations.throwIfAny()
+        guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
+        let returnOld = try ReturnValuesInput.returnsOldItem(returnValues, allowed: ["NONE", "ALL_OLD"])
+
+        let table = try existingTable(tableName)
+        let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
+        let old = try await storage.writeItem(table: tableName, key: key) { current in
+            ItemWrite(.delete, result: returnOld ? try current.item() : nil)
+        }
+        return ItemResponse.attributes(old)
+    }
+}

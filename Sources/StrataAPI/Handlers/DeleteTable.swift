@@ -1,0 +1,20 @@
+import StrataModel
+
+extension DynamoAPI {
+    func deleteTable(_ request: RequestBody) throws -> [UInt8] {
+        let name = try request.string("TableName")
+        var violations = ConstraintViolations()
+        violations.checkTableName(name)
+        try violations.throwIfAny()
+        guard let name, let definition = storage.table(named: name) else {
+            throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name ?? "") not found")
+        }
+        if definition.deletionProtection {
+            throw DynamoError.validation(
+                "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+        }
+        let statistics = try storage.statistics(ofTable: name)
+        let deleted = try storage.deleteTable(named: name)
+        return TableDescription(definition: deleted, statistics: statistics, status: "DELETING").response(wrappedIn: "TableDescription")
+    }
+}

@@ -1,0 +1,11 @@
+/// The operations Strata answers, named as in `X-Amz-Target`.
+public enum Operation: String, Sendable, CaseIterable {
+    case createTable = "CreateTable"
+    case describeTable = "DescribeTable"
+    case listTables = "ListTables"
+    case updateTable = "UpdateTable"
+    case deleteTable = "DeleteTable"
+    case putItem = "PutItem"
+    case getItem = "GetItem"
+    case deleteItem = "DeleteItem"
+}

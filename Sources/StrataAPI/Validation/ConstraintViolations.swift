@@ -1,0 +1,59 @@
+import StrataModel
+
+/// Collects violations of the API's declared member constraints and reports
+/// them all at once, in DynamoDB's form:
+/// `2 validation errors detected: Value ... at 'tableName' failed to satisfy constraint: ...; ...`
+struct ConstraintViolations {
+    private(set) var messages: [String] = []
+
+    mutating func add(_ value: String, at path: String, _ constraint: String) {
+        messages.append("Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)")
+    }
+
+    mutating func requireNonNull(_ value: Any?, at path: String) {
+        if value == nil { add("null", at: path, "Member must not be null") }
+    }
+
+    /// The rules every table name (and index name) follows.
+    mutating func checkTableName(_ name: String?, at path: String = "tableName") {
+        guard let name else {
+            requireNonNull(name, at: path)
+            return
+        }
+        checkName(name, at: path, maximumLength: 255)
+    }
+
+    mutating func checkName(_ name: String, at path: String, maximumLength: Int) {
+        if !name.utf8.allSatisfy(Self.isNameCharacter) {
+            add("'\(name)'", at: path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+        }
+        let length = name.count
+        if length < 3 {
+            add("'\(name)'", at: path, "Member must have length greater than or equal to 3")
+        }
+        if length > maximumLength {
+            add("'\(name)'", at: path, "Member must have length less than or equal to \(maximumLength)")
+        }
+    }
+
+    private static func isNameCharacter(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
+
+    mutating func checkEnum(_ value: String?, at path: String, allowed: [String]) {
+        guard let value, !allowed.contains(value) else { return }
+        add("'\(value)'", at: path, "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
+    }
+
+    func throwIfAny() throws(DynamoError) {
+        guard !messages.isEmpty else { return }
+        let count = messages.count
+        throw .validation("\(count) validation error\(count == 1 ? "" : "s") detected: " + messages.joined(separator: "; "))
+    }
+}

@@ -1,0 +1,88 @@
+/// Every error a client can see, one case per DynamoDB error type. Only the
+/// server's response writer turns one into bytes.
+public enum DynamoError: Error, Sendable, Equatable {
+    case validation(String)
+    case serialization(String)
+    case unknownOperation
+    case missingAuthenticationToken(String)
+    case accessDenied(String)
+    case unrecognizedClient(String)
+    case invalidSignature(String)
+    case resourceNotFound(String)
+    case resourceInUse(String)
+    case limitExceeded(String)
+    case conditionalCheckFailed(String, item: Item?)
+    case provisionedThroughputExceeded(String)
+    case throttling(String)
+    case requestLimitExceeded(String)
+    case itemCollectionSizeLimitExceeded(String)
+    case transactionConflict(String)
+    case idempotentParameterMismatch(String)
+    case payloadTooLarge(String)
+    case internalFailure(String)
+
+    /// The error type's name, the last part of `__type`.
+    public var typeName: String {
+        switch self {
+        case .validation: "ValidationException"
+        case .serialization: "SerializationException"
+        case .unknownOperation: "UnknownOperationException"
+        case .missingAuthenticationToken: "MissingAuthenticationTokenException"
+        case .accessDenied: "AccessDeniedException"
+        case .unrecognizedClient: "UnrecognizedClientException"
+        case .invalidSignature: "InvalidSignatureException"
+        case .resourceNotFound: "ResourceNotFoundException"
+        case .resourceInUse: "ResourceInUseException"
+        case .limitExceeded: "LimitExceededException"
+        case .conditionalCheckFailed: "ConditionalCheckFailedException"
+        case .provisionedThroughputExceeded: "ProvisionedThroughputExceededException"
+        case .throttling: "ThrottlingException"
+        case .requestLimitExceeded: "RequestLimitExceeded"
+        case .itemCollectionSizeLimitExceeded: "ItemCollectionSizeLimitExceededException"
+        case .transactionConflict: "TransactionConflictException"
+        case .idempotentParameterMismatch: "IdempotentParameterMismatchException"
+        case .payloadTooLarge: "RequestEntityTooLarge"
+        case .internalFailure: "InternalFailure"
+        }
+    }
+
+    /// DynamoDB reports protocol and auth errors from its front end
+    /// (`coral.service`), validation from `coral.validate`, and the rest
+    /// from the DynamoDB service itself.
+    public var namespace: String {
+        switch self {
+        case .serialization, .unknownOperation, .missingAuthenticationToken, .accessDenied,
+             .unrecognizedClient, .invalidSignature, .throttling, .payloadTooLarge, .internalFailure:
+            "com.amazon.coral.service"
+        case .validation:
+            "com.amazon.coral.validate"
+        default:
+            "com.amazonaws.dynamodb.v20120810"
+        }
+    }
+
+    /// The full `__type` value.
+    public var qualifiedTypeName: String { namespace + "#" + typeName }
+
+    public var httpStatus: Int {
+        switch self {
+        case .payloadTooLarge: 413
+        case .internalFailure: 500
+        case .missingAuthenticationToken, .accessDenied, .unrecognizedClient, .invalidSignature: 400
+        default: 400
+        }
+    }
+
+    public var message: String? {
+        switch self {
+        case .unknownOperation: nil
+        case .validation(let m), .serialization(let m), .missingAuthenticationToken(let m), .accessDenied(let m),
+             .unrecognizedClient(let m), .invalidSignature(let m), .resourceNotFound(let m), .resourceInUse(let m),
+             .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
+             .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
+             .transactionConflict(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
+             .internalFailure(let m):
+            m
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import StrataAPI
+import Synchronization
+
+/// The SwiftNIO HTTP/1.1 front of Strata.
+public final class HTTPServer: Sendable {
+    private let api: DynamoAPI
+    private let host: String
+    private let port: Int
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let inFlight = InFlightRequests()
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, threads: Int = System.coreCount) {
+        self.api = api
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
+    /// Binds the listening socket; returns the port (useful with port 0).
+    public func start() async throws -> Int {
+        let api = self.api, inFlight = self.inFlight
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    let dates = HTTPDate.Cache()
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, inFlight: inFlight, dates: dates))
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        serverChannel.withLock { $0 = channel }
+        let boundPort = channel.localAddress?.port ?? port
+        logger.info("Strata listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
+        return boundPort
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        connections.withLock { $0[id] = channel }
+        channel.closeFuture.whenComplete { [self] _ in
+            connections.withLock { _ = $0.removeValue(forKey: id) }
+        }
+    }
+
+    /// Returns when the listening socket has closed (after `beginShutdown`).
+    public func waitUntilClosed() async throws {
+        guard let channel = serverChannel.withLock({ $0 }) else { return }
+        try await channel.closeFuture.get()
+    }
+
+    /// Stops accepting connections.
+    public func beginShutdown() {
+        serverChannel.withLock { $0 }?.close(promise: nil)
+    }
+
+    /// Waits for the requests in flight, closes every connection and stops
+    /// the event loops.
+    public func finishShutdown() async throws {
+        await inFlight.drained()
+        let open = connections.withLock { Array($0.values) }
+        for channel in open {
+            try? await channel.close()
+        }
+        try await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,103 @@
+import Dispatch
+import StrataModel
+import Synchronization
+
+/// One storage partition: a SQLite database holding the items whose
+/// partition hash falls in its range.
+///
+/// Writes go through a single writer on a serial queue that applies every
+/// queued request in one transaction (group commit). Reads check a
+/// connection out of a small pool; in WAL mode they run beside the writer
+/// and always see the latest commit.
+final class Partition: Sendable {
+    let location: DatabaseLocation
+    private let durability: StorageOptions.Durability
+    private let writer: PartitionWriter
+    private let readers = Mutex<[SQLiteConnection]>([])
+
+    init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
+        self.location = location
+        self.durability = durability
+        let connection = try SQLiteConnection(path: location.uri)
+        try Self.configure(connection, location: location, durability: durability)
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL, size INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS stats(id INTEGER PRIMARY KEY CHECK (id = 0), items INTEGER NOT NULL, bytes INTEGER NOT NULL);
+            INSERT OR IGNORE INTO stats VALUES (0, 0, 0);
+            """)
+        let statement = try connection.statement("SELECT items, bytes FROM stats WHERE id = 0")
+        var statistics = PartitionStatistics()
+        if try statement.step() {
+            statistics = PartitionStatistics(itemCount: statement.int(0), sizeBytes: statement.int(1))
+        }
+        statement.reset()
+        writer = PartitionWriter(connection: connection, label: "strata.writer.\(location.uri)", statistics: statistics)
+    }
+
+    static func configure(_ connection: SQLiteConnection, location: DatabaseLocation, durability: StorageOptions.Durability) throws {
+        guard location.isFile else { return }
+        try connection.execute("PRAGMA journal_mode=WAL")
+        try connection.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+    }
+
+    var statistics: PartitionStatistics {
+        writer.statistics.withLock { $0 }
+    }
+
+    /// Runs `body` inside the writer's next group transaction; its result is
+    /// returned once that transaction has committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (PartitionTransaction) throws -> T) async throws -> T {
+        try await writer.submit(body)
+    }
+
+    /// Runs `body` with a reader connection checked out of the pool.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        let pooled = readers.withLock { $0.popLast() }
+        let connection = try pooled ?? openReader()
+        defer { readers.withLock { $0.append(connection) } }
+        return try body(connection)
+    }
+
+    private func openReader() throws -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: location.uri)
+        if location.isFile {
+            try connection.execute("PRAGMA mmap_size=268435456")
+        }
+        return connection
+    }
+
+    /// The stored value of one key, read through the pool.
+    func get(_ key: [UInt8]) throws -> [UInt8]? {
+        try read { connection in
+            let statement = try connection.statement("SELECT v FROM items WHERE k = ?")
+            statement.bind(1, key)
+            defer { statement.reset() }
+            return try statement.step() ? statement.blob(0) : nil
+        }
+    }
+
+    /// Waits for queued writes, then closes every connection.
+    func close() {
+        writer.close()
+        readers.withLock { pool in
+            for connection in pool { connection.close() }
+            pool.removeAll()
+        }
+    }
+}
+
+/// Item count and total item size of a partition or table.
+public struct PartitionStatistics: Sendable, Equatable {
+    public var itemCount = 0
+    public var sizeBytes = 0
+
+    public init(itemCount: Int = 0, sizeBytes: Int = 0) {
+        self.itemCount = itemCount
+        self.sizeBytes = sizeBytes
+    }
+
+    mutating func add(_ other: PartitionStatistics) {
+        itemCount += other.itemCount
+        sizeBytes += other.sizeBytes
+    }
+}

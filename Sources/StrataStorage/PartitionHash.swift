@@ -1,0 +1,31 @@
+import COpenSSL
+import StrataModel
+
+/// The stable 64-bit hash of a partition-key value: the first eight bytes of
+/// the MD5 of the value's type tag and canonical bytes. It is persisted (it
+/// leads every stored key), so it must never change.
+public enum PartitionHash {
+    public static func hash(_ value: AttributeValue) -> UInt64 {
+        var input: [UInt8] = []
+        KeyEncoding.appendCanonical(value, to: &input)
+        var digest = [UInt8](repeating: 0, count: Int(MD5_DIGEST_LENGTH))
+        input.withUnsafeBufferPointer { buffer in
+            _ = EVP_Digest(buffer.baseAddress, buffer.count, &digest, nil, EVP_md5(), nil)
+        }
+        return digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The partition, of `count`, that owns `hash`: partitions split the hash
+    /// space into equal contiguous ranges.
+    public static func partition(of hash: UInt64, count: Int) -> Int {
+        Int(hash.multipliedFullWidth(by: UInt64(count)).high)
+    }
+
+    /// The first hash that partition `index` owns.
+    public static func lowerBound(ofPartition index: Int, count: Int) -> UInt64 {
+        if index == 0 { return 0 }
+        // ceil(index * 2^64 / count)
+        let (quotient, remainder) = UInt64(count).dividingFullWidth((high: UInt64(index), low: 0))
+        return remainder == 0 ? quotient : quotient + 1
+    }
+}

@@ -1,0 +1,173 @@
+import Dispatch
+import StrataModel
+import Synchronization
+
+/// The single writer of one partition. Requests queue up while the current
+/// transaction commits; the next drain applies all of them in one
+/// transaction (group commit), each inside its own savepoint so that a
+/// request that fails (a condition, say) rolls back alone.
+final class PartitionWriter: Sendable {
+    private struct Job: Sendable {
+        /// Applies the request; returns whether it succeeded and how to answer it once committed.
+        let apply: @Sendable (PartitionTransaction) -> (succeeded: Bool, answer: @Sendable () -> Void)
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+        var closed = false
+    }
+
+    /// Requests applied per transaction at most, so that one commit never waits on an unbounded batch.
+    static let maximumBatch = 512
+
+    private let queue: DispatchQueue
+    /// Used only on `queue`.
+    private let connection: SQLiteConnection
+    private let state = Mutex(State())
+    let statistics: Mutex<PartitionStatistics>
+
+    init(connection: SQLiteConnection, label: String, statistics: PartitionStatistics) {
+        self.connection = connection
+        self.queue = DispatchQueue(label: label)
+        self.statistics = Mutex(statistics)
+    }
+
+    func submit<T: Sendable>(_ body: @escaping @Sendable (PartitionTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = Job(
+                apply: { transaction in
+                    do {
+                        let value = try body(transaction)
+                        return (true, { continuation.resume(returning: value) })
+                    } catch {
+                        return (false, { continuation.resume(throwing: error) })
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            enqueue(job)
+        }
+    }
+
+    private func enqueue(_ job: Job) {
+        let (accepted, startDrain) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closed else { return (false, false) }
+            state.pending.append(job)
+            guard !state.draining else { return (true, false) }
+            state.draining = true
+            return (true, true)
+        }
+        guard accepted else {
+            job.fail(DynamoError.resourceNotFound("Requested resource not found"))
+            return
+        }
+        if startDrain {
+            queue.async { self.drain() }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let jobs = state.withLock { state -> [Job] in
+                let batch = Array(state.pending.prefix(Self.maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if jobs.isEmpty { return }
+            runBatch(jobs)
+        }
+    }
+
+    private func runBatch(_ jobs: [Job]) {
+        let transaction = PartitionTransaction(connection: connection)
+        var answers: [@Sendable () -> Void] = []
+        answers.reserveCapacity(jobs.count)
+        do {
+            try connection.statement("BEGIN IMMEDIATE").run()
+            for job in jobs {
+                try connection.statement("SAVEPOINT request").run()
+                let before = transaction.delta
+                let outcome = job.apply(transaction)
+                if !outcome.succeeded {
+                    try connection.statement("ROLLBACK TO request").run()
+                    transaction.delta = before
+                }
+                try connection.statement("RELEASE request").run()
+                answers.append(outcome.answer)
+            }
+            try transaction.recordStatistics()
+            try connection.statement("COMMIT").run()
+        } catch {
+            try? connection.execute("ROLLBACK")
+            for job in jobs { job.fail(DynamoError.internalFailure("The storage engine failed: \(error)")) }
+            return
+        }
+        let delta = transaction.delta
+        statistics.withLock { $0.add(delta) }
+        for answer in answers { answer() }
+    }
+
+    /// Refuses new requests, waits for the queued ones, then closes the connection.
+    func close() {
+        state.withLock { $0.closed = true }
+        queue.sync {
+            if connection.path.hasPrefix("file:") == false {
+                try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            connection.close()
+        }
+    }
+}
+
+/// What a write request sees of its partition during the group transaction.
+/// Only valid inside the request's body, on the writer's queue.
+final class PartitionTransaction {
+    struct Stored {
+        var value: [UInt8]
+        var size: Int
+    }
+
+    private let connection: SQLiteConnection
+    var delta = PartitionStatistics()
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    func current(_ key: [UInt8]) throws -> Stored? {
+        let statement = try connection.statement("SELECT v, size FROM items WHERE k = ?")
+        statement.bind(1, key)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return Stored(value: statement.blob(0), size: statement.int(1))
+    }
+
+    func put(_ key: [UInt8], _ new: Stored, replacing old: Stored?) throws {
+        let statement = try connection.statement(
+            "INSERT INTO items(k, v, size) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, size = excluded.size")
+        statement.bind(1, key)
+        statement.bind(2, new.value)
+        statement.bind(3, new.size)
+        try statement.run()
+        delta.itemCount += old == nil ? 1 : 0
+        delta.sizeBytes += new.size - (old?.size ?? 0)
+    }
+
+    func delete(_ key: [UInt8], existing: Stored) throws {
+        let statement = try connection.statement("DELETE FROM items WHERE k = ?")
+        statement.bind(1, key)
+        try statement.run()
+        delta.itemCount -= 1
+        delta.sizeBytes -= existing.size
+    }
+
+    func recordStatistics() throws {
+        guard delta != PartitionStatistics() else { return }
+        let statement = try connection.statement("UPDATE stats SET items = items + ?, bytes = bytes + ? WHERE id = 0")
+        statement.bind(1, delta.itemCount)
+        statement.bind(2, delta.sizeBytes)
+        try statement.run()
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import StrataModel
+import Synchronization
+
+/// The storage engine of DESIGN.md: a catalog database plus, for each
+/// table, a fixed number of partition databases that split the partition
+/// hash space into contiguous ranges.
+public final class SQLiteStorageEngine: StorageEngine {
+    private struct Entry {
+        var definition: TableDefinition
+        let store: TableStore
+    }
+
+    private let options: StorageOptions
+    /// Distinguishes this process's in-memory databases from any other's.
+    private let instance = UUID().uuidString
+    /// Serializes control-plane changes; it guards the catalog connection.
+    private let catalog: Mutex<Catalog>
+    private let tables = Mutex<[String: Entry]>([:])
+
+    public init(options: StorageOptions) throws {
+        self.options = options
+        let catalogLocation: DatabaseLocation
+        if let directory = options.dataDirectory {
+            try FileManager.default.createDirectory(atPath: directory + "/tables", withIntermediateDirectories: true)
+            catalogLocation = .file(directory + "/catalog.sqlite")
+        } else {
+            catalogLocation = .memory(name: "strata-\(instance)-catalog")
+        }
+        let catalog = try Catalog(location: catalogLocation, durability: options.durability)
+        var entries: [String: Entry] = [:]
+        for definition in try catalog.load() {
+            entries[definition.name] = Entry(definition: definition, store: try Self.openStore(definition, options: options, instance: instance))
+        }
+        self.catalog = Mutex(catalog)
+        tables.withLock { $0 = entries }
+        try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
+    }
+
+    private static func openStore(_ definition: TableDefinition, options: StorageOptions, instance: String) throws -> TableStore {
+        var partitions: [Partition] = []
+        for index in 0..<definition.partitionCount {
+            let location: DatabaseLocation
+            if let directory = options.dataDirectory {
+                let tableDirectory = "\(directory)/tables/\(definition.id)"
+                try FileManager.default.createDirectory(atPath: tableDirectory, withIntermediateDirectories: true)
+                location = .file("\(tableDirectory)/p\(index).sqlite")
+            } else {
+                location = .memory(name: "strata-\(instance)-\(definition.id)-p\(index)")
+            }
+            partitions.append(try Partition(location: location, durability: options.durability))
+        }
+        return TableStore(id: definition.id, partitions: partitions)
+    }
+
+    /// A crash between creating a table's files and committing its catalog
+    /// row (or between deleting the row and the files) leaves files that no
+    /// table owns; they go at start-up.
+    private func removeOrphanedTableFiles(keeping ids: Set<String>) throws {
+        guard let directory = options.dataDirectory else { return }
+        let tablesDirectory = directory + "/tables"
+        for name in try FileManager.default.contentsOfDirectory(atPath: tablesDirectory) where !ids.contains(name) {
+            try? FileManager.default.removeItem(atPath: tablesDirectory + "/" + name)
+        }
+    }
+
+    private func removeTableFiles(id: String) {
+        guard let directory = options.dataDirectory else { return }
+        try? FileManager.default.removeItem(atPath: "\(directory)/tables/\(id)")
+    }
+
+    public func table(named name: String) -> TableDefinition? {
+        tables.withLock { $0[name]?.definition }
+    }
+
+    public func tableNames() -> [String] {
+        tables.withLock { $0.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    }
+
+    private func store(named name: String) throws(DynamoError) -> TableStore {
+        guard let store = tables.withLock({ $0[name]?.store }) else {
+            throw .resourceNotFound("Requested resource not found")
+        }
+        return store
+    }
+
+    public func createTable(_ definition: TableDefinition) throws -> TableDefinition {
+        try catalog.withLock { catalog in
+            guard table(named: definition.name) == nil else {
+                throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
+            }
+            let store: TableStore
+            do {
+                store = try Self.openStore(definition, options: options, instance: instance)
+            } catch {
+                removeTableFiles(id: definition.id)
+                throw DynamoError.internalFailure("Could not create the table's files: \(error)")
+            }
+            do {
+                try catalog.save(definition)
+            } catch {
+                store.close()
+                removeTableFiles(id: definition.id)
+                throw DynamoError.internalFailure("Could not record the table: \(error)")
+            }
+            tables.withLock { $0[definition.name] = Entry(definition: definition, store: store) }
+            return definition
+        }
+    }
+
+    public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) throws -> TableDefinition {
+        try catalog.withLock { catalog in
+            guard var definition = table(named: name) else {
+                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+            }
+            try change(&definition)
+            do {
+                try catalog.save(definition)
+            } catch {
+                throw DynamoError.internalFailure("Could not record the table: \(error)")
+            }
+            let updated = definition
+            tables.withLock { $0[name]?.definition = updated }
+            return updated
+        }
+    }
+
+    public func deleteTable(named name: String) throws -> TableDefinition {
+        let entry = try catalog.withLock { catalog -> Entry in
+            guard let entry = tables.withLock({ $0[name] }) else {
+                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+            }
+            do {
+                try catalog.remove(named: name)
+            } catch {
+                throw DynamoError.internalFailure("Could not remove the table: \(error)")
+            }
+            tables.withLock { _ = $0.removeValue(forKey: name) }
+            return entry
+        }
+        entry.store.close()
+        removeTableFiles(id: entry.store.id)
+        return entry.definition
+    }
+
+    public func statistics(ofTable name: String) throws -> PartitionStatistics {
+        try store(named: name).statistics
+    }
+
+    public func getItem(table: String, key: PrimaryKey) throws -> Item? {
+        let encoded = KeyEncoding.encode(key)
+        guard let bytes = try store(named: table).partition(forEncodedKey: encoded).get(encoded) else { return nil }
+        return try Self.decode(bytes)
+    }
+
+    private static func decode(_ bytes: [UInt8]) throws(DynamoError) -> Item {
+        do {
+            return try ItemEncoding.decode(bytes)
+        } catch {
+            throw .internalFailure("A stored item could not be decoded")
+        }
+    }
+
+    public func writeItem<T: Sendable>(
+        table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
+    ) async throws -> T {
+        let encoded = KeyEncoding.encode(key)
+        return try await store(named: table).partition(forEncodedKey: encoded).write { transaction in
+            let stored = try transaction.current(encoded)
+            let current = CurrentItem(exists: stored != nil) { try stored.map { try Self.decode($0.value) } }
+            let write = try body(current)
+            switch write.action {
+            case .keep:
+                break
+            case .put(let item):
+                try transaction.put(encoded, .init(value: ItemEncoding.encode(item), size: item.itemSize), replacing: stored)
+            case .delete:
+                if let stored { try transaction.delete(encoded, existing: stored) }
+            }
+            return write.result
+        }
+    }
+
+    public func close() {
+        let stores = tables.withLock { entries in
+            defer { entries.removeAll() }
+            return entries.values.map(\.store)
+        }
+        for store in stores { store.close() }
+        catalog.withLock { $0.close() }
+    }
+}

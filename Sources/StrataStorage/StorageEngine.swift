@@ -1,0 +1,62 @@
+import StrataModel
+
+/// The storage engine behind the API. Nothing above this protocol may assume
+/// SQLite: a request router could run the same API over another store.
+///
+/// Errors thrown are `DynamoError`s a client may see (ResourceNotFound,
+/// ResourceInUse, InternalFailure) or whatever a write body throws.
+public protocol StorageEngine: Sendable {
+    /// The current definition of a table, or nil.
+    func table(named name: String) -> TableDefinition?
+    /// Every table name, in ascending order.
+    func tableNames() -> [String]
+
+    func createTable(_ definition: TableDefinition) throws -> TableDefinition
+    /// Applies `change` to the table's definition atomically and persists it.
+    func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) throws -> TableDefinition
+    func deleteTable(named name: String) throws -> TableDefinition
+    func statistics(ofTable name: String) throws -> PartitionStatistics
+
+    func getItem(table: String, key: PrimaryKey) throws -> Item?
+    /// Reads the current item and writes what `body` decides, atomically:
+    /// no other write to the item can come between. `body` runs on the
+    /// partition's writer; if it throws, nothing is written.
+    func writeItem<T: Sendable>(
+        table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
+    ) async throws -> T
+
+    /// Finishes queued writes and closes every file.
+    func close()
+}
+
+/// The item a write request finds, decoded only if the request looks.
+public struct CurrentItem {
+    public let exists: Bool
+    private let decode: () throws -> Item?
+
+    init(exists: Bool, decode: @escaping () throws -> Item?) {
+        self.exists = exists
+        self.decode = decode
+    }
+
+    public func item() throws -> Item? {
+        try decode()
+    }
+}
+
+/// What a write request does to its item, and what it answers.
+public struct ItemWrite<Result: Sendable>: Sendable {
+    public enum Action: Sendable {
+        case keep
+        case put(Item)
+        case delete
+    }
+
+    public var action: Action
+    public var result: Result
+
+    public init(_ action: Action, result: Result) {
+        self.action = action
+        self.result = result
+    }
+}

@@ -55,6 +55,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .executableTarget(name: "StorageShapeBenchmark", dependencies: ["CSQLite"], path: "Benchmarks/StorageShape"),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage"]),

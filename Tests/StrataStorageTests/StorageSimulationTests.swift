@@ -1,0 +1,121 @@
+import Foundation
+import StrataModel
+import StrataStorage
+import Testing
+
+/// Drives the SQLite engine with random operations and checks every answer
+/// against a dictionary model (bbolt's simulation test, in spirit).
+@Suite struct StorageSimulationTests {
+    struct Refused: Error {}
+
+    private static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("strata-sim-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private static func definition(name: String, partitions: Int) -> TableDefinition {
+        TableDefinition(
+            name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
+            keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: KeyAttribute(name: "sk", type: .number)),
+            attributeDefinitions: [KeyAttribute(name: "pk", type: .string), KeyAttribute(name: "sk", type: .number)],
+            billingMode: .payPerRequest, throughput: nil, partitionCount: partitions)
+    }
+
+    private static func key(_ rng: inout some RandomNumberGenerator) -> PrimaryKey {
+        PrimaryKey(partition: .s("p\(Int.random(in: 0..<20, using: &rng))"), sort: .n(DynamoNumber(Int.random(in: -5..<5, using: &rng))))
+    }
+
+    @Test(arguments: [true, false])
+    func randomOperationsMatchTheModel(onDisk: Bool) async throws {
+        let directory = onDisk ? Self.temporaryDirectory() : nil
+        defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
+        let options = StorageOptions(dataDirectory: directory, partitionsPerTable: 4)
+        var engine: SQLiteStorageEngine = try SQLiteStorageEngine(options: options)
+        _ = try engine.createTable(Self.definition(name: "sim", partitions: 4))
+        var model: [PrimaryKey: Item] = [:]
+        var rng = SystemRandomNumberGenerator()
+
+        for step in 0..<3000 {
+            let key = Self.key(&rng)
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0...3:
+                var item = ItemEncodingTests.randomItem(&rng)
+                item["pk"] = key.partition
+                item["sk"] = key.sort
+                let expectedOld = model[key]
+                let old = try await engine.writeItem(table: "sim", key: key) { current in
+                    ItemWrite(.put(item), result: try current.item())
+                }
+                #expect(old == expectedOld)
+                model[key] = item
+            case 4...5:
+                let expectedOld = model[key]
+                let old = try await engine.writeItem(table: "sim", key: key) { current in
+                    ItemWrite(.delete, result: try current.item())
+                }
+                #expect(old == expectedOld)
+                model[key] = nil
+            case 6:
+                // A request that refuses after looking must change nothing.
+                await #expect(throws: Refused.self) {
+                    try await engine.writeItem(table: "sim", key: key) { _ -> ItemWrite<Int> in throw Refused() }
+                }
+            default:
+                #expect(try engine.getItem(table: "sim", key: key) == model[key])
+            }
+            if onDisk && step % 1000 == 999 {
+                engine.close()
+                engine = try SQLiteStorageEngine(options: options)
+            }
+        }
+        for (key, item) in model {
+            #expect(try engine.getItem(table: "sim", key: key) == item)
+        }
+        let statistics = try engine.statistics(ofTable: "sim")
+        #expect(statistics.itemCount == model.count)
+        #expect(statistics.sizeBytes == model.values.reduce(0) { $0 + $1.itemSize })
+        engine.close()
+    }
+
+    @Test func concurrentReadModifyWritesNeverLoseAnUpdate() async throws {
+        let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil))
+        defer { engine.close() }
+        _ = try engine.createTable(Self.definition(name: "counter", partitions: 2))
+        let key = PrimaryKey(partition: .s("c"), sort: .n(.zero))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<100 {
+                        _ = try await engine.writeItem(table: "counter", key: key) { current in
+                            let count = try current.item()?["n"].flatMap { if case .n(let n) = $0 { n.intValue } else { nil } } ?? 0
+                            return ItemWrite(.put(["pk": .s("c"), "sk": .n(.zero), "n": .n(DynamoNumber(count + 1))]), result: ())
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try engine.getItem(table: "counter", key: key)?["n"] == .n(DynamoNumber(800)))
+    }
+
+    @Test func tablesSurviveReopenAndDeletionRemovesTheirFiles() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let options = StorageOptions(dataDirectory: directory)
+        var engine = try SQLiteStorageEngine(options: options)
+        let created = try engine.createTable(Self.definition(name: "keep", partitions: 3))
+        let doomed = try engine.createTable(Self.definition(name: "doomed", partitions: 3))
+        #expect(throws: DynamoError.self) { try engine.createTable(Self.definition(name: "keep", partitions: 3)) }
+        _ = try engine.deleteTable(named: "doomed")
+        engine.close()
+
+        engine = try SQLiteStorageEngine(options: options)
+        defer { engine.close() }
+        #expect(engine.tableNames() == ["keep"])
+        #expect(engine.table(named: "keep") == created)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/tables")
+        #expect(files == [created.id])
+        #expect(!files.contains(doomed.id))
+    }
+}

@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataStorage",
             dependencies: ["StrataModel", "CSQLite", "COpenSSL"],
@@ -37,7 +38,7 @@ let package = Package(
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataAuth",
+                "StrataAPI", "StrataAuth", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 missing=()
-for pkg in libsqlite3-dev libssl-dev pkg-config; do
+for pkg in libsqlite3-dev libssl-dev zlib1g-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

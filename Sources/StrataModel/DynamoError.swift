@@ -42,7 +42,7 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .transactionConflict: "TransactionConflictException"
         case .idempotentParameterMismatch: "IdempotentParameterMismatchException"
         case .payloadTooLarge: "RequestEntityTooLarge"
-        case .internalFailure: "InternalFailure"
+        case .internalFailure: "InternalServerError"
         }
     }
 
@@ -52,7 +52,7 @@ public enum DynamoError: Error, Sendable, Equatable {
     public var namespace: String {
         switch self {
         case .serialization, .unknownOperation, .missingAuthenticationToken, .accessDenied,
-             .unrecognizedClient, .invalidSignature, .throttling, .payloadTooLarge, .internalFailure:
+             .unrecognizedClient, .invalidSignature, .throttling, .payloadTooLarge:
             "com.amazon.coral.service"
         case .validation:
             "com.amazon.coral.validate"

@@ -108,8 +108,22 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let target = head.headers.first(name: "x-amz-target") ?? ""
         let operation = target.hasPrefix(Self.targetPrefix) ? String(target.dropFirst(Self.targetPrefix.count)) : ""
-        let bytes = Array(body.readableBytesView)
         let keepAlive = head.isKeepAlive
+        var bytes = Array(body.readableBytesView)
+        do {
+            if let decoded = try RequestDecompression.decode(
+                bytes, contentEncoding: head.headers.first(name: "content-encoding"), limit: ServerLimits.maximumBodyBytes) {
+                bytes = decoded
+            }
+        } catch {
+            // DynamoDB answers an unusable Content-Encoding with a server error, and applies nothing.
+            let failure: DynamoError = error == .tooLarge
+                ? .payloadTooLarge("Request entity too large")
+                : .internalFailure("The request body could not be decoded with its Content-Encoding")
+            write(status: HTTPResponseStatus(statusCode: failure.httpStatus), contentType: ErrorResponse.contentType,
+                  body: ErrorResponse.body(for: failure), keepAlive: keepAlive, context: context)
+            return
+        }
         let api = self.api
         inFlight.begin()
         let promise = context.eventLoop.makePromise(of: Result<[UInt8], DynamoError>.self)

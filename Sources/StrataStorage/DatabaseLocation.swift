@@ -1,4 +1,3 @@
-import Foundation
 
 /// Where one SQLite database lives: a file, or SQLite's in-process `memdb`
 /// VFS, which lets several connections share one in-memory database.

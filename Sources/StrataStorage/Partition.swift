@@ -13,6 +13,7 @@ final class Partition: Sendable {
     let location: DatabaseLocation
     private let durability: StorageOptions.Durability
     private let writer: PartitionWriter
+    private let checkpointer: Checkpointer?
     private let readers = Mutex<[SQLiteConnection]>([])
 
     init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
@@ -31,7 +32,15 @@ final class Partition: Sendable {
             statistics = PartitionStatistics(itemCount: statement.int(0), sizeBytes: statement.int(1))
         }
         statement.reset()
-        writer = PartitionWriter(connection: connection, label: "strata.writer.\(location.uri)", statistics: statistics)
+        if case .file(let path) = location {
+            try connection.execute("PRAGMA wal_autocheckpoint=0")
+            checkpointer = try Checkpointer(path: path)
+        } else {
+            checkpointer = nil
+        }
+        writer = PartitionWriter(
+            connection: connection, label: "strata.writer.\(location.uri)", statistics: statistics,
+            committed: { [checkpointer] bytes in checkpointer?.noteCommitted(bytes: bytes) })
     }
 
     static func configure(_ connection: SQLiteConnection, location: DatabaseLocation, durability: StorageOptions.Durability) throws {
@@ -79,6 +88,7 @@ final class Partition: Sendable {
     /// Waits for queued writes, then closes every connection.
     func close() {
         writer.close()
+        checkpointer?.close()
         readers.withLock { pool in
             for connection in pool { connection.close() }
             pool.removeAll()

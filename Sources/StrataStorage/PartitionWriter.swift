@@ -27,11 +27,14 @@ final class PartitionWriter: Sendable {
     private let connection: SQLiteConnection
     private let state = Mutex(State())
     let statistics: Mutex<PartitionStatistics>
+    /// Told the bytes of item data each transaction committed.
+    private let committed: @Sendable (Int) -> Void
 
-    init(connection: SQLiteConnection, label: String, statistics: PartitionStatistics) {
+    init(connection: SQLiteConnection, label: String, statistics: PartitionStatistics, committed: @escaping @Sendable (Int) -> Void) {
         self.connection = connection
         self.queue = DispatchQueue(label: label)
         self.statistics = Mutex(statistics)
+        self.committed = committed
     }
 
     func submit<T: Sendable>(_ body: @escaping @Sendable (PartitionTransaction) throws -> T) async throws -> T {
@@ -107,13 +110,15 @@ final class PartitionWriter: Sendable {
         let delta = transaction.delta
         statistics.withLock { $0.add(delta) }
         for answer in answers { answer() }
+        committed(transaction.bytesWritten)
     }
 
     /// Refuses new requests, waits for the queued ones, then closes the connection.
     func close() {
         state.withLock { $0.closed = true }
         queue.sync {
-            if connection.path.hasPrefix("file:") == false {
+            // Leave the database file whole and the log empty.
+            if !connection.path.hasPrefix("file:") {
                 try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             }
             connection.close()
@@ -131,6 +136,8 @@ final class PartitionTransaction {
 
     private let connection: SQLiteConnection
     var delta = PartitionStatistics()
+    /// Item bytes written, including those of requests later rolled back.
+    private(set) var bytesWritten = 0
 
     init(connection: SQLiteConnection) {
         self.connection = connection
@@ -151,6 +158,7 @@ final class PartitionTransaction {
         statement.bind(2, new.value)
         statement.bind(3, new.size)
         try statement.run()
+        bytesWritten += new.value.count + key.count
         delta.itemCount += old == nil ? 1 : 0
         delta.sizeBytes += new.size - (old?.size ?? 0)
     }

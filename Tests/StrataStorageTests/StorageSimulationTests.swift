@@ -40,9 +40,10 @@ import Testing
             let key = Self.key(&rng)
             switch Int.random(in: 0..<10, using: &rng) {
             case 0...3:
-                var item = ItemEncodingTests.randomItem(&rng)
-                item["pk"] = key.partition
-                item["sk"] = key.sort
+                var generated = ItemEncodingTests.randomItem(&rng)
+                generated["pk"] = key.partition
+                generated["sk"] = key.sort
+                let item = generated
                 let expectedOld = model[key]
                 let old = try await engine.writeItem(table: "sim", key: key) { current in
                     ItemWrite(.put(item), result: try current.item())

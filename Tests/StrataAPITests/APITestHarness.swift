@@ -1,0 +1,61 @@
+import StrataAPI
+import StrataModel
+import StrataStorage
+import Testing
+
+/// Drives `DynamoAPI` the way the HTTP front does, with no sockets, over an
+/// in-memory engine.
+struct APITestHarness {
+    let api: DynamoAPI
+    let storage: SQLiteStorageEngine
+
+    init() throws {
+        storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
+        api = DynamoAPI(storage: storage, configuration: APIConfiguration(partitionsPerTable: 4))
+    }
+
+    /// The response as JSON, or the error.
+    func call(_ operation: String, _ body: String) async -> Result<JSONValue, DynamoError> {
+        switch await api.handle(target: operation, body: Array(body.utf8)) {
+        case .success(let bytes):
+            do {
+                return .success(try JSONParser.parse(bytes))
+            } catch {
+                Issue.record("response is not JSON: \(String(decoding: bytes, as: UTF8.self))")
+                return .failure(.internalFailure("bad JSON"))
+            }
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    func success(_ operation: String, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) async -> JSONObject {
+        switch await call(operation, body) {
+        case .success(.object(let object)):
+            return object
+        case .success(let other):
+            Issue.record("not an object: \(other)", sourceLocation: sourceLocation)
+        case .failure(let error):
+            Issue.record("\(operation) failed: \(error)", sourceLocation: sourceLocation)
+        }
+        return JSONObject()
+    }
+
+    func error(_ operation: String, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) async -> DynamoError? {
+        switch await call(operation, body) {
+        case .success(let value):
+            Issue.record("\(operation) succeeded: \(value)", sourceLocation: sourceLocation)
+            return nil
+        case .failure(let error):
+            return error
+        }
+    }
+
+    func createTable(_ name: String, hashType: String = "S") async {
+        _ = await success("CreateTable", """
+            {"TableName":"\(name)","BillingMode":"PAY_PER_REQUEST",
+             "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+             "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"\(hashType)"}]}
+            """)
+    }
+}

@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
         .target(
             name: "StrataAPI",
-            dependencies: ["StrataModel", "StrataStorage", "StrataAdmission", "StrataAuth"],
+            dependencies: ["StrataModel", "StrataExpressions", "StrataStorage", "StrataAdmission", "StrataAuth"],
             swiftSettings: strictSwift
         ),
         .target(

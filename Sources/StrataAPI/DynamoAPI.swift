@@ -1,3 +1,4 @@
+import StrataExpressions
 import StrataModel
 import StrataStorage
 
@@ -7,6 +8,8 @@ import StrataStorage
 public final class DynamoAPI: Sendable {
     let storage: any StorageEngine
     let configuration: APIConfiguration
+    /// Parsed expressions by text, shared by every request.
+    let expressionCache = ExpressionCache()
 
     public init(storage: any StorageEngine, configuration: APIConfiguration) {
         self.storage = storage
@@ -39,6 +42,7 @@ public final class DynamoAPI: Sendable {
         case .putItem: try await putItem(request)
         case .getItem: try getItem(request)
         case .deleteItem: try await deleteItem(request)
+        case .updateItem: try await updateItem(request)
         }
     }
 

@@ -8,4 +8,5 @@ public enum Operation: String, Sendable, CaseIterable {
     case putItem = "PutItem"
     case getItem = "GetItem"
     case deleteItem = "DeleteItem"
+    case updateItem = "UpdateItem"
 }

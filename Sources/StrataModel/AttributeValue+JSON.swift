@@ -34,10 +34,7 @@ extension AttributeValue {
                 try Self.checkNesting(level)
                 var result: [String: AttributeValue] = [:]
                 result.reserveCapacity(map.count)
-                for entry in map.members {
-                    try AttributeNames.check(entry.key)
-                    result[entry.key] = try AttributeValue(json: entry.value, level: level + 1)
-                }
+                for entry in map.members { result[entry.key] = try AttributeValue(json: entry.value, level: level + 1) }
                 decoded = .m(result)
             case "L":
                 guard case .array(let list) = member.value else { throw SerializationMismatch.error(member.value, expected: .list) }

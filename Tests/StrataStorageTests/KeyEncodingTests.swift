@@ -85,5 +85,5 @@ import Testing
         #expect(String(PartitionHash.hash(.s("user0001")), radix: 16) == Self.frozenHashOfUser0001)
     }
 
-    static let frozenHashOfUser0001 = "FROZEN"
+    static let frozenHashOfUser0001 = "158d431dd349a161"
 }

@@ -1,3 +1,4 @@
+import StrataExpressions
 import StrataModel
 import StrataStorage
 
@@ -14,10 +15,20 @@ extension DynamoAPI {
         guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
         let returnOld = try ReturnValuesInput.returnsOldItem(returnValues, allowed: ["NONE", "ALL_OLD"])
 
+        let parameters = try ExpressionParameters.decode(request)
+        let hasCondition = request.value("ConditionExpression") != nil
+        try ParameterMix.check(legacy: [("Expected", request.value("Expected") != nil)], expressions: [("ConditionExpression", hasCondition)])
+        try parameters.requireExpressions(anyExpression: hasCondition, valueExpression: hasCondition, valueUsers: "ConditionExpression is null")
+        let context = parameters.context()
+        let condition = try WriteCondition.decode(request, context: context, cache: expressionCache)
+        try context.checkAllUsed()
+
         let table = try existingTable(tableName)
         let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
         let old = try await storage.writeItem(table: tableName, key: key) { current in
-            ItemWrite(.delete, result: returnOld ? try current.item() : nil)
+            let old = condition.condition != nil || returnOld ? try current.item() : nil
+            try condition.check(old)
+            return ItemWrite(.delete, result: returnOld ? old : nil)
         }
         return ItemResponse.attributes(old)
     }

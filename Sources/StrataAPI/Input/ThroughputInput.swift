@@ -14,7 +14,7 @@ enum ThroughputInput {
         for (value, member) in [(read, "readCapacityUnits"), (write, "writeCapacityUnits")] {
             if let value {
                 if value < 1 {
-                    violations.add("\(value)", at: "\(path).\(member)", "Member must have value greater than or equal to 1")
+                    violations.add("'\(value)'", at: "\(path).\(member)", "Member must have value greater than or equal to 1")
                 }
             } else {
                 violations.requireNonNull(nil, at: "\(path).\(member)")

@@ -1,0 +1,73 @@
+import StrataExpressions
+import StrataModel
+import StrataStorage
+
+extension DynamoAPI {
+    func updateItem(_ request: RequestBody) async throws -> [UInt8] {
+        let tableName = try request.string("TableName")
+        let keyItem = try request.item("Key")
+        let returnValues = try request.string("ReturnValues")
+        var violations = ConstraintViolations()
+        violations.checkTableName(tableName)
+        violations.requireNonNull(keyItem, at: "key")
+        violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
+        try violations.throwIfAny()
+        guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
+
+        let parameters = try ExpressionParameters.decode(request)
+        let updateText = try request.string("UpdateExpression")
+        let attributeUpdates = request.value("AttributeUpdates")
+        let hasCondition = request.value("ConditionExpression") != nil
+        try ParameterMix.check(
+            legacy: [("AttributeUpdates", attributeUpdates != nil), ("Expected", request.value("Expected") != nil)],
+            expressions: [("UpdateExpression", updateText != nil), ("ConditionExpression", hasCondition)])
+        let usesExpressions = updateText != nil || hasCondition
+        try parameters.requireExpressions(
+            anyExpression: usesExpressions, valueExpression: usesExpressions, valueUsers: "UpdateExpression and ConditionExpression are null")
+        let context = parameters.context()
+        let update: UpdateExpression
+        if let updateText {
+            update = try UpdateExpression.parse(updateText, context: context, cache: expressionCache)
+        } else if let attributeUpdates {
+            if case .object(let updates) = attributeUpdates {
+                for member in updates.members { try AttributeNames.check(member.key) }
+            }
+            update = try UpdateExpression.attributeUpdates(attributeUpdates)
+        } else {
+            update = try UpdateExpression.attributeUpdates(.object(JSONObject()))
+        }
+        let condition = try WriteCondition.decode(request, context: context, cache: expressionCache)
+        try context.checkAllUsed()
+
+        let table = try existingTable(tableName)
+        let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
+        for attribute in table.keySchema.attributes where update.updatedAttributeNames.contains(attribute.name) {
+            throw DynamoError.validation(
+                "One or more parameter values were invalid: Cannot update attribute \(attribute.name). This attribute is part of the key")
+        }
+        let keyAttributes = key.item(in: table.keySchema)
+        let returned = returnValues ?? "NONE"
+
+        let attributes = try await storage.writeItem(table: tableName, key: key) { current -> ItemWrite<Item?> in
+            let old = try current.item()
+            try condition.check(old)
+            if old == nil && !update.createsMissingItem {
+                return ItemWrite(.keep, result: nil)
+            }
+            var new = try update.apply(to: old)
+            new.merge(keyAttributes) { _, key in key }
+            if new.itemSize > Item.maximumItemSize {
+                throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
+            }
+            let result: Item? = switch returned {
+            case "ALL_OLD": old
+            case "ALL_NEW": new
+            case "UPDATED_OLD": old.map(update.updatedAttributes(of:))
+            case "UPDATED_NEW": update.updatedAttributes(of: new)
+            default: nil
+            }
+            return ItemWrite(.put(new), result: result)
+        }
+        return ItemResponse.attributes(attributes.flatMap { $0.isEmpty ? nil : $0 })
+    }
+}

@@ -43,6 +43,10 @@ public final class DynamoAPI: Sendable {
         case .getItem: try getItem(request)
         case .deleteItem: try await deleteItem(request)
         case .updateItem: try await updateItem(request)
+        case .query: try query(request)
+        case .scan: try scan(request)
+        case .batchGetItem: try batchGetItem(request)
+        case .batchWriteItem: try await batchWriteItem(request)
         }
     }
 

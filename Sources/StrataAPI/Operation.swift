@@ -9,4 +9,8 @@ public enum Operation: String, Sendable, CaseIterable {
     case getItem = "GetItem"
     case deleteItem = "DeleteItem"
     case updateItem = "UpdateItem"
+    case query = "Query"
+    case scan = "Scan"
+    case batchGetItem = "BatchGetItem"
+    case batchWriteItem = "BatchWriteItem"
 }

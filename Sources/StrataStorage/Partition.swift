@@ -85,6 +85,38 @@ final class Partition: Sendable {
         }
     }
 
+    /// Reads items of `range` in key order (descending if not `forward`)
+    /// until `limit` is reached; `page` collects them across partitions.
+    /// Returns whether the limit stopped the read; with `peek`, only if
+    /// another item of the range follows.
+    func read(_ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage) throws -> Bool {
+        var conditions: [String] = []
+        if let lower = range.lower { conditions.append(lower.inclusive ? "k >= ?" : "k > ?") }
+        if let upper = range.upper { conditions.append(upper.inclusive ? "k <= ?" : "k < ?") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT v, size FROM items\(filter) ORDER BY k \(forward ? "ASC" : "DESC")"
+        return try read { connection in
+            let statement = try connection.statement(sql)
+            defer { statement.reset() }
+            var index: Int32 = 1
+            for bound in [range.lower, range.upper].compactMap({ $0 }) {
+                statement.bind(index, bound.key)
+                index += 1
+            }
+            while page.items.count < limit.items, page.bytesRead < limit.bytes {
+                guard try statement.step() else { return false }
+                let item: Item
+                do {
+                    item = try ItemEncoding.decode(statement.blob(0))
+                } catch {
+                    throw DynamoError.internalFailure("A stored item could not be decoded")
+                }
+                page.items.append((item, statement.int(1)))
+            }
+            return peek ? try statement.step() : true
+        }
+    }
+
     /// Waits for queued writes, then closes every connection.
     func close() {
         writer.close()

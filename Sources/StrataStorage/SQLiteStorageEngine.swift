@@ -165,6 +165,52 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
     }
 
+    public func query(
+        table: String, partitionKey: AttributeValue, condition: SortKeyCondition?, forward: Bool,
+        exclusiveStart: PrimaryKey?, limit: PageLimit
+    ) throws -> ItemPage {
+        let prefix = KeyEncoding.partitionPrefix(partitionKey)
+        var range = condition?.keyRange(prefix: prefix) ?? KeyRange.allKeys(withPrefix: prefix)
+        if let exclusiveStart {
+            let start = KeyRange.Bound(KeyEncoding.encode(exclusiveStart), inclusive: false)
+            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
+        }
+        var page = ItemPage()
+        page.isTruncated = try store(named: table).partition(forEncodedKey: prefix)
+            .read(range, forward: forward, limit: limit, peek: true, into: &page)
+        return page
+    }
+
+    public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) throws -> ItemPage {
+        let store = try store(named: table)
+        let segmentLower = PartitionHash.lowerBound(ofPartition: segment, count: totalSegments)
+        let segmentUpper = segment + 1 == totalSegments ? UInt64.max : PartitionHash.lowerBound(ofPartition: segment + 1, count: totalSegments) - 1
+        let start = exclusiveStart.map { KeyRange.Bound(KeyEncoding.encode($0), inclusive: false) }
+        var page = ItemPage()
+        for (index, partition) in store.partitions.enumerated() {
+            let partitionLower = PartitionHash.lowerBound(ofPartition: index, count: store.partitions.count)
+            let partitionUpper = index + 1 == store.partitions.count
+                ? UInt64.max : PartitionHash.lowerBound(ofPartition: index + 1, count: store.partitions.count) - 1
+            let lower = max(segmentLower, partitionLower), upper = min(segmentUpper, partitionUpper)
+            guard lower <= upper else { continue }
+            var range = KeyRange.hashes(lower...upper)
+            if let start {
+                // Partitions wholly before the start key have nothing left to read.
+                if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
+                range.raiseLower(to: start)
+            }
+            if try partition.read(range, forward: true, limit: limit, peek: false, into: &page) {
+                page.isTruncated = true
+                return page
+            }
+        }
+        return page
+    }
+
+    public func segment(_ segment: Int, of totalSegments: Int, contains partitionKey: AttributeValue) -> Bool {
+        PartitionHash.partition(of: PartitionHash.hash(partitionKey), count: totalSegments) == segment
+    }
+
     public func writeItem<T: Sendable>(
         table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T {

@@ -25,6 +25,22 @@ public protocol StorageEngine: Sendable {
         table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T
 
+    /// The items of one partition-key value whose sort key meets
+    /// `condition`, in sort-key order (reversed unless `forward`), after
+    /// `exclusiveStart` if given.
+    func query(
+        table: String, partitionKey: AttributeValue, condition: SortKeyCondition?, forward: Bool,
+        exclusiveStart: PrimaryKey?, limit: PageLimit
+    ) throws -> ItemPage
+
+    /// The items of segment `segment` of `totalSegments` (equal ranges of the
+    /// partition hash), in hash order, after `exclusiveStart` if given.
+    func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) throws -> ItemPage
+
+    /// Whether items of this partition-key value belong to scan segment
+    /// `segment` of `totalSegments`.
+    func segment(_ segment: Int, of totalSegments: Int, contains partitionKey: AttributeValue) -> Bool
+
     /// Finishes queued writes and closes every file.
     func close()
 }

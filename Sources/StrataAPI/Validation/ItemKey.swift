@@ -37,6 +37,15 @@ enum ItemKey {
         return primaryKey
     }
 
+    /// An ExclusiveStartKey: a key of the table, or DynamoDB's "invalid starting key".
+    static func startKey(_ item: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
+        do {
+            return try fromKey(item, schema: schema)
+        } catch {
+            throw .validation("The provided starting key is invalid: The provided key element does not match the schema")
+        }
+    }
+
     private static var mismatch: DynamoError {
         .validation("The provided key element does not match the schema")
     }

@@ -6,6 +6,17 @@ public enum LegacyConditionParameter: Sendable {
     case expected
     case queryFilter
     case scanFilter
+    case keyConditions
+
+    /// The parameter's name in constraint messages (`queryFilter.a.member...`).
+    var path: String {
+        switch self {
+        case .expected: "expected"
+        case .queryFilter: "queryFilter"
+        case .scanFilter: "scanFilter"
+        case .keyConditions: "keyConditions"
+        }
+    }
 }
 
 extension ConditionExpression {
@@ -23,7 +34,7 @@ extension ConditionExpression {
         var terms: [Condition] = []
         terms.reserveCapacity(members.count)
         for member in members {
-            terms.append(try LegacyCondition(member.value, parameter: parameter).condition(for: member.key))
+            terms.append(try LegacyCondition(member.value, parameter: parameter).condition(for: member.key, parameter: parameter))
         }
         return ConditionExpression(conditionalOperator == "OR" ? .or(terms) : .and(terms))
     }
@@ -51,7 +62,7 @@ private struct LegacyCondition {
         }
     }
 
-    func condition(for name: String) throws(DynamoError) -> Condition {
+    func condition(for name: String, parameter: LegacyConditionParameter) throws(DynamoError) -> Condition {
         let path = DocumentPath(name)
         if valueList != nil, value != nil {
             throw LegacyJSON.invalidParameter("Value and AttributeValueList cannot be used together for Attribute: \(name)")
@@ -73,12 +84,14 @@ private struct LegacyCondition {
             throw LegacyJSON.invalidParameter("Exists and ComparisonOperator cannot be used together for Attribute: \(name)")
         }
         let operands = valueList ?? value.map { [$0] } ?? []
-        return try Self.condition(comparisonOperator, path, operands)
+        return try Self.condition(comparisonOperator, path, operands, at: "\(parameter.path).\(name).member.comparisonOperator")
     }
 
-    private static func condition(_ name: String, _ path: DocumentPath, _ operands: [AttributeValue]) throws(DynamoError) -> Condition {
+    private static func condition(
+        _ name: String, _ path: DocumentPath, _ operands: [AttributeValue], at wirePath: String
+    ) throws(DynamoError) -> Condition {
         guard let rule = rules[name] else {
-            throw .validation("1 validation error detected: Value '\(name)' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
+            throw .validation("1 validation error detected: Value '\(name)' at '\(wirePath)' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
         }
         guard rule.operandCounts.contains(operands.count) else {
             throw LegacyJSON.invalidParameter("Invalid number of argument(s) for the \(name) ComparisonOperator")

@@ -82,6 +82,12 @@ extension Parser {
             checkValue(left)
             return (.in(left, try parseInList()), false)
         }
+        if case .value(let name) = left, !name.hasPrefix(":") {
+            // An unknown function standing as a condition (`dog(a, :v)`): its
+            // "Invalid function name" is already recorded and thrown at the
+            // end, so the parse goes on with a stand-in never evaluated.
+            return (.function(.attributeExists, []), false)
+        }
         guard case .function(let function, let arguments) = left else { throw syntaxError() }
         if !function.isCondition { recordMisused(function) }
         return (.function(function, arguments), false)

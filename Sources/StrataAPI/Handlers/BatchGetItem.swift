@@ -1,0 +1,94 @@
+import StrataExpressions
+import StrataModel
+
+extension DynamoAPI {
+    /// DynamoDB's limits on one BatchGetItem.
+    static let batchGetMaximumKeys = 100
+    static let batchGetMaximumResponseBytes = 16 * 1024 * 1024
+
+    /// One table's part of a BatchGetItem.
+    private struct TableReads {
+        let name: String
+        let keys: [(key: PrimaryKey, json: JSONValue)]
+        let projection: ProjectionExpression?
+        /// The table's request as sent, to hand back in UnprocessedKeys.
+        let request: JSONObject
+    }
+
+    func batchGetItem(_ request: RequestBody) throws -> [UInt8] {
+        let tables = try batchGetTables(request)
+        // Read until the response would pass 16 MB; the rest is unprocessed.
+        var writer = JSONWriter()
+        writer.raw("{\"Responses\":{")
+        var responseBytes = 0
+        var unprocessed = JSONObject()
+        for (tableIndex, table) in tables.enumerated() {
+            if tableIndex > 0 { writer.raw(",") }
+            writer.string(table.name)
+            writer.raw(":[")
+            var first = true
+            var leftOver: [JSONValue] = []
+            for entry in table.keys {
+                if responseBytes >= Self.batchGetMaximumResponseBytes {
+                    leftOver.append(entry.json)
+                    continue
+                }
+                guard let item = try storage.getItem(table: table.name, key: entry.key) else { continue }
+                responseBytes += item.itemSize
+                if !first { writer.raw(",") }
+                first = false
+                writer.item(table.projection?.apply(to: item) ?? item)
+            }
+            writer.raw("]")
+            if !leftOver.isEmpty {
+                var again = table.request
+                again["Keys"] = .array(leftOver)
+                unprocessed[table.name] = .object(again)
+            }
+        }
+        writer.raw("},\"UnprocessedKeys\":")
+        writer.value(.object(unprocessed))
+        writer.raw("}")
+        return writer.bytes
+    }
+
+    private func batchGetTables(_ request: RequestBody) throws -> [TableReads] {
+        guard let requestItems = try request.object("RequestItems") else {
+            throw DynamoError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
+        }
+        if requestItems.object.isEmpty {
+            throw DynamoError.validation("The requestItems parameter is required for BatchGetItem")
+        }
+        var tables: [TableReads] = []
+        var totalKeys = 0
+        for member in requestItems.object.members {
+            guard case .object(let tableObject) = member.value else { throw RequestBody.mismatch(member.value, expected: .structure) }
+            let tableRequest = RequestBody(tableObject)
+            let keysJSON = try tableRequest.array("Keys")
+            var violations = ConstraintViolations()
+            violations.checkTableName(member.key, at: "requestItems.\(member.key).member.tableName")
+            if keysJSON == nil { violations.requireNonNull(nil, at: "requestItems.\(member.key).member.keys") }
+            if let keysJSON, keysJSON.isEmpty {
+                violations.add("'[]'", at: "requestItems.\(member.key).member.keys", "Member must have length greater than or equal to 1")
+            }
+            try violations.throwIfAny()
+            totalKeys += keysJSON?.count ?? 0
+            if totalKeys > Self.batchGetMaximumKeys {
+                throw DynamoError.validation("Too many items requested for the BatchGetItem call")
+            }
+            let projection = try ProjectionInput.decode(tableRequest, cache: expressionCache)
+            let table = try existingTable(member.key)
+            var keys: [(key: PrimaryKey, json: JSONValue)] = []
+            var seen = Set<PrimaryKey>()
+            for keyJSON in keysJSON ?? [] {
+                let key = try ItemKey.fromKey(try Item(itemJSON: keyJSON), schema: table.keySchema)
+                guard seen.insert(key).inserted else {
+                    throw DynamoError.validation("Provided list of item keys contains duplicates")
+                }
+                keys.append((key, keyJSON))
+            }
+            tables.append(TableReads(name: member.key, keys: keys, projection: projection, request: tableObject))
+        }
+        return tables
+    }
+}

@@ -1,0 +1,119 @@
+import StrataExpressions
+import StrataModel
+import StrataStorage
+
+/// The parameters Query and Scan share, decoded and checked in DynamoDB's order.
+struct ReadRequest {
+    enum Operation {
+        case query
+        case scan
+
+        var legacyFilter: String { self == .query ? "QueryFilter" : "ScanFilter" }
+        var legacyParameter: LegacyConditionParameter { self == .query ? .queryFilter : .scanFilter }
+    }
+
+    let request: RequestBody
+    let operation: Operation
+    let tableName: String
+    let indexName: String?
+    let select: String?
+    let limit: Int?
+    let exclusiveStartKey: Item?
+    let parameters: ExpressionParameters
+
+    static func decode(_ request: RequestBody, operation: Operation) throws(DynamoError) -> ReadRequest {
+        let tableName = try request.string("TableName")
+        let indexName = try request.string("IndexName")
+        let select = try request.string("Select")
+        let limit = try request.int("Limit")
+        _ = try request.bool("ConsistentRead")
+        var violations = ConstraintViolations()
+        violations.checkTableName(tableName)
+        if let indexName { violations.checkName(indexName, at: "indexName", maximumLength: 255) }
+        violations.checkEnum(select, at: "select", allowed: ReadSelection.selectValues)
+        violations.checkEnum(try request.string("ConditionalOperator"), at: "conditionalOperator", allowed: ["OR", "AND"])
+        if let limit, limit < 1 {
+            violations.add("'\(limit)'", at: "limit", "Member must have value greater than or equal to 1")
+        }
+        if let attributesToGet = try request.array("AttributesToGet"), attributesToGet.isEmpty {
+            violations.add("'[]'", at: "attributesToGet", "Member must have length greater than or equal to 1")
+        }
+        try violations.throwIfAny()
+        guard let tableName else { throw .validation("Invalid request") }
+
+        let keyConditionText = operation == .query ? try request.string("KeyConditionExpression") : nil
+        let filterText = try request.string("FilterExpression")
+        let projectionText = try request.string("ProjectionExpression")
+        try ParameterMix.check(
+            legacy: [
+                ("AttributesToGet", request.value("AttributesToGet") != nil),
+                // KeyConditions may go with the other expressions, but not with KeyConditionExpression.
+                ("KeyConditions", keyConditionText != nil && request.value("KeyConditions") != nil),
+                (operation.legacyFilter, request.value(operation.legacyFilter) != nil),
+            ],
+            expressions: [
+                ("ProjectionExpression", projectionText != nil),
+                ("FilterExpression", filterText != nil),
+                ("KeyConditionExpression", keyConditionText != nil),
+            ])
+        let parameters = try ExpressionParameters.decode(request)
+        let valueUsers = operation == .query ? "KeyConditionExpression and FilterExpression are null" : "FilterExpression is null"
+        try parameters.requireExpressions(
+            anyExpression: keyConditionText != nil || filterText != nil || projectionText != nil,
+            valueExpression: keyConditionText != nil || filterText != nil, valueUsers: valueUsers)
+        return ReadRequest(
+            request: request, operation: operation, tableName: tableName, indexName: indexName, select: select,
+            limit: limit, exclusiveStartKey: try request.item("ExclusiveStartKey"), parameters: parameters)
+    }
+
+    /// The filter and what to return of each item.
+    func resolve(
+        context: ExpressionContext, cache: ExpressionCache, schema: KeySchema, forbidKeysInFilter: Bool
+    ) throws(DynamoError) -> (ConditionExpression?, ReadSelection) {
+        var filter: ConditionExpression?
+        if let text = try request.string("FilterExpression") {
+            filter = try ConditionExpression.parse(text, context: context, kind: .filter, cache: cache)
+        } else if let legacy = request.value(operation.legacyFilter) {
+            filter = try ConditionExpression.legacy(
+                legacy, conditionalOperator: try request.string("ConditionalOperator"), parameter: operation.legacyParameter)
+        }
+        if forbidKeysInFilter, let filter {
+            for attribute in schema.attributes where filter.attributeNames.contains(attribute.name) {
+                throw .validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(attribute.name)")
+            }
+        }
+        var projection: ProjectionExpression?
+        if let text = try request.string("ProjectionExpression") {
+            projection = try ProjectionExpression.parse(text, context: context, cache: cache)
+        } else if let legacy = request.value("AttributesToGet") {
+            projection = try ProjectionExpression(attributesToGet: legacy)
+        }
+        let selection: ReadSelection
+        do {
+            selection = try ReadSelection.decode(
+                select: select, projection: projection, projectionParameter: request.value("AttributesToGet") != nil ? "AttributesToGet" : "ProjectionExpression",
+                usesIndex: indexName != nil)
+        } catch .validation(let message) where operation == .query {
+            // Query reports these as constraint violations, Scan plainly.
+            throw .validation("1 validation error detected: " + message)
+        }
+        return (filter, selection)
+    }
+
+    /// Applies the filter after the page was read (so after Limit, as
+    /// DynamoDB does), then the projection.
+    static func respond(page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema) -> [UInt8] {
+        var response = ItemListResponse()
+        if case .count = selection { response.countOnly = true }
+        response.scannedCount = page.items.count
+        for (item, _) in page.items {
+            if let filter, !((try? filter.evaluate(item)) ?? false) { continue }
+            response.count += 1
+            if !response.countOnly { response.items.append(selection.apply(to: item)) }
+        }
+        if page.isTruncated, let last = page.items.last?.item {
+            response.lastEvaluatedKey = schema.attributes.reduce(into: Item()) { key, attribute in key[attribute.name] = last[attribute.name] }
+        }
+        return response.bytes
+    }
+}

@@ -1,0 +1,34 @@
+import StrataModel
+
+/// The body of a Query or Scan answer.
+struct ItemListResponse {
+    var items: [Item] = []
+    var count = 0
+    var scannedCount = 0
+    var lastEvaluatedKey: Item?
+    /// Select=COUNT: no Items member at all.
+    var countOnly = false
+
+    var bytes: [UInt8] {
+        var writer = JSONWriter(capacity: 64 + items.count * 128)
+        writer.raw("{")
+        if !countOnly {
+            writer.raw("\"Items\":[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.item(item)
+            }
+            writer.raw("],")
+        }
+        writer.raw("\"Count\":")
+        writer.int(count)
+        writer.raw(",\"ScannedCount\":")
+        writer.int(scannedCount)
+        if let lastEvaluatedKey {
+            writer.raw(",\"LastEvaluatedKey\":")
+            writer.item(lastEvaluatedKey)
+        }
+        writer.raw("}")
+        return writer.bytes
+    }
+}

@@ -25,11 +25,14 @@ public final class DynamoAPI: Sendable {
         do {
             let request = try RequestBody.parse(body)
             return .success(try await handle(operation, request))
-        } catch let error as DynamoError {
-            return .failure(error)
         } catch {
-            return .failure(.internalFailure("The server encountered an internal error trying to fulfill the request."))
+            return .failure(Self.clientError(error))
         }
+    }
+
+    /// Only `DynamoError`s reach a client; anything else is a server fault.
+    private static func clientError(_ error: any Error) -> DynamoError {
+        (error as? DynamoError) ?? .internalFailure("The server encountered an internal error trying to fulfill the request.")
     }
 
     private func handle(_ operation: Operation, _ request: RequestBody) async throws -> [UInt8] {

@@ -1,21 +1,11 @@
-/// CRC-32 (IEEE), as DynamoDB sends in `x-amz-crc32` so that SDKs can check
-/// the body they received.
-enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 {
-            c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1
-        }
-        return c
-    }
+import CZlib
 
-    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes {
-                crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-            }
+/// CRC-32 (IEEE), as DynamoDB sends in `x-amz-crc32` so that SDKs can check
+/// the body they received. zlib's implementation is vectorised.
+enum CRC32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            UInt32(truncatingIfNeeded: crc32(0, buffer.baseAddress, UInt32(buffer.count)))
         }
-        return crc ^ 0xFFFF_FFFF
     }
 }

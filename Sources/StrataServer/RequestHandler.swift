@@ -25,6 +25,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let api: DynamoAPI
     private let inFlight: InFlightRequests
     private let dates: HTTPDate.Cache
+    private var requestIDs = RequestID.Generator()
     private var state = State.idle
 
     init(api: DynamoAPI, inFlight: InFlightRequests, dates: HTTPDate.Cache) {
@@ -131,15 +132,19 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             await api.handle(target: operation, body: bytes)
         }
         promise.futureResult.assumeIsolated().whenSuccess { result in
-            switch result {
-            case .success(let response):
-                self.write(status: .ok, contentType: ErrorResponse.contentType, body: response, keepAlive: keepAlive, context: context)
-            case .failure(let error):
-                self.write(
-                    status: HTTPResponseStatus(statusCode: error.httpStatus), contentType: ErrorResponse.contentType,
-                    body: ErrorResponse.body(for: error), keepAlive: keepAlive, context: context)
-            }
+            self.answer(result, keepAlive: keepAlive, context: context)
             self.inFlight.end()
+        }
+    }
+
+    private func answer(_ result: Result<[UInt8], DynamoError>, keepAlive: Bool, context: ChannelHandlerContext) {
+        switch result {
+        case .success(let response):
+            write(status: .ok, contentType: ErrorResponse.contentType, body: response, keepAlive: keepAlive, context: context)
+        case .failure(let error):
+            write(
+                status: HTTPResponseStatus(statusCode: error.httpStatus), contentType: ErrorResponse.contentType,
+                body: ErrorResponse.body(for: error), keepAlive: keepAlive, context: context)
         }
     }
 
@@ -149,7 +154,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             ("Date", dates.current()),
             ("Content-Type", contentType),
             ("Content-Length", String(body.count)),
-            ("x-amzn-RequestId", RequestID.make()),
+            ("x-amzn-RequestId", requestIDs.make()),
             ("x-amz-crc32", String(CRC32.checksum(body))),
         ])
     }

@@ -43,6 +43,9 @@ final class Partition: Sendable {
             committed: { [checkpointer] bytes in checkpointer?.noteCommitted(bytes: bytes) })
     }
 
+    /// Page cache per reader connection.
+    static let readerCacheKiB = 2048
+
     static func configure(_ connection: SQLiteConnection, location: DatabaseLocation, durability: StorageOptions.Durability) throws {
         guard location.isFile else { return }
         try connection.execute("PRAGMA journal_mode=WAL")
@@ -68,10 +71,11 @@ final class Partition: Sendable {
     }
 
     private func openReader() throws -> SQLiteConnection {
+        // No mmap: mapped pages would count toward the server's resident
+        // memory for as long as a table is read, while the page cache
+        // stays bounded.
         let connection = try SQLiteConnection(path: location.uri)
-        if location.isFile {
-            try connection.execute("PRAGMA mmap_size=268435456")
-        }
+        try connection.execute("PRAGMA cache_size=-\(Self.readerCacheKiB)")
         return connection
     }
 

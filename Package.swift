@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataServer",
+                "StrataServer", "StrataAdmission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage"]),
-        .testTarget(name: "StrataAPITests", dependencies: ["StrataAPI"]),
+        .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission"]),
+        .testTarget(name: "StrataAPITests", dependencies: ["StrataAPI", "StrataAdmission"]),
     ],
     swiftLanguageModes: [.v6]
 )

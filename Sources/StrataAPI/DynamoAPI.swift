@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
@@ -8,12 +9,14 @@ import StrataStorage
 public final class DynamoAPI: Sendable {
     let storage: any StorageEngine
     let configuration: APIConfiguration
+    let admission: AdmissionController
     /// Parsed expressions by text, shared by every request.
     let expressionCache = ExpressionCache()
 
-    public init(storage: any StorageEngine, configuration: APIConfiguration) {
+    public init(storage: any StorageEngine, configuration: APIConfiguration, admission: AdmissionController) {
         self.storage = storage
         self.configuration = configuration
+        self.admission = admission
     }
 
     /// Answers one request. `target` is the operation name from
@@ -23,6 +26,8 @@ public final class DynamoAPI: Sendable {
             return .failure(.unknownOperation)
         }
         do {
+            try admission.enter()
+            defer { admission.exit() }
             let request = try RequestBody.parse(body)
             return .success(try await handle(operation, request))
         } catch {
@@ -50,6 +55,7 @@ public final class DynamoAPI: Sendable {
         case .scan: try scan(request)
         case .batchGetItem: try batchGetItem(request)
         case .batchWriteItem: try await batchWriteItem(request)
+        case .describeLimits: try describeLimits(request)
         }
     }
 

@@ -13,4 +13,5 @@ public enum Operation: String, Sendable, CaseIterable {
     case scan = "Scan"
     case batchGetItem = "BatchGetItem"
     case batchWriteItem = "BatchWriteItem"
+    case describeLimits = "DescribeLimits"
 }

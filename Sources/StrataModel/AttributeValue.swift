@@ -44,9 +44,15 @@ public indirect enum AttributeValue: Sendable, Hashable {
         }
     }
 
-    /// Numbers take about one byte per two significant digits, plus one.
+    /// Numbers are stored as base-100 digit pairs aligned on the decimal
+    /// point, plus an exponent byte and a byte for a negative sign.
     private static func numberSize(_ n: DynamoNumber) -> Int {
-        (n.digits.count + 1) / 2 + 1
+        let digits = n.digits.count
+        guard digits > 0 else { return 1 }
+        // The exponent of the leading digit: value = d1.d2... × 10^e.
+        let exponent = n.exponent - 1
+        let misaligned = digits % 2 == 0 && exponent % 2 == 0 ? 1 : 0
+        return 1 + (digits + 1) / 2 + misaligned + (n.isNegative ? 1 : 0)
     }
 }
 

@@ -52,8 +52,10 @@ public enum DynamoError: Error, Sendable, Equatable {
     public var namespace: String {
         switch self {
         case .serialization, .unknownOperation, .missingAuthenticationToken, .accessDenied,
-             .unrecognizedClient, .invalidSignature, .throttling, .payloadTooLarge:
+             .unrecognizedClient, .invalidSignature, .payloadTooLarge:
             "com.amazon.coral.service"
+        case .throttling:
+            "com.amazon.coral.availability"
         case .validation:
             "com.amazon.coral.validate"
         default:

@@ -217,7 +217,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         let encoded = KeyEncoding.encode(key)
         return try await store(named: table).partition(forEncodedKey: encoded).write { transaction in
             let stored = try transaction.current(encoded)
-            let current = CurrentItem(exists: stored != nil) { try stored.map { try Self.decode($0.value) } }
+            let current = CurrentItem(size: stored?.size) { try stored.map { try Self.decode($0.value) } }
             let write = try body(current)
             switch write.action {
             case .keep:

@@ -47,11 +47,13 @@ public protocol StorageEngine: Sendable {
 
 /// The item a write request finds, decoded only if the request looks.
 public struct CurrentItem {
-    public let exists: Bool
+    public var exists: Bool { size != nil }
+    /// The stored item's size as DynamoDB counts it, if there is one.
+    public let size: Int?
     private let decode: () throws -> Item?
 
-    init(exists: Bool, decode: @escaping () throws -> Item?) {
-        self.exists = exists
+    init(size: Int?, decode: @escaping () throws -> Item?) {
+        self.size = size
         self.decode = decode
     }
 

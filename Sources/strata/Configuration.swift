@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import StrataAdmission
 import StrataStorage
 
 /// Every flag of the server. Each one can also come from an environment
@@ -33,6 +34,15 @@ struct Configuration: ParsableArguments {
 
     @Option(help: "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)")
     var region: String?
+
+    @Option(help: "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)")
+    var throttling: String?
+
+    @Option(name: .customLong("max-in-flight"), help: "Requests answered at once before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)")
+    var maxInFlight: Int?
+
+    @Option(name: .customLong("table-max-units"), help: "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)")
+    var tableMaxUnits: Int?
 
     private static func environment(_ name: String) -> String? {
         ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
@@ -69,6 +79,15 @@ struct Configuration: ParsableArguments {
             throw ValidationError("log level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return level
+    }
+
+    func resolvedAdmission() throws -> AdmissionConfiguration {
+        let text = (throttling ?? Self.environment("STRATA_THROTTLING") ?? "on").lowercased()
+        guard ["on", "off"].contains(text) else { throw ValidationError("throttling must be on or off, not \(text)") }
+        let tableMax = Double(try resolveInteger(tableMaxUnits, environment: "STRATA_TABLE_MAX_UNITS", default: 40_000, valid: 1...10_000_000))
+        return AdmissionConfiguration(
+            enabled: text == "on", onDemandReadUnits: tableMax, onDemandWriteUnits: tableMax,
+            maximumInFlight: try resolveInteger(maxInFlight, environment: "STRATA_MAX_IN_FLIGHT", default: 4096, valid: 1...1_000_000))
     }
 
     private func resolveInteger(_ flag: Int?, environment name: String, default value: Int, valid: ClosedRange<Int>) throws -> Int {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import ServiceLifecycle
+import StrataAdmission
 import StrataAPI
 import StrataServer
 import StrataStorage
@@ -26,8 +27,10 @@ struct StrataCommand: AsyncParsableCommand {
             dataDirectory: options.resolvedDataDirectory,
             durability: try options.resolvedDurability(),
             partitionsPerTable: partitions))
-        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
-            region: options.resolvedRegion, partitionsPerTable: partitions))
+        let admission = AdmissionController(configuration: try options.resolvedAdmission())
+        let api = DynamoAPI(
+            storage: storage, configuration: APIConfiguration(region: options.resolvedRegion, partitionsPerTable: partitions),
+            admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger)
         _ = try await server.start()
 

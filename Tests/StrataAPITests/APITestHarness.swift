@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataAPI
 import StrataModel
 import StrataStorage
@@ -11,7 +12,9 @@ struct APITestHarness {
 
     init() throws {
         storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
-        api = DynamoAPI(storage: storage, configuration: APIConfiguration(partitionsPerTable: 4))
+        api = DynamoAPI(
+            storage: storage, configuration: APIConfiguration(partitionsPerTable: 4),
+            admission: AdmissionController(configuration: AdmissionConfiguration()))
     }
 
     /// The response as JSON, or the error.

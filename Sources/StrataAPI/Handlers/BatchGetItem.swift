@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 
@@ -9,6 +10,8 @@ extension DynamoAPI {
     /// One table's part of a BatchGetItem.
     private struct TableReads {
         let name: String
+        let definition: TableDefinition
+        let consistent: Bool
         let keys: [(key: PrimaryKey, json: JSONValue)]
         let projection: ProjectionExpression?
         /// The table's request as sent, to hand back in UnprocessedKeys.
@@ -16,7 +19,13 @@ extension DynamoAPI {
     }
 
     func batchGetItem(_ request: RequestBody) throws -> [UInt8] {
+        var violations = ConstraintViolations()
+        let report = try CapacityReport.decode(request, into: &violations)
+        try violations.throwIfAny()
         let tables = try batchGetTables(request)
+        var ledger = ConsumedCapacityLedger()
+        var throttled: DynamoError?
+        var anyRead = false
         // Read until the response would pass 16 MB; the rest is unprocessed.
         var writer = JSONWriter()
         writer.raw("{\"Responses\":{")
@@ -29,11 +38,28 @@ extension DynamoAPI {
             var first = true
             var leftOver: [JSONValue] = []
             for entry in table.keys {
-                if responseBytes >= Self.batchGetMaximumResponseBytes {
+                guard leftOver.isEmpty else {
                     leftOver.append(entry.json)
                     continue
                 }
-                guard let item = try storage.getItem(table: table.name, key: entry.key) else { continue }
+                // A key that admission refuses comes back unprocessed.
+                do {
+                    try admission.admit(.read, table: table.definition, partitionKey: entry.key.partition)
+                } catch {
+                    throttled = error
+                    leftOver.append(entry.json)
+                    continue
+                }
+                anyRead = true
+                let found = try storage.getItem(table: table.name, key: entry.key)
+                let units = CapacityUnits.read(bytes: found?.itemSize ?? 0, consistent: table.consistent)
+                admission.charge(.read, units: units, table: table.definition, partitionKey: entry.key.partition)
+                ledger.add(units, table: table.name)
+                guard let item = found else { continue }
+                if responseBytes + item.itemSize > Self.batchGetMaximumResponseBytes {
+                    leftOver.append(entry.json)
+                    continue
+                }
                 responseBytes += item.itemSize
                 if !first { writer.raw(",") }
                 first = false
@@ -46,8 +72,11 @@ extension DynamoAPI {
                 unprocessed[table.name] = .object(again)
             }
         }
+        // Only when nothing at all could be read is throttling an error.
+        if let throttled, !anyRead { throw throttled }
         writer.raw("},\"UnprocessedKeys\":")
         writer.value(.object(unprocessed))
+        ConsumedCapacity.append(ledger.entries, report: report, list: true, to: &writer)
         writer.raw("}")
         return writer.bytes
     }
@@ -87,7 +116,9 @@ extension DynamoAPI {
                 }
                 keys.append((key, keyJSON))
             }
-            tables.append(TableReads(name: member.key, keys: keys, projection: projection, request: tableObject))
+            tables.append(TableReads(
+                name: member.key, definition: table, consistent: try tableRequest.bool("ConsistentRead") ?? false,
+                keys: keys, projection: projection, request: tableObject))
         }
         return tables
     }

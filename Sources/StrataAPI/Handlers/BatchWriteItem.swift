@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataModel
 import StrataStorage
 
@@ -7,26 +8,68 @@ extension DynamoAPI {
 
     /// One put or delete of a BatchWriteItem, validated.
     private struct BatchWrite: Sendable {
-        let table: String
+        let table: TableDefinition
         let key: PrimaryKey
         /// nil for a delete.
         let item: Item?
+        /// The request as sent, to hand back in UnprocessedItems.
+        let json: JSONValue
     }
 
     func batchWriteItem(_ request: RequestBody) async throws -> [UInt8] {
+        var violations = ConstraintViolations()
+        let report = try CapacityReport.decode(request, into: &violations)
+        try violations.throwIfAny()
         let writes = try batchWrites(request)
-        // Every write joins its partition's next group commit at once.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for write in writes {
+        // Writes that admission refuses come back unprocessed; the rest all
+        // join their partitions' next group commits at once.
+        var admitted: [BatchWrite] = []
+        var unprocessed: [(table: String, request: JSONValue)] = []
+        var throttled: (any Error)?
+        for write in writes {
+            do {
+                try admission.admit(.write, table: write.table, partitionKey: write.key.partition)
+                admitted.append(write)
+            } catch {
+                throttled = error
+                unprocessed.append((write.table.name, write.json))
+            }
+        }
+        if let throttled, admitted.isEmpty { throw throttled }
+        let units = try await withThrowingTaskGroup(of: (Int, Double).self) { group in
+            for (index, write) in admitted.enumerated() {
                 group.addTask { [storage] in
-                    try await storage.writeItem(table: write.table, key: write.key) { _ in
-                        ItemWrite(write.item.map { .put($0) } ?? .delete, result: ())
+                    let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
+                        let units = CapacityUnits.write(bytes: max(current.size ?? 0, write.item?.itemSize ?? 0))
+                        return ItemWrite(write.item.map { .put($0) } ?? .delete, result: units)
                     }
+                    return (index, units)
                 }
             }
-            try await group.waitForAll()
+            var units = [Double](repeating: 0, count: admitted.count)
+            for try await (index, cost) in group { units[index] = cost }
+            return units
         }
-        return Array(#"{"UnprocessedItems":{}}"#.utf8)
+        // Each write is rounded on its own and charged to its key; the
+        // response sums them per table.
+        var ledger = ConsumedCapacityLedger()
+        for (write, cost) in zip(admitted, units) {
+            admission.charge(.write, units: cost, table: write.table, partitionKey: write.key.partition)
+            ledger.add(cost, table: write.table.name)
+        }
+        var writer = JSONWriter()
+        writer.raw("{\"UnprocessedItems\":")
+        var unprocessedObject = JSONObject()
+        for entry in unprocessed {
+            var list: [JSONValue] = []
+            if case .array(let existing)? = unprocessedObject[entry.table] { list = existing }
+            list.append(entry.request)
+            unprocessedObject[entry.table] = .array(list)
+        }
+        writer.value(.object(unprocessedObject))
+        ConsumedCapacity.append(ledger.entries, report: report, list: true, to: &writer)
+        writer.raw("}")
+        return writer.bytes
     }
 
     private func batchWrites(_ request: RequestBody) throws -> [BatchWrite] {
@@ -64,12 +107,12 @@ extension DynamoAPI {
                     }
                     let key = try ItemKey.fromItem(item, schema: table.keySchema)
                     try ItemSize.check(item)
-                    write = BatchWrite(table: member.key, key: key, item: item)
+                    write = BatchWrite(table: table, key: key, item: item, json: entry)
                 case (nil, let delete?):
                     guard let keyItem = try delete.item("Key") else {
                         throw DynamoError.validation("1 validation error detected: Value null at 'requestItems.\(member.key).member.deleteRequest.key' failed to satisfy constraint: Member must not be null")
                     }
-                    write = BatchWrite(table: member.key, key: try ItemKey.fromKey(keyItem, schema: table.keySchema), item: nil)
+                    write = BatchWrite(table: table, key: try ItemKey.fromKey(keyItem, schema: table.keySchema), item: nil, json: entry)
                 default:
                     throw DynamoError.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
                 }
@@ -80,8 +123,7 @@ extension DynamoAPI {
             }
         }
         if writes.count > Self.batchWriteMaximumRequests {
-            throw DynamoError.validation(
-                "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
+            throw DynamoError.validation("Too many items requested for the BatchWriteItem call")
         }
         return writes
     }

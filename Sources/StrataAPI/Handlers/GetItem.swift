@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 
@@ -5,7 +6,7 @@ extension DynamoAPI {
     func getItem(_ request: RequestBody) throws -> [UInt8] {
         let tableName = try request.string("TableName")
         let keyItem = try request.item("Key")
-        _ = try request.bool("ConsistentRead")
+        let consistent = try request.bool("ConsistentRead") ?? false
         var violations = ConstraintViolations()
         violations.checkTableName(tableName)
         violations.requireNonNull(keyItem, at: "key")
@@ -13,18 +14,21 @@ extension DynamoAPI {
         if let attributesToGet, attributesToGet.isEmpty {
             violations.add("'[]'", at: "attributesToGet", "Member must have length greater than or equal to 1")
         }
+        let report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
         guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
 
         let projection = try ProjectionInput.decode(request, cache: expressionCache)
         let table = try existingTable(tableName)
         let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
-        // Every read sees the latest commit, so ConsistentRead changes nothing here.
-        guard let item = try storage.getItem(table: tableName, key: key) else { return Array("{}".utf8) }
-        var writer = JSONWriter()
-        writer.raw("{\"Item\":")
-        writer.item(projection?.apply(to: item) ?? item)
-        writer.raw("}")
-        return writer.bytes
+        try admission.admit(.read, table: table, partitionKey: key.partition)
+        // Every read sees the latest commit, so both kinds of read are strongly
+        // consistent; ConsistentRead only sets the price.
+        let item = try storage.getItem(table: tableName, key: key)
+        let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: consistent)
+        admission.charge(.read, units: units, table: table, partitionKey: key.partition)
+        return ItemResponse.member(
+            item.map { ("Item", projection?.apply(to: $0) ?? $0) },
+            consumed: ConsumedCapacity(tableName: tableName, units: units), report: report)
     }
 }

@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
@@ -11,6 +12,7 @@ extension DynamoAPI {
         violations.checkTableName(tableName)
         violations.requireNonNull(item, at: "item")
         violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
+        let report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
         guard let tableName, let item else { throw DynamoError.validation("Invalid request") }
         let returnOld = try ReturnValuesInput.returnsOldItem(returnValues, allowed: ["NONE", "ALL_OLD"])
@@ -26,12 +28,20 @@ extension DynamoAPI {
         let table = try existingTable(tableName)
         let key = try ItemKey.fromItem(item, schema: table.keySchema)
         try ItemSize.check(item)
+        let newSize = item.itemSize
 
-        let old = try await storage.writeItem(table: tableName, key: key) { current in
-            let old = condition.condition != nil || returnOld ? try current.item() : nil
-            try condition.check(old)
-            return ItemWrite(.put(item), result: returnOld ? old : nil)
+        let outcome = try await chargedWrite(table: table, partitionKey: key.partition) {
+            try await storage.writeItem(table: tableName, key: key) { current in
+                let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
+                let old = condition.condition != nil || returnOld ? try current.item() : nil
+                do {
+                    try condition.check(old)
+                } catch {
+                    throw ChargedFailure(error: error, units: units)
+                }
+                return ItemWrite(.put(item), result: Charged(result: returnOld ? old : nil, units: units))
+            }
         }
-        return ItemResponse.attributes(old)
+        return ItemResponse.attributes(outcome.result, consumed: ConsumedCapacity(tableName: tableName, units: outcome.units), report: report)
     }
 }

@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
@@ -42,9 +43,24 @@ extension DynamoAPI {
             throw DynamoError.validation(
                 "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: \(totalSegments) Segment: \(segment)")
         }
+        try admission.admit(.read, table: table, partitionKey: nil)
         let page = try storage.scan(
             table: read.tableName, segment: segment ?? 0, totalSegments: totalSegments ?? 1,
             exclusiveStart: start, limit: PageLimit(items: read.limit))
-        return ReadRequest.respond(page: page, filter: filter, selection: selection, schema: table.keySchema)
+        var units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
+        // DynamoDB charges a Scan at least one unit for each of its own
+        // partitions the page covered; a new on-demand table has four.
+        if start == nil && !page.isTruncated && (totalSegments ?? 1) == 1 {
+            units = max(units, CapacityUnits.read(bytes: 0, consistent: read.consistent) * Self.scanBillingPartitions(table))
+        }
+        admission.charge(.read, units: units, table: table, partitionKey: nil)
+        return read.respond(page: page, filter: filter, selection: selection, schema: table.keySchema, units: units)
+    }
+
+    /// How many partitions DynamoDB itself would give the table, which sets a
+    /// whole-table Scan's minimum price.
+    static func scanBillingPartitions(_ table: TableDefinition) -> Double {
+        guard table.billingMode == .provisioned, let throughput = table.throughput else { return 4 }
+        return max(1, (Double(throughput.readCapacityUnits) / 3000 + Double(throughput.writeCapacityUnits) / 1000).rounded(.up))
     }
 }

@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
@@ -11,6 +12,7 @@ extension DynamoAPI {
         violations.checkTableName(tableName)
         violations.requireNonNull(keyItem, at: "key")
         violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
+        let report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
         guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
 
@@ -48,26 +50,36 @@ extension DynamoAPI {
         let keyAttributes = key.item(in: table.keySchema)
         let returned = returnValues ?? "NONE"
 
-        let attributes = try await storage.writeItem(table: tableName, key: key) { current -> ItemWrite<Item?> in
-            let old = try current.item()
-            try condition.check(old)
-            if old == nil && !update.createsMissingItem {
-                return ItemWrite(.keep, result: nil)
+        let outcome = try await chargedWrite(table: table, partitionKey: key.partition) {
+            try await storage.writeItem(table: tableName, key: key) { current -> ItemWrite<Charged<Item?>> in
+                let old = try current.item()
+                do {
+                    try condition.check(old)
+                } catch {
+                    throw ChargedFailure(error: error, units: CapacityUnits.write(bytes: current.size ?? 0))
+                }
+                if old == nil && !update.createsMissingItem {
+                    return ItemWrite(.keep, result: Charged(result: nil, units: CapacityUnits.write(bytes: 0)))
+                }
+                var new = try update.apply(to: old)
+                new.merge(keyAttributes) { _, key in key }
+                let newSize = new.itemSize
+                if newSize > Item.maximumItemSize {
+                    throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
+                }
+                let result: Item? = switch returned {
+                case "ALL_OLD": old
+                case "ALL_NEW": new
+                case "UPDATED_OLD": old.map(update.updatedAttributes(of:))
+                case "UPDATED_NEW": update.updatedAttributes(of: new)
+                default: nil
+                }
+                let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
+                return ItemWrite(.put(new), result: Charged(result: result, units: units))
             }
-            var new = try update.apply(to: old)
-            new.merge(keyAttributes) { _, key in key }
-            if new.itemSize > Item.maximumItemSize {
-                throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
-            }
-            let result: Item? = switch returned {
-            case "ALL_OLD": old
-            case "ALL_NEW": new
-            case "UPDATED_OLD": old.map(update.updatedAttributes(of:))
-            case "UPDATED_NEW": update.updatedAttributes(of: new)
-            default: nil
-            }
-            return ItemWrite(.put(new), result: result)
         }
-        return ItemResponse.attributes(attributes.flatMap { $0.isEmpty ? nil : $0 })
+        return ItemResponse.attributes(
+            outcome.result.flatMap { $0.isEmpty ? nil : $0 },
+            consumed: ConsumedCapacity(tableName: tableName, units: outcome.units), report: report)
     }
 }

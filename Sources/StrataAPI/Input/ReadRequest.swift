@@ -1,3 +1,4 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
@@ -20,13 +21,15 @@ struct ReadRequest {
     let limit: Int?
     let exclusiveStartKey: Item?
     let parameters: ExpressionParameters
+    let consistent: Bool
+    let report: CapacityReport
 
     static func decode(_ request: RequestBody, operation: Operation) throws(DynamoError) -> ReadRequest {
         let tableName = try request.string("TableName")
         let indexName = try request.string("IndexName")
         let select = try request.string("Select")
         let limit = try request.int("Limit")
-        _ = try request.bool("ConsistentRead")
+        let consistent = try request.bool("ConsistentRead") ?? false
         var violations = ConstraintViolations()
         violations.checkTableName(tableName)
         if let indexName { violations.checkName(indexName, at: "indexName", maximumLength: 255) }
@@ -38,6 +41,7 @@ struct ReadRequest {
         if let attributesToGet = try request.array("AttributesToGet"), attributesToGet.isEmpty {
             violations.add("'[]'", at: "attributesToGet", "Member must have length greater than or equal to 1")
         }
+        let report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
         guard let tableName else { throw .validation("Invalid request") }
 
@@ -63,7 +67,8 @@ struct ReadRequest {
             valueExpression: keyConditionText != nil || filterText != nil, valueUsers: valueUsers)
         return ReadRequest(
             request: request, operation: operation, tableName: tableName, indexName: indexName, select: select,
-            limit: limit, exclusiveStartKey: try request.item("ExclusiveStartKey"), parameters: parameters)
+            limit: limit, exclusiveStartKey: try request.item("ExclusiveStartKey"), parameters: parameters,
+            consistent: consistent, report: report)
     }
 
     /// The filter and what to return of each item.
@@ -102,8 +107,11 @@ struct ReadRequest {
 
     /// Applies the filter after the page was read (so after Limit, as
     /// DynamoDB does), then the projection.
-    static func respond(page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema) -> [UInt8] {
+    func respond(
+        page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema, units: Double
+    ) -> [UInt8] {
         var response = ItemListResponse()
+        if report != .none { response.consumed = (ConsumedCapacity(tableName: tableName, units: units), report) }
         if case .count = selection { response.countOnly = true }
         response.scannedCount = page.items.count
         for (item, _) in page.items {

@@ -8,6 +8,7 @@ struct ItemListResponse {
     var lastEvaluatedKey: Item?
     /// Select=COUNT: no Items member at all.
     var countOnly = false
+    var consumed: (ConsumedCapacity, CapacityReport)?
 
     var bytes: [UInt8] {
         var writer = JSONWriter(capacity: 64 + items.count * 128)
@@ -27,6 +28,9 @@ struct ItemListResponse {
         if let lastEvaluatedKey {
             writer.raw(",\"LastEvaluatedKey\":")
             writer.item(lastEvaluatedKey)
+        }
+        if let (capacity, report) = consumed {
+            ConsumedCapacity.append([capacity], report: report, list: false, to: &writer)
         }
         writer.raw("}")
         return writer.bytes

@@ -1,0 +1,145 @@
+import StrataModel
+import Synchronization
+
+/// Whether a request reads or writes.
+public enum Access: Sendable {
+    case read
+    case write
+}
+
+/// DynamoDB's admission control: a read and a write token bucket per table
+/// (its provisioned rate with 300 s of burst, or the on-demand maximum),
+/// a bucket pair per recently seen partition-key value (the per-partition
+/// limit), and a cap on requests in flight. A request is refused before it
+/// touches storage when a bucket it needs is empty.
+public final class AdmissionController: Sendable {
+    private struct TableBuckets: Sendable {
+        var read: TokenBucket
+        var write: TokenBucket
+    }
+
+    private struct HotKey: Hashable, Sendable {
+        let tableID: String
+        let partitionKey: AttributeValue
+    }
+
+    /// Entries a hot-key stripe holds before idle (full) buckets are dropped.
+    public static let hotKeysPerStripe = 1024
+
+    public let configuration: AdmissionConfiguration
+    private let clock: any AdmissionClock
+    private let tables = StripedMap<String, TableBuckets>()
+    private let hotKeys = StripedMap<HotKey, TableBuckets>(stripes: 64)
+    private let inFlight = Atomic<Int>(0)
+
+    public init(configuration: AdmissionConfiguration, clock: any AdmissionClock = MonotonicClock()) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// The rates (units per second) a table is held to.
+    public func rates(of table: TableDefinition) -> (read: Double, write: Double) {
+        if table.billingMode == .provisioned, let throughput = table.throughput {
+            return (Double(throughput.readCapacityUnits), Double(throughput.writeCapacityUnits))
+        }
+        return (configuration.onDemandReadUnits, configuration.onDemandWriteUnits)
+    }
+
+    private func burst(for table: TableDefinition, rate: Double) -> Double {
+        table.billingMode == .provisioned ? rate * configuration.burstSeconds : rate
+    }
+
+    /// Refuses the request if the table's bucket for `access`, or the
+    /// partition-key value's, is empty.
+    public func admit(_ access: Access, table: TableDefinition, partitionKey: AttributeValue?) throws(DynamoError) {
+        guard configuration.enabled else { return }
+        let now = clock.now()
+        let tableHasRoom = withTableBuckets(table, now: now) { buckets in
+            access == .read ? buckets.read.hasTokens(now: now) : buckets.write.hasTokens(now: now)
+        }
+        guard tableHasRoom else {
+            guard table.billingMode == .provisioned else { throw Self.overCapacity(table) }
+            throw .provisionedThroughputExceeded(
+                "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.")
+        }
+        if let partitionKey {
+            let keyHasRoom = withHotKey(table, partitionKey, now: now) { buckets in
+                access == .read ? buckets.read.hasTokens(now: now) : buckets.write.hasTokens(now: now)
+            }
+            guard keyHasRoom else { throw Self.overCapacity(table) }
+        }
+    }
+
+    /// Takes what a request consumed from the table's and the key's buckets.
+    public func charge(_ access: Access, units: Double, table: TableDefinition, partitionKey: AttributeValue?) {
+        guard configuration.enabled, units > 0 else { return }
+        let now = clock.now()
+        withTableBuckets(table, now: now) { buckets in
+            if access == .read { buckets.read.consume(units, now: now) } else { buckets.write.consume(units, now: now) }
+        }
+        if let partitionKey {
+            withHotKey(table, partitionKey, now: now) { buckets in
+                if access == .read { buckets.read.consume(units, now: now) } else { buckets.write.consume(units, now: now) }
+            }
+        }
+    }
+
+    /// DynamoDB's answer for a hot key, or an on-demand table over its
+    /// maximum: ThrottlingException on demand, ProvisionedThroughputExceeded otherwise.
+    private static func overCapacity(_ table: TableDefinition) -> DynamoError {
+        let message = "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html"
+        return table.billingMode == .provisioned ? .provisionedThroughputExceeded(message) : .throttling(message)
+    }
+
+    @discardableResult
+    private func withTableBuckets<R>(_ table: TableDefinition, now: Double, _ body: (inout TableBuckets) -> R) -> R {
+        let rates = rates(of: table)
+        let readBurst = burst(for: table, rate: rates.read), writeBurst = burst(for: table, rate: rates.write)
+        return tables.update(table.id, create: {
+            TableBuckets(read: TokenBucket(rate: rates.read, capacity: readBurst, now: now),
+                         write: TokenBucket(rate: rates.write, capacity: writeBurst, now: now))
+        }) { buckets in
+            // UpdateTable takes effect at once.
+            if buckets.read.rate != rates.read || buckets.read.capacity != readBurst {
+                buckets.read.reconfigure(rate: rates.read, capacity: readBurst, now: now)
+            }
+            if buckets.write.rate != rates.write || buckets.write.capacity != writeBurst {
+                buckets.write.reconfigure(rate: rates.write, capacity: writeBurst, now: now)
+            }
+            return body(&buckets)
+        }
+    }
+
+    @discardableResult
+    private func withHotKey<R>(_ table: TableDefinition, _ partitionKey: AttributeValue, now: Double, _ body: (inout TableBuckets) -> R) -> R {
+        let read = configuration.hotKeyReadUnits, write = configuration.hotKeyWriteUnits
+        let seconds = configuration.hotKeyBurstSeconds
+        // A full bucket is as good as a new one, so idle keys are forgotten
+        // and memory stays bounded by the keys used in the last seconds.
+        return hotKeys.update(
+            HotKey(tableID: table.id, partitionKey: partitionKey),
+            create: {
+                TableBuckets(read: TokenBucket(rate: read, capacity: read * seconds, now: now),
+                             write: TokenBucket(rate: write, capacity: write * seconds, now: now))
+            },
+            pruneAbove: Self.hotKeysPerStripe,
+            prune: { $0.read.isFull(now: now) && $0.write.isFull(now: now) },
+            body)
+    }
+
+    /// Counts a request in; beyond the cap it is shed with ThrottlingException.
+    public func enter() throws(DynamoError) {
+        let count = inFlight.add(1, ordering: .relaxed).newValue
+        if configuration.enabled && count > configuration.maximumInFlight {
+            inFlight.subtract(1, ordering: .relaxed)
+            throw .throttling("Rate of requests exceeds the allowed throughput.")
+        }
+    }
+
+    public func exit() {
+        inFlight.subtract(1, ordering: .relaxed)
+    }
+
+    /// Partition-key values with buckets right now (for tests and metrics).
+    public var trackedKeyCount: Int { hotKeys.count }
+}

@@ -59,6 +59,19 @@ public final class DynamoAPI: Sendable {
         }
     }
 
+    /// The table a control-plane request names in `TableName`, checked,
+    /// with the not-found message DescribeTable, UpdateTable and DeleteTable use.
+    func namedTable(_ request: RequestBody) throws(DynamoError) -> TableDefinition {
+        let name = try request.string("TableName")
+        var violations = ConstraintViolations()
+        violations.checkTableName(name)
+        try violations.throwIfAny()
+        guard let name, let definition = storage.table(named: name) else {
+            throw .resourceNotFound("Requested resource not found: Table: \(name ?? "") not found")
+        }
+        return definition
+    }
+
     /// The definition of an existing table, or DynamoDB's not-found error.
     func existingTable(_ name: String) throws(DynamoError) -> TableDefinition {
         guard let definition = storage.table(named: name) else {

@@ -82,15 +82,10 @@ extension DynamoAPI {
     }
 
     private func batchGetTables(_ request: RequestBody) throws -> [TableReads] {
-        guard let requestItems = try request.object("RequestItems") else {
-            throw DynamoError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
-        }
-        if requestItems.object.isEmpty {
-            throw DynamoError.validation("The requestItems parameter is required for BatchGetItem")
-        }
+        let requestItems = try RequestItemsInput.decode(request, operation: "BatchGetItem")
         var tables: [TableReads] = []
         var totalKeys = 0
-        for member in requestItems.object.members {
+        for member in requestItems.members {
             guard case .object(let tableObject) = member.value else { throw RequestBody.mismatch(member.value, expected: .structure) }
             let tableRequest = RequestBody(tableObject)
             let keysJSON = try tableRequest.array("Keys")

@@ -73,15 +73,10 @@ extension DynamoAPI {
     }
 
     private func batchWrites(_ request: RequestBody) throws -> [BatchWrite] {
-        guard let requestItems = try request.object("RequestItems") else {
-            throw DynamoError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null")
-        }
-        if requestItems.object.isEmpty {
-            throw DynamoError.validation("The requestItems parameter is required for BatchWriteItem")
-        }
+        let requestItems = try RequestItemsInput.decode(request, operation: "BatchWriteItem")
         var writes: [BatchWrite] = []
         var violations = ConstraintViolations()
-        for member in requestItems.object.members {
+        for member in requestItems.members {
             violations.checkTableName(member.key, at: "requestItems.\(member.key).member.tableName")
             guard case .array(let entries) = member.value else { throw RequestBody.mismatch(member.value, expected: .list) }
             if entries.isEmpty || entries.count > Self.batchWriteMaximumRequests {
@@ -90,7 +85,7 @@ extension DynamoAPI {
             }
         }
         try violations.throwIfAny()
-        for member in requestItems.object.members {
+        for member in requestItems.members {
             guard case .array(let entries) = member.value else { continue }
             let table = try existingTable(member.key)
             var seen = Set<PrimaryKey>()

@@ -2,13 +2,8 @@ import StrataModel
 
 extension DynamoAPI {
     func deleteTable(_ request: RequestBody) throws -> [UInt8] {
-        let name = try request.string("TableName")
-        var violations = ConstraintViolations()
-        violations.checkTableName(name)
-        try violations.throwIfAny()
-        guard let name, let definition = storage.table(named: name) else {
-            throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name ?? "") not found")
-        }
+        let definition = try namedTable(request)
+        let name = definition.name
         if definition.deletionProtection {
             throw DynamoError.validation(
                 "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")

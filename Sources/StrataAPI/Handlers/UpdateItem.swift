@@ -5,16 +5,8 @@ import StrataStorage
 
 extension DynamoAPI {
     func updateItem(_ request: RequestBody) async throws -> [UInt8] {
-        let tableName = try request.string("TableName")
-        let keyItem = try request.item("Key")
-        let returnValues = try request.string("ReturnValues")
-        var violations = ConstraintViolations()
-        violations.checkTableName(tableName)
-        violations.requireNonNull(keyItem, at: "key")
-        violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
-        let report = try CapacityReport.decode(request, into: &violations)
-        try violations.throwIfAny()
-        guard let tableName, let keyItem else { throw DynamoError.validation("Invalid request") }
+        let write = try ItemWriteRequest.decode(request, itemMember: "Key")
+        let tableName = write.tableName, keyItem = write.item, returnValues = write.returnValues, report = write.report
 
         let parameters = try ExpressionParameters.decode(request)
         let updateText = try request.string("UpdateExpression")

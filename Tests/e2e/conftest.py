@@ -189,3 +189,36 @@ def module_tables(dynamodb):
         yield factory
     finally:
         factory.cleanup()
+
+
+# Module-scoped tables of the common key shapes, shared by the test files.
+
+
+@pytest.fixture(scope="module")
+def t_s(module_tables):
+    """Partition key p (S)."""
+    return module_tables(hash_key=("p", "S"))
+
+
+@pytest.fixture(scope="module")
+def t_n(module_tables):
+    """Partition key p (N)."""
+    return module_tables(hash_key=("p", "N"))
+
+
+@pytest.fixture(scope="module")
+def t_b(module_tables):
+    """Partition key p (B)."""
+    return module_tables(hash_key=("p", "B"))
+
+
+@pytest.fixture(scope="module")
+def t_sc(module_tables):
+    """Partition key p (S), sort key c (S)."""
+    return module_tables(hash_key=("p", "S"), range_key=("c", "S"))
+
+
+@pytest.fixture(scope="module")
+def t_sn(module_tables):
+    """Partition key p (S), sort key c (N)."""
+    return module_tables(hash_key=("p", "S"), range_key=("c", "N"))

@@ -18,24 +18,6 @@ NOT_FOUND = "Requested resource not found"
 MAX_ROUNDS = 100  # every retry loop is bounded
 
 
-@pytest.fixture(scope="module")
-def t_s(module_tables):
-    """Partition key p (S)."""
-    return module_tables(hash_key=("p", "S"))
-
-
-@pytest.fixture(scope="module")
-def t_sn(module_tables):
-    """Partition key p (S), sort key c (N)."""
-    return module_tables(hash_key=("p", "S"), range_key=("c", "N"))
-
-
-@pytest.fixture(scope="module")
-def t_n(module_tables):
-    """Partition key p (N)."""
-    return module_tables(hash_key=("p", "N"))
-
-
 def put(item):
     return {"PutRequest": {"Item": item}}
 

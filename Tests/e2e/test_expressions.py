@@ -16,12 +16,6 @@ from helpers import AwsCliError, assert_client_error, unique_name
 CONDITION_FAILED = "The conditional request failed"
 
 
-@pytest.fixture(scope="module")
-def t_s(module_tables):
-    """Partition key p (S)."""
-    return module_tables(hash_key=("p", "S"))
-
-
 def key_of(value):
     return {"p": {"S": value}}
 

@@ -14,36 +14,6 @@ from botocore.exceptions import ClientError
 from helpers import assert_client_error, raw_request, unique_name
 
 
-@pytest.fixture(scope="module")
-def t_s(module_tables):
-    """Partition key p (S)."""
-    return module_tables(hash_key=("p", "S"))
-
-
-@pytest.fixture(scope="module")
-def t_n(module_tables):
-    """Partition key p (N)."""
-    return module_tables(hash_key=("p", "N"))
-
-
-@pytest.fixture(scope="module")
-def t_b(module_tables):
-    """Partition key p (B)."""
-    return module_tables(hash_key=("p", "B"))
-
-
-@pytest.fixture(scope="module")
-def t_sc(module_tables):
-    """Partition key p (S), sort key c (S)."""
-    return module_tables(hash_key=("p", "S"), range_key=("c", "S"))
-
-
-@pytest.fixture(scope="module")
-def t_sn(module_tables):
-    """Partition key p (S), sort key c (N)."""
-    return module_tables(hash_key=("p", "S"), range_key=("c", "N"))
-
-
 def key_s(value):
     return {"p": {"S": value}}
 

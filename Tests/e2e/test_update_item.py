@@ -17,18 +17,6 @@ MISSING_OPERAND = "The provided expression refers to an attribute that does not 
 WRONG_OPERAND_TYPE = "An operand in the update expression has an incorrect data type"
 
 
-@pytest.fixture(scope="module")
-def t_s(module_tables):
-    """Partition key p (S)."""
-    return module_tables(hash_key=("p", "S"))
-
-
-@pytest.fixture(scope="module")
-def t_sn(module_tables):
-    """Partition key p (S), sort key c (N)."""
-    return module_tables(hash_key=("p", "S"), range_key=("c", "N"))
-
-
 def new_key():
     return {"p": {"S": unique_name("upd")}}
 

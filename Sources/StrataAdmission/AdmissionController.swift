@@ -50,12 +50,14 @@ public final class AdmissionController: Sendable {
     }
 
     /// Refuses the request if the table's bucket for `access`, or the
-    /// partition-key value's, is empty.
-    public func admit(_ access: Access, table: TableDefinition, partitionKey: AttributeValue?) throws(DynamoError) {
+    /// partition-key value's, is empty; otherwise takes `reserved` units (the
+    /// least the request can cost) at once, so that requests waiting on an
+    /// empty bucket cannot all get in together when it turns positive.
+    public func admit(_ access: Access, table: TableDefinition, partitionKey: AttributeValue?, reserving reserved: Double) throws(DynamoError) {
         guard configuration.enabled else { return }
         let now = clock.now()
         let tableHasRoom = withTableBuckets(table, now: now) { buckets in
-            access == .read ? buckets.read.hasTokens(now: now) : buckets.write.hasTokens(now: now)
+            Self.take(reserved, access, from: &buckets, now: now)
         }
         guard tableHasRoom else {
             guard table.billingMode == .provisioned else { throw Self.overCapacity(table) }
@@ -64,24 +66,53 @@ public final class AdmissionController: Sendable {
         }
         if let partitionKey {
             let keyHasRoom = withHotKey(table, partitionKey, now: now) { buckets in
-                access == .read ? buckets.read.hasTokens(now: now) : buckets.write.hasTokens(now: now)
+                Self.take(reserved, access, from: &buckets, now: now)
             }
-            guard keyHasRoom else { throw Self.overCapacity(table) }
+            guard keyHasRoom else {
+                // Give the table back what this refused request took.
+                withTableBuckets(table, now: now) { buckets in
+                    if access == .read { buckets.read.refund(reserved, now: now) } else { buckets.write.refund(reserved, now: now) }
+                }
+                throw Self.overCapacity(table)
+            }
         }
     }
 
-    /// Takes what a request consumed from the table's and the key's buckets.
-    public func charge(_ access: Access, units: Double, table: TableDefinition, partitionKey: AttributeValue?) {
-        guard configuration.enabled, units > 0 else { return }
+    private static func take(_ units: Double, _ access: Access, from buckets: inout TableBuckets, now: Double) -> Bool {
+        if access == .read {
+            guard buckets.read.hasTokens(now: now) else { return false }
+            buckets.read.consume(units, now: now)
+        } else {
+            guard buckets.write.hasTokens(now: now) else { return false }
+            buckets.write.consume(units, now: now)
+        }
+        return true
+    }
+
+    /// Takes the rest of what an admitted request consumed: `units` in all,
+    /// of which `reserved` were taken at admission.
+    public func charge(_ access: Access, units: Double, reserved: Double, table: TableDefinition, partitionKey: AttributeValue?) {
+        let rest = units - reserved
+        guard configuration.enabled, rest != 0 else { return }
         let now = clock.now()
         withTableBuckets(table, now: now) { buckets in
-            if access == .read { buckets.read.consume(units, now: now) } else { buckets.write.consume(units, now: now) }
+            if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
         }
         if let partitionKey {
             withHotKey(table, partitionKey, now: now) { buckets in
-                if access == .read { buckets.read.consume(units, now: now) } else { buckets.write.consume(units, now: now) }
+                if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
             }
         }
+    }
+
+    /// Applies a table's new throughput or billing mode at once. A switch to
+    /// on-demand leaves any provisioned debt behind.
+    public func tableUpdated(from old: TableDefinition, to new: TableDefinition) {
+        let now = clock.now()
+        if old.billingMode != new.billingMode {
+            tables.remove(new.id)
+        }
+        withTableBuckets(new, now: now) { _ in }
     }
 
     /// DynamoDB's answer for a hot key, or an on-demand table over its

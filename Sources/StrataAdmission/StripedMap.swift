@@ -40,6 +40,10 @@ final class StripedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    func remove(_ key: Key) {
+        stripe(for: key).entries.withLock { _ = $0.removeValue(forKey: key) }
+    }
+
     var count: Int {
         stripes.reduce(0) { $0 + $1.entries.withLock { $0.count } }
     }

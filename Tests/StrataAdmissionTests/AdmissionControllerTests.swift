@@ -32,8 +32,8 @@ final class ManualClock: AdmissionClock {
             clock.advance(by: 0.01)
             for key in 0..<4 {
                 let partitionKey = AttributeValue.s("k\(key)")
-                if (try? controller.admit(.write, table: table, partitionKey: partitionKey)) != nil {
-                    controller.charge(.write, units: 1, table: table, partitionKey: partitionKey)
+                if (try? controller.admit(.write, table: table, partitionKey: partitionKey, reserving: 1)) != nil {
+                    controller.charge(.write, units: 1, reserved: 1, table: table, partitionKey: partitionKey)
                     admitted += 1
                 }
             }
@@ -57,9 +57,9 @@ final class ManualClock: AdmissionClock {
         let clock = ManualClock()
         let controller = AdmissionController(configuration: AdmissionConfiguration(burstSeconds: 0), clock: clock)
         let table = Self.table(read: 1, write: 1)
-        #expect(throws: DynamoError.self) { try controller.admit(.read, table: table, partitionKey: nil) }
+        #expect(throws: DynamoError.self) { try controller.admit(.read, table: table, partitionKey: nil, reserving: 0) }
         do {
-            try controller.admit(.write, table: table, partitionKey: nil)
+            try controller.admit(.write, table: table, partitionKey: nil, reserving: 0)
             Issue.record("admitted with an empty bucket")
         } catch {
             #expect(error.typeName == "ProvisionedThroughputExceededException")
@@ -70,11 +70,11 @@ final class ManualClock: AdmissionClock {
         let clock = ManualClock()
         let controller = AdmissionController(configuration: AdmissionConfiguration(), clock: clock)
         let table = Self.table(read: 5, write: 5)
-        controller.charge(.read, units: 1500, table: table, partitionKey: nil)
-        #expect(throws: DynamoError.self) { try controller.admit(.read, table: table, partitionKey: nil) }
+        controller.charge(.read, units: 1500, reserved: 0, table: table, partitionKey: nil)
+        #expect(throws: DynamoError.self) { try controller.admit(.read, table: table, partitionKey: nil, reserving: 0) }
         clock.advance(by: 300)
-        controller.charge(.read, units: 1499, table: table, partitionKey: nil)
-        #expect(throws: Never.self) { try controller.admit(.read, table: table, partitionKey: nil) }
+        controller.charge(.read, units: 1499, reserved: 0, table: table, partitionKey: nil)
+        #expect(throws: Never.self) { try controller.admit(.read, table: table, partitionKey: nil, reserving: 0) }
     }
 
     @Test func aHotKeyIsThrottledWhileTheTableHasRoom() {
@@ -83,12 +83,12 @@ final class ManualClock: AdmissionClock {
         let table = Self.table(read: nil, write: nil)
         let hot = AttributeValue.s("hot")
         // A key's bucket holds three seconds of its 1,000 WCU.
-        controller.charge(.write, units: 3000, table: table, partitionKey: hot)
-        #expect(throws: DynamoError.self) { try controller.admit(.write, table: table, partitionKey: hot) }
-        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: .s("cold")) }
-        #expect(throws: Never.self) { try controller.admit(.read, table: table, partitionKey: hot) }
+        controller.charge(.write, units: 3000, reserved: 0, table: table, partitionKey: hot)
+        #expect(throws: DynamoError.self) { try controller.admit(.write, table: table, partitionKey: hot, reserving: 0) }
+        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: .s("cold"), reserving: 0) }
+        #expect(throws: Never.self) { try controller.admit(.read, table: table, partitionKey: hot, reserving: 0) }
         clock.advance(by: 0.01)
-        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: hot) }
+        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: hot, reserving: 0) }
     }
 
     @Test func idleKeysAreForgotten() {
@@ -96,17 +96,44 @@ final class ManualClock: AdmissionClock {
         let controller = AdmissionController(configuration: AdmissionConfiguration(), clock: clock)
         let table = Self.table(read: nil, write: nil)
         for i in 0..<200_000 {
-            controller.charge(.read, units: 1, table: table, partitionKey: .s("key\(i)"))
+            controller.charge(.read, units: 1, reserved: 0, table: table, partitionKey: .s("key\(i)"))
             if i % 1000 == 0 { clock.advance(by: 1) }
         }
         #expect(controller.trackedKeyCount < 64 * (AdmissionController.hotKeysPerStripe + 1))
     }
 
+    @Test func reservationsStopAQueueOfRequestsFromAllGettingIn() {
+        let clock = ManualClock()
+        let controller = AdmissionController(configuration: AdmissionConfiguration(burstSeconds: 1), clock: clock)
+        let table = Self.table(read: 10, write: 10)
+        // Ten waiting writes each reserve their one unit: the eleventh finds the bucket empty.
+        var admitted = 0
+        for _ in 0..<30 where (try? controller.admit(.write, table: table, partitionKey: nil, reserving: 1)) != nil {
+            admitted += 1
+        }
+        #expect(admitted == 10)
+    }
+
+    @Test func updatedThroughputAppliesAtOnce() {
+        let clock = ManualClock()
+        let controller = AdmissionController(configuration: AdmissionConfiguration(burstSeconds: 1), clock: clock)
+        let slow = Self.table(read: 1, write: 1)
+        controller.charge(.write, units: 100, reserved: 0, table: slow, partitionKey: nil)
+        let fast = Self.table(read: 1, write: 1000)
+        controller.tableUpdated(from: slow, to: fast)
+        clock.advance(by: 0.2)
+        #expect(throws: Never.self) { try controller.admit(.write, table: fast, partitionKey: nil, reserving: 1) }
+        let onDemand = Self.table(read: nil, write: nil)
+        controller.charge(.write, units: 10_000, reserved: 0, table: fast, partitionKey: nil)
+        controller.tableUpdated(from: fast, to: onDemand)
+        #expect(throws: Never.self) { try controller.admit(.write, table: onDemand, partitionKey: nil, reserving: 1) }
+    }
+
     @Test func disabledAdmitsEverything() {
         let controller = AdmissionController(configuration: AdmissionConfiguration(enabled: false), clock: ManualClock())
         let table = Self.table(read: 1, write: 1)
-        controller.charge(.write, units: 1_000_000, table: table, partitionKey: nil)
-        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: nil) }
+        controller.charge(.write, units: 1_000_000, reserved: 0, table: table, partitionKey: nil)
+        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: nil, reserving: 0) }
     }
 
     @Test func shedsLoadBeyondTheInFlightCap() throws {

@@ -37,6 +37,7 @@ extension DynamoAPI {
             writer.raw(":[")
             var first = true
             var leftOver: [JSONValue] = []
+            let reserved = CapacityUnits.read(bytes: 0, consistent: table.consistent)
             for entry in table.keys {
                 guard leftOver.isEmpty else {
                     leftOver.append(entry.json)
@@ -44,7 +45,7 @@ extension DynamoAPI {
                 }
                 // A key that admission refuses comes back unprocessed.
                 do {
-                    try admission.admit(.read, table: table.definition, partitionKey: entry.key.partition)
+                    try admission.admit(.read, table: table.definition, partitionKey: entry.key.partition, reserving: reserved)
                 } catch {
                     throttled = error
                     leftOver.append(entry.json)
@@ -53,7 +54,7 @@ extension DynamoAPI {
                 anyRead = true
                 let found = try storage.getItem(table: table.name, key: entry.key)
                 let units = CapacityUnits.read(bytes: found?.itemSize ?? 0, consistent: table.consistent)
-                admission.charge(.read, units: units, table: table.definition, partitionKey: entry.key.partition)
+                admission.charge(.read, units: units, reserved: reserved, table: table.definition, partitionKey: entry.key.partition)
                 ledger.add(units, table: table.name)
                 guard let item = found else { continue }
                 if responseBytes + item.itemSize > Self.batchGetMaximumResponseBytes {

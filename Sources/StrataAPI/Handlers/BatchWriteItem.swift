@@ -28,7 +28,7 @@ extension DynamoAPI {
         var throttled: (any Error)?
         for write in writes {
             do {
-                try admission.admit(.write, table: write.table, partitionKey: write.key.partition)
+                try admission.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))
                 admitted.append(write)
             } catch {
                 throttled = error
@@ -54,7 +54,7 @@ extension DynamoAPI {
         // response sums them per table.
         var ledger = ConsumedCapacityLedger()
         for (write, cost) in zip(admitted, units) {
-            admission.charge(.write, units: cost, table: write.table, partitionKey: write.key.partition)
+            admission.charge(.write, units: cost, reserved: CapacityUnits.write(bytes: 0), table: write.table, partitionKey: write.key.partition)
             ledger.add(cost, table: write.table.name)
         }
         var writer = JSONWriter()

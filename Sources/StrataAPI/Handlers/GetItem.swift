@@ -21,12 +21,13 @@ extension DynamoAPI {
         let projection = try ProjectionInput.decode(request, cache: expressionCache)
         let table = try existingTable(tableName)
         let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
-        try admission.admit(.read, table: table, partitionKey: key.partition)
+        let reserved = CapacityUnits.read(bytes: 0, consistent: consistent)
+        try admission.admit(.read, table: table, partitionKey: key.partition, reserving: reserved)
         // Every read sees the latest commit, so both kinds of read are strongly
         // consistent; ConsistentRead only sets the price.
         let item = try storage.getItem(table: tableName, key: key)
         let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: consistent)
-        admission.charge(.read, units: units, table: table, partitionKey: key.partition)
+        admission.charge(.read, units: units, reserved: reserved, table: table, partitionKey: key.partition)
         return ItemResponse.member(
             item.map { ("Item", projection?.apply(to: $0) ?? $0) },
             consumed: ConsumedCapacity(tableName: tableName, units: units), report: report)

@@ -36,13 +36,14 @@ extension DynamoAPI {
                 throw DynamoError.validation("The provided starting key is outside query boundaries based on provided conditions")
             }
         }
-        try admission.admit(.read, table: table, partitionKey: keyCondition.partitionKey)
+        let reserved = CapacityUnits.read(bytes: 0, consistent: read.consistent)
+        try admission.admit(.read, table: table, partitionKey: keyCondition.partitionKey, reserving: reserved)
         let page = try storage.query(
             table: read.tableName, partitionKey: keyCondition.partitionKey, condition: keyCondition.sortKey,
             forward: try request.bool("ScanIndexForward") ?? true, exclusiveStart: start, limit: PageLimit(items: read.limit))
         // The items read, before filtering, summed and rounded once.
         let units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
-        admission.charge(.read, units: units, table: table, partitionKey: keyCondition.partitionKey)
+        admission.charge(.read, units: units, reserved: reserved, table: table, partitionKey: keyCondition.partitionKey)
         return read.respond(page: page, filter: filter, selection: selection, schema: table.keySchema, units: units)
     }
 

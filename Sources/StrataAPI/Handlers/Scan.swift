@@ -43,7 +43,8 @@ extension DynamoAPI {
             throw DynamoError.validation(
                 "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: \(totalSegments) Segment: \(segment)")
         }
-        try admission.admit(.read, table: table, partitionKey: nil)
+        let reserved = CapacityUnits.read(bytes: 0, consistent: read.consistent)
+        try admission.admit(.read, table: table, partitionKey: nil, reserving: reserved)
         let page = try storage.scan(
             table: read.tableName, segment: segment ?? 0, totalSegments: totalSegments ?? 1,
             exclusiveStart: start, limit: PageLimit(items: read.limit))
@@ -53,7 +54,7 @@ extension DynamoAPI {
         if start == nil && !page.isTruncated && (totalSegments ?? 1) == 1 {
             units = max(units, CapacityUnits.read(bytes: 0, consistent: read.consistent) * Self.scanBillingPartitions(table))
         }
-        admission.charge(.read, units: units, table: table, partitionKey: nil)
+        admission.charge(.read, units: units, reserved: reserved, table: table, partitionKey: nil)
         return read.respond(page: page, filter: filter, selection: selection, schema: table.keySchema, units: units)
     }
 

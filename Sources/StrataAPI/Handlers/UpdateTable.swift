@@ -32,6 +32,7 @@ extension DynamoAPI {
         }
 
         let now = Date().timeIntervalSince1970
+        let before = try existingTable(name)
         let updated = try storage.updateTable(named: name) { definition in
             let billingMode = billingModeText.flatMap(TableDefinition.BillingMode.init(rawValue:)) ?? definition.billingMode
             if billingMode == .payPerRequest {
@@ -57,6 +58,7 @@ extension DynamoAPI {
             if let deletionProtection { definition.deletionProtection = deletionProtection }
             if let tableClass { definition.tableClass = tableClass }
         }
+        admission.tableUpdated(from: before, to: updated)
         let statistics = try storage.statistics(ofTable: name)
         return TableDescription(definition: updated, statistics: statistics).response(wrappedIn: "TableDescription")
     }

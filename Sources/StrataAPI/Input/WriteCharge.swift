@@ -20,13 +20,14 @@ extension DynamoAPI {
     func chargedWrite<T: Sendable>(
         table: TableDefinition, partitionKey: AttributeValue, _ write: () async throws -> Charged<T>
     ) async throws -> Charged<T> {
-        try admission.admit(.write, table: table, partitionKey: partitionKey)
+        let reserved = CapacityUnits.write(bytes: 0)
+        try admission.admit(.write, table: table, partitionKey: partitionKey, reserving: reserved)
         do {
             let outcome = try await write()
-            admission.charge(.write, units: outcome.units, table: table, partitionKey: partitionKey)
+            admission.charge(.write, units: outcome.units, reserved: reserved, table: table, partitionKey: partitionKey)
             return outcome
         } catch let failure as ChargedFailure {
-            admission.charge(.write, units: failure.units, table: table, partitionKey: partitionKey)
+            admission.charge(.write, units: failure.units, reserved: reserved, table: table, partitionKey: partitionKey)
             throw failure.error
         }
     }

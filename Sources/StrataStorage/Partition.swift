@@ -115,7 +115,7 @@ final class Partition: Sendable {
                 } catch {
                     throw DynamoError.internalFailure("A stored item could not be decoded")
                 }
-                page.items.append((item, statement.int(1)))
+                page.append(item, size: statement.int(1))
             }
             return peek ? try statement.step() : true
         }

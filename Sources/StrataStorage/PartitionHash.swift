@@ -21,6 +21,12 @@ public enum PartitionHash {
         Int(hash.multipliedFullWidth(by: UInt64(count)).high)
     }
 
+    /// Every hash that partition `index` of `count` owns.
+    public static func range(ofPartition index: Int, count: Int) -> ClosedRange<UInt64> {
+        let upper = index + 1 == count ? UInt64.max : lowerBound(ofPartition: index + 1, count: count) - 1
+        return lowerBound(ofPartition: index, count: count)...upper
+    }
+
     /// The first hash that partition `index` owns.
     public static func lowerBound(ofPartition index: Int, count: Int) -> UInt64 {
         if index == 0 { return 0 }

@@ -183,15 +183,13 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) throws -> ItemPage {
         let store = try store(named: table)
-        let segmentLower = PartitionHash.lowerBound(ofPartition: segment, count: totalSegments)
-        let segmentUpper = segment + 1 == totalSegments ? UInt64.max : PartitionHash.lowerBound(ofPartition: segment + 1, count: totalSegments) - 1
+        let segmentHashes = PartitionHash.range(ofPartition: segment, count: totalSegments)
         let start = exclusiveStart.map { KeyRange.Bound(KeyEncoding.encode($0), inclusive: false) }
         var page = ItemPage()
         for (index, partition) in store.partitions.enumerated() {
-            let partitionLower = PartitionHash.lowerBound(ofPartition: index, count: store.partitions.count)
-            let partitionUpper = index + 1 == store.partitions.count
-                ? UInt64.max : PartitionHash.lowerBound(ofPartition: index + 1, count: store.partitions.count) - 1
-            let lower = max(segmentLower, partitionLower), upper = min(segmentUpper, partitionUpper)
+            let partitionHashes = PartitionHash.range(ofPartition: index, count: store.partitions.count)
+            let lower = max(segmentHashes.lowerBound, partitionHashes.lowerBound)
+            let upper = min(segmentHashes.upperBound, partitionHashes.upperBound)
             guard lower <= upper else { continue }
             var range = KeyRange.hashes(lower...upper)
             if let start {

@@ -170,25 +170,25 @@ class TableFactory:
         self.created.clear()
 
 
-@pytest.fixture
-def table(dynamodb):
-    """`table(hash_key=("p", "S"), range_key=None, billing_mode=..., throughput=...)`
-    creates a table on the session server and returns its name."""
-    factory = TableFactory(dynamodb)
+def _tables(client):
+    factory = TableFactory(client)
     try:
         yield factory
     finally:
         factory.cleanup()
+
+
+@pytest.fixture
+def table(dynamodb):
+    """`table(hash_key=("p", "S"), range_key=None, billing_mode=..., throughput=...)`
+    creates a table on the session server and returns its name."""
+    yield from _tables(dynamodb)
 
 
 @pytest.fixture(scope="module")
 def module_tables(dynamodb):
     """Like `table`, but the tables live for the whole test module."""
-    factory = TableFactory(dynamodb)
-    try:
-        yield factory
-    finally:
-        factory.cleanup()
+    yield from _tables(dynamodb)
 
 
 # Module-scoped tables of the common key shapes, shared by the test files.

@@ -413,6 +413,15 @@ def wait_for(condition, *, timeout: float, what: str, interval: float = POLL_INT
         time.sleep(interval)
 
 
+def create_hash_table(client, name: str, key_type: str = "S") -> str:
+    """Creates an on-demand table keyed by `p` alone, for tests that manage
+    their own server (and so their own cleanup)."""
+    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": key_type}])
+    return name
+
+
 def files_under(directory: Path) -> set[str]:
     """Relative paths of every regular file under `directory`."""
     directory = Path(directory)

@@ -17,8 +17,8 @@ import threading
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import (ServerExited, StrataServer, assert_client_error, files_under, signed_headers, unique_name,
-                     wait_for)
+from helpers import (ServerExited, StrataServer, assert_client_error, create_hash_table, files_under,
+                     signed_headers, unique_name, wait_for)
 
 WRITERS = 6
 MAX_WRITES_PER_THREAD = 50_000      # a bound on the loop; the kill comes long before
@@ -248,9 +248,7 @@ def test_sigkill_right_after_acknowledged_writes(server_factory):
     server = server_factory()
     client = server.client()
     name = unique_name("quick")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, name)
     client.put_item(TableName=name, Item={"p": {"S": "stay"}, "v": {"S": "1"}})
     client.put_item(TableName=name, Item={"p": {"S": "go"}, "v": {"S": "1"}})
     client.delete_item(TableName=name, Key={"p": {"S": "go"}})
@@ -274,9 +272,7 @@ def test_data_persists_across_graceful_restart(server_factory):
     server = server_factory()
     client = server.client()
     s_table, sn_table, b_table, gone_table = (unique_name(x) for x in ("s", "sn", "b", "gone"))
-    client.create_table(TableName=s_table, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, s_table)
     client.create_table(TableName=sn_table, ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4},
                         KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}, {"AttributeName": "c", "KeyType": "RANGE"}],
                         AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"},
@@ -284,9 +280,7 @@ def test_data_persists_across_graceful_restart(server_factory):
     client.create_table(TableName=b_table, BillingMode="PAY_PER_REQUEST",
                         KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
                         AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "B"}])
-    client.create_table(TableName=gone_table, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, gone_table)
 
     rich = {"p": {"S": "rich"}, "s": {"S": "h\u00e9\x00llo"}, "n": {"N": "-1.5"}, "b": {"B": b"\x00\xff"},
             "t": {"BOOL": True}, "z": {"NULL": True}, "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]},
@@ -359,9 +353,7 @@ def test_restart_with_other_partition_count_keeps_existing_tables(server_factory
     server = server_factory(partitions=2)
     client = server.client()
     name = unique_name("parts")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, name)
     for i in range(150):
         client.put_item(TableName=name, Item={"p": {"S": f"k{i}"}, "i": {"N": str(i)}})
     server.restart(partitions=5)
@@ -370,9 +362,7 @@ def test_restart_with_other_partition_count_keeps_existing_tables(server_factory
         assert client.get_item(TableName=name, Key={"p": {"S": f"k{i}"}})["Item"]["i"] == {"N": str(i)}
     assert client.describe_table(TableName=name)["Table"]["ItemCount"] == 150
     other = unique_name("parts")
-    client.create_table(TableName=other, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, other)
     for i in range(50):
         client.put_item(TableName=other, Item={"p": {"S": f"k{i}"}})
     assert client.describe_table(TableName=other)["Table"]["ItemCount"] == 50
@@ -383,9 +373,7 @@ def test_partition_counts(server_factory, partitions):
     server = server_factory(partitions=partitions)
     client = server.client()
     name = unique_name("pc")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "N"}])
+    create_hash_table(client, name, "N")
     for i in range(100):
         client.put_item(TableName=name, Item={"p": {"N": str(i)}, "sq": {"N": str(i * i)}})
     server.restart(kill=True)
@@ -404,9 +392,7 @@ def test_in_memory_mode_writes_no_files_and_forgets_on_restart(server_factory, t
     server = server_factory(data_dir=data_dir, in_memory=True)
     client = server.client()
     name = unique_name("mem")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, name)
     for i in range(50):
         client.put_item(TableName=name, Item={"p": {"S": f"k{i}"}, "v": {"S": "x" * 1000}})
     assert client.get_item(TableName=name, Key={"p": {"S": "k7"}})["Item"]["v"] == {"S": "x" * 1000}
@@ -429,16 +415,12 @@ def test_delete_table_removes_its_files(server_factory):
     server = server_factory()
     client = server.client()
     warm_up = unique_name("warm")
-    client.create_table(TableName=warm_up, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, warm_up)
     client.put_item(TableName=warm_up, Item={"p": {"S": "x"}})
     before = files_under(server.data_dir)
 
     name = unique_name("files")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, name)
     for i in range(100):
         client.put_item(TableName=name, Item={"p": {"S": f"k{i}"}, "v": {"S": "y" * 500}})
     table_files = files_under(server.data_dir) - before

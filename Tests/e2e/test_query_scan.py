@@ -14,7 +14,7 @@ from decimal import Context, Decimal
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, make_client, unique_name
+from helpers import assert_client_error, create_hash_table, make_client, unique_name
 
 MAX_PAGES = 10_000  # every paging loop is bounded
 
@@ -577,9 +577,7 @@ def test_scan_order_survives_a_restart(server_factory):
     server = server_factory()
     client = server.client()
     table = unique_name("restart")
-    client.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    create_hash_table(client, table)
     for i in range(60):
         client.put_item(TableName=table, Item={"p": {"S": f"item-{i}"}})
     before, _ = page_through(client.scan, dict(TableName=table), limit=9)

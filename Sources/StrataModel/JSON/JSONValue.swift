@@ -7,19 +7,6 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
-
-    /// The name DynamoDB's deserializer uses for a JSON token of this kind,
-    /// as it appears in `SerializationException` messages.
-    public var tokenName: String {
-        switch self {
-        case .null: "VALUE_NULL"
-        case .bool(let b): b ? "VALUE_TRUE" : "VALUE_FALSE"
-        case .number(let text): text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? "VALUE_NUMBER_FLOAT" : "VALUE_NUMBER_INT"
-        case .string: "VALUE_STRING"
-        case .array: "START_ARRAY"
-        case .object: "START_OBJECT"
-        }
-    }
 }
 
 /// A JSON object that keeps its members in document order. Objects in

@@ -56,6 +56,8 @@ public final class DynamoAPI: Sendable {
         case .batchGetItem: try batchGetItem(request)
         case .batchWriteItem: try await batchWriteItem(request)
         case .describeLimits: try describeLimits(request)
+        case .transactWriteItems: try await transactWriteItems(request)
+        case .transactGetItems: try await transactGetItems(request)
         }
     }
 

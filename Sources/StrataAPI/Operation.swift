@@ -14,4 +14,6 @@ public enum Operation: String, Sendable, CaseIterable {
     case batchGetItem = "BatchGetItem"
     case batchWriteItem = "BatchWriteItem"
     case describeLimits = "DescribeLimits"
+    case transactWriteItems = "TransactWriteItems"
+    case transactGetItems = "TransactGetItems"
 }

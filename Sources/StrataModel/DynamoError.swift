@@ -17,6 +17,8 @@ public enum DynamoError: Error, Sendable, Equatable {
     case requestLimitExceeded(String)
     case itemCollectionSizeLimitExceeded(String)
     case transactionConflict(String)
+    case transactionCanceled(String, reasons: [CancellationReason])
+    case transactionInProgress(String)
     case idempotentParameterMismatch(String)
     case payloadTooLarge(String)
     case internalFailure(String)
@@ -40,6 +42,8 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .requestLimitExceeded: "RequestLimitExceeded"
         case .itemCollectionSizeLimitExceeded: "ItemCollectionSizeLimitExceededException"
         case .transactionConflict: "TransactionConflictException"
+        case .transactionCanceled: "TransactionCanceledException"
+        case .transactionInProgress: "TransactionInProgressException"
         case .idempotentParameterMismatch: "IdempotentParameterMismatchException"
         case .payloadTooLarge: "RequestEntityTooLarge"
         case .internalFailure: "InternalServerError"
@@ -82,7 +86,7 @@ public enum DynamoError: Error, Sendable, Equatable {
              .unrecognizedClient(let m), .invalidSignature(let m), .resourceNotFound(let m), .resourceInUse(let m),
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
-             .transactionConflict(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
+             .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
              .internalFailure(let m):
             m
         }

@@ -18,6 +18,24 @@ enum ErrorResponse {
             writer.raw(",\"Item\":")
             writer.item(item)
         }
+        if case .transactionCanceled(_, let reasons) = error {
+            writer.raw(",\"CancellationReasons\":[")
+            for (index, reason) in reasons.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"Code\":")
+                writer.string(reason.code)
+                if let message = reason.message {
+                    writer.raw(",\"Message\":")
+                    writer.string(message)
+                }
+                if let item = reason.item {
+                    writer.raw(",\"Item\":")
+                    writer.item(item)
+                }
+                writer.raw("}")
+            }
+            writer.raw("]")
+        }
         writer.raw("}")
         return writer.bytes
     }

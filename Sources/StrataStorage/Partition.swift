@@ -62,6 +62,11 @@ final class Partition: Sendable {
         try await writer.submit(body)
     }
 
+    /// Runs `body` in a transaction of its own at once; for start-up work only.
+    func writeNow<T>(_ body: (PartitionTransaction) throws -> T) throws -> T {
+        try writer.writeNow(body)
+    }
+
     /// Runs `body` with a reader connection checked out of the pool.
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let pooled = readers.withLock { $0.popLast() }

@@ -88,28 +88,52 @@ final class PartitionWriter: Sendable {
         var answers: [@Sendable () -> Void] = []
         answers.reserveCapacity(jobs.count)
         do {
-            try connection.statement("BEGIN IMMEDIATE").run()
-            for job in jobs {
-                try connection.statement("SAVEPOINT request").run()
-                let before = transaction.delta
-                let outcome = job.apply(transaction)
-                if !outcome.succeeded {
-                    try connection.statement("ROLLBACK TO request").run()
-                    transaction.delta = before
+            try inTransaction(transaction) {
+                for job in jobs {
+                    try connection.statement("SAVEPOINT request").run()
+                    let before = transaction.delta
+                    let outcome = job.apply(transaction)
+                    if !outcome.succeeded {
+                        try connection.statement("ROLLBACK TO request").run()
+                        transaction.delta = before
+                    }
+                    try connection.statement("RELEASE request").run()
+                    answers.append(outcome.answer)
                 }
-                try connection.statement("RELEASE request").run()
-                answers.append(outcome.answer)
             }
+        } catch {
+            for job in jobs { job.fail(DynamoError.internalFailure("The storage engine failed: \(error)")) }
+            return
+        }
+        for answer in answers { answer() }
+    }
+
+    /// Runs `body` in one transaction of its own, now, on the calling
+    /// thread once queued requests are done: for start-up work, before
+    /// any request arrives.
+    func writeNow<T>(_ body: (PartitionTransaction) throws -> T) throws -> T {
+        try queue.sync {
+            let transaction = PartitionTransaction(connection: connection)
+            var result: T?
+            try inTransaction(transaction) { result = try body(transaction) }
+            return result!
+        }
+    }
+
+    /// Commits what `body` does, with the statistics it changed; rolls all
+    /// of it back if anything throws. Only on `queue`.
+    private func inTransaction(_ transaction: PartitionTransaction, _ body: () throws -> Void) throws {
+        do {
+            try connection.statement("BEGIN IMMEDIATE").run()
+            try body()
             try transaction.recordStatistics()
             try connection.statement("COMMIT").run()
         } catch {
             try? connection.execute("ROLLBACK")
-            for job in jobs { job.fail(DynamoError.internalFailure("The storage engine failed: \(error)")) }
-            return
+            throw error
         }
         let delta = transaction.delta
         statistics.withLock { $0.add(delta) }
-        for answer in answers { answer() }
         committed(transaction.bytesWritten)
     }
 
@@ -129,12 +153,14 @@ final class PartitionWriter: Sendable {
 /// What a write request sees of its partition during the group transaction.
 /// Only valid inside the request's body, on the writer's queue.
 final class PartitionTransaction {
-    struct Stored {
+    struct Stored: Sendable {
         var value: [UInt8]
         var size: Int
     }
 
-    private let connection: SQLiteConnection
+    /// The writer's connection, for stores other than a partition's items
+    /// (the transaction log) that share the writer's group commit.
+    let connection: SQLiteConnection
     var delta = PartitionStatistics()
     /// Item bytes written, including those of requests later rolled back.
     private(set) var bytesWritten = 0

@@ -21,6 +21,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// Serializes control-plane changes; it guards the catalog connection.
     private let catalog: Mutex<Catalog>
     private let tables = Mutex<[String: Entry]>([:])
+    private let transactions: TransactionCoordinator
 
     public init(options: StorageOptions) throws {
         self.options = options
@@ -38,6 +39,10 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         self.catalog = Mutex(catalog)
         tables.withLock { $0 = entries }
+        let logLocation: DatabaseLocation = options.dataDirectory.map { .file($0 + "/transactions.sqlite") }
+            ?? .memory(name: "strata-\(instance)-transactions")
+        transactions = try TransactionCoordinator(
+            log: try TransactionLog(location: logLocation, durability: options.durability), stores: entries.values.map(\.store))
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
 
@@ -157,7 +162,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         return try Self.decode(bytes)
     }
 
-    private static func decode(_ bytes: [UInt8]) throws(DynamoError) -> Item {
+    static func decode(_ bytes: [UInt8]) throws(DynamoError) -> Item {
         do {
             return try ItemEncoding.decode(bytes)
         } catch {
@@ -213,7 +218,12 @@ public final class SQLiteStorageEngine: StorageEngine {
         table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T {
         let encoded = KeyEncoding.encode(key)
-        return try await store(named: table).partition(forEncodedKey: encoded).write { transaction in
+        let store = try store(named: table)
+        let lockKey = TransactionLocks.Key(table: store.id, key: encoded)
+        return try await store.partition(forEncodedKey: encoded).write { [transactions] transaction in
+            if transactions.locks.isLockedForWriting(lockKey) {
+                throw DynamoError.transactionConflict("Transaction is ongoing for the item")
+            }
             let stored = try transaction.current(encoded)
             let current = CurrentItem(size: stored?.size) { try stored.map { try Self.decode($0.value) } }
             let write = try body(current)
@@ -229,12 +239,27 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
     }
 
+    public func writeTransaction(
+        _ targets: [TransactionTarget], token: TransactionToken?, _ decide: ([CurrentItem]) throws -> [ItemAction]
+    ) async throws -> TransactionWriteOutcome {
+        try await transactions.write(try coordinatorTargets(targets), token: token, decide: decide)
+    }
+
+    public func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?] {
+        try await transactions.read(try coordinatorTargets(targets)).map { try $0.map(Self.decode) }
+    }
+
+    private func coordinatorTargets(_ targets: [TransactionTarget]) throws -> [TransactionCoordinator.Target] {
+        try targets.map { .init(store: try store(named: $0.table), key: KeyEncoding.encode($0.key)) }
+    }
+
     public func close() {
         let stores = tables.withLock { entries in
             defer { entries.removeAll() }
             return entries.values.map(\.store)
         }
         for store in stores { store.close() }
+        transactions.close()
         catalog.withLock { $0.close() }
     }
 }

@@ -41,6 +41,19 @@ public protocol StorageEngine: Sendable {
     /// `segment` of `totalSegments`.
     func segment(_ segment: Int, of totalSegments: Int, contains partitionKey: AttributeValue) -> Bool
 
+    /// Runs a write transaction over `targets` (no item twice): locks them,
+    /// hands `decide` the current items in order, and applies the actions
+    /// it returns (one per target) all together or not at all. Throws
+    /// `TransactionConflict` if another transaction holds any of the items,
+    /// and whatever `decide` throws, with nothing written.
+    func writeTransaction(
+        _ targets: [TransactionTarget], token: TransactionToken?, _ decide: ([CurrentItem]) throws -> [ItemAction]
+    ) async throws -> TransactionWriteOutcome
+
+    /// The items of `targets`, in order, as they stand between write
+    /// transactions: never half of one.
+    func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?]
+
     /// Finishes queued writes and closes every file.
     func close()
 }
@@ -62,13 +75,16 @@ public struct CurrentItem {
     }
 }
 
+/// What a write does to its item.
+public enum ItemAction: Sendable {
+    case keep
+    case put(Item)
+    case delete
+}
+
 /// What a write request does to its item, and what it answers.
 public struct ItemWrite<Result: Sendable>: Sendable {
-    public enum Action: Sendable {
-        case keep
-        case put(Item)
-        case delete
-    }
+    public typealias Action = ItemAction
 
     public var action: Action
     public var result: Result
@@ -77,4 +93,27 @@ public struct ItemWrite<Result: Sendable>: Sendable {
         self.action = action
         self.result = result
     }
+}
+
+/// One item of a transaction.
+public struct TransactionTarget: Sendable {
+    public var table: String
+    public var key: PrimaryKey
+
+    public init(table: String, key: PrimaryKey) {
+        self.table = table
+        self.key = key
+    }
+}
+
+public enum TransactionWriteOutcome: Sendable {
+    case applied
+    /// The client token was used for this same request before, which was
+    /// applied then; nothing was applied now.
+    case alreadyApplied
+}
+
+/// Another write transaction holds some of the items: those at `indices`.
+public struct TransactionConflict: Error {
+    public let indices: [Int]
 }

@@ -36,17 +36,22 @@ extension DynamoAPI {
             }
         }
         if let throttled, admitted.isEmpty { throw throttled }
-        let units = try await withThrowingTaskGroup(of: (Int, Double).self) { group in
+        // A write to an item that a transaction holds comes back unprocessed.
+        let units = try await withThrowingTaskGroup(of: (Int, Double?).self) { group in
             for (index, write) in admitted.enumerated() {
                 group.addTask { [storage] in
-                    let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
-                        let units = CapacityUnits.write(bytes: max(current.size ?? 0, write.item?.itemSize ?? 0))
-                        return ItemWrite(write.item.map { .put($0) } ?? .delete, result: units)
+                    do {
+                        let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
+                            let units = CapacityUnits.write(bytes: max(current.size ?? 0, write.item?.itemSize ?? 0))
+                            return ItemWrite(write.item.map { .put($0) } ?? .delete, result: units)
+                        }
+                        return (index, units)
+                    } catch DynamoError.transactionConflict {
+                        return (index, nil)
                     }
-                    return (index, units)
                 }
             }
-            var units = [Double](repeating: 0, count: admitted.count)
+            var units = [Double?](repeating: nil, count: admitted.count)
             for try await (index, cost) in group { units[index] = cost }
             return units
         }
@@ -54,8 +59,12 @@ extension DynamoAPI {
         // response sums them per table.
         var ledger = ConsumedCapacityLedger()
         for (write, cost) in zip(admitted, units) {
-            admission.charge(.write, units: cost, reserved: CapacityUnits.write(bytes: 0), table: write.table, partitionKey: write.key.partition)
-            ledger.add(cost, table: write.table.name)
+            admission.charge(.write, units: cost ?? 0, reserved: CapacityUnits.write(bytes: 0), table: write.table, partitionKey: write.key.partition)
+            if let cost {
+                ledger.add(cost, table: write.table.name)
+            } else {
+                unprocessed.append((write.table.name, write.json))
+            }
         }
         var writer = JSONWriter()
         writer.raw("{\"UnprocessedItems\":")

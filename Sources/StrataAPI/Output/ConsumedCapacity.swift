@@ -1,9 +1,12 @@
+import StrataAdmission
 import StrataModel
 
 /// The units one table consumed, as a response reports them.
 struct ConsumedCapacity {
     let tableName: String
     var units: Double
+    /// Transactions also report the units as read or write units.
+    var split: Access? = nil
 
     /// `"ConsumedCapacity": {...}` if `report` asks for it, after a comma
     /// unless it is the object's first member; a list for the batch operations.
@@ -24,14 +27,24 @@ struct ConsumedCapacity {
     private func write(report: CapacityReport, to writer: inout JSONWriter) {
         writer.raw("{\"TableName\":")
         writer.string(tableName)
-        writer.raw(",\"CapacityUnits\":")
-        Self.number(units, to: &writer)
+        writeUnits(to: &writer)
         if report == .indexes {
-            writer.raw(",\"Table\":{\"CapacityUnits\":")
-            Self.number(units, to: &writer)
+            writer.raw(",\"Table\":{")
+            writeUnits(first: true, to: &writer)
             writer.raw("}")
         }
         writer.raw("}")
+    }
+
+    private func writeUnits(first: Bool = false, to writer: inout JSONWriter) {
+        writer.raw(first ? "\"CapacityUnits\":" : ",\"CapacityUnits\":")
+        Self.number(units, to: &writer)
+        switch split {
+        case .read?: writer.raw(",\"ReadCapacityUnits\":")
+        case .write?: writer.raw(",\"WriteCapacityUnits\":")
+        case nil: return
+        }
+        Self.number(units, to: &writer)
     }
 
     /// Units are multiples of 0.5, sent as doubles: `1.0`, `0.5`.
@@ -45,12 +58,14 @@ struct ConsumedCapacity {
 /// Accumulates units per table, in the order tables first appear.
 struct ConsumedCapacityLedger {
     private(set) var entries: [ConsumedCapacity] = []
+    /// Set for transactions, whose entries split the units by access.
+    var split: Access?
 
     mutating func add(_ units: Double, table: String) {
         if let index = entries.firstIndex(where: { $0.tableName == table }) {
             entries[index].units += units
         } else {
-            entries.append(ConsumedCapacity(tableName: table, units: units))
+            entries.append(ConsumedCapacity(tableName: table, units: units, split: split))
         }
     }
 }

@@ -46,6 +46,16 @@ enum ItemKey {
         }
     }
 
+    /// Refuses an empty string or binary value for any key attribute that
+    /// `item` holds. Transactions check this for every action before they
+    /// validate any key against its schema.
+    static func checkNoEmptyKeyValues(_ item: Item, schema: KeySchema) throws(DynamoError) {
+        for attribute in schema.attributes {
+            guard let value = item[attribute.name], attribute.type.matches(value) else { continue }
+            try checkNotEmpty(value, name: attribute.name, prefix: "One or more parameter values are not valid.")
+        }
+    }
+
     private static var mismatch: DynamoError {
         .validation("The provided key element does not match the schema")
     }

@@ -64,5 +64,8 @@ final class SQLiteConnection: @unchecked Sendable {
 
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The rowid of the row the last INSERT on this connection added.
+    var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }

@@ -1,0 +1,97 @@
+import StrataAdmission
+import StrataExpressions
+import StrataModel
+import StrataStorage
+
+extension DynamoAPI {
+    func transactGetItems(_ request: RequestBody) async throws -> [UInt8] {
+        var violations = ConstraintViolations()
+        let elements = try TransactItemsInput.decode(request, elementType: "TransactGetItem", into: &violations)
+        var gets: [RequestBody?] = []
+        for (index, element) in elements.enumerated() {
+            let path = "transactItems.\(index + 1).member.get"
+            let get = try element.object("Get")
+            gets.append(get)
+            guard let get else {
+                violations.requireNonNull(nil as Int?, at: path)
+                continue
+            }
+            violations.checkTableName(try get.string("TableName"), at: path + ".tableName")
+            violations.requireNonNull(get.value("Key"), at: path + ".key")
+            if let key = get.value("Key") {
+                guard case .object = key else { throw RequestBody.mismatch(key, expected: .map) }
+            }
+            _ = try get.stringMap("ExpressionAttributeNames")
+        }
+        let report = try CapacityReport.decode(request, into: &violations)
+        try violations.throwIfAny()
+
+        var projections: [ProjectionExpression?] = []
+        for get in gets.compactMap({ $0 }) {
+            let expression = try get.string("ProjectionExpression")
+            let parameters = try ExpressionParameters.decode(get)
+            try parameters.requireExpressions(anyExpression: expression != nil, valueExpression: false, valueUsers: "")
+            let context = parameters.context()
+            projections.append(try expression.map { text throws(DynamoError) in
+                try ProjectionExpression.parse(text, context: context, cache: expressionCache)
+            })
+            try context.checkAllUsed()
+        }
+        var tables: [TableDefinition] = []
+        var keyItems: [Item] = []
+        for get in gets.compactMap({ $0 }) {
+            guard let name = try get.string("TableName"), let key = try get.item("Key") else { throw DynamoError.validation("Invalid request") }
+            let table = try existingTable(name)
+            try ItemKey.checkNoEmptyKeyValues(key, schema: table.keySchema)
+            tables.append(table)
+            keyItems.append(key)
+        }
+        var seen = Set<TransactionItemIdentity>()
+        for (table, keyItem) in zip(tables, keyItems) {
+            guard let key = try? ItemKey.fromKey(keyItem, schema: table.keySchema) else { continue }
+            guard seen.insert(TransactionItemIdentity(table: table.name, key: key)).inserted else {
+                throw DynamoError.validation("Transaction request cannot include multiple operations on one item")
+            }
+        }
+        var keys: [PrimaryKey] = []
+        for (index, (table, keyItem)) in zip(tables, keyItems).enumerated() {
+            do {
+                keys.append(try ItemKey.fromKey(keyItem, schema: table.keySchema))
+            } catch {
+                throw DynamoError.transactionCanceled(at: index, of: keyItems.count, .validationError(error))
+            }
+        }
+
+        let admission = TransactionAdmission(access: .read, entries: zip(tables, keys).map { .init(table: $0, partitionKey: $1.partition) })
+        try admission.admit(self.admission)
+        let items: [Item?]
+        do {
+            items = try await storage.readTransaction(zip(tables, keys).map { TransactionTarget(table: $0.name, key: $1) })
+        } catch {
+            admission.charge(self.admission, units: Array(repeating: nil, count: keys.count))
+            throw error
+        }
+        let units = items.map { CapacityUnits.read(bytes: $0?.itemSize ?? 0, consistent: true, transactional: true) }
+        admission.charge(self.admission, units: units)
+
+        var ledger = ConsumedCapacityLedger()
+        ledger.split = .read
+        for (table, cost) in zip(tables, units) { ledger.add(cost, table: table.name) }
+        var writer = JSONWriter()
+        writer.raw("{\"Responses\":[")
+        for (index, (item, projection)) in zip(items, projections).enumerated() {
+            if index > 0 { writer.raw(",") }
+            if let item {
+                writer.raw("{\"Item\":")
+                writer.item(projection?.apply(to: item) ?? item)
+                writer.raw("}")
+            } else {
+                writer.raw("{}")
+            }
+        }
+        writer.raw("]")
+        ConsumedCapacity.append(ledger.entries, report: report, list: true, to: &writer)
+        writer.raw("}")
+        return writer.bytes
+    }
+}

@@ -1,0 +1,117 @@
+import StrataExpressions
+import StrataModel
+
+/// One element of TransactWriteItems' `TransactItems`: a Put, Update,
+/// Delete or ConditionCheck, checked as far as the request alone allows.
+struct TransactWriteAction {
+    enum Kind: String, CaseIterable {
+        case conditionCheck = "ConditionCheck"
+        case put = "Put"
+        case delete = "Delete"
+        case update = "Update"
+
+        /// The member's name in constraint messages.
+        var path: String {
+            switch self {
+            case .conditionCheck: "conditionCheck"
+            case .put: "put"
+            case .delete: "delete"
+            case .update: "update"
+            }
+        }
+    }
+
+    /// The action members an element holds, before they are checked.
+    struct Members {
+        let present: [(kind: Kind, body: RequestBody)]
+    }
+
+    let kind: Kind
+    let tableName: String
+    /// `Item` of a Put, `Key` of the others.
+    let item: Item
+    let condition: ConditionExpression?
+    let update: UpdateExpression?
+    let returnsItemOnFailure: Bool
+    /// What the action adds to the request's payload for the 4 MB limit.
+    let payloadSize: Int
+
+    /// Type-checks every member of `element` (a SerializationException
+    /// comes before any other error) and adds its constraint violations.
+    /// `position` counts from 1, as in DynamoDB's messages.
+    static func members(of element: RequestBody, position: Int, into violations: inout ConstraintViolations) throws(DynamoError) -> Members {
+        var present: [(Kind, RequestBody)] = []
+        for kind in Kind.allCases {
+            guard let body = try element.object(kind.rawValue) else { continue }
+            present.append((kind, body))
+            let path = "transactItems.\(position).member.\(kind.path)"
+            violations.checkTableName(try body.string("TableName"), at: path + ".tableName")
+            let itemMember = kind == .put ? "Item" : "Key"
+            if let item = body.value(itemMember) {
+                guard case .object = item else { throw RequestBody.mismatch(item, expected: .map) }
+            } else {
+                violations.requireNonNull(nil as Int?, at: path + "." + itemMember.lowercased())
+            }
+            let condition = try body.string("ConditionExpression")
+            if kind == .conditionCheck { violations.requireNonNull(condition, at: path + ".conditionExpression") }
+            if kind == .update { violations.requireNonNull(try body.string("UpdateExpression"), at: path + ".updateExpression") }
+            _ = try body.stringMap("ExpressionAttributeNames")
+            if let values = body.value("ExpressionAttributeValues") {
+                guard case .object = values else { throw RequestBody.mismatch(values, expected: .map) }
+            }
+            violations.checkEnum(
+                try body.string("ReturnValuesOnConditionCheckFailure"), at: path + ".returnValuesOnConditionCheckFailure",
+                allowed: ["ALL_OLD", "NONE"])
+        }
+        return Members(present: present)
+    }
+
+    /// Checks what needs only the request: one action kind, the
+    /// expressions and their names and values, the item's values and size.
+    static func decode(_ members: Members, cache: ExpressionCache) throws(DynamoError) -> TransactWriteAction {
+        guard !members.present.isEmpty else {
+            throw .validation("Invalid Request: TransactWriteRequest should contain Delete or Put or Update request")
+        }
+        guard members.present.count == 1, let (kind, body) = members.present.first else {
+            throw .validation("TransactItems can only contain one of Check, Put, Update or Delete")
+        }
+        let conditionText = try body.string("ConditionExpression")
+        let updateText = kind == .update ? try body.string("UpdateExpression") : nil
+        let parameters = try ExpressionParameters.decode(body)
+        let usesExpressions = conditionText != nil || updateText != nil
+        try parameters.requireExpressions(
+            anyExpression: usesExpressions, valueExpression: usesExpressions,
+            valueUsers: kind == .update ? "UpdateExpression and ConditionExpression are null" : "ConditionExpression is null")
+        let context = parameters.context()
+        let update = try updateText.map { text throws(DynamoError) in try UpdateExpression.parse(text, context: context, cache: cache) }
+        let condition = try conditionText.map { text throws(DynamoError) in
+            try ConditionExpression.parse(text, context: context, kind: .condition, cache: cache)
+        }
+        try context.checkAllUsed()
+        guard let item = try body.item(kind == .put ? "Item" : "Key"), let tableName = try body.string("TableName") else {
+            throw .validation("Invalid request")
+        }
+        var payloadSize = item.itemSize
+        if kind == .put {
+            try ItemSize.check(item)
+        } else {
+            payloadSize += (conditionText?.utf8.count ?? 0) + (updateText?.utf8.count ?? 0)
+            payloadSize += parameters.values?.values.reduce(0) { $0 + $1.size } ?? 0
+        }
+        return TransactWriteAction(
+            kind: kind, tableName: tableName, item: item, condition: condition, update: update,
+            returnsItemOnFailure: try body.string("ReturnValuesOnConditionCheckFailure") == "ALL_OLD", payloadSize: payloadSize)
+    }
+
+    /// The action's primary key, with the messages a cancellation reports.
+    func key(schema: KeySchema) throws(DynamoError) -> PrimaryKey {
+        let key = kind == .put ? try ItemKey.fromItem(item, schema: schema) : try ItemKey.fromKey(item, schema: schema)
+        if let update {
+            for attribute in schema.attributes where update.updatedAttributeNames.contains(attribute.name) {
+                throw .validation(
+                    "One or more parameter values were invalid: Cannot update attribute \(attribute.name). This attribute is part of the key")
+            }
+        }
+        return key
+    }
+}

@@ -1,5 +1,7 @@
--- wrk script for Strata's own HTTP benchmark: PutItem or GetItem of ~1 KB
--- items over KEYS preloaded keys, chosen by the WORKLOAD variable.
+-- wrk script for Strata's own HTTP benchmark over KEYS preloaded ~1 KB
+-- items, chosen by the WORKLOAD variable: PutItem (put), GetItem (get), a
+-- 2-item TransactWriteItems moving one unit between two random items
+-- (transact_write), or a 2-item TransactGetItems (transact_get).
 local workload = os.getenv("WORKLOAD") or "get"
 local keys = tonumber(os.getenv("KEYS") or "20000")
 local table_name = os.getenv("TABLE") or "bench"
@@ -17,7 +19,32 @@ function init(args)
   math.randomseed(os.time() + math.random(1, 1000000))
 end
 
+-- Two different random keys.
+local function two_keys()
+  local a, b = key(), key()
+  while b == a do b = key() end
+  return a, b
+end
+
+local function transfer_update(k, delta, condition)
+  return '{"Update":{"TableName":"' .. table_name .. '","Key":{"pk":{"S":"' .. k .. '"}},' ..
+    '"UpdateExpression":"SET n = n + :d",' .. (condition and '"ConditionExpression":"n >= :m",' or '') ..
+    '"ExpressionAttributeValues":{":d":{"N":"' .. delta .. '"}' .. (condition and ',":m":{"N":"-1000000000"}' or '') .. '}}}'
+end
+
 function request()
+  if workload == "transact_write" then
+    local from, to = two_keys()
+    headers["X-Amz-Target"] = "DynamoDB_20120810.TransactWriteItems"
+    return wrk.format("POST", "/", headers, '{"TransactItems":[' .. transfer_update(from, -1, true) .. ',' ..
+      transfer_update(to, 1, false) .. ']}')
+  end
+  if workload == "transact_get" then
+    local a, b = two_keys()
+    headers["X-Amz-Target"] = "DynamoDB_20120810.TransactGetItems"
+    return wrk.format("POST", "/", headers, '{"TransactItems":[{"Get":{"TableName":"' .. table_name ..
+      '","Key":{"pk":{"S":"' .. a .. '"}}}},{"Get":{"TableName":"' .. table_name .. '","Key":{"pk":{"S":"' .. b .. '"}}}}]}')
+  end
   if workload == "put" then
     headers["X-Amz-Target"] = "DynamoDB_20120810.PutItem"
     return wrk.format("POST", "/", headers, '{"TableName":"' .. table_name .. '","Item":{"pk":{"S":"' .. key() ..

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Strata's own HTTP benchmark: builds the release binary, starts it on a
 # free loopback port with a fresh data directory, preloads KEYS items, then
-# drives PutItem and GetItem with wrk at 1 and 32 connections and prints
-# req/s, p50 and p99. Also prints the time to the first answered request
-# and the idle memory of the server.
-# Environment: DURATION (s, default 10), KEYS (default 20000), CONNS ("1 32").
+# drives each workload (PutItem, GetItem, 2-item TransactWriteItems and
+# TransactGetItems) with wrk at 1 and 32 connections and prints req/s, p50
+# and p99. Also prints the time to the first answered request and the idle
+# memory of the server. A transaction cancelled by a conflict with another
+# (two clients drew the same key) counts as an error.
+# Environment: DURATION (s, default 10), KEYS (default 20000), CONNS ("1 32"),
+# WORKLOADS (default "put get transact_write transact_get").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/Benchmarks/http"
 duration=${DURATION:-10}
 keys=${KEYS:-20000}
 conns=${CONNS:-"1 32"}
+workloads=${WORKLOADS:-"put get transact_write transact_get"}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
 (cd "$root" && swift build -c release --product strata >/dev/null)
@@ -28,12 +32,12 @@ echo "idle memory (RSS): $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 102
 
 KEYS=$keys python3 "$here/preload.py" "http://127.0.0.1:$port"
 echo "preloaded $keys items; memory (RSS): $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MB"
-printf '%-8s %6s %10s %9s %9s %8s\n' workload conns req/s p50_ms p99_ms errors
-for w in put get; do
+printf '%-14s %6s %10s %9s %9s %8s\n' workload conns req/s p50_ms p99_ms errors
+for w in $workloads; do
   for c in $conns; do
     t=2; [ "$c" -lt 2 ] && t=1
     line=$(WORKLOAD=$w KEYS=$keys wrk -t"$t" -c"$c" -d"${duration}s" -s "$here/requests.lua" "http://127.0.0.1:$port" | grep '^RESULT')
     read -r _ rps p50 p99 errors <<<"$line"
-    printf '%-8s %6s %10s %9s %9s %8s\n' "$w" "$c" "$rps" "$p50" "$p99" "$errors"
+    printf '%-14s %6s %10s %9s %9s %8s\n' "$w" "$c" "$rps" "$p50" "$p99" "$errors"
   done
 done

@@ -42,7 +42,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         let logLocation: DatabaseLocation = options.dataDirectory.map { .file($0 + "/transactions.sqlite") }
             ?? .memory(name: "strata-\(instance)-transactions")
         transactions = try TransactionCoordinator(
-            log: try TransactionLog(location: logLocation, durability: options.durability), stores: entries.values.map(\.store))
+            log: try TransactionLog(location: logLocation, durability: options.durability), stores: entries.values.map(\.store),
+            haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
 

@@ -13,6 +13,11 @@ public struct StorageOptions: Sendable {
     /// Partitions per new table.
     public var partitionsPerTable: Int
 
+    /// For crash tests: every write transaction stops right after its
+    /// commit point, as if the process died there, leaving its record to be
+    /// applied at the next start.
+    public var haltTransactionsAfterCommit = false
+
     public init(dataDirectory: String?, durability: Durability = .process, partitionsPerTable: Int = 8) {
         self.dataDirectory = dataDirectory
         self.durability = durability

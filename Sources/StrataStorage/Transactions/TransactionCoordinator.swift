@@ -29,10 +29,12 @@ final class TransactionCoordinator: Sendable {
     let locks = TransactionLocks()
     private let log: TransactionLog
     private let tokens: IdempotencyTokens
+    private let haltAfterCommit: Bool
 
-    /// Opens the log and applies what a crash left committed but unapplied.
-    init(log: TransactionLog, stores: [TableStore]) throws {
+    /// Takes over the log and applies what a crash left committed but unapplied.
+    init(log: TransactionLog, stores: [TableStore], haltAfterCommit: Bool = false) throws {
         self.log = log
+        self.haltAfterCommit = haltAfterCommit
         let storesByID = Dictionary(stores.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Self.now()
         for pending in try log.pending() {
@@ -79,6 +81,9 @@ final class TransactionCoordinator: Sendable {
                 guard !record.writes.isEmpty else { return }
                 let id = try await log.commit(record)
                 committed = true
+                if haltAfterCommit {
+                    throw TransactionLogFailure(underlying: DynamoError.internalFailure("Halted after the commit point"))
+                }
                 do {
                     try await apply(record.writes, targets: targets)
                     try await log.markApplied(id, now: now)

@@ -25,6 +25,14 @@ final class Checkpointer: Sendable {
         queue = DispatchQueue(label: "strata.checkpoint.\(path)")
     }
 
+    /// Takes checkpoints of `location` off its writer `connection`, whose own
+    /// automatic checkpoints it turns off; nil for an in-memory database.
+    static func replacingAutomaticCheckpoints(of connection: SQLiteConnection, at location: DatabaseLocation) throws -> Checkpointer? {
+        guard case .file(let path) = location else { return nil }
+        try connection.execute("PRAGMA wal_autocheckpoint=0")
+        return try Checkpointer(path: path)
+    }
+
     func noteCommitted(bytes: Int) {
         let start = state.withLock { state -> Bool in
             state.bytesSinceCheckpoint += bytes

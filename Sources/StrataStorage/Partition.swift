@@ -32,12 +32,7 @@ final class Partition: Sendable {
             statistics = PartitionStatistics(itemCount: statement.int(0), sizeBytes: statement.int(1))
         }
         statement.reset()
-        if case .file(let path) = location {
-            try connection.execute("PRAGMA wal_autocheckpoint=0")
-            checkpointer = try Checkpointer(path: path)
-        } else {
-            checkpointer = nil
-        }
+        checkpointer = try Checkpointer.replacingAutomaticCheckpoints(of: connection, at: location)
         writer = PartitionWriter(
             connection: connection, label: "strata.writer.\(location.uri)", statistics: statistics,
             committed: { [checkpointer] bytes in checkpointer?.noteCommitted(bytes: bytes) })

@@ -184,9 +184,14 @@ final class PartitionTransaction {
         statement.bind(2, new.value)
         statement.bind(3, new.size)
         try statement.run()
-        bytesWritten += new.value.count + key.count
+        noteWritten(bytes: new.value.count + key.count)
         delta.itemCount += old == nil ? 1 : 0
         delta.sizeBytes += new.size - (old?.size ?? 0)
+    }
+
+    /// Counts bytes written to the log, toward the next checkpoint.
+    func noteWritten(bytes: Int) {
+        bytesWritten += bytes
     }
 
     func delete(_ key: [UInt8], existing: Stored) throws {

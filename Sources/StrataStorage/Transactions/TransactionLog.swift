@@ -23,6 +23,7 @@ final class TransactionLog: Sendable {
     static let tokenWindowSeconds = 600
 
     private let writer: PartitionWriter
+    private let checkpointer: Checkpointer?
     private let lastPruned = Mutex(0)
 
     /// Opens the log, creating it if needed.
@@ -36,7 +37,13 @@ final class TransactionLog: Sendable {
                 txn INTEGER NOT NULL, seq INTEGER NOT NULL, table_id TEXT NOT NULL, k BLOB NOT NULL, v BLOB, size INTEGER NOT NULL,
                 PRIMARY KEY (txn, seq)) WITHOUT ROWID;
             """)
-        writer = PartitionWriter(connection: connection, label: "strata.transaction-log", statistics: PartitionStatistics(), committed: { _ in })
+        // Records are written and deleted at the rate of transactions:
+        // checkpoints must not stall commits.
+        let checkpointer = try Checkpointer.replacingAutomaticCheckpoints(of: connection, at: location)
+        self.checkpointer = checkpointer
+        writer = PartitionWriter(
+            connection: connection, label: "strata.transaction-log", statistics: PartitionStatistics(),
+            committed: { bytes in checkpointer?.noteCommitted(bytes: bytes) })
     }
 
     /// The records not yet applied, oldest first.
@@ -107,6 +114,7 @@ final class TransactionLog: Sendable {
                     write.bind(6, 0)
                 }
                 try write.run()
+                transaction.noteWritten(bytes: change.key.count + (change.value?.value.count ?? 0))
             }
             return id
         }
@@ -151,5 +159,6 @@ final class TransactionLog: Sendable {
 
     func close() {
         writer.close()
+        checkpointer?.close()
     }
 }

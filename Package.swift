@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataStorage",
-            dependencies: ["StrataModel", "CSQLite", "COpenSSL"],
+            dependencies: ["StrataModel", "CSQLite"],
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "StorageShapeBenchmark", dependencies: ["CSQLite"], path: "Benchmarks/StorageShape"),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions"]),
-        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage"]),
+        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "COpenSSL"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission"]),
         .testTarget(name: "StrataAPITests", dependencies: ["StrataAPI", "StrataAdmission"]),
     ],

@@ -36,7 +36,11 @@ public final class HTTPServer: Sendable {
                 track(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let dates = HTTPDate.Cache()
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // Every response header is a constant or generated here
+                    // (dates, digits, ids), so NIO's per-write check of header
+                    // names and values would only spend time.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withErrorHandling: true, withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, inFlight: inFlight, dates: dates))
                 }
             }

@@ -31,14 +31,15 @@ public enum KeyEncoding {
 
     /// The bytes shared by every item with this partition-key value.
     public static func partitionPrefix(_ partition: AttributeValue) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        let hash = PartitionHash.hash(partition)
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: hash >> UInt64(shift))) }
-        var canonical: [UInt8] = []
-        appendCanonical(partition, to: &canonical)
-        appendLength(canonical.count, to: &out)
-        out.append(contentsOf: canonical)
+        // Built in place: room for the hash and length, then the canonical
+        // bytes, which are hashed where they lie.
+        var out = [UInt8](repeating: 0, count: 12)
+        out.reserveCapacity(48)
+        appendCanonical(partition, to: &out)
+        let canonicalCount = out.count - 12
+        let hash = out.withUnsafeBytes { MD5.prefix64(of: UnsafeRawBufferPointer(rebasing: $0[12...])) }
+        for index in 0..<8 { out[index] = UInt8(truncatingIfNeeded: hash >> UInt64(56 - 8 * index)) }
+        for index in 0..<4 { out[8 + index] = UInt8(truncatingIfNeeded: canonicalCount >> (24 - 8 * index)) }
         return out
     }
 
@@ -62,13 +63,6 @@ public enum KeyEncoding {
         default:
             preconditionFailure("key attributes are S, N or B; validation guarantees it")
         }
-    }
-
-    private static func appendLength(_ count: Int, to out: inout [UInt8]) {
-        out.append(UInt8(truncatingIfNeeded: count >> 24))
-        out.append(UInt8(truncatingIfNeeded: count >> 16))
-        out.append(UInt8(truncatingIfNeeded: count >> 8))
-        out.append(UInt8(truncatingIfNeeded: count))
     }
 
     /// The sort key in an order-preserving form. It is always last in the

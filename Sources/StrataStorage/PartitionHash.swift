@@ -1,4 +1,3 @@
-import COpenSSL
 import StrataModel
 
 /// The stable 64-bit hash of a partition-key value: the first eight bytes of
@@ -8,11 +7,7 @@ public enum PartitionHash {
     public static func hash(_ value: AttributeValue) -> UInt64 {
         var input: [UInt8] = []
         KeyEncoding.appendCanonical(value, to: &input)
-        var digest = [UInt8](repeating: 0, count: Int(MD5_DIGEST_LENGTH))
-        input.withUnsafeBufferPointer { buffer in
-            _ = EVP_Digest(buffer.baseAddress, buffer.count, &digest, nil, EVP_md5(), nil)
-        }
-        return digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        return input.withUnsafeBytes { MD5.prefix64(of: $0) }
     }
 
     /// The partition, of `count`, that owns `hash`: partitions split the hash

@@ -47,7 +47,7 @@ final class IdempotencyTokens: Sendable {
                         "Request token already used with a different request within the last \(window / 60) minutes")
                 }
                 guard entry.applied else {
-                    throw .transactionInProgress("Transaction with the same request token is already in progress")
+                    throw .transactionInProgress("Transaction from previous request is still in progress")
                 }
                 return .alreadyApplied
             }

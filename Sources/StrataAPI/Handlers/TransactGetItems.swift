@@ -46,23 +46,11 @@ extension DynamoAPI {
             tables.append(table)
             keyItems.append(key)
         }
-        var seen = Set<TransactionItemIdentity>()
-        for (table, keyItem) in zip(tables, keyItems) {
-            guard let key = try? ItemKey.fromKey(keyItem, schema: table.keySchema) else { continue }
-            guard seen.insert(TransactionItemIdentity(table: table.name, key: key)).inserted else {
-                throw DynamoError.validation("Transaction request cannot include multiple operations on one item")
-            }
-        }
-        var keys: [PrimaryKey] = []
-        for (index, (table, keyItem)) in zip(tables, keyItems).enumerated() {
-            do {
-                keys.append(try ItemKey.fromKey(keyItem, schema: table.keySchema))
-            } catch {
-                throw DynamoError.transactionCanceled(at: index, of: keyItems.count, .validationError(error))
-            }
+        let keys = try TransactionKeys.resolve(tables: tables) { index, table throws(DynamoError) in
+            try ItemKey.fromKey(keyItems[index], schema: table.keySchema)
         }
 
-        let admission = TransactionAdmission(access: .read, entries: zip(tables, keys).map { .init(table: $0, partitionKey: $1.partition) })
+        let admission = TransactionAdmission(access: .read, tables: tables, keys: keys)
         try admission.admit(self.admission)
         let items: [Item?]
         do {

@@ -33,25 +33,11 @@ extension DynamoAPI {
         for (action, table) in zip(actions, tables) {
             try ItemKey.checkNoEmptyKeyValues(action.item, schema: table.keySchema)
         }
-        var seen = Set<TransactionItemIdentity>()
-        for (action, table) in zip(actions, tables) {
-            guard let key = try? action.key(schema: table.keySchema) else { continue }
-            guard seen.insert(TransactionItemIdentity(table: table.name, key: key)).inserted else {
-                throw DynamoError.validation("Transaction request cannot include multiple operations on one item")
-            }
-        }
-        // A key that does not fit its table cancels the transaction at that action.
-        var keys: [PrimaryKey] = []
-        for (index, (action, table)) in zip(actions, tables).enumerated() {
-            do {
-                keys.append(try action.key(schema: table.keySchema))
-            } catch {
-                throw DynamoError.transactionCanceled(at: index, of: actions.count, .validationError(error))
-            }
+        let keys = try TransactionKeys.resolve(tables: tables) { index, table throws(DynamoError) in
+            try actions[index].key(schema: table.keySchema)
         }
 
-        let admission = TransactionAdmission(
-            access: .write, entries: zip(tables, keys).map { .init(table: $0, partitionKey: $1.partition) })
+        let admission = TransactionAdmission(access: .write, tables: tables, keys: keys)
         try admission.admit(self.admission)
         let targets = zip(actions, keys).map { TransactionTarget(table: $0.tableName, key: $1) }
         let clientToken = token.map { TransactionToken(token: $0, fingerprint: RequestFingerprint.of(request.value("TransactItems") ?? .null)) }
@@ -146,17 +132,4 @@ extension DynamoAPI {
         }
         return writes
     }
-}
-
-extension CancellationReason {
-    /// An action whose parameters do not fit its table or item.
-    static func validationError(_ error: any Error) -> CancellationReason {
-        CancellationReason(code: "ValidationError", message: (error as? DynamoError)?.message)
-    }
-}
-
-/// An item as transactions tell items apart: its table and its key.
-struct TransactionItemIdentity: Hashable {
-    let table: String
-    let key: PrimaryKey
 }

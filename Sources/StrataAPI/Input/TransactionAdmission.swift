@@ -11,6 +11,11 @@ struct TransactionAdmission {
     let access: Access
     let entries: [Entry]
 
+    init(access: Access, tables: [TableDefinition], keys: [PrimaryKey]) {
+        self.access = access
+        entries = zip(tables, keys).map { Entry(table: $0, partitionKey: $1.partition) }
+    }
+
     /// The least one transactional item costs, taken at admission.
     var reserved: Double {
         access == .read ? CapacityUnits.read(bytes: 0, consistent: true, transactional: true) : CapacityUnits.write(bytes: 0, transactional: true)

@@ -428,3 +428,23 @@ def files_under(directory: Path) -> set[str]:
     if not directory.exists():
         return set()
     return {str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()}
+
+
+class Connection:
+    """A keep-alive HTTP connection speaking DynamoDB JSON, for load from
+    many threads; raises OSError or http.client.HTTPException when the
+    server is gone."""
+
+    def __init__(self, server, timeout=10):
+        self.server = server
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+
+    def call(self, operation, body):
+        data = json.dumps(body).encode()
+        self.conn.request("POST", "/", body=data, headers=signed_headers(self.server.url, operation, data))
+        response = self.conn.getresponse()
+        payload = response.read()
+        return response.status, (json.loads(payload) if payload else None)
+
+    def close(self):
+        self.conn.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import json
 import random
 import signal
 import threading
@@ -17,31 +16,13 @@ import threading
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import (ServerExited, StrataServer, assert_client_error, create_hash_table, files_under,
-                     signed_headers, unique_name, wait_for)
+from helpers import (Connection, ServerExited, StrataServer, assert_client_error, create_hash_table, files_under,
+                     unique_name, wait_for)
 
 WRITERS = 6
 MAX_WRITES_PER_THREAD = 50_000      # a bound on the loop; the kill comes long before
 ACKED_BEFORE_KILL = 1_500           # the writers have done real work when the kill lands
 WRITE_PHASE_TIMEOUT_S = 30.0
-
-
-class Connection:
-    """A keep-alive HTTP connection speaking DynamoDB JSON."""
-
-    def __init__(self, server, timeout=10):
-        self.server = server
-        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-
-    def call(self, operation, body):
-        data = json.dumps(body).encode()
-        self.conn.request("POST", "/", body=data, headers=signed_headers(self.server.url, operation, data))
-        response = self.conn.getresponse()
-        payload = response.read()
-        return response.status, (json.loads(payload) if payload else None)
-
-    def close(self):
-        self.conn.close()
 
 
 def create_table(server, name, *, range_key=None):

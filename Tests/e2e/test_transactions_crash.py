@@ -26,7 +26,7 @@ import threading
 
 import pytest
 
-from helpers import signed_headers, unique_name, wait_for
+from helpers import Connection, unique_name, wait_for
 
 CLIENTS = 8
 CYCLES = 3
@@ -42,25 +42,6 @@ JOIN_TIMEOUT_S = 30.0
 PARTITIONS = 4
 # Refusals that leave everything as it was: the loop goes on.
 CANCEL_CODES = {"None", "ConditionalCheckFailed", "TransactionConflict"}
-
-
-class Connection:
-    """A keep-alive HTTP connection speaking DynamoDB JSON; raises OSError or
-    http.client.HTTPException when the server is gone."""
-
-    def __init__(self, server, timeout=10):
-        self.server = server
-        self.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
-
-    def call(self, operation, body):
-        data = json.dumps(body).encode()
-        self.conn.request("POST", "/", body=data, headers=signed_headers(self.server.url, operation, data))
-        response = self.conn.getresponse()
-        payload = response.read()
-        return response.status, (json.loads(payload) if payload else None)
-
-    def close(self):
-        self.conn.close()
 
 
 def error_code(body):

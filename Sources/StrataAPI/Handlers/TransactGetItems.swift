@@ -7,15 +7,15 @@ extension DynamoAPI {
     func transactGetItems(_ request: RequestBody) async throws -> [UInt8] {
         var violations = ConstraintViolations()
         let elements = try TransactItemsInput.decode(request, elementType: "TransactGetItem", into: &violations)
-        var gets: [RequestBody?] = []
+        // A missing Get is a violation, so past the constraint check every element has one.
+        var gets: [RequestBody] = []
         for (index, element) in elements.enumerated() {
             let path = "transactItems.\(index + 1).member.get"
-            let get = try element.object("Get")
-            gets.append(get)
-            guard let get else {
+            guard let get = try element.object("Get") else {
                 violations.requireNonNull(nil as Int?, at: path)
                 continue
             }
+            gets.append(get)
             violations.checkTableName(try get.string("TableName"), at: path + ".tableName")
             violations.requireNonNull(get.value("Key"), at: path + ".key")
             if let key = get.value("Key") {
@@ -27,7 +27,7 @@ extension DynamoAPI {
         try violations.throwIfAny()
 
         var projections: [ProjectionExpression?] = []
-        for get in gets.compactMap({ $0 }) {
+        for get in gets {
             let expression = try get.string("ProjectionExpression")
             let parameters = try ExpressionParameters.decode(get)
             try parameters.requireExpressions(anyExpression: expression != nil, valueExpression: false, valueUsers: "")
@@ -39,7 +39,7 @@ extension DynamoAPI {
         }
         var tables: [TableDefinition] = []
         var keyItems: [Item] = []
-        for get in gets.compactMap({ $0 }) {
+        for get in gets {
             guard let name = try get.string("TableName"), let key = try get.item("Key") else { throw DynamoError.validation("Invalid request") }
             let table = try existingTable(name)
             try ItemKey.checkNoEmptyKeyValues(key, schema: table.keySchema)

@@ -29,16 +29,19 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
-        .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "StrataAuth", swiftSettings: strictSwift),
         .target(
             name: "StrataAPI",
-            dependencies: ["StrataModel", "StrataExpressions", "StrataStorage", "StrataAdmission", "StrataAuth"],
+            dependencies: [
+                "StrataModel", "StrataExpressions", "StrataStorage", "StrataAdmission", "StrataAuth",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataAuth", "CZlib",
+                "StrataAPI", "StrataModel", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -61,7 +64,9 @@ let package = Package(
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "COpenSSL"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission"]),
-        .testTarget(name: "StrataAPITests", dependencies: ["StrataAPI", "StrataAdmission"]),
+        .testTarget(
+            name: "StrataAPITests",
+            dependencies: ["StrataAPI", "StrataAdmission", "StrataModel", "StrataStorage", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,83 +1,79 @@
+import Logging
 import StrataAdmission
 import StrataExpressions
 import StrataModel
 import StrataStorage
 
-/// The DynamoDB API over a storage engine: decodes a request body, runs the
-/// operation's validation and handler, and encodes the answer. Knows
-/// nothing of HTTP.
+/// The DynamoDB API over a storage engine: finds the operation a target
+/// names, decodes its typed input, runs its handler and writes its output.
+/// Knows nothing of HTTP.
 public final class DynamoAPI: Sendable {
     let storage: any StorageEngine
     let configuration: APIConfiguration
     let admission: AdmissionController
+    let clock: any WallClock
     /// Parsed expressions by text, shared by every request.
     let expressionCache = ExpressionCache()
 
-    public init(storage: any StorageEngine, configuration: APIConfiguration, admission: AdmissionController) {
+    /// What a client sees of any failure that is not its own.
+    static let internalErrorMessage = "The server encountered an internal error trying to fulfill the request."
+
+    public init(
+        storage: any StorageEngine, configuration: APIConfiguration, admission: AdmissionController, clock: any WallClock = SystemWallClock()
+    ) {
         self.storage = storage
         self.configuration = configuration
         self.admission = admission
+        self.clock = clock
     }
 
-    /// Answers one request. `target` is the operation name from
-    /// `X-Amz-Target` (after `DynamoDB_20120810.`).
-    public func handle(target: String, body: [UInt8]) async -> Result<[UInt8], DynamoError> {
-        guard let operation = Operation(rawValue: target) else {
+    /// Answers one request. `target` is the whole `X-Amz-Target` header,
+    /// e.g. `DynamoDB_20120810.GetItem`.
+    public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {
+        guard let route = Dispatcher.route(for: target) else {
             return .failure(.unknownOperation)
         }
+        var context = context
+        context.admission = admission
+        context.clock = clock
         do {
             try admission.enter()
             defer { admission.exit() }
             let request = try RequestBody.parse(body)
-            return .success(try await handle(operation, request))
+            return .success(try await route.run(self, request, context))
         } catch {
-            return .failure(Self.clientError(error))
+            return .failure(Self.clientError(error, context: context))
         }
     }
 
-    /// Only `DynamoError`s reach a client; anything else is a server fault.
-    private static func clientError(_ error: any Error) -> DynamoError {
-        (error as? DynamoError) ?? .internalFailure("The server encountered an internal error trying to fulfill the request.")
-    }
-
-    private func handle(_ operation: Operation, _ request: RequestBody) async throws -> [UInt8] {
-        switch operation {
-        case .createTable: try createTable(request)
-        case .describeTable: try describeTable(request)
-        case .listTables: try listTables(request)
-        case .updateTable: try updateTable(request)
-        case .deleteTable: try deleteTable(request)
-        case .putItem: try await putItem(request)
-        case .getItem: try getItem(request)
-        case .deleteItem: try await deleteItem(request)
-        case .updateItem: try await updateItem(request)
-        case .query: try query(request)
-        case .scan: try scan(request)
-        case .batchGetItem: try batchGetItem(request)
-        case .batchWriteItem: try await batchWriteItem(request)
-        case .describeLimits: try describeLimits(request)
-        case .transactWriteItems: try await transactWriteItems(request)
-        case .transactGetItems: try await transactGetItems(request)
+    /// Only `DynamoError`s reach a client, and a server fault only as
+    /// DynamoDB's generic message: its cause goes to the log, with the
+    /// request id, and never to the client.
+    private static func clientError(_ error: any Error, context: RequestContext) -> DynamoError {
+        switch error {
+        case DynamoError.internalFailure(let cause):
+            context.logger.error("Internal failure", metadata: ["cause": "\(cause)"])
+        case let error as DynamoError:
+            return error
+        default:
+            context.logger.error("Unexpected error", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// The table a control-plane request names in `TableName`, checked,
-    /// with the not-found message DescribeTable, UpdateTable and DeleteTable use.
-    func namedTable(_ request: RequestBody) throws(DynamoError) -> TableDefinition {
-        let name = try request.string("TableName")
-        var violations = ConstraintViolations()
-        violations.checkTableName(name)
-        try violations.throwIfAny()
-        guard let name, let definition = storage.table(named: name) else {
-            throw .resourceNotFound("Requested resource not found: Table: \(name ?? "") not found")
-        }
-        return definition
+        return .internalFailure(internalErrorMessage)
     }
 
     /// The definition of an existing table, or DynamoDB's not-found error.
     func existingTable(_ name: String) throws(DynamoError) -> TableDefinition {
         guard let definition = storage.table(named: name) else {
             throw .resourceNotFound("Requested resource not found")
+        }
+        return definition
+    }
+
+    /// The table a control-plane request names, with the not-found message
+    /// DescribeTable, UpdateTable and DeleteTable use.
+    func controlPlaneTable(_ name: String) throws(DynamoError) -> TableDefinition {
+        guard let definition = storage.table(named: name) else {
+            throw .resourceNotFound("Requested resource not found: Table: \(name) not found")
         }
         return definition
     }

@@ -53,8 +53,11 @@ public final class AdmissionController: Sendable {
     /// partition-key value's, is empty; otherwise takes `reserved` units (the
     /// least the request can cost) at once, so that requests waiting on an
     /// empty bucket cannot all get in together when it turns positive.
-    public func admit(_ access: Access, table: TableDefinition, partitionKey: AttributeValue?, reserving reserved: Double) throws(DynamoError) {
-        guard configuration.enabled else { return }
+    public func admit(
+        _ access: Access, table: TableDefinition, partitionKey: AttributeValue?, reserving reserved: Double
+    ) throws(DynamoError) -> AdmissionTicket {
+        let ticket = AdmissionTicket(controller: self, access: access, table: table, partitionKey: partitionKey, reserved: reserved)
+        guard configuration.enabled else { return ticket }
         let now = clock.now()
         let tableHasRoom = withTableBuckets(table, now: now) { buckets in
             Self.take(reserved, access, from: &buckets, now: now)
@@ -76,6 +79,7 @@ public final class AdmissionController: Sendable {
                 throw Self.overCapacity(table)
             }
         }
+        return ticket
     }
 
     private static func take(_ units: Double, _ access: Access, from buckets: inout TableBuckets, now: Double) -> Bool {
@@ -90,7 +94,8 @@ public final class AdmissionController: Sendable {
     }
 
     /// Takes the rest of what an admitted request consumed: `units` in all,
-    /// of which `reserved` were taken at admission.
+    /// of which `reserved` were taken at admission. Requests are charged
+    /// through their `AdmissionTicket`.
     public func charge(_ access: Access, units: Double, reserved: Double, table: TableDefinition, partitionKey: AttributeValue?) {
         let rest = units - reserved
         guard configuration.enabled, rest != 0 else { return }

@@ -26,7 +26,7 @@ public final class HTTPServer: Sendable {
 
     /// Binds the listening socket; returns the port (useful with port 0).
     public func start() async throws -> Int {
-        let api = self.api, inFlight = self.inFlight
+        let api = self.api, inFlight = self.inFlight, logger = self.logger
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,7 +41,7 @@ public final class HTTPServer: Sendable {
                     // names and values would only spend time.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, inFlight: inFlight, dates: dates))
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, logger: logger, inFlight: inFlight, dates: dates))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

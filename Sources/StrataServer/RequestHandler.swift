@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import StrataAPI
@@ -20,16 +21,16 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case closing
     }
 
-    private static let targetPrefix = "DynamoDB_20120810."
-
     private let api: DynamoAPI
+    private let logger: Logger
     private let inFlight: InFlightRequests
     private let dates: HTTPDate.Cache
     private var requestIDs = RequestID.Generator()
     private var state = State.idle
 
-    init(api: DynamoAPI, inFlight: InFlightRequests, dates: HTTPDate.Cache) {
+    init(api: DynamoAPI, logger: Logger, inFlight: InFlightRequests, dates: HTTPDate.Cache) {
         self.api = api
+        self.logger = logger
         self.inFlight = inFlight
         self.dates = dates
     }
@@ -108,7 +109,6 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let target = head.headers.first(name: "x-amz-target") ?? ""
-        let operation = target.hasPrefix(Self.targetPrefix) ? String(target.dropFirst(Self.targetPrefix.count)) : ""
         let keepAlive = head.isKeepAlive
         var bytes = Array(body.readableBytesView)
         do {
@@ -126,41 +126,46 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let api = self.api
+        // The id the answer carries is the one the request's log lines carry.
+        let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
         inFlight.begin()
         let promise = context.eventLoop.makePromise(of: Result<[UInt8], DynamoError>.self)
         promise.completeWithTask {
-            await api.handle(target: operation, body: bytes)
+            await api.handle(target: target, body: bytes, context: requestContext)
         }
         promise.futureResult.assumeIsolated().whenSuccess { result in
-            self.answer(result, keepAlive: keepAlive, context: context)
+            self.answer(result, requestID: requestContext.requestID, keepAlive: keepAlive, context: context)
             self.inFlight.end()
         }
     }
 
-    private func answer(_ result: Result<[UInt8], DynamoError>, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func answer(_ result: Result<[UInt8], DynamoError>, requestID: String, keepAlive: Bool, context: ChannelHandlerContext) {
         switch result {
         case .success(let response):
-            write(status: .ok, contentType: ErrorResponse.contentType, body: response, keepAlive: keepAlive, context: context)
+            write(status: .ok, contentType: ErrorResponse.contentType, body: response, requestID: requestID, keepAlive: keepAlive, context: context)
         case .failure(let error):
             write(
                 status: HTTPResponseStatus(statusCode: error.httpStatus), contentType: ErrorResponse.contentType,
-                body: ErrorResponse.body(for: error), keepAlive: keepAlive, context: context)
+                body: ErrorResponse.body(for: error), requestID: requestID, keepAlive: keepAlive, context: context)
         }
     }
 
-    private func baseHeaders(contentType: String, body: [UInt8]) -> HTTPHeaders {
+    private func baseHeaders(contentType: String, body: [UInt8], requestID: String? = nil) -> HTTPHeaders {
         HTTPHeaders([
             ("Server", "Server"),
             ("Date", dates.current()),
             ("Content-Type", contentType),
             ("Content-Length", String(body.count)),
-            ("x-amzn-RequestId", requestIDs.make()),
+            ("x-amzn-RequestId", requestID ?? requestIDs.make()),
             ("x-amz-crc32", String(CRC32.checksum(body))),
         ])
     }
 
-    private func write(status: HTTPResponseStatus, contentType: String, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
-        var headers = baseHeaders(contentType: contentType, body: body)
+    private func write(
+        status: HTTPResponseStatus, contentType: String, body: [UInt8], requestID: String? = nil, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var headers = baseHeaders(contentType: contentType, body: body, requestID: requestID)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)

@@ -1,3 +1,4 @@
+import Logging
 import StrataAdmission
 import StrataAPI
 import StrataModel
@@ -19,7 +20,8 @@ struct APITestHarness {
 
     /// The response as JSON, or the error.
     func call(_ operation: String, _ body: String) async -> Result<JSONValue, DynamoError> {
-        switch await api.handle(target: operation, body: Array(body.utf8)) {
+        let context = RequestContext(requestID: "test", logger: Logger(label: "strata-test"))
+        switch await api.handle(target: "DynamoDB_20120810." + operation, body: Array(body.utf8), context: context) {
         case .success(let bytes):
             do {
                 return .success(try JSONParser.parse(bytes))

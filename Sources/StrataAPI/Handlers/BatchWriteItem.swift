@@ -3,47 +3,53 @@ import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    /// DynamoDB's limit on the writes of one BatchWriteItem.
-    static let batchWriteMaximumRequests = 25
-
-    /// One put or delete of a BatchWriteItem, validated.
+    /// One put or delete of a BatchWriteItem, checked against its table.
     private struct BatchWrite: Sendable {
         let table: TableDefinition
         let key: PrimaryKey
-        /// nil for a delete.
-        let item: Item?
-        /// The request as sent, to hand back in UnprocessedItems.
-        let json: JSONValue
+        let request: BatchWriteItemInput.Request
     }
 
-    func batchWriteItem(_ request: RequestBody) async throws -> [UInt8] {
-        var violations = ConstraintViolations()
-        let report = try CapacityReport.decode(request, into: &violations)
-        try violations.throwIfAny()
-        let writes = try batchWrites(request)
+    func batchWriteItem(_ input: BatchWriteItemInput, _ context: RequestContext) async throws -> BatchWriteItemOutput {
+        var writes: [BatchWrite] = []
+        for entry in input.tables {
+            let table = try existingTable(entry.name)
+            var seen = Set<PrimaryKey>()
+            for request in entry.requests {
+                let key = try BatchWriteItemInput.primaryKey(of: request, in: table)
+                guard seen.insert(key).inserted else {
+                    throw DynamoError.validation("Provided list of item keys contains duplicates")
+                }
+                writes.append(BatchWrite(table: table, key: key, request: request))
+            }
+        }
+        if writes.count > BatchWriteItemInput.maximumRequests {
+            throw DynamoError.validation("Too many items requested for the BatchWriteItem call")
+        }
         // Writes that admission refuses come back unprocessed; the rest all
         // join their partitions' next group commits at once.
-        var admitted: [BatchWrite] = []
-        var unprocessed: [(table: String, request: JSONValue)] = []
+        var admitted: [(write: BatchWrite, ticket: AdmissionTicket)] = []
+        var unprocessed: [BatchWrite] = []
         var throttled: (any Error)?
         for write in writes {
             do {
-                try admission.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))
-                admitted.append(write)
+                admitted.append((write, try context.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))))
             } catch {
                 throttled = error
-                unprocessed.append((write.table.name, write.json))
+                unprocessed.append(write)
             }
         }
         if let throttled, admitted.isEmpty { throw throttled }
         // A write to an item that a transaction holds comes back unprocessed.
         let units = try await withThrowingTaskGroup(of: (Int, Double?).self) { group in
-            for (index, write) in admitted.enumerated() {
+            for (index, entry) in admitted.enumerated() {
+                let write = entry.write
                 group.addTask { [storage] in
                     do {
+                        let item = write.request.item
                         let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
-                            let units = CapacityUnits.write(bytes: max(current.size ?? 0, write.item?.itemSize ?? 0))
-                            return ItemWrite(write.item.map { .put($0) } ?? .delete, result: units)
+                            let units = CapacityUnits.write(bytes: max(current.size ?? 0, item?.itemSize ?? 0))
+                            return ItemWrite(item.map { .put($0) } ?? .delete, result: units)
                         }
                         return (index, units)
                     } catch DynamoError.transactionConflict {
@@ -56,79 +62,23 @@ extension DynamoAPI {
             return units
         }
         // Each write is rounded on its own and charged to its key; the
-        // response sums them per table.
+        // answer sums them per table.
         var ledger = ConsumedCapacityLedger()
-        for (write, cost) in zip(admitted, units) {
-            admission.charge(.write, units: cost ?? 0, reserved: CapacityUnits.write(bytes: 0), table: write.table, partitionKey: write.key.partition)
+        for (entry, cost) in zip(admitted, units) {
+            entry.ticket.charge(cost ?? 0)
             if let cost {
-                ledger.add(cost, table: write.table.name)
+                ledger.add(cost, table: entry.write.table.name)
             } else {
-                unprocessed.append((write.table.name, write.json))
+                unprocessed.append(entry.write)
             }
         }
-        var writer = JSONWriter()
-        writer.raw("{\"UnprocessedItems\":")
         var unprocessedObject = JSONObject()
-        for entry in unprocessed {
+        for write in unprocessed {
             var list: [JSONValue] = []
-            if case .array(let existing)? = unprocessedObject[entry.table] { list = existing }
-            list.append(entry.request)
-            unprocessedObject[entry.table] = .array(list)
+            if case .array(let existing)? = unprocessedObject[write.table.name] { list = existing }
+            list.append(write.request.json)
+            unprocessedObject[write.table.name] = .array(list)
         }
-        writer.value(.object(unprocessedObject))
-        ConsumedCapacity.append(ledger.entries, report: report, list: true, to: &writer)
-        writer.raw("}")
-        return writer.bytes
-    }
-
-    private func batchWrites(_ request: RequestBody) throws -> [BatchWrite] {
-        let requestItems = try RequestItemsInput.decode(request, operation: "BatchWriteItem")
-        var writes: [BatchWrite] = []
-        var violations = ConstraintViolations()
-        for member in requestItems.members {
-            violations.checkTableName(member.key, at: "requestItems.\(member.key).member.tableName")
-            guard case .array(let entries) = member.value else { throw RequestBody.mismatch(member.value, expected: .list) }
-            if entries.isEmpty || entries.count > Self.batchWriteMaximumRequests {
-                violations.add("'[]'" , at: "requestItems",
-                    "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
-            }
-        }
-        try violations.throwIfAny()
-        for member in requestItems.members {
-            guard case .array(let entries) = member.value else { continue }
-            let table = try existingTable(member.key)
-            var seen = Set<PrimaryKey>()
-            for entry in entries {
-                guard case .object(let object) = entry else { throw RequestBody.mismatch(entry, expected: .structure) }
-                let writeRequest = RequestBody(object)
-                let put = try writeRequest.object("PutRequest")
-                let delete = try writeRequest.object("DeleteRequest")
-                let write: BatchWrite
-                switch (put, delete) {
-                case (let put?, nil):
-                    guard let item = try put.item("Item") else {
-                        throw DynamoError.validation("1 validation error detected: Value null at 'requestItems.\(member.key).member.putRequest.item' failed to satisfy constraint: Member must not be null")
-                    }
-                    let key = try ItemKey.fromItem(item, schema: table.keySchema)
-                    try ItemSize.check(item)
-                    write = BatchWrite(table: table, key: key, item: item, json: entry)
-                case (nil, let delete?):
-                    guard let keyItem = try delete.item("Key") else {
-                        throw DynamoError.validation("1 validation error detected: Value null at 'requestItems.\(member.key).member.deleteRequest.key' failed to satisfy constraint: Member must not be null")
-                    }
-                    write = BatchWrite(table: table, key: try ItemKey.fromKey(keyItem, schema: table.keySchema), item: nil, json: entry)
-                default:
-                    throw DynamoError.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
-                }
-                guard seen.insert(write.key).inserted else {
-                    throw DynamoError.validation("Provided list of item keys contains duplicates")
-                }
-                writes.append(write)
-            }
-        }
-        if writes.count > Self.batchWriteMaximumRequests {
-            throw DynamoError.validation("Too many items requested for the BatchWriteItem call")
-        }
-        return writes
+        return BatchWriteItemOutput(unprocessed: unprocessedObject, consumed: ledger.entries, report: input.report)
     }
 }

@@ -1,19 +1,14 @@
 import StrataAdmission
-import StrataExpressions
 import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    func deleteItem(_ request: RequestBody) async throws -> [UInt8] {
-        let write = try ItemWriteRequest.decode(request, itemMember: "Key")
-        let tableName = write.tableName, keyItem = write.item, report = write.report
-        let returnOld = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
-        let condition = try WriteCondition.decodeAlone(request, cache: expressionCache)
-
-        let table = try existingTable(tableName)
-        let key = try ItemKey.fromKey(keyItem, schema: table.keySchema)
-        let outcome = try await chargedWrite(table: table, partitionKey: key.partition) {
-            try await storage.writeItem(table: tableName, key: key) { current in
+    func deleteItem(_ input: DeleteItemInput, _ context: RequestContext) async throws -> ItemOutput {
+        let table = try existingTable(input.tableName)
+        let key = try input.primaryKey(in: table)
+        let condition = input.condition, returnOld = input.returnsOldItem
+        let outcome = try await chargedWrite(table: table, partitionKey: key.partition, context: context) {
+            try await storage.writeItem(table: input.tableName, key: key) { current in
                 let units = CapacityUnits.write(bytes: current.size ?? 0)
                 let old = condition.condition != nil || returnOld ? try current.item() : nil
                 do {
@@ -24,6 +19,6 @@ extension DynamoAPI {
                 return ItemWrite(.delete, result: Charged(result: returnOld ? old : nil, units: units))
             }
         }
-        return ItemResponse.attributes(outcome.result, consumed: ConsumedCapacity(tableName: tableName, units: outcome.units), report: report)
+        return .attributes(outcome.result, consumed: ConsumedCapacity(tableName: input.tableName, units: outcome.units), report: input.report)
     }
 }

@@ -1,15 +1,14 @@
 import StrataModel
 
 extension DynamoAPI {
-    func deleteTable(_ request: RequestBody) throws -> [UInt8] {
-        let definition = try namedTable(request)
-        let name = definition.name
+    func deleteTable(_ input: TableNameInput, _ context: RequestContext) async throws -> TableDescription {
+        let definition = try controlPlaneTable(input.tableName)
         if definition.deletionProtection {
             throw DynamoError.validation(
                 "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
         }
-        let statistics = try storage.statistics(ofTable: name)
-        let deleted = try storage.deleteTable(named: name)
-        return TableDescription(definition: deleted, statistics: statistics, status: "DELETING").response(wrappedIn: "TableDescription")
+        let statistics = try storage.statistics(ofTable: definition.name)
+        let deleted = try storage.deleteTable(named: definition.name)
+        return TableDescription(wrapper: "TableDescription", definition: deleted, statistics: statistics, status: "DELETING")
     }
 }

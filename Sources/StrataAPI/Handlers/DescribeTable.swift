@@ -1,9 +1,9 @@
 import StrataModel
 
 extension DynamoAPI {
-    func describeTable(_ request: RequestBody) throws -> [UInt8] {
-        let definition = try namedTable(request)
+    func describeTable(_ input: TableNameInput, _ context: RequestContext) async throws -> TableDescription {
+        let definition = try controlPlaneTable(input.tableName)
         let statistics = try storage.statistics(ofTable: definition.name)
-        return TableDescription(definition: definition, statistics: statistics).response(wrappedIn: "Table")
+        return TableDescription(wrapper: "Table", definition: definition, statistics: statistics)
     }
 }

@@ -1,61 +1,29 @@
 import StrataAdmission
-import StrataExpressions
 import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    func scan(_ request: RequestBody) throws -> [UInt8] {
-        let read = try ReadRequest.decode(request, operation: .scan)
-        let segment = try request.int("Segment")
-        let totalSegments = try request.int("TotalSegments")
-        var violations = ConstraintViolations()
-        if let segment {
-            if segment < 0 { violations.add("'\(segment)'", at: "segment", "Member must have value greater than or equal to 0") }
-            if segment > 999_999 { violations.add("'\(segment)'", at: "segment", "Member must have value less than or equal to 999999") }
-        }
-        if let totalSegments {
-            if totalSegments < 1 { violations.add("'\(totalSegments)'", at: "totalSegments", "Member must have value greater than or equal to 1") }
-            if totalSegments > 1_000_000 {
-                violations.add("'\(totalSegments)'", at: "totalSegments", "Member must have value less than or equal to 1000000")
-            }
-        }
-        try violations.throwIfAny()
-        switch (segment, totalSegments) {
-        case (.some, nil):
-            throw DynamoError.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
-        case (nil, .some):
-            throw DynamoError.validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
-        case (let segment?, let total?) where segment >= total:
-            throw DynamoError.validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: \(segment) is not less than TotalSegments: \(total)")
-        default:
-            break
-        }
-
+    func scan(_ input: ScanInput, _ context: RequestContext) async throws -> ItemListOutput {
+        let read = input.read
         let table = try existingTable(read.tableName)
-        if let indexName = read.indexName {
-            throw DynamoError.validation("The table does not have the specified index: \(indexName)")
+        let plan = try input.plan(in: table, cache: expressionCache)
+        let segment = input.segment ?? (0, 1)
+        if let start = plan.exclusiveStart, input.segment != nil,
+           !storage.segment(segment.index, of: segment.total, contains: start.partition) {
+            throw input.wrongSegment
         }
-        let context = read.parameters.context()
-        let (filter, selection) = try read.resolve(context: context, cache: expressionCache, schema: table.keySchema, forbidKeysInFilter: false)
-        try context.checkAllUsed()
-        let start = try read.exclusiveStartKey.map { item throws(DynamoError) in try ItemKey.startKey(item, schema: table.keySchema) }
-        if let start, let segment, let totalSegments, !storage.segment(segment, of: totalSegments, contains: start.partition) {
-            throw DynamoError.validation(
-                "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: \(totalSegments) Segment: \(segment)")
-        }
-        let reserved = CapacityUnits.read(bytes: 0, consistent: read.consistent)
-        try admission.admit(.read, table: table, partitionKey: nil, reserving: reserved)
+        let ticket = try context.admit(.read, table: table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         let page = try storage.scan(
-            table: read.tableName, segment: segment ?? 0, totalSegments: totalSegments ?? 1,
-            exclusiveStart: start, limit: PageLimit(items: read.limit))
+            table: read.tableName, segment: segment.index, totalSegments: segment.total,
+            exclusiveStart: plan.exclusiveStart, limit: PageLimit(items: read.limit))
         var units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
         // DynamoDB charges a Scan at least one unit for each of its own
         // partitions the page covered; a new on-demand table has four.
-        if start == nil && !page.isTruncated && (totalSegments ?? 1) == 1 {
+        if plan.exclusiveStart == nil && !page.isTruncated && segment.total == 1 {
             units = max(units, CapacityUnits.read(bytes: 0, consistent: read.consistent) * Self.scanBillingPartitions(table))
         }
-        admission.charge(.read, units: units, reserved: reserved, table: table, partitionKey: nil)
-        return read.respond(page: page, filter: filter, selection: selection, schema: table.keySchema, units: units)
+        ticket.charge(units)
+        return read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
     }
 
     /// How many partitions DynamoDB itself would give the table, which sets a

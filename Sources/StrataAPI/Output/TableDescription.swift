@@ -2,8 +2,10 @@ import StrataModel
 import StrataStorage
 
 /// The `TableDescription` structure of CreateTable, DescribeTable,
-/// UpdateTable and DeleteTable responses.
-struct TableDescription {
+/// UpdateTable and DeleteTable responses, in the member their answer
+/// names (`Table` for DescribeTable, `TableDescription` for the others).
+struct TableDescription: OperationOutput {
+    var wrapper: String
     var definition: TableDefinition
     var statistics: PartitionStatistics
     var status = "ACTIVE"
@@ -68,8 +70,7 @@ struct TableDescription {
         return "\(whole).\(fractionText)"
     }
 
-    /// `{"<wrapper>": <description>}` as response bytes.
-    func response(wrappedIn wrapper: String) -> [UInt8] {
-        JSONValue.object(JSONObject([(wrapper, json)])).serialized
+    func write(to writer: inout JSONWriter) {
+        writer.value(.object(JSONObject([(wrapper, json)])))
     }
 }

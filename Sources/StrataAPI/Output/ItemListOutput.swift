@@ -1,7 +1,7 @@
 import StrataModel
 
 /// The body of a Query or Scan answer.
-struct ItemListResponse {
+struct ItemListOutput: OperationOutput {
     var items: [Item] = []
     var count = 0
     var scannedCount = 0
@@ -10,8 +10,8 @@ struct ItemListResponse {
     var countOnly = false
     var consumed: (ConsumedCapacity, CapacityReport)?
 
-    var bytes: [UInt8] {
-        var writer = JSONWriter(capacity: 64 + items.count * 128)
+    func write(to writer: inout JSONWriter) {
+        writer.reserveCapacity(64 + items.count * 128)
         writer.raw("{")
         if !countOnly {
             writer.raw("\"Items\":[")
@@ -33,6 +33,5 @@ struct ItemListResponse {
             ConsumedCapacity.append([capacity], report: report, list: false, to: &writer)
         }
         writer.raw("}")
-        return writer.bytes
     }
 }

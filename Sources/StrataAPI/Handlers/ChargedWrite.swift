@@ -18,16 +18,15 @@ extension DynamoAPI {
     /// Admits a single-item write, runs it, and charges what it consumed,
     /// also when it failed after touching the item.
     func chargedWrite<T: Sendable>(
-        table: TableDefinition, partitionKey: AttributeValue, _ write: () async throws -> Charged<T>
+        table: TableDefinition, partitionKey: AttributeValue, context: RequestContext, _ write: () async throws -> Charged<T>
     ) async throws -> Charged<T> {
-        let reserved = CapacityUnits.write(bytes: 0)
-        try admission.admit(.write, table: table, partitionKey: partitionKey, reserving: reserved)
+        let ticket = try context.admit(.write, table: table, partitionKey: partitionKey, reserving: CapacityUnits.write(bytes: 0))
         do {
             let outcome = try await write()
-            admission.charge(.write, units: outcome.units, reserved: reserved, table: table, partitionKey: partitionKey)
+            ticket.charge(outcome.units)
             return outcome
         } catch let failure as ChargedFailure {
-            admission.charge(.write, units: failure.units, reserved: reserved, table: table, partitionKey: partitionKey)
+            ticket.charge(failure.units)
             throw failure.error
         }
     }

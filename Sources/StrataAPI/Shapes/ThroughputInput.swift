@@ -2,7 +2,7 @@ import StrataModel
 
 /// The `ProvisionedThroughput` parameter.
 enum ThroughputInput {
-    struct Units {
+    struct Units: Sendable {
         var read: Int
         var write: Int
     }

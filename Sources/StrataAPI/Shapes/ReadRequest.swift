@@ -109,8 +109,8 @@ struct ReadRequest {
     /// DynamoDB does), then the projection.
     func respond(
         page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema, units: Double
-    ) -> [UInt8] {
-        var response = ItemListResponse()
+    ) -> ItemListOutput {
+        var response = ItemListOutput()
         if report != .none { response.consumed = (ConsumedCapacity(tableName: tableName, units: units), report) }
         if case .count = selection { response.countOnly = true }
         response.scannedCount = page.items.count
@@ -122,6 +122,6 @@ struct ReadRequest {
         if page.isTruncated, let last = page.items.last?.item {
             response.lastEvaluatedKey = schema.attributes.reduce(into: Item()) { key, attribute in key[attribute.name] = last[attribute.name] }
         }
-        return response.bytes
+        return response
     }
 }

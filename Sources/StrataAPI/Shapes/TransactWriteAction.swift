@@ -1,5 +1,7 @@
+import StrataAdmission
 import StrataExpressions
 import StrataModel
+import StrataStorage
 
 /// One element of TransactWriteItems' `TransactItems`: a Put, Update,
 /// Delete or ConditionCheck, checked as far as the request alone allows.
@@ -113,5 +115,54 @@ struct TransactWriteAction {
             }
         }
         return key
+    }
+
+    /// Checks every condition against the items as they stand and works out
+    /// each action's write; cancels if any action fails. Records each
+    /// action's units in `units` as it goes, failed or not.
+    static func decide(
+        _ actions: [TransactWriteAction], keys: [Item], current: [CurrentItem], units: inout [Double?]
+    ) throws -> [ItemAction] {
+        var reasons = [CancellationReason](repeating: .none, count: actions.count)
+        var writes: [ItemAction] = []
+        for (index, action) in actions.enumerated() {
+            let old = try current[index].item()
+            let oldSize = current[index].size ?? 0
+            units[index] = CapacityUnits.write(bytes: oldSize, transactional: true)
+            if let condition = action.condition, try !condition.evaluate(old) {
+                reasons[index] = CancellationReason(
+                    code: "ConditionalCheckFailed", message: "The conditional request failed", item: action.returnsItemOnFailure ? old : nil)
+                writes.append(.keep)
+                continue
+            }
+            switch action.kind {
+            case .conditionCheck:
+                writes.append(.keep)
+            case .delete:
+                writes.append(.delete)
+            case .put:
+                units[index] = CapacityUnits.write(bytes: max(oldSize, action.item.itemSize), transactional: true)
+                writes.append(.put(action.item))
+            case .update:
+                guard let update = action.update, old != nil || update.createsMissingItem else {
+                    writes.append(.keep)
+                    continue
+                }
+                do {
+                    var new = try update.apply(to: old)
+                    new.merge(keys[index]) { _, key in key }
+                    try ItemSize.checkUpdated(new.itemSize)
+                    units[index] = CapacityUnits.write(bytes: max(oldSize, new.itemSize), transactional: true)
+                    writes.append(.put(new))
+                } catch {
+                    reasons[index] = .validationError(error)
+                    writes.append(.keep)
+                }
+            }
+        }
+        if reasons.contains(where: { $0 != .none }) {
+            throw DynamoError.transactionCanceled(reasons)
+        }
+        return writes
     }
 }

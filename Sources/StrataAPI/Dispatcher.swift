@@ -1,0 +1,55 @@
+import StrataExpressions
+import StrataModel
+
+/// Maps an `X-Amz-Target` to its operation: decode the typed input, run the
+/// handler, write the typed output. One port serves DynamoDB and DynamoDB
+/// Streams, as DynamoDB Local does.
+struct Dispatcher {
+    /// Runs one operation on a parsed request body.
+    struct Route: Sendable {
+        let run: @Sendable (DynamoAPI, RequestBody, RequestContext) async throws -> [UInt8]
+    }
+
+    static let dynamoDBPrefix = "DynamoDB_20120810."
+    static let streamsPrefix = "DynamoDBStreams_20120810."
+
+    private static let routes: [String: Route] = {
+        var routes: [String: Route] = [:]
+        func add<Input: OperationInput, Output: OperationOutput>(
+            _ prefix: String, _ name: String,
+            _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
+        ) {
+            routes[prefix + name] = Route { api, request, context in
+                let input = try Input(request, cache: api.expressionCache)
+                return try await handle(api, input, context).bytes
+            }
+        }
+        let dynamoDB = dynamoDBPrefix
+        add(dynamoDB, "CreateTable") { try await $0.createTable($1, $2) }
+        add(dynamoDB, "DescribeTable") { try await $0.describeTable($1, $2) }
+        add(dynamoDB, "ListTables") { try await $0.listTables($1, $2) }
+        add(dynamoDB, "UpdateTable") { try await $0.updateTable($1, $2) }
+        add(dynamoDB, "DeleteTable") { try await $0.deleteTable($1, $2) }
+        add(dynamoDB, "DescribeLimits") { try await $0.describeLimits($1, $2) }
+        add(dynamoDB, "PutItem") { try await $0.putItem($1, $2) }
+        add(dynamoDB, "GetItem") { try await $0.getItem($1, $2) }
+        add(dynamoDB, "UpdateItem") { try await $0.updateItem($1, $2) }
+        add(dynamoDB, "DeleteItem") { try await $0.deleteItem($1, $2) }
+        add(dynamoDB, "Query") { try await $0.query($1, $2) }
+        add(dynamoDB, "Scan") { try await $0.scan($1, $2) }
+        add(dynamoDB, "BatchGetItem") { try await $0.batchGetItem($1, $2) }
+        add(dynamoDB, "BatchWriteItem") { try await $0.batchWriteItem($1, $2) }
+        add(dynamoDB, "TransactWriteItems") { try await $0.transactWriteItems($1, $2) }
+        add(dynamoDB, "TransactGetItems") { try await $0.transactGetItems($1, $2) }
+        // DynamoDB Streams' operations join here (streamsPrefix).
+        return routes
+    }()
+
+    /// The route of a full target such as `DynamoDB_20120810.GetItem`.
+    static func route(for target: String) -> Route? {
+        routes[target]
+    }
+
+    /// Every target answered, for tests and documentation.
+    static var targets: [String] { routes.keys.sorted() }
+}

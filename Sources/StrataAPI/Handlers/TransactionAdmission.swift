@@ -1,0 +1,31 @@
+import StrataAdmission
+import StrataModel
+
+/// Admission of a transaction's items: all of them, or none.
+enum TransactionAdmission {
+    /// The least one transactional item costs, taken at admission.
+    static func reserved(_ access: Access) -> Double {
+        access == .read ? CapacityUnits.read(bytes: 0, consistent: true, transactional: true) : CapacityUnits.write(bytes: 0, transactional: true)
+    }
+
+    /// A ticket for every item or, giving back what the others took, none.
+    static func admit(
+        _ access: Access, tables: [TableDefinition], keys: [PrimaryKey], context: RequestContext
+    ) throws(DynamoError) -> [AdmissionTicket] {
+        var tickets: [AdmissionTicket] = []
+        for (table, key) in zip(tables, keys) {
+            do {
+                tickets.append(try context.admit(access, table: table, partitionKey: key.partition, reserving: reserved(access)))
+            } catch {
+                for ticket in tickets { ticket.release() }
+                throw error
+            }
+        }
+        return tickets
+    }
+
+    /// Charges what each item consumed (nil: nothing, the transaction never read it).
+    static func charge(_ tickets: [AdmissionTicket], units: [Double?]) {
+        for (ticket, units) in zip(tickets, units) { ticket.charge(units ?? 0) }
+    }
+}

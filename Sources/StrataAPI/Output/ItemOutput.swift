@@ -1,0 +1,26 @@
+import StrataModel
+
+/// The answer of the single-item operations: `{"Item": ...}` (GetItem) or
+/// `{"Attributes": ...}` (the writes), or `{}` when there is nothing to
+/// return, with the consumed capacity if it was asked for.
+struct ItemOutput: OperationOutput {
+    var member: (name: String, item: Item)?
+    var consumed: ConsumedCapacity
+    var report: CapacityReport
+
+    /// The writes' answer: the attributes ReturnValues asked for.
+    static func attributes(_ item: Item?, consumed: ConsumedCapacity, report: CapacityReport) -> ItemOutput {
+        ItemOutput(member: item.map { ("Attributes", $0) }, consumed: consumed, report: report)
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        if let member {
+            writer.string(member.name)
+            writer.raw(":")
+            writer.item(member.item)
+        }
+        ConsumedCapacity.append([consumed], report: report, list: false, first: member == nil, to: &writer)
+        writer.raw("}")
+    }
+}

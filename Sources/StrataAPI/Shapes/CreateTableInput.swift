@@ -1,0 +1,53 @@
+import StrataExpressions
+import StrataModel
+
+/// CreateTable's request.
+struct CreateTableInput: OperationInput {
+    let tableName: String
+    let keySchema: KeySchema
+    let attributeDefinitions: [KeyAttribute]
+    let billingMode: TableDefinition.BillingMode
+    /// Only for PROVISIONED tables.
+    let throughput: ThroughputInput.Units?
+    let tags: [(key: String, value: String)]
+    let deletionProtection: Bool
+    let tableClass: String?
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let name = try request.string("TableName")
+        let attributeDefinitions = try request.objects("AttributeDefinitions")
+        let keySchema = try request.objects("KeySchema")
+        let billingModeText = try request.string("BillingMode")
+        let throughputRequest = try request.object("ProvisionedThroughput")
+
+        guard let name else {
+            throw .validation("The parameter 'TableName' is required but was not present in the request")
+        }
+        var violations = ConstraintViolations()
+        violations.checkTableName(name)
+        let keyElements = try KeySchemaInput.decode(keySchema, at: "keySchema", into: &violations)
+        let definitions = try AttributeDefinitionsInput.decode(attributeDefinitions, into: &violations)
+        violations.checkEnum(billingModeText, at: "billingMode", allowed: ["PROVISIONED", "PAY_PER_REQUEST"])
+        let throughput = try ThroughputInput.decode(throughputRequest, at: "provisionedThroughput", into: &violations)
+        try violations.throwIfAny()
+        guard let keyElements, let definitions else {
+            throw .validation("Invalid table definition")
+        }
+
+        let billingMode = TableDefinition.BillingMode(rawValue: billingModeText ?? "PROVISIONED") ?? .provisioned
+        try ThroughputInput.checkMatches(
+            billingMode: billingMode, explicitMode: billingModeText != nil, throughput: throughputRequest == nil ? nil : throughput)
+        let globalIndexes = try request.array("GlobalSecondaryIndexes"), localIndexes = try request.array("LocalSecondaryIndexes")
+        if globalIndexes != nil || localIndexes != nil {
+            throw .validation("Secondary indexes are not supported by this server yet")
+        }
+        self.tableName = name
+        self.keySchema = try KeySchemaInput.resolve(keyElements, definitions: definitions)
+        self.attributeDefinitions = definitions
+        self.billingMode = billingMode
+        self.throughput = billingMode == .provisioned ? throughput : nil
+        tags = try TagsInput.decode(request.objects("Tags"))
+        deletionProtection = try request.bool("DeletionProtectionEnabled") ?? false
+        tableClass = try request.string("TableClass")
+    }
+}

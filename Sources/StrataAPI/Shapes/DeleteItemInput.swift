@@ -1,0 +1,24 @@
+import StrataExpressions
+import StrataModel
+
+/// DeleteItem's request.
+struct DeleteItemInput: OperationInput {
+    let tableName: String
+    let key: Item
+    let returnsOldItem: Bool
+    let condition: WriteCondition
+    let report: CapacityReport
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let write = try ItemWriteRequest.decode(request, itemMember: "Key")
+        tableName = write.tableName
+        key = write.item
+        report = write.report
+        returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
+        condition = try WriteCondition.decodeAlone(request, cache: cache)
+    }
+
+    func primaryKey(in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
+        try ItemKey.fromKey(key, schema: table.keySchema)
+    }
+}

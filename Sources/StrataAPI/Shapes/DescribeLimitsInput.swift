@@ -1,0 +1,7 @@
+import StrataExpressions
+import StrataModel
+
+/// DescribeLimits takes no parameters.
+struct DescribeLimitsInput: OperationInput {
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {}
+}

@@ -1,0 +1,27 @@
+import StrataExpressions
+import StrataModel
+
+/// PutItem's request.
+struct PutItemInput: OperationInput {
+    let tableName: String
+    let item: Item
+    let returnsOldItem: Bool
+    let condition: WriteCondition
+    let report: CapacityReport
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let write = try ItemWriteRequest.decode(request, itemMember: "Item")
+        tableName = write.tableName
+        item = write.item
+        report = write.report
+        returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
+        condition = try WriteCondition.decodeAlone(request, cache: cache)
+    }
+
+    /// The item's key in `table`; the item must also fit DynamoDB's size limit.
+    func primaryKey(in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
+        let key = try ItemKey.fromItem(item, schema: table.keySchema)
+        try ItemSize.check(item)
+        return key
+    }
+}

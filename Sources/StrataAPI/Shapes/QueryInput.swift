@@ -1,0 +1,66 @@
+import StrataExpressions
+import StrataModel
+
+/// Query's request. The key condition, filter and start key are checked
+/// against the table's key schema by `plan(in:cache:)`.
+struct QueryInput: OperationInput {
+    /// What the request asks of one table, checked against its schema.
+    struct Plan {
+        let keyCondition: KeyCondition
+        let filter: ConditionExpression?
+        let selection: ReadSelection
+        let exclusiveStart: PrimaryKey?
+    }
+
+    let read: ReadRequest
+    let forward: Bool
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        read = try ReadRequest.decode(request, operation: .query)
+        forward = try request.bool("ScanIndexForward") ?? true
+    }
+
+    func plan(in table: TableDefinition, cache: ExpressionCache) throws(DynamoError) -> Plan {
+        let request = read.request
+        if let indexName = read.indexName {
+            throw .validation("The table does not have the specified index: \(indexName)")
+        }
+        let context = read.parameters.context()
+        let keyCondition: KeyCondition
+        if let text = try request.string("KeyConditionExpression") {
+            let expression = try ConditionExpression.parse(text, context: context, kind: .keyCondition, cache: cache)
+            keyCondition = try expression.keyCondition(schema: table.keySchema)
+        } else if let legacy = request.value("KeyConditions") {
+            keyCondition = try KeyConditionExpression.legacy(legacy, schema: table.keySchema)
+        } else {
+            throw .validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+        }
+        let (filter, selection) = try read.resolve(context: context, cache: cache, schema: table.keySchema, forbidKeysInFilter: true)
+        try context.checkAllUsed()
+
+        var start: PrimaryKey?
+        if let startItem = read.exclusiveStartKey {
+            if table.keySchema.sortKey == nil {
+                // A hash-only Query returns at most one item: there is nothing to resume.
+                let value = startItem[table.keySchema.partitionKey.name].map(Self.describe) ?? "null"
+                throw .validation(
+                    "The provided exclusive start key is invalid: ExclusiveStartKey: {\(table.keySchema.partitionKey.name)=\(value)}")
+            }
+            start = try ItemKey.startKey(startItem, schema: table.keySchema)
+            if start?.partition != keyCondition.partitionKey {
+                throw .validation("The provided starting key is outside query boundaries based on provided conditions")
+            }
+        }
+        return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: start)
+    }
+
+    /// A key value as DynamoDB prints it in messages: `AttributeValue: {S:abc}`.
+    static func describe(_ value: AttributeValue) -> String {
+        switch value {
+        case .s(let s): "AttributeValue: {S:\(s)}"
+        case .n(let n): "AttributeValue: {N:\(n.text)}"
+        case .b(let b): "AttributeValue: {B:\(Base64.encode(b))}"
+        default: "AttributeValue: {\(value.typeName):...}"
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import StrataExpressions
+import StrataModel
+
+/// UpdateItem's request: the update (UpdateExpression or the legacy
+/// AttributeUpdates), its condition and what to return.
+struct UpdateItemInput: OperationInput {
+    let tableName: String
+    let key: Item
+    /// ReturnValues; NONE when absent.
+    let returnValues: String
+    let update: UpdateExpression
+    let condition: WriteCondition
+    let report: CapacityReport
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let write = try ItemWriteRequest.decode(request, itemMember: "Key")
+        tableName = write.tableName
+        key = write.item
+        returnValues = write.returnValues ?? "NONE"
+        report = write.report
+
+        let parameters = try ExpressionParameters.decode(request)
+        let updateText = try request.string("UpdateExpression")
+        let attributeUpdates = request.value("AttributeUpdates")
+        let hasCondition = request.value("ConditionExpression") != nil
+        try ParameterMix.check(
+            legacy: [("AttributeUpdates", attributeUpdates != nil), ("Expected", request.value("Expected") != nil)],
+            expressions: [("UpdateExpression", updateText != nil), ("ConditionExpression", hasCondition)])
+        let usesExpressions = updateText != nil || hasCondition
+        try parameters.requireExpressions(
+            anyExpression: usesExpressions, valueExpression: usesExpressions, valueUsers: "UpdateExpression and ConditionExpression are null")
+        let context = parameters.context()
+        if let updateText {
+            update = try UpdateExpression.parse(updateText, context: context, cache: cache)
+        } else if let attributeUpdates {
+            if case .object(let updates) = attributeUpdates {
+                for member in updates.members { try AttributeNames.check(member.key) }
+            }
+            update = try UpdateExpression.attributeUpdates(attributeUpdates)
+        } else {
+            update = try UpdateExpression.attributeUpdates(.object(JSONObject()))
+        }
+        condition = try WriteCondition.decode(request, context: context, cache: cache)
+        try context.checkAllUsed()
+    }
+
+    /// The key in `table`; the update may not touch a key attribute.
+    func primaryKey(in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
+        let key = try ItemKey.fromKey(key, schema: table.keySchema)
+        for attribute in table.keySchema.attributes where update.updatedAttributeNames.contains(attribute.name) {
+            throw .validation(
+                "One or more parameter values were invalid: Cannot update attribute \(attribute.name). This attribute is part of the key")
+        }
+        return key
+    }
+
+    /// What ReturnValues asks for, given the item before and after.
+    func returned(old: Item?, new: Item) -> Item? {
+        switch returnValues {
+        case "ALL_OLD": old
+        case "ALL_NEW": new
+        case "UPDATED_OLD": old.map(update.updatedAttributes(of:))
+        case "UPDATED_NEW": update.updatedAttributes(of: new)
+        default: nil
+        }
+    }
+}

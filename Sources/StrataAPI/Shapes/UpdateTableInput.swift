@@ -1,0 +1,94 @@
+import StrataExpressions
+import StrataModel
+
+/// UpdateTable's request. What it changes is checked by `checkChanges()`,
+/// which DynamoDB does only once it has found the table.
+struct UpdateTableInput: OperationInput {
+    let tableName: String
+    let billingMode: TableDefinition.BillingMode?
+    let throughput: ThroughputInput.Units?
+    /// Whether ProvisionedThroughput was sent at all (even if incomplete).
+    let sendsThroughput: Bool
+    let deletionProtection: Bool?
+    let tableClass: String?
+    private let asksUnsupportedUpdate: Bool
+    private let sendsEncryption: Bool
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let name = try request.string("TableName")
+        let billingModeText = try request.string("BillingMode")
+        let throughputRequest = try request.object("ProvisionedThroughput")
+        deletionProtection = try request.bool("DeletionProtectionEnabled")
+        tableClass = try request.string("TableClass")
+        var violations = ConstraintViolations()
+        violations.checkTableName(name)
+        violations.checkEnum(billingModeText, at: "billingMode", allowed: ["PROVISIONED", "PAY_PER_REQUEST"])
+        throughput = try ThroughputInput.decode(throughputRequest, at: "provisionedThroughput", into: &violations)
+        try violations.throwIfAny()
+        tableName = name ?? ""
+        billingMode = billingModeText.flatMap(TableDefinition.BillingMode.init(rawValue:))
+        sendsThroughput = throughputRequest != nil
+        let indexUpdates = try request.array("GlobalSecondaryIndexUpdates"), stream = try request.object("StreamSpecification")
+        let replicaUpdates = try request.array("ReplicaUpdates")
+        asksUnsupportedUpdate = indexUpdates != nil || stream != nil || replicaUpdates != nil
+        sendsEncryption = try request.object("SSESpecification") != nil
+    }
+
+    /// Refuses what this server cannot change and a request that changes nothing.
+    func checkChanges() throws(DynamoError) {
+        if asksUnsupportedUpdate {
+            throw .validation("This server does not support index, stream or replica updates yet")
+        }
+        if billingMode == nil, !sendsThroughput, deletionProtection == nil, tableClass == nil, !sendsEncryption {
+            throw .validation(
+                "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+        }
+    }
+
+    /// Applies the change to the table's definition, refusing what
+    /// DynamoDB refuses given the table's current state.
+    func apply(to definition: inout TableDefinition, at now: Double) throws(DynamoError) {
+        let billingMode = self.billingMode ?? definition.billingMode
+        if billingMode == .payPerRequest {
+            if sendsThroughput {
+                throw .validation(
+                    "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+            }
+            if definition.billingMode != .payPerRequest {
+                definition.billingMode = .payPerRequest
+                definition.throughput = nil
+                definition.lastSwitchToPayPerRequest = now
+            }
+        } else {
+            if definition.billingMode == .payPerRequest && throughput == nil {
+                throw .validation(
+                    "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+            }
+            definition.billingMode = .provisioned
+            if let throughput {
+                try Self.applyThroughput(throughput, to: &definition, at: now)
+            }
+        }
+        if let deletionProtection { definition.deletionProtection = deletionProtection }
+        if let tableClass { definition.tableClass = tableClass }
+    }
+
+    private static func applyThroughput(_ units: ThroughputInput.Units, to definition: inout TableDefinition, at now: Double) throws(DynamoError) {
+        guard var current = definition.throughput else {
+            definition.throughput = .init(readCapacityUnits: units.read, writeCapacityUnits: units.write, lastIncrease: now)
+            return
+        }
+        if current.readCapacityUnits == units.read && current.writeCapacityUnits == units.write {
+            throw .validation(
+                "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: \(current.readCapacityUnits). Requested ReadCapacityUnits: \(units.read). Current WriteCapacityUnits provisioned for the table: \(current.writeCapacityUnits). Requested WriteCapacityUnits: \(units.write). Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.")
+        }
+        if units.read > current.readCapacityUnits || units.write > current.writeCapacityUnits { current.lastIncrease = now }
+        if units.read < current.readCapacityUnits || units.write < current.writeCapacityUnits {
+            current.lastDecrease = now
+            current.decreasesToday += 1
+        }
+        current.readCapacityUnits = units.read
+        current.writeCapacityUnits = units.write
+        definition.throughput = current
+    }
+}

@@ -8,7 +8,8 @@ public enum Base64 {
         return table
     }()
 
-    public static func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
+    public static func encode(_ bytes: some RandomAccessCollection<UInt8>, into out: inout [UInt8]) {
+        let bytes = Array(bytes)
         var i = 0
         while i + 3 <= bytes.count {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])

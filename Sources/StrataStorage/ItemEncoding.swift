@@ -102,7 +102,7 @@ public enum ItemEncoding {
         }
     }
 
-    private struct Reader {
+    struct Reader {
         let buffer: UnsafeBufferPointer<UInt8>
         var index = 0
 

@@ -21,29 +21,32 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            while i < utf8.count {
-                // Eight bytes at a time while none needs escaping, which is
-                // almost always: long attribute values are mostly plain text.
-                if i + 8 <= utf8.count,
-                    !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let byte = utf8[i]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                    appendEscape(byte)
-                    runStart = i + 1
-                }
-                i += 1
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var i = 0
+        while i < utf8.count {
+            // Eight bytes at a time while none needs escaping, which is
+            // almost always: long attribute values are mostly plain text.
+            if i + 8 <= utf8.count,
+                !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            let byte = utf8[i]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                appendEscape(byte)
+                runStart = i + 1
+            }
+            i += 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         bytes.append(UInt8(ascii: "\""))
     }
 

@@ -11,11 +11,11 @@ struct APITestHarness {
     let api: DynamoAPI
     let storage: SQLiteStorageEngine
 
-    init() throws {
+    init(clock: any WallClock = SystemWallClock()) throws {
         storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
         api = DynamoAPI(
             storage: storage, configuration: APIConfiguration(partitionsPerTable: 4),
-            admission: AdmissionController(configuration: AdmissionConfiguration()))
+            admission: AdmissionController(configuration: AdmissionConfiguration()), clock: clock)
     }
 
     /// The response as JSON, or the error.

@@ -1,7 +1,34 @@
+import StrataAPI
 import StrataModel
 import Testing
 
 @Suite struct TableOperationTests {
+    struct FixedClock: WallClock {
+        let seconds: Double
+        func now() -> Double { seconds }
+    }
+
+    @Test func newTablesGetRandomUUIDsAndTheClocksTime() async throws {
+        let harness = try APITestHarness(clock: FixedClock(seconds: 1_700_000_000.25))
+        var ids: Set<String> = []
+        for name in ["one", "two"] {
+            let created = await harness.success(
+                "CreateTable",
+                #"{"TableName":"\#(name)","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#)
+            guard case .object(let table)? = created["TableDescription"], case .string(let id)? = table["TableId"] else {
+                Issue.record("no TableId")
+                return
+            }
+            let groups = id.split(separator: "-").map(\.count)
+            #expect(groups == [8, 4, 4, 4, 12])
+            #expect(id.allSatisfy { "0123456789abcdef-".contains($0) })
+            #expect(Array(id)[14] == "4")
+            #expect(table["CreationDateTime"] == .number("1700000000.25"))
+            ids.insert(id)
+        }
+        #expect(ids.count == 2)
+    }
+
     @Test func createDescribeListAndDelete() async throws {
         let harness = try APITestHarness()
         await harness.createTable("orders")

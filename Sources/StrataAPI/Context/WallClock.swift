@@ -1,7 +1,7 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The time of day, in seconds since 1970: what DynamoDB stamps on tables
@@ -15,6 +15,8 @@ public struct SystemWallClock: WallClock {
     public init() {}
 
     public func now() -> Double {
-        Date().timeIntervalSince1970
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000
     }
 }

@@ -1,15 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import StrataModel
 
 extension DynamoAPI {
     func createTable(_ input: CreateTableInput, _ context: RequestContext) async throws -> TableDescription {
         let now = context.clock.now()
         var definition = TableDefinition(
-            name: input.tableName, id: UUID().uuidString.lowercased(),
+            name: input.tableName, id: TableID.make(),
             arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(input.tableName)",
             creationTime: now, keySchema: input.keySchema, attributeDefinitions: input.attributeDefinitions,
             billingMode: input.billingMode,

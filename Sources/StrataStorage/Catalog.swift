@@ -8,6 +8,7 @@ final class Catalog {
 
     init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
         connection = try SQLiteConnection(path: location.uri)
+        try FormatVersion.prepare(connection, .catalog, at: location)
         try Partition.configure(connection, location: location, durability: durability)
         try connection.execute("CREATE TABLE IF NOT EXISTS tables(name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
     }

@@ -12,6 +12,14 @@ enum DatabaseLocation: Sendable {
         }
     }
 
+    /// The file's path, or the in-memory database's name: how messages name it.
+    var name: String {
+        switch self {
+        case .file(let path): path
+        case .memory(let name): name
+        }
+    }
+
     var isFile: Bool {
         if case .file = self { true } else { false }
     }

@@ -20,6 +20,7 @@ final class Partition: Sendable {
         self.location = location
         self.durability = durability
         let connection = try SQLiteConnection(path: location.uri)
+        try FormatVersion.prepare(connection, .partition, at: location)
         try Self.configure(connection, location: location, durability: durability)
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL, size INTEGER NOT NULL);

@@ -10,7 +10,7 @@ import Synchronization
 /// table, a fixed number of partition databases that split the partition
 /// hash space into contiguous ranges.
 public final class SQLiteStorageEngine: StorageEngine {
-    private struct Entry {
+    struct Entry {
         var definition: TableDefinition
         let store: TableStore
     }
@@ -20,15 +20,18 @@ public final class SQLiteStorageEngine: StorageEngine {
     private let instance = UUID().uuidString
     /// Serializes control-plane changes; it guards the catalog connection.
     private let catalog: Mutex<Catalog>
-    private let tables = Mutex<[String: Entry]>([:])
+    let tables = Mutex<[String: Entry]>([:])
     private let transactions: TransactionCoordinator
+    /// The files besides the tables', for the integrity check.
+    let catalogLocation: DatabaseLocation
+    let transactionLogLocation: DatabaseLocation
 
     public init(options: StorageOptions) throws {
         self.options = options
-        let catalogLocation: DatabaseLocation
         if let directory = options.dataDirectory {
-            try FileManager.default.createDirectory(atPath: directory + "/tables", withIntermediateDirectories: true)
-            catalogLocation = .file(directory + "/catalog.sqlite")
+            let files = DataDirectory(path: directory)
+            try FileManager.default.createDirectory(atPath: files.tables, withIntermediateDirectories: true)
+            catalogLocation = .file(files.catalog)
         } else {
             catalogLocation = .memory(name: "strata-\(instance)-catalog")
         }
@@ -39,10 +42,10 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         self.catalog = Mutex(catalog)
         tables.withLock { $0 = entries }
-        let logLocation: DatabaseLocation = options.dataDirectory.map { .file($0 + "/transactions.sqlite") }
+        transactionLogLocation = options.dataDirectory.map { .file(DataDirectory(path: $0).transactionLog) }
             ?? .memory(name: "strata-\(instance)-transactions")
         transactions = try TransactionCoordinator(
-            log: try TransactionLog(location: logLocation, durability: options.durability), stores: entries.values.map(\.store),
+            log: try TransactionLog(location: transactionLogLocation, durability: options.durability), stores: entries.values.map(\.store),
             haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
@@ -52,9 +55,9 @@ public final class SQLiteStorageEngine: StorageEngine {
         for index in 0..<definition.partitionCount {
             let location: DatabaseLocation
             if let directory = options.dataDirectory {
-                let tableDirectory = "\(directory)/tables/\(definition.id)"
-                try FileManager.default.createDirectory(atPath: tableDirectory, withIntermediateDirectories: true)
-                location = .file("\(tableDirectory)/p\(index).sqlite")
+                let files = DataDirectory(path: directory)
+                try FileManager.default.createDirectory(atPath: files.table(id: definition.id), withIntermediateDirectories: true)
+                location = .file(files.partition(index, ofTable: definition.id))
             } else {
                 location = .memory(name: "strata-\(instance)-\(definition.id)-p\(index)")
             }
@@ -68,7 +71,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// table owns; they go at start-up.
     private func removeOrphanedTableFiles(keeping ids: Set<String>) throws {
         guard let directory = options.dataDirectory else { return }
-        let tablesDirectory = directory + "/tables"
+        let tablesDirectory = DataDirectory(path: directory).tables
         for name in try FileManager.default.contentsOfDirectory(atPath: tablesDirectory) where !ids.contains(name) {
             try? FileManager.default.removeItem(atPath: tablesDirectory + "/" + name)
         }
@@ -76,7 +79,7 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     private func removeTableFiles(id: String) {
         guard let directory = options.dataDirectory else { return }
-        try? FileManager.default.removeItem(atPath: "\(directory)/tables/\(id)")
+        try? FileManager.default.removeItem(atPath: DataDirectory(path: directory).table(id: id))
     }
 
     public func table(named name: String) -> TableDefinition? {

@@ -54,6 +54,10 @@ public protocol StorageEngine: Sendable {
     /// transactions: never half of one.
     func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?]
 
+    /// Reads everything the engine stores and reports what it checked and
+    /// every problem found; problems are findings, not errors.
+    func checkIntegrity() throws -> IntegrityReport
+
     /// Finishes queued writes and closes every file.
     func close()
 }

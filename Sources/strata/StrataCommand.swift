@@ -6,11 +6,11 @@ import StrataAPI
 import StrataServer
 import StrataStorage
 
-@main
+/// Runs the server: `strata`'s default subcommand.
 struct StrataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "strata",
-        abstract: "A DynamoDB-compatible server on SQLite.")
+        commandName: "serve",
+        abstract: "Run the server (the default when no subcommand is given).")
 
     @OptionGroup var options: Configuration
 

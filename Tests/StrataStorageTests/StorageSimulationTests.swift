@@ -67,7 +67,9 @@ import Testing
             }
             if onDisk && step % 1000 == 999 {
                 engine.close()
+                #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory!).findings == [])
                 engine = try SQLiteStorageEngine(options: options)
+                #expect(try engine.checkIntegrity().findings == [])
             }
         }
         for (key, item) in model {
@@ -76,6 +78,9 @@ import Testing
         let statistics = try engine.statistics(ofTable: "sim")
         #expect(statistics.itemCount == model.count)
         #expect(statistics.sizeBytes == model.values.reduce(0) { $0 + $1.itemSize })
+        let report = try engine.checkIntegrity()
+        #expect(report.findings == [])
+        #expect(report.items == model.count)
         engine.close()
     }
 

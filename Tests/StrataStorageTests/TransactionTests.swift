@@ -187,6 +187,7 @@ import Testing
             try await engine.writeItem(table: "a", key: targets[0].key) { _ in ItemWrite(.delete, result: 0) }
         }
         await #expect(throws: TransactionConflict.self) { try await Self.transfer(10, targets, in: engine) }
+        #expect(try engine.checkIntegrity().findings == [])
         engine.close()
     }
 
@@ -203,14 +204,18 @@ import Testing
         await #expect(throws: DynamoError.self) { try await Self.transfer(40, targets, in: crashing) }
         #expect(try crashing.getItem(table: "a", key: targets[0].key).flatMap(Self.balance) == 100)
         crashing.close()
+        // What the crash left, before a start applies the pending record, is whole.
+        #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory).findings == [])
 
         let restarted = try Self.engine(directory)
+        #expect(try restarted.checkIntegrity().findings == [])
         #expect(try await restarted.readTransaction(targets).map(Self.balance) == [60, 140])
         #expect(try restarted.statistics(ofTable: "b").itemCount == 1)
         // Applied once: the next start has nothing left to apply.
         try await Self.transfer(10, targets, in: restarted)
         restarted.close()
         let again = try Self.engine(directory)
+        #expect(try again.checkIntegrity().findings == [])
         #expect(try await again.readTransaction(targets).map(Self.balance) == [50, 150])
         again.close()
     }

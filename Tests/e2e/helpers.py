@@ -38,6 +38,7 @@ TARGET_PREFIX = "DynamoDB_20120810."
 # Deadlines: every wait in the suite is bounded by one of these.
 STARTUP_TIMEOUT_S = 20.0
 SHUTDOWN_TIMEOUT_S = 20.0
+CHECK_TIMEOUT_S = 60.0
 POLL_INTERVAL_S = 0.01
 
 # Keep boto3 and the CLI away from any real AWS configuration.
@@ -217,14 +218,18 @@ class StrataServer:
         """SIGKILL and wait."""
         return self._signal_and_wait(signal.SIGKILL, SHUTDOWN_TIMEOUT_S)
 
-    def restart(self, *, kill: bool = False, **changes) -> "StrataServer":
+    def restart(self, *, kill: bool = False, check: bool = False, **changes) -> "StrataServer":
         """Stop (gracefully, or with SIGKILL) and start again on the same data
-        directory and port. Keyword arguments change flags for the new run."""
+        directory and port. With `check`, `strata check` must pass on the
+        stopped server's directory first. Other keyword arguments change flags
+        for the new run."""
         if kill:
             self.kill()
         else:
             code = self.stop()
             assert code == 0, f"graceful shutdown exited with {code}:\n{self.log_since_start()}"
+        if check:
+            assert_check_passes(self.data_dir)
         for key, value in changes.items():
             assert hasattr(self, key), key
             setattr(self, key, value)
@@ -251,6 +256,26 @@ class StrataServer:
 
     def __repr__(self) -> str:
         return f"<StrataServer {self.url if self.port else '(not started)'} data={self.data_dir}>"
+
+
+# ---------------------------------------------------------------------------
+# strata check
+# ---------------------------------------------------------------------------
+
+def strata_check(data_dir: Path, *, binary: Path | None = None,
+                 timeout: float = CHECK_TIMEOUT_S) -> subprocess.CompletedProcess:
+    """Runs `strata check --data-dir DATA_DIR` (on a stopped server's
+    directory) and returns the finished process, output as text."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATA_")}
+    return subprocess.run([str(binary or strata_binary()), "check", "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+
+
+def assert_check_passes(data_dir: Path) -> subprocess.CompletedProcess:
+    result = strata_check(data_dir)
+    assert result.returncode == 0, \
+        f"strata check exited {result.returncode} on {data_dir}:\n{result.stdout}{result.stderr}"
+    return result
 
 
 # ---------------------------------------------------------------------------

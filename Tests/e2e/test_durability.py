@@ -1,6 +1,8 @@
 """Durability and process lifecycle: data survives graceful restarts and
 SIGKILL under concurrent writes (with both durability levels), graceful
 shutdown under load, in-memory mode, and file cleanup on DeleteTable.
+`strata check` must pass on the stopped server's directory before each
+restart after a kill.
 
 Every server here is started through `server_factory`, which stops it when
 the test ends, whatever happens."""
@@ -16,8 +18,8 @@ import threading
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import (Connection, ServerExited, StrataServer, assert_client_error, create_hash_table, files_under,
-                     unique_name, wait_for)
+from helpers import (Connection, ServerExited, StrataServer, assert_check_passes, assert_client_error,
+                     create_hash_table, files_under, unique_name, wait_for)
 
 WRITERS = 6
 MAX_WRITES_PER_THREAD = 50_000      # a bound on the loop; the kill comes long before
@@ -206,6 +208,7 @@ def test_sigkill_under_concurrent_writes_loses_no_acknowledged_write(server_fact
     total = acked_count(writers)
     assert total >= ACKED_BEFORE_KILL
 
+    assert_check_passes(server.data_dir)              # what the kill left, before a start touches it
     server.start()
     verify_writers(server, table, writers)
     conn = Connection(server)
@@ -234,7 +237,7 @@ def test_sigkill_right_after_acknowledged_writes(server_factory):
     client.put_item(TableName=name, Item={"p": {"S": "go"}, "v": {"S": "1"}})
     client.delete_item(TableName=name, Key={"p": {"S": "go"}})
     client.put_item(TableName=name, Item={"p": {"S": "stay"}, "v": {"S": "2"}})
-    server.restart(kill=True)
+    server.restart(kill=True, check=True)
     client = server.client()
     assert client.get_item(TableName=name, Key={"p": {"S": "stay"}}, ConsistentRead=True)["Item"] == \
         {"p": {"S": "stay"}, "v": {"S": "2"}}
@@ -284,10 +287,11 @@ def test_data_persists_across_graceful_restart(server_factory):
 
     for how in ("SIGTERM", "SIGINT", "SIGKILL"):
         if how == "SIGKILL":
-            server.restart(kill=True)
+            server.restart(kill=True, check=True)
         else:
             code = server.stop(signum=getattr(signal, how))
             assert code == 0, f"{how}: exit code {code}\n{server.log_since_start()}"
+            assert_check_passes(server.data_dir)
             server.start()
         client = server.client()
         assert client.list_tables()["TableNames"] == listed_before, how
@@ -357,7 +361,7 @@ def test_partition_counts(server_factory, partitions):
     create_hash_table(client, name, "N")
     for i in range(100):
         client.put_item(TableName=name, Item={"p": {"N": str(i)}, "sq": {"N": str(i * i)}})
-    server.restart(kill=True)
+    server.restart(kill=True, check=True)
     client = server.client()
     for i in range(100):
         assert client.get_item(TableName=name, Key={"p": {"N": str(i)}})["Item"]["sq"] == {"N": str(i * i)}

@@ -12,6 +12,8 @@ paid from it, so every transfer found applied was applied whole and once,
 and every acknowledged transfer's receipt must be there. The request in
 flight when the kill landed is sent again with its ClientRequestToken: if it
 had committed, the repeat must answer success without applying it twice.
+`strata check` must pass on the killed server's directory before each
+restart.
 
 The server runs on its data directory with 4 partitions per table, so the
 accounts spread over partitions as well as tables, once with the default
@@ -26,7 +28,7 @@ import threading
 
 import pytest
 
-from helpers import Connection, unique_name, wait_for
+from helpers import Connection, assert_check_passes, unique_name, wait_for
 
 CLIENTS = 8
 CYCLES = 3
@@ -289,6 +291,7 @@ def test_transfers_keep_the_total_across_sigkill_restarts(server_factory, durabi
         cycle_acked = sum(len(t.acked) for t in transferers)
         assert cycle_acked >= ACKED_BEFORE_KILL
 
+        assert_check_passes(server.data_dir)   # what the kill left, pending transactions and all, is whole
         server.start()
         # Before anything else touches the accounts: what survived the kill is whole.
         receipts = verify_after_restart(server, bank, sent, acked)
@@ -316,7 +319,7 @@ def test_client_request_token_outlives_sigkill(server_factory):
         assert status == 200, body
     finally:
         conn.close()
-    server.restart(kill=True)
+    server.restart(kill=True, check=True)
     conn = Connection(server)
     try:
         status, body = conn.call("TransactWriteItems", request)

@@ -29,6 +29,7 @@ final class TransactionLog: Sendable {
     /// Opens the log, creating it if needed.
     init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
         let connection = try SQLiteConnection(path: location.uri)
+        try FormatVersion.prepare(connection, .transactionLog, at: location)
         try Partition.configure(connection, location: location, durability: durability)
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS transactions(

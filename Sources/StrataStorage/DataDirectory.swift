@@ -1,0 +1,18 @@
+/// Where the engine keeps its files under a data directory; the names are
+/// on disk, so the engine and the integrity check both take them from here.
+struct DataDirectory: Sendable {
+    let path: String
+
+    var catalog: String { path + "/catalog.sqlite" }
+    var transactionLog: String { path + "/transactions.sqlite" }
+    /// Holds one directory per table, named by the table's id.
+    var tables: String { path + "/tables" }
+
+    func table(id: String) -> String {
+        "\(tables)/\(id)"
+    }
+
+    func partition(_ index: Int, ofTable id: String) -> String {
+        "\(table(id: id))/p\(index).sqlite"
+    }
+}

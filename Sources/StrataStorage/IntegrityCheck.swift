@@ -1,0 +1,205 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StrataModel
+
+extension SQLiteStorageEngine {
+    /// Checks every file of this engine while it runs (see `IntegrityCheck`).
+    /// A table deleted during the check may show up as a file that cannot
+    /// be read.
+    public func checkIntegrity() throws -> IntegrityReport {
+        let tables = tables.withLock { entries in
+            entries.values.map { IntegrityCheck.Table(definition: $0.definition, partitions: $0.store.partitions.map(\.location)) }
+        }
+        var check = IntegrityCheck()
+        _ = check.catalog(at: catalogLocation)
+        for table in tables.sorted(by: { $0.definition.name < $1.definition.name }) {
+            check.table(table)
+        }
+        check.transactionLog(at: transactionLogLocation)
+        return check.report
+    }
+
+    /// Checks the data directory of a stopped server without opening an
+    /// engine on it: it only reads, so it neither applies transactions a
+    /// crash left pending nor stamps versions nor removes anything (SQLite
+    /// may leave empty -wal and -shm files beside a database it read).
+    /// Throws if `path` holds no catalog.
+    public static func checkIntegrity(ofDataDirectory path: String) throws -> IntegrityReport {
+        let files = DataDirectory(path: path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw NotADataDirectory(path: path, reason: "it does not exist")
+        }
+        guard FileManager.default.fileExists(atPath: files.catalog) else {
+            throw NotADataDirectory(path: path, reason: "it has no catalog.sqlite")
+        }
+        var check = IntegrityCheck()
+        for definition in check.catalog(at: .file(files.catalog)) {
+            let partitions = (0..<definition.partitionCount).map { DatabaseLocation.file(files.partition($0, ofTable: definition.id)) }
+            check.table(IntegrityCheck.Table(definition: definition, partitions: partitions))
+        }
+        check.transactionLog(at: .file(files.transactionLog))
+        return check.report
+    }
+}
+
+/// A directory the integrity check cannot check.
+public struct NotADataDirectory: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public var description: String { "\(path) is not a Strata data directory: \(reason)" }
+}
+
+/// Reads database files and notes what is wrong with them: SQLite's own
+/// check and the format version of every file, the catalog's definitions,
+/// and for each partition that every item is where the engine would look
+/// for it, decodes, has the size recorded beside it, and that the
+/// partition's statistics add up.
+///
+/// Each file is read on a read-only connection of its own inside one read
+/// transaction, so that everything read from it is one committed state,
+/// even while a writer commits. A file that cannot be read is a finding:
+/// the check goes on with the others.
+struct IntegrityCheck {
+    struct Table {
+        let definition: TableDefinition
+        let partitions: [DatabaseLocation]
+    }
+
+    /// Item findings listed per partition; the rest are only counted, so
+    /// that a ruined file does not bury the other findings.
+    static let itemFindingsPerPartition = 100
+
+    private(set) var report = IntegrityReport()
+
+    /// Checks the catalog; returns the definitions that decode.
+    mutating func catalog(at location: DatabaseLocation) -> [TableDefinition] {
+        var definitions: [TableDefinition] = []
+        inspect(location, .catalog) { check, connection in
+            let statement = try connection.statement("SELECT name, definition FROM tables ORDER BY name")
+            defer { statement.reset() }
+            while try statement.step() {
+                let name = statement.text(0)
+                guard let definition = try? TableDefinition(json: JSONParser.parse(Array(statement.text(1).utf8))) else {
+                    check.note(location, "the definition of table \(name) does not decode")
+                    continue
+                }
+                if definition.name != name {
+                    check.note(location, "the row of table \(name) holds the definition of table \(definition.name)")
+                }
+                definitions.append(definition)
+            }
+        }
+        return definitions
+    }
+
+    mutating func table(_ table: Table) {
+        report.tables += 1
+        for (index, location) in table.partitions.enumerated() {
+            report.partitions += 1
+            inspect(location, .partition) { check, connection in
+                try check.items(of: table, inPartition: index, connection: connection, location: location)
+            }
+        }
+    }
+
+    mutating func transactionLog(at location: DatabaseLocation) {
+        inspect(location, .transactionLog) { _, _ in }
+    }
+
+    private mutating func items(of table: Table, inPartition index: Int, connection: SQLiteConnection, location: DatabaseLocation) throws {
+        let statement = try connection.statement("SELECT id, k, v, size FROM items")
+        defer { statement.reset() }
+        var count = 0, bytes = 0
+        var problems: [String] = [], unlisted = 0
+        while try statement.step() {
+            let key = statement.blob(1), size = statement.int(3)
+            count += 1
+            bytes += size
+            let label = "item \(statement.int(0)) (key \(Self.hex(key)))"
+            var found: [String] = []
+            let owner = PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: key), count: table.partitions.count)
+            if owner != index {
+                found.append("\(label) hashes into partition \(owner) of \(table.partitions.count), not into this one (\(index))")
+            }
+            if let item = try? ItemEncoding.decode(statement.blob(2)) {
+                if item.itemSize != size {
+                    found.append("\(label) is recorded as \(size) bytes, but its item has \(item.itemSize)")
+                }
+                if Self.encodedKey(of: item, schema: table.definition.keySchema) != key {
+                    found.append("\(label) is stored under another key than its key attributes give")
+                }
+            } else {
+                found.append("\(label) does not decode")
+            }
+            for problem in found {
+                if problems.count < Self.itemFindingsPerPartition { problems.append(problem) } else { unlisted += 1 }
+            }
+        }
+        for problem in problems { note(location, problem) }
+        if unlisted > 0 { note(location, "and \(unlisted) more problems with items") }
+
+        let stats = try connection.statement("SELECT items, bytes FROM stats WHERE id = 0")
+        defer { stats.reset() }
+        if try stats.step() {
+            if stats.int(0) != count || stats.int(1) != bytes {
+                note(location, "its statistics say \(stats.int(0)) items of \(stats.int(1)) bytes, but it holds \(count) items of \(bytes) bytes")
+            }
+        } else {
+            note(location, "it has no statistics row")
+        }
+        report.items += count
+    }
+
+    /// Opens the file read-only, checks its version and SQLite's own check,
+    /// then runs `body` in the same read transaction.
+    private mutating func inspect(
+        _ location: DatabaseLocation, _ kind: FormatVersion.Kind, _ body: (inout IntegrityCheck, SQLiteConnection) throws -> Void
+    ) {
+        report.files += 1
+        do {
+            let connection = try SQLiteConnection(path: location.uri, readOnly: true)
+            defer { connection.close() }
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            let version = try FormatVersion.read(connection)
+            guard version <= kind.current else {
+                note(location, UnsupportedFormatVersion(file: location.name, version: version, newestSupported: kind.current).problem)
+                return
+            }
+            let sqliteCheck = try connection.statement("PRAGMA integrity_check")
+            defer { sqliteCheck.reset() }
+            while try sqliteCheck.step() {
+                let line = sqliteCheck.text(0)
+                if line != "ok" { note(location, "SQLite's integrity check: \(line)") }
+            }
+            try body(&self, connection)
+        } catch {
+            note(location, "cannot be read: \(error)")
+        }
+    }
+
+    private mutating func note(_ location: DatabaseLocation, _ problem: String) {
+        report.findings.append(.init(file: location.name, problem: problem))
+    }
+
+    /// The key an item's own key attributes encode to; nil if it lacks them.
+    private static func encodedKey(of item: Item, schema: KeySchema) -> [UInt8]? {
+        guard let partition = item[schema.partitionKey.name], schema.partitionKey.type.matches(partition) else { return nil }
+        var key = PrimaryKey(partition: partition)
+        if let sortKey = schema.sortKey {
+            guard let sort = item[sortKey.name], sortKey.type.matches(sort) else { return nil }
+            key.sort = sort
+        }
+        return KeyEncoding.encode(key)
+    }
+
+    /// Enough of a key, in hex, to find its row.
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let shown = bytes.prefix(24).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return "0x" + shown + (bytes.count > 24 ? "…" : "")
+    }
+}

@@ -93,6 +93,7 @@ def summary(latencies: list[float]) -> str:
             f"max {max(latencies) * 1000:.1f} ms")
 
 
+@pytest.mark.strata_only("DynamoDB Local starves GetItem beside full Scans (17 GetItems in 4 s, p99 384 ms, measured)")
 def test_get_item_is_not_starved_by_full_scans(strata, loaded_table):
     alone = get_latencies(strata, loaded_table, ALONE_S)
     print(f"\nalone: {summary(alone)}")

@@ -2,10 +2,29 @@
 # Runs every test: the Swift unit tests, the end-to-end tests that drive the
 # release binary with boto3 and the AWS CLI, and the container image test.
 # Builds once, in release mode, and reuses that build for the first two.
+#
+# scripts/test.sh --quick: a few minutes instead: the debug build's unit
+# tests (`swift test`), then the end-to-end tests not marked slow (no rate
+# windows, kill -9, concurrency or starvation runs) against the debug binary
+# that build made (STRATA_BINARY to use another), and no container test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+quick=0
+case "${1:-}" in
+  "") ;;
+  --quick) quick=1 ;;
+  *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;;
+esac
+
 scripts/install-deps.sh
+if [ "$quick" = 1 ]; then
+  swift build --build-tests
+  swift test --skip-build
+  STRATA_BINARY="${STRATA_BINARY:-$PWD/.build/debug/strata}" \
+    python3 -m pytest -q -p no:cacheprovider -m "not slow" Tests/e2e
+  exit 0
+fi
 swift build -c release --product strata
 swift test -c release
 STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/e2e

@@ -114,28 +114,6 @@ final class ManualClock: AdmissionClock {
         #expect(admitted == 10)
     }
 
-    @Test func updatedThroughputAppliesAtOnce() {
-        let clock = ManualClock()
-        let controller = AdmissionController(configuration: AdmissionConfiguration(burstSeconds: 1), clock: clock)
-        let slow = Self.table(read: 1, write: 1)
-        controller.charge(.write, units: 100, reserved: 0, table: slow, partitionKey: nil)
-        let fast = Self.table(read: 1, write: 1000)
-        controller.tableUpdated(from: slow, to: fast)
-        clock.advance(by: 0.2)
-        #expect(throws: Never.self) { try controller.admit(.write, table: fast, partitionKey: nil, reserving: 1) }
-        let onDemand = Self.table(read: nil, write: nil)
-        controller.charge(.write, units: 10_000, reserved: 0, table: fast, partitionKey: nil)
-        controller.tableUpdated(from: fast, to: onDemand)
-        #expect(throws: Never.self) { try controller.admit(.write, table: onDemand, partitionKey: nil, reserving: 1) }
-    }
-
-    @Test func disabledAdmitsEverything() {
-        let controller = AdmissionController(configuration: AdmissionConfiguration(enabled: false), clock: ManualClock())
-        let table = Self.table(read: 1, write: 1)
-        controller.charge(.write, units: 1_000_000, reserved: 0, table: table, partitionKey: nil)
-        #expect(throws: Never.self) { try controller.admit(.write, table: table, partitionKey: nil, reserving: 0) }
-    }
-
     @Test func shedsLoadBeyondTheInFlightCap() throws {
         let controller = AdmissionController(configuration: AdmissionConfiguration(maximumInFlight: 2), clock: ManualClock())
         try controller.enter()

@@ -16,6 +16,18 @@ directories and drives it with boto3, the AWS CLI and raw HTTP.
 Test files per area: test_tables.py, test_items.py, test_http.py,
 test_durability.py; later features (conditions, UpdateItem, Query/Scan...)
 get their own files using the same fixtures.
+
+STRATA_E2E_ENDPOINT=http://127.0.0.1:PORT runs the suite against that server
+(e.g. DynamoDB Local): `strata` is then an ExternalServer for the URL, and
+tests that start servers of their own are skipped ("needs a Strata binary").
+
+Markers:
+- `needs_binary`: the test starts, kills or restarts its own Strata server
+  (set automatically for tests using `server_factory`).
+- `strata_only("reason")`: behaviour DynamoDB Local lacks, or where it is
+  known to differ from AWS DynamoDB; skipped when the endpoint is set.
+- `slow`: long tests (rate windows, kill -9, concurrency); `scripts/test.sh
+  --quick` runs `-m "not slow"`.
 """
 
 from __future__ import annotations
@@ -25,10 +37,36 @@ from botocore.exceptions import ClientError
 
 pytest.register_assert_rewrite("helpers")
 
-from helpers import (AwsCli, StrataServer, make_client, strata_binary, unique_name)
+from helpers import (AwsCli, ExternalServer, StrataServer, e2e_endpoint, make_client, strata_binary,
+                     unique_name)
+
+NEEDS_BINARY = "needs a Strata binary"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long test (rate windows, kill -9, concurrency); "
+                                       "scripts/test.sh --quick leaves it out")
+    config.addinivalue_line("markers", "needs_binary: starts, kills or restarts its own Strata server")
+    config.addinivalue_line("markers", "strata_only(reason): behaviour DynamoDB Local lacks or gets wrong; "
+                                       "skipped when STRATA_E2E_ENDPOINT is set")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not e2e_endpoint():
+        return
+    for item in items:
+        if "server_factory" in item.fixturenames or item.get_closest_marker("needs_binary"):
+            item.add_marker(pytest.mark.skip(reason=NEEDS_BINARY))
+            continue
+        marker = item.get_closest_marker("strata_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"Strata only: {reason}"))
 
 
 def pytest_sessionstart(session):
+    if e2e_endpoint():
+        return
     binary = strata_binary()
     if not binary.is_file():
         raise pytest.UsageError(
@@ -45,6 +83,10 @@ _REPORTED_SERVERS: list[StrataServer] = []
 
 @pytest.fixture(scope="session")
 def strata(tmp_path_factory):
+    endpoint = e2e_endpoint()
+    if endpoint:
+        yield ExternalServer(endpoint)
+        return
     root = tmp_path_factory.mktemp("strata-session")
     server = StrataServer(root / "data", root / "strata.log")
     _REPORTED_SERVERS.append(server)
@@ -63,6 +105,8 @@ def strata(tmp_path_factory):
 def server_factory(tmp_path):
     """`server_factory(**flags)` starts a new server on its own data dir
     (`data_dir=` to choose one). All of them are stopped after the test."""
+    if e2e_endpoint():
+        pytest.skip(NEEDS_BINARY)
     servers: list[StrataServer] = []
 
     def start(*, data_dir=None, name=None, **flags) -> StrataServer:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -53,6 +54,12 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 def strata_binary() -> Path:
     return Path(os.environ.get("STRATA_BINARY") or DEFAULT_BINARY)
+
+
+def e2e_endpoint() -> str | None:
+    """STRATA_E2E_ENDPOINT: run the suite against the server at this URL
+    (e.g. DynamoDB Local) instead of starting the Strata binary."""
+    return os.environ.get("STRATA_E2E_ENDPOINT") or None
 
 
 def unique_name(prefix: str = "e2e") -> str:
@@ -256,6 +263,31 @@ class StrataServer:
 
     def __repr__(self) -> str:
         return f"<StrataServer {self.url if self.port else '(not started)'} data={self.data_dir}>"
+
+
+class ExternalServer:
+    """The server at STRATA_E2E_ENDPOINT, in place of the session's
+    StrataServer: it has a URL, a host and a port, and nothing to start,
+    stop or read logs from."""
+
+    running = True
+
+    def __init__(self, url: str):
+        parsed = urllib.parse.urlsplit(url)
+        assert parsed.scheme == "http" and parsed.hostname and parsed.port, \
+            f"STRATA_E2E_ENDPOINT must look like http://127.0.0.1:8000, not {url!r}"
+        self.host = parsed.hostname
+        self.port = parsed.port
+        self.url = f"http://{self.host}:{self.port}"
+
+    def log_text(self) -> str:
+        return ""
+
+    def client(self, **config):
+        return make_client(self.url, **config)
+
+    def __repr__(self) -> str:
+        return f"<ExternalServer {self.url}>"
 
 
 # ---------------------------------------------------------------------------
@@ -473,3 +505,19 @@ class Connection:
 
     def close(self):
         self.conn.close()
+
+
+# ---------------------------------------------------------------------------
+# Why a test is marked strata_only (see conftest.py): the reasons, shared
+# ---------------------------------------------------------------------------
+
+DDBL_MESSAGES = "DynamoDB Local 1.13 words these errors differently from AWS DynamoDB"
+DDBL_500 = "DynamoDB Local answers malformed or wrongly typed JSON with 500 InternalFailure, AWS DynamoDB with a 400"
+DDBL_TABLE_ID = "DynamoDB Local's table descriptions have no TableId"
+DDBL_NUMBERS = "DynamoDB Local does not store numbers in canonical form (1.50, 1e3) as AWS DynamoDB does"
+DDBL_ON_FAILURE = "DynamoDB Local 1.13 predates ReturnValuesOnConditionCheckFailure (2023)"
+DDBL_TRANSACTIONS = ("DynamoDB Local 1.13 has 2018's transaction rules (25 actions, capacity, cancellation reasons) "
+                     "where AWS DynamoDB has moved on")
+DDBL_UPDATES = "DynamoDB Local 1.13 gets UpdateItem's edge cases wrong (nested ReturnValues, REMOVE-only upsert, AttributeUpdates)"
+DDBL_NO_THROTTLING = "DynamoDB Local does not throttle"
+STRATA_HTTP = "Strata's HTTP front: health check, 404 for other paths, 413 body limits, response headers"

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, unique_name
+from helpers import DDBL_MESSAGES, assert_client_error, unique_name
 
 DUPLICATES = "Provided list of item keys contains duplicates"
 NOT_FOUND = "Requested resource not found"
@@ -65,6 +65,7 @@ def test_batch_put_replaces_whole_items(dynamodb, t_s):
     assert get(dynamodb, t_s, key) == {**key, "c": {"S": "3"}}
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_batch_write_limit_is_25(dynamodb, dynamodb_unchecked, t_s):
     run = unique_name("bw25")
     response = dynamodb.batch_write_item(RequestItems={
@@ -124,6 +125,7 @@ def test_batch_write_duplicates_are_compared_by_value(dynamodb, t_n, t_sn):
     assert get(dynamodb, t_n, {"p": {"N": "-75e-1"}}) == {"p": {"N": "-7.5"}}
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_batch_write_validation(dynamodb, dynamodb_unchecked, t_s, t_sn):
     key = unique_name("bwbad")
     cases = [
@@ -156,6 +158,7 @@ def test_batch_write_validation(dynamodb, dynamodb_unchecked, t_s, t_sn):
 # BatchGetItem
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only("DynamoDB Local refuses AttributesToGet on one table beside ProjectionExpression on another")
 def test_batch_get_across_tables(dynamodb, t_s, t_sn):
     run = unique_name("bg")
     for i in range(6):
@@ -201,6 +204,7 @@ def test_batch_get_100_keys(dynamodb, dynamodb_unchecked, t_s):
     assert_client_error(err, "ValidationException", contains="Too many items requested for the BatchGetItem call")
 
 
+@pytest.mark.strata_only("DynamoDB Local accepts duplicate keys in BatchGetItem, AWS DynamoDB refuses them")
 def test_batch_get_refuses_duplicate_keys(dynamodb, t_s, t_sn, t_n):
     run = unique_name("bgdup")
     for request_items in ({t_s: {"Keys": [{"p": {"S": run}}, {"p": {"S": run}}]}},
@@ -215,6 +219,7 @@ def test_batch_get_refuses_duplicate_keys(dynamodb, t_s, t_sn, t_n):
     assert response["UnprocessedKeys"] == {}
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_batch_get_validation(dynamodb, dynamodb_unchecked, t_s, t_sn):
     with pytest.raises(ClientError) as err:
         dynamodb.batch_get_item(RequestItems={t_sn: {"Keys": [{"p": {"S": "x"}}]}})

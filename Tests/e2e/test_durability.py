@@ -21,6 +21,8 @@ from botocore.exceptions import ClientError
 from helpers import (Connection, ServerExited, StrataServer, assert_check_passes, assert_client_error,
                      create_hash_table, files_under, unique_name, wait_for)
 
+pytestmark = pytest.mark.needs_binary  # every test here starts its own servers
+
 WRITERS = 6
 MAX_WRITES_PER_THREAD = 50_000      # a bound on the loop; the kill comes long before
 ACKED_BEFORE_KILL = 1_500           # the writers have done real work when the kill lands
@@ -180,6 +182,7 @@ def sets_sorted(value):
 # kill -9 under concurrent writes
 # ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("durability", [None, "full"], ids=["default", "full"])
 def test_sigkill_under_concurrent_writes_loses_no_acknowledged_write(server_factory, durability):
     server = server_factory(durability=durability)
@@ -227,6 +230,7 @@ def test_sigkill_under_concurrent_writes_loses_no_acknowledged_write(server_fact
         conn.close()
 
 
+@pytest.mark.slow
 def test_sigkill_right_after_acknowledged_writes(server_factory):
     """No concurrency: one put, one delete, one create, then SIGKILL at once."""
     server = server_factory()
@@ -314,6 +318,7 @@ def test_data_persists_across_graceful_restart(server_factory):
         assert_client_error(err, "ResourceNotFoundException")
 
 
+@pytest.mark.slow
 def test_graceful_shutdown_under_load(server_factory):
     server = server_factory()
     table = unique_name("term")

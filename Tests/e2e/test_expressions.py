@@ -11,7 +11,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import AwsCliError, assert_client_error, unique_name
+from helpers import AwsCliError, DDBL_ON_FAILURE, assert_client_error, unique_name
 
 CONDITION_FAILED = "The conditional request failed"
 
@@ -74,6 +74,7 @@ def test_optimistic_locking_with_a_version(dynamodb, t_s):
     assert get(dynamodb, t_s, key)["Item"] == {**key, "version": {"N": "2"}, "data": {"S": "b"}}
 
 
+@pytest.mark.strata_only(DDBL_ON_FAILURE)
 def test_failed_condition_returns_the_old_item_with_all_old(dynamodb, t_s):
     key = key_of(unique_name("rvccf"))
     old = {**key, "v": {"N": "7"}, "tags": {"SS": ["a", "b"]}, "m": {"M": {"x": {"L": [{"S": "y"}]}}}}
@@ -109,6 +110,7 @@ def test_failed_condition_returns_the_old_item_with_all_old(dynamodb, t_s):
     assert get(dynamodb, t_s, key)["Item"]["v"] == {"N": "7"}
 
 
+@pytest.mark.strata_only(DDBL_ON_FAILURE)
 def test_return_values_on_condition_check_failure_is_validated(dynamodb, t_s):
     with pytest.raises(ClientError) as err:
         put_cond(dynamodb, t_s, key_of("rvccf-bad"), "attribute_exists(p)",

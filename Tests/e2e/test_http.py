@@ -15,7 +15,8 @@ import zlib
 import pytest
 import requests
 
-from helpers import TARGET_PREFIX, raw_request, signed_headers, unique_name
+from helpers import (DDBL_500, DDBL_MESSAGES, STRATA_HTTP, TARGET_PREFIX, raw_request, signed_headers,
+                     unique_name)
 
 JSON_10 = "application/x-amz-json-1.0"
 MIB = 1024 * 1024
@@ -38,6 +39,7 @@ def assert_healthy(strata):
 # Routing
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_health_check(strata):
     response = requests.get(strata.url + "/", timeout=10)
     assert response.status_code == 200
@@ -46,6 +48,7 @@ def test_health_check(strata):
     assert int(response.headers["x-amz-crc32"]) == zlib.crc32(response.content)
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 @pytest.mark.parametrize("path", ["/abc", "/index.html", "/-", "/healthy"])
 def test_other_paths_are_not_found(strata, path):
     response = requests.get(strata.url + path, timeout=10)
@@ -53,6 +56,7 @@ def test_other_paths_are_not_found(strata, path):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only("DynamoDB Local names UnknownOperationException in its own namespace, AWS DynamoDB in com.amazon.coral.service")
 @pytest.mark.parametrize("target", [
     TARGET_PREFIX + "FlyToTheMoon",
     TARGET_PREFIX + "listtables",
@@ -80,6 +84,7 @@ def test_json_1_1_content_type_is_accepted(strata):
 # Protocol errors
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_500)
 @pytest.mark.parametrize("body", [
     "{", "}", "{]", "not json", '{"TableName": }', '{"TableName": "a",}', '{"TableName" "x"}',
     "{'TableName': 'x'}", '{"TableName": "x"', '{"TableName": "\\x"}', '{"a": tru}', '\x00',
@@ -92,6 +97,7 @@ def test_malformed_json_is_a_serialization_exception(strata, body):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only("DynamoDB Local reads wrongly typed JSON members leniently instead of answering SerializationException")
 @pytest.mark.parametrize("operation,body", [
     ("DescribeTable", '{"TableName": 123}'),
     ("DescribeTable", '{"TableName": {"name": "x"}}'),
@@ -112,6 +118,7 @@ def test_wrong_json_types_are_a_serialization_exception(strata, operation, body)
     assert response.error_type == SERIALIZATION
 
 
+@pytest.mark.strata_only(DDBL_500)
 @pytest.mark.parametrize("body", ["[]", "null", '"string"', "5", "true"])
 def test_body_must_be_a_json_object(strata, body):
     response = raw_request(strata.url, "ListTables", body)
@@ -119,6 +126,7 @@ def test_body_must_be_a_json_object(strata, body):
     assert response.error_type in (SERIALIZATION, VALIDATION)
 
 
+@pytest.mark.strata_only(DDBL_500)
 def test_deeply_nested_json_is_refused_not_crashed_on(strata):
     depth = 200_000
     for body in ('{"TableName": ' + "[" * depth + "]" * depth + "}",
@@ -130,6 +138,7 @@ def test_deeply_nested_json_is_refused_not_crashed_on(strata):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only(DDBL_500)
 def test_client_mistakes_never_answer_500(strata, table):
     name = table()
     bodies = [
@@ -170,6 +179,7 @@ def test_client_mistakes_never_answer_500(strata, table):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_error_bodies_are_valid_json_with_escaping(strata):
     name = 'quote"back\\slash\ttab'
     response = raw_request(strata.url, "DescribeTable", {"TableName": name})
@@ -179,6 +189,7 @@ def test_error_bodies_are_valid_json_with_escaping(strata):
     assert name in decoded["message"]
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_error_shape(strata):
     name = unique_name("nosuch")
     response = raw_request(strata.url, "DescribeTable", {"TableName": name})
@@ -199,6 +210,7 @@ def read_response(sock, timeout=10):
     return response.status, response.headers, response.read()
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_body_over_16_mib_by_content_length_is_413(strata):
     with socket.create_connection(host_port(strata), timeout=10) as sock:
         headers = signed_headers(strata.url, "ListTables", b"{}")
@@ -212,6 +224,7 @@ def test_body_over_16_mib_by_content_length_is_413(strata):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_much_larger_content_length_is_413(strata):
     with socket.create_connection(host_port(strata), timeout=10) as sock:
         headers = signed_headers(strata.url, "ListTables", b"{}")
@@ -224,6 +237,7 @@ def test_much_larger_content_length_is_413(strata):
     assert_healthy(strata)
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_chunked_body_over_16_mib_is_413(strata):
     sock = socket.create_connection(host_port(strata), timeout=10)
     try:
@@ -282,6 +296,7 @@ def check_headers(response, expected_status):
     return request_id
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_response_headers_on_success_and_error(strata, table):
     name = table()
     ids = set()
@@ -302,6 +317,7 @@ def test_response_headers_on_success_and_error(strata, table):
     assert len(ids) == len(cases), "request ids must be unique"
 
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_crc32_of_a_large_body(strata, dynamodb, table):
     name = table()
     dynamodb.put_item(TableName=name, Item={"p": {"S": "big"}, "v": {"S": "\u00e9\u20ac" * 60000}})
@@ -321,6 +337,7 @@ def test_boto3_sees_request_id_and_verifies_crc32(dynamodb):
 # Connections
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(STRATA_HTTP)
 def test_keep_alive_reuses_one_connection(strata, table):
     name = table()
     conn = http.client.HTTPConnection(*host_port(strata), timeout=10)

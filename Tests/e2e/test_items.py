@@ -11,7 +11,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, raw_request, unique_name
+from helpers import DDBL_500, DDBL_MESSAGES, DDBL_NUMBERS, assert_client_error, raw_request, unique_name
 
 
 def key_s(value):
@@ -98,6 +98,7 @@ def test_round_trip_on_the_wire(strata, t_s):
     assert response.json() == {"Item": item}
 
 
+@pytest.mark.strata_only(DDBL_NUMBERS)
 def test_cli_put_get_delete(aws, dynamodb, t_sc):
     item = {"p": {"S": "cli"}, "c": {"S": "one"}, "n": {"N": "1.50"}, "flag": {"BOOL": True},
             "none": {"NULL": True}, "m": {"M": {"l": {"L": [{"N": "1e3"}, {"S": "x"}]}}},
@@ -208,6 +209,7 @@ NORMALISED = [
 ]
 
 
+@pytest.mark.strata_only(DDBL_NUMBERS)
 def test_number_normalisation(dynamodb, t_s):
     key = unique_name("num")
     item = {"p": {"S": key}}
@@ -226,6 +228,7 @@ def test_number_normalisation(dynamodb, t_s):
     assert sorted(got["set"]["NS"]) == sorted(["1.5", "20", "-0.5"])
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("text", ["dog", "NaN", "Infinity", "-Infinity", "1.2.3", "1e", "--1", "0x10",
                                   " 1", "1 ", "1,5", "e5", "."])
 def test_invalid_numbers(dynamodb, t_s, text):
@@ -235,12 +238,14 @@ def test_invalid_numbers(dynamodb, t_s, text):
                         f"The parameter cannot be converted to a numeric value: {text}")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_empty_number(dynamodb, t_s):
     with pytest.raises(ClientError) as err:
         dynamodb.put_item(TableName=t_s, Item={"p": {"S": "badnum"}, "n": {"N": ""}})
     assert_client_error(err, "ValidationException", contains="numeric value")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_number_limits(dynamodb, t_s):
     cases = [
         ("1" * 39, "Attempting to store more than 38 significant digits in a Number"),
@@ -313,6 +318,7 @@ def test_return_values_all_old(dynamodb, t_s):
     assert "Attributes" not in response
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("value", ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"])
 def test_return_values_not_allowed_for_put_and_delete(dynamodb, t_s, value):
     key = key_s("rv-invalid")
@@ -325,6 +331,7 @@ def test_return_values_not_allowed_for_put_and_delete(dynamodb, t_s, value):
     assert "Item" not in get(dynamodb, t_s, key)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_return_values_unknown_value(dynamodb, t_s):
     with pytest.raises(ClientError) as err:
         dynamodb.put_item(TableName=t_s, Item=key_s("rv-bogus"), ReturnValues="EVERYTHING")
@@ -339,6 +346,7 @@ def test_return_values_unknown_value(dynamodb, t_s):
 SCHEMA_MISMATCH = "The provided key element does not match the schema"
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("key", [
     pytest.param({}, id="empty"),
     pytest.param({"q": {"S": "x"}}, id="wrong-name"),
@@ -355,6 +363,7 @@ def test_key_does_not_match_schema(dynamodb, t_s, key):
     assert_client_error(err, "ValidationException", SCHEMA_MISMATCH)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_composite_key_does_not_match_schema(dynamodb, t_sn):
     for key in ({"p": {"S": "x"}}, {"c": {"N": "1"}}, {"p": {"S": "x"}, "c": {"S": "1"}},
                 {"p": {"S": "x"}, "c": {"N": "1"}, "d": {"N": "1"}}):
@@ -363,6 +372,7 @@ def test_composite_key_does_not_match_schema(dynamodb, t_sn):
         assert_client_error(err, "ValidationException", SCHEMA_MISMATCH)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_put_item_key_errors(dynamodb, t_s, t_sn):
     with pytest.raises(ClientError) as err:
         dynamodb.put_item(TableName=t_s, Item={"v": {"S": "no key"}})
@@ -411,6 +421,7 @@ def test_empty_key_values(dynamodb, t_s, t_b, t_sc):
                                                                  "contain an empty")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_items_of_a_missing_table(dynamodb):
     name = unique_name("gone")
     for call in (lambda: dynamodb.put_item(TableName=name, Item=key_s("x")),
@@ -464,6 +475,7 @@ RANGE_TOO_LONG = ("One or more parameter values were invalid: Aggregated size of
                   "the size limit of 1024 bytes")
 
 
+@pytest.mark.strata_only("DynamoDB Local 1.13 limits partition keys to 1024 bytes, AWS DynamoDB to 2048")
 def test_partition_key_size_limit(dynamodb, t_s, t_b):
     for table, good, bad in (
             (t_s, {"S": "k" * 2048}, {"S": "k" * 2049}),
@@ -480,6 +492,7 @@ def test_partition_key_size_limit(dynamodb, t_s, t_b):
         assert_client_error(err, "ValidationException", HASH_TOO_LONG)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_sort_key_size_limit(dynamodb, t_sc):
     p = {"S": "p" * 2048}
     for good, bad in (("c" * 1024, "c" * 1025), ("\u20ac" * 341 + "c", "\u20ac" * 342)):  # 1024 vs 1026 bytes
@@ -497,6 +510,7 @@ def test_sort_key_size_limit(dynamodb, t_sc):
 # Sets
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("value,message", [
     ({"SS": []}, "One or more parameter values were invalid: An string set  may not be empty"),
     ({"NS": []}, "One or more parameter values were invalid: An number set  may not be empty"),
@@ -512,6 +526,7 @@ def test_empty_sets_are_rejected(dynamodb, t_s, value, message):
     assert "Item" not in get(dynamodb, t_s, key_s("emptyset"))
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_duplicates_in_sets_are_rejected(dynamodb, t_s):
     with pytest.raises(ClientError) as err:
         dynamodb.put_item(TableName=t_s, Item={"p": {"S": "dupset"}, "s": {"SS": ["a", "b", "a"]}})
@@ -556,6 +571,7 @@ def test_malformed_attribute_values(strata, dynamodb, t_s, attribute, message):
     assert "Item" not in get(dynamodb, t_s, key_s("raw"))
 
 
+@pytest.mark.strata_only(DDBL_500)
 @pytest.mark.parametrize("attribute", [
     '{"B": "YWJjZGVmZ2g"}',      # length not a multiple of 4
     '{"B": "YWJj??!!"}',         # not base64 at all

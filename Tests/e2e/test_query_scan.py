@@ -14,7 +14,7 @@ from decimal import Context, Decimal
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, create_hash_table, make_client, unique_name
+from helpers import DDBL_MESSAGES, assert_client_error, create_hash_table, make_client, unique_name
 
 MAX_PAGES = 10_000  # every paging loop is bounded
 
@@ -201,6 +201,7 @@ def test_query_on_a_missing_partition_is_empty(dynamodb, sorted_tables):
     assert "LastEvaluatedKey" not in response
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("expression,values,message", [
     ("c = :c", {":c": {"N": "1"}}, "Query condition missed key schema element: p"),
     ("p < :p", {":p": {"S": "q"}}, "Query key condition not supported"),
@@ -235,6 +236,7 @@ def test_filter_on_key_attributes_is_refused(dynamodb, sorted_tables):
                         "Primary key attribute: c")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_exclusive_start_key_validation(dynamodb, sorted_tables):
     base = dict(TableName=sorted_tables["N"], KeyConditionExpression="p = :p",
                 ExpressionAttributeValues={":p": {"S": "q"}})
@@ -384,6 +386,7 @@ def check_megabyte_pages(items, pages):
     assert sorted(int(item["c"]["N"]) for item in items) == list(range(BIG_ITEMS))
 
 
+@pytest.mark.strata_only("DynamoDB Local applies the 1 MB page limit to the data returned, AWS DynamoDB to the data read")
 def test_query_pages_stop_at_one_megabyte(dynamodb, big_table):
     items, pages = page_through(dynamodb.query, dict(TableName=big_table, KeyConditionExpression="p = :p",
                                                      ExpressionAttributeValues={":p": {"S": "big"}}))
@@ -500,6 +503,7 @@ def test_parallel_scan_from_concurrent_threads(strata, scan_table):
             assert owners.setdefault(item["p"]["S"], segment) == segment
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_parallel_scan_validation(dynamodb, scan_table, dynamodb_unchecked):
     with pytest.raises(ClientError) as err:
         dynamodb.scan(TableName=scan_table, Segment=4, TotalSegments=4)

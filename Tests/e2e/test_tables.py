@@ -11,7 +11,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import AwsCliError, assert_client_error, unique_name
+from helpers import AwsCliError, DDBL_MESSAGES, DDBL_TABLE_ID, assert_client_error, unique_name
 
 ARN = re.compile(r"^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table/(.+)$")
 NOT_FOUND = "Requested resource not found: Table: {} not found"
@@ -31,6 +31,7 @@ def assert_uuid(text):
 # The AWS CLI: a full create / describe / list / update / delete cycle
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TABLE_ID)
 def test_cli_table_lifecycle_output_shapes(aws, dynamodb):
     name = unique_name("cli")
     before = time.time()
@@ -98,6 +99,7 @@ def test_cli_table_lifecycle_output_shapes(aws, dynamodb):
     assert name not in aws("list-tables")["TableNames"]
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_cli_errors(aws, table):
     name = table()
     with pytest.raises(AwsCliError) as err:
@@ -140,6 +142,7 @@ def test_cli_list_tables_pagination(aws, table):
 # boto3: CreateTable / DescribeTable shapes
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TABLE_ID)
 def test_create_provisioned_table_shape(dynamodb, table):
     before = datetime.datetime.now(datetime.timezone.utc)
     name = table(hash_key=("k", "N"), billing_mode="PROVISIONED", throughput=(5, 7))
@@ -169,6 +172,7 @@ def test_provisioned_is_the_default_billing_mode(dynamodb, table):
     assert desc["ProvisionedThroughput"]["WriteCapacityUnits"] == 3
 
 
+@pytest.mark.strata_only(DDBL_TABLE_ID)
 def test_create_response_matches_describe(dynamodb, table):
     name = unique_name()
     created = dynamodb.create_table(**hash_table_params(name, BillingMode="PAY_PER_REQUEST"))["TableDescription"]
@@ -179,6 +183,7 @@ def test_create_response_matches_describe(dynamodb, table):
         assert created[field] == described[field], field
 
 
+@pytest.mark.strata_only(DDBL_TABLE_ID)
 def test_table_ids_are_unique_and_stable(dynamodb, table):
     names = [table() for _ in range(3)]
     ids = [dynamodb.describe_table(TableName=n)["Table"]["TableId"] for n in names]
@@ -209,6 +214,7 @@ def test_item_count_and_size_follow_writes(dynamodb, table):
     assert desc["TableSizeBytes"] == 8 + 14
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_duplicate_table(dynamodb, table):
     name = table()
     with pytest.raises(ClientError) as err:
@@ -220,6 +226,7 @@ def test_duplicate_table(dynamodb, table):
     assert_client_error(err, "ResourceInUseException")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_missing_table_errors(dynamodb):
     name = unique_name("missing")
     with pytest.raises(ClientError) as err:
@@ -233,6 +240,7 @@ def test_missing_table_errors(dynamodb):
     assert_client_error(err, "ResourceNotFoundException", contains="Requested resource not found")
 
 
+@pytest.mark.strata_only(DDBL_TABLE_ID)
 def test_delete_then_recreate_gives_a_new_empty_table(dynamodb, table):
     name = table()
     old_id = dynamodb.describe_table(TableName=name)["Table"]["TableId"]
@@ -263,6 +271,7 @@ LENGTH_MAX = "Member must have length less than or equal to 255"
 PATTERN = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("name,constraint", [
     ("ab", LENGTH_MIN),
     ("x" * 256, LENGTH_MAX),
@@ -279,6 +288,7 @@ def test_invalid_table_names(dynamodb, name, constraint):
                         f"failed to satisfy constraint: {constraint}")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_table_name_with_two_violations(dynamodb):
     with pytest.raises(ClientError) as err:
         dynamodb.create_table(**hash_table_params("a!", BillingMode="PAY_PER_REQUEST"))
@@ -308,6 +318,7 @@ def a(name, attribute_type):
     return {"AttributeName": name, "AttributeType": attribute_type}
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("key_schema,definitions,message,contains", [
     pytest.param([k("p", "RANGE")], [a("p", "S")],
                  "Invalid KeySchema: The first KeySchemaElement is not a HASH key type", (), id="range-only"),
@@ -369,6 +380,7 @@ def test_all_key_types_are_accepted(dynamodb, table):
 # Billing mode and throughput at creation
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_billing_mode_errors(dynamodb_unchecked):
     dynamodb = dynamodb_unchecked  # these values never get past botocore's own checks
     name = unique_name("billing")
@@ -396,6 +408,7 @@ def test_billing_mode_errors(dynamodb_unchecked):
     assert_client_error(err, "ResourceNotFoundException")
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("read,write,field", [(0, 1, "readCapacityUnits"), (1, 0, "writeCapacityUnits")],
                          ids=["read", "write"])
 def test_throughput_must_be_positive(dynamodb_unchecked, read, write, field):
@@ -413,6 +426,7 @@ def test_throughput_must_be_positive(dynamodb_unchecked, read, write, field):
 # UpdateTable
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only("DynamoDB Local does not count NumberOfDecreasesToday")
 def test_update_throughput(dynamodb, table):
     name = table(billing_mode="PROVISIONED", throughput=(5, 5))
     dynamodb.put_item(TableName=name, Item={"p": {"S": "keep"}, "v": {"N": "1"}})
@@ -459,6 +473,7 @@ def test_update_billing_mode_both_ways(dynamodb, table):
     assert "Item" in dynamodb.get_item(TableName=name, Key={"p": {"S": "keep"}}, ConsistentRead=True)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_update_table_errors(dynamodb_unchecked, table):
     dynamodb = dynamodb_unchecked  # these values never get past botocore's own checks
     provisioned = table(billing_mode="PROVISIONED", throughput=(5, 5))
@@ -548,6 +563,7 @@ def test_list_tables_pagination(dynamodb, table):
     assert "LastEvaluatedTableName" not in page
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("limit,constraint", [(0, "Member must have value greater than or equal to 1"),
                                                (101, "Member must have value less than or equal to 100")],
                          ids=["0", "101"])

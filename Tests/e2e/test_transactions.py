@@ -19,7 +19,8 @@ import uuid
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from helpers import AwsCliError, assert_client_error, make_client, unique_name
+from helpers import (AwsCliError, DDBL_MESSAGES, DDBL_ON_FAILURE, DDBL_TRANSACTIONS, assert_client_error,
+                     make_client, unique_name)
 
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons"
 CONDITION_FAILED = "The conditional request failed"
@@ -146,6 +147,7 @@ def test_action_semantics_match_the_single_item_operations(dynamodb, t_s, t_sn):
 # All or nothing, CancellationReasons
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_failed_condition_cancels_every_action_across_two_tables(dynamodb, t_s, t_sc):
     run = unique_name("txatomic")
     kept, counter, checked = s(f"{run}-kept"), s(f"{run}-counter"), s(f"{run}-checked")
@@ -171,6 +173,7 @@ def test_failed_condition_cancels_every_action_across_two_tables(dynamodb, t_s, 
     assert get(dynamodb, t_sc, {"p": counter, "c": s("0")}) == before["counter"]
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_every_failed_condition_is_reported_in_order(dynamodb, t_s):
     run = unique_name("txreasons")
     existing = s(f"{run}-existing")
@@ -190,6 +193,7 @@ def test_every_failed_condition_is_reported_in_order(dynamodb, t_s):
     assert get(dynamodb, t_s, {"p": existing}) == {"p": existing}
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_key_of_the_wrong_type_is_a_validation_error_reason(dynamodb_unchecked, dynamodb, t_s):
     run = unique_name("txvalid")
     with pytest.raises(ClientError) as err:
@@ -212,6 +216,7 @@ def test_key_of_the_wrong_type_is_a_validation_error_reason(dynamodb_unchecked, 
     assert get(dynamodb, t_s, {"p": s(f"{run}-ok")}) is None
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_update_failing_at_run_time_and_failed_condition_are_both_reported(dynamodb, t_s):
     run = unique_name("txruntime")
     text, other = s(f"{run}-text"), s(f"{run}-other")
@@ -228,6 +233,7 @@ def test_update_failing_at_run_time_and_failed_condition_are_both_reported(dynam
     assert get(dynamodb, t_s, {"p": other}) == {"p": other, "v": n(1)}
 
 
+@pytest.mark.strata_only(DDBL_ON_FAILURE)
 def test_return_values_on_condition_check_failure(dynamodb, dynamodb_unchecked, t_s, t_sc):
     run = unique_name("txallold")
     key = {"p": s(f"{run}-k")}
@@ -271,6 +277,7 @@ def test_return_values_on_condition_check_failure(dynamodb, dynamodb_unchecked, 
 # Validation: duplicates, limits, missing tables
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 @pytest.mark.parametrize("actions", [
     pytest.param(lambda t, tsn, k: [put(t, {"p": k, "v": n(1)}), put(t, {"p": k, "v": n(2)})], id="put-put"),
     # The ConditionCheck would pass: duplicates are refused before any condition is evaluated.
@@ -306,6 +313,7 @@ def test_same_key_in_two_tables_or_two_sort_keys_is_not_a_duplicate(dynamodb, t_
     assert_client_error(err, "ValidationException", ONE_ITEM)
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_100_actions_are_accepted_and_101_refused(dynamodb, dynamodb_unchecked, t_s):
     run = unique_name("tx100")
     items = [{"p": s(f"{run}-{i}"), "x": n(i)} for i in range(100)]
@@ -334,6 +342,7 @@ def test_100_actions_are_accepted_and_101_refused(dynamodb, dynamodb_unchecked, 
                                                               "Member must have length greater than or equal to 1"])
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 @pytest.mark.parametrize("action, message", [
     pytest.param({}, "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request", id="no-kind"),
     pytest.param({"Put": {"TableName": "T", "Item": {"p": s("k")}}, "Delete": {"TableName": "T", "Key": {"p": s("k")}}},
@@ -364,6 +373,7 @@ def test_malformed_actions_refuse_the_whole_request(dynamodb_unchecked, dynamodb
     assert get(dynamodb, t_s, {"p": s(marker)}) is None
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_size_limits(dynamodb, t_s):
     run = unique_name("txsize")
     filler = "x" * 100_000
@@ -391,6 +401,7 @@ def test_size_limits(dynamodb, t_s):
     assert "w" not in get(dynamodb, t_s, grown)
 
 
+@pytest.mark.strata_only(DDBL_MESSAGES)
 def test_missing_table_is_resource_not_found(dynamodb, t_s):
     run = unique_name("txnotable")
     missing = unique_name("missing")
@@ -465,6 +476,7 @@ def test_a_cancelled_request_does_not_use_up_its_token(dynamodb, t_s):
 # ConsumedCapacity
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_transact_write_consumed_capacity(dynamodb, t_s, t_sc):
     run = unique_name("txcap")
     big = {"p": s(f"{run}-big"), "c": s("1"), "v": s("x" * 1500)}          # 2 write units
@@ -496,6 +508,7 @@ def test_transact_write_consumed_capacity(dynamodb, t_s, t_sc):
         assert body(dynamodb.transact_write_items(TransactItems=[put(t_s, {"p": s(f"{run}-d")})], **extra)) == {}
 
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_transact_get_consumed_capacity(dynamodb, t_s, t_sc):
     run = unique_name("txgetcap")
     dynamodb.put_item(TableName=t_s, Item={"p": s(f"{run}-small"), "v": n(1)})
@@ -517,6 +530,7 @@ def test_transact_get_consumed_capacity(dynamodb, t_s, t_sc):
 # TransactGetItems
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_transact_get_order_missing_items_and_projections(dynamodb, dynamodb_unchecked, t_s, t_sc):
     run = unique_name("txget")
     one = {"p": s(f"{run}-1"), "x": n(1), "y": n(2), "z": n(3), "m": {"M": {"a": s("A"), "b": s("B")}}}
@@ -562,6 +576,7 @@ def test_transact_get_order_missing_items_and_projections(dynamodb, dynamodb_unc
 # The AWS CLI
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_TRANSACTIONS)
 def test_cli_transact_write_and_get(aws, dynamodb, t_s, t_sc, tmp_path):
     run = unique_name("txcli")
     dynamodb.put_item(TableName=t_sc, Item={"p": s(run), "c": s("1"), "x": n(5)})
@@ -603,6 +618,7 @@ START_BALANCE = 1000
 THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException"}
 
 
+@pytest.mark.slow
 def test_single_item_writes_racing_transactions_never_break_atomicity(strata, table):
     """Transfers between accounts of two tables race single-item UpdateItem
     `ADD touches :one` on the same accounts, and TransactGetItems audits.

@@ -30,6 +30,8 @@ import pytest
 
 from helpers import Connection, assert_check_passes, unique_name, wait_for
 
+pytestmark = [pytest.mark.needs_binary, pytest.mark.slow]  # kill -9 and restarts, about a minute
+
 CLIENTS = 8
 CYCLES = 3
 ACCOUNTS_PER_TABLE = 10                # 30 accounts: one TransactGetItems (at most 100) reads them all

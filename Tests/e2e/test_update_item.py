@@ -10,7 +10,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, unique_name
+from helpers import DDBL_NUMBERS, DDBL_ON_FAILURE, DDBL_UPDATES, assert_client_error, unique_name
 
 CONDITION_FAILED = "The conditional request failed"
 MISSING_OPERAND = "The provided expression refers to an attribute that does not exist in the item"
@@ -73,6 +73,7 @@ def test_update_without_actions_creates_a_key_only_item(dynamodb, t_s, t_sn):
     assert get(dynamodb, t_sn, key) == key
 
 
+@pytest.mark.strata_only(DDBL_UPDATES)
 def test_remove_only_does_not_create_an_item(dynamodb, t_s):
     key = new_key()
     update(dynamodb, t_s, key, "REMOVE a, b.c, d[0]")
@@ -94,6 +95,7 @@ def test_set_arithmetic(dynamodb, t_s):
                                        "d": N("-2.5"), "cp": N("10"), "e": N("0")}
 
 
+@pytest.mark.strata_only(DDBL_NUMBERS)
 def test_set_arithmetic_is_exact(dynamodb, t_s):
     key = new_key()
     big = "9" * 37  # 37 nines: adding 1 gives 10^37, exactly representable
@@ -337,6 +339,7 @@ def test_overlapping_and_conflicting_paths(dynamodb, t_s, expression, values, wo
     assert get(dynamodb, t_s, key) == {**key, "a": N("0")}
 
 
+@pytest.mark.strata_only("DynamoDB Local accepts an UpdateExpression AWS DynamoDB refuses")
 def test_update_expression_validation(dynamodb, t_s):
     key = new_key()
     with pytest.raises(ClientError) as err:
@@ -379,6 +382,7 @@ RV_UPDATE = "SET a = :a, fresh = :f, m.x = :x REMOVE gone ADD b :inc"
 RV_VALUES = {":a": S("new-a"), ":f": S("fresh"), ":x": S("new-x"), ":inc": N("5")}
 
 
+@pytest.mark.strata_only(DDBL_UPDATES)
 @pytest.mark.parametrize("mode,expected", [
     ("NONE", None),
     ("ALL_OLD", {**RV_ITEM}),
@@ -414,6 +418,7 @@ def test_return_values_on_a_new_item(dynamodb, t_s):
             assert response["Attributes"] == expected, mode
 
 
+@pytest.mark.strata_only(DDBL_UPDATES)
 def test_return_values_of_list_elements(dynamodb, t_s):
     key = new_key()
     dynamodb.put_item(TableName=t_s, Item={**key, "l": {"L": [N("1"), N("2"), N("3")]}})
@@ -423,6 +428,7 @@ def test_return_values_of_list_elements(dynamodb, t_s):
     assert response["Attributes"] == {"l": {"L": [N("200")]}}
 
 
+@pytest.mark.strata_only(DDBL_ON_FAILURE)
 def test_update_with_condition(dynamodb, t_s):
     key = new_key()
     dynamodb.put_item(TableName=t_s, Item={**key, "version": N("1"), "v": S("a")})
@@ -449,6 +455,7 @@ def test_update_with_condition(dynamodb, t_s):
 # Legacy AttributeUpdates
 # ---------------------------------------------------------------------------
 
+@pytest.mark.strata_only(DDBL_UPDATES)
 def test_attribute_updates(dynamodb, t_s):
     key = new_key()
     dynamodb.put_item(TableName=t_s, Item={**key, "gone": S("x"), "n": N("1"), "ss": {"SS": ["a", "b", "c"]}})

@@ -11,8 +11,9 @@ import Synchronization
 /// hash space into contiguous ranges.
 public final class SQLiteStorageEngine: StorageEngine {
     private struct Entry {
-        var definition: TableDefinition
+        var record: CatalogRecord
         let store: TableStore
+        var definition: TableDefinition { record.definition }
     }
 
     private let options: StorageOptions
@@ -34,8 +35,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         let catalog = try Catalog(location: catalogLocation, durability: options.durability)
         var entries: [String: Entry] = [:]
-        for definition in try catalog.load() {
-            entries[definition.name] = Entry(definition: definition, store: try Self.openStore(definition, options: options, instance: instance))
+        for record in try catalog.load() {
+            entries[record.definition.name] = Entry(record: record, store: try Self.openStore(record, options: options, instance: instance))
         }
         self.catalog = Mutex(catalog)
         tables.withLock { $0 = entries }
@@ -47,9 +48,10 @@ public final class SQLiteStorageEngine: StorageEngine {
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
 
-    private static func openStore(_ definition: TableDefinition, options: StorageOptions, instance: String) throws -> TableStore {
+    private static func openStore(_ record: CatalogRecord, options: StorageOptions, instance: String) throws -> TableStore {
+        let definition = record.definition
         var partitions: [Partition] = []
-        for index in 0..<definition.partitionCount {
+        for index in 0..<record.partitionCount {
             let location: DatabaseLocation
             if let directory = options.dataDirectory {
                 let tableDirectory = "\(directory)/tables/\(definition.id)"
@@ -99,39 +101,40 @@ public final class SQLiteStorageEngine: StorageEngine {
             guard table(named: definition.name) == nil else {
                 throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
             }
+            let record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
             let store: TableStore
             do {
-                store = try Self.openStore(definition, options: options, instance: instance)
+                store = try Self.openStore(record, options: options, instance: instance)
             } catch {
                 removeTableFiles(id: definition.id)
                 throw DynamoError.internalFailure("Could not create the table's files: \(error)")
             }
             do {
-                try catalog.save(definition)
+                try catalog.save(record)
             } catch {
                 store.close()
                 removeTableFiles(id: definition.id)
                 throw DynamoError.internalFailure("Could not record the table: \(error)")
             }
-            tables.withLock { $0[definition.name] = Entry(definition: definition, store: store) }
+            tables.withLock { $0[definition.name] = Entry(record: record, store: store) }
             return definition
         }
     }
 
     public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) throws -> TableDefinition {
         try catalog.withLock { catalog in
-            guard var definition = table(named: name) else {
+            guard var record = tables.withLock({ $0[name]?.record }) else {
                 throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
             }
-            try change(&definition)
+            try change(&record.definition)
             do {
-                try catalog.save(definition)
+                try catalog.save(record)
             } catch {
                 throw DynamoError.internalFailure("Could not record the table: \(error)")
             }
-            let updated = definition
-            tables.withLock { $0[name]?.definition = updated }
-            return updated
+            let updated = record
+            tables.withLock { $0[name]?.record = updated }
+            return updated.definition
         }
     }
 

@@ -29,7 +29,7 @@ struct StrataCommand: AsyncParsableCommand {
             partitionsPerTable: partitions))
         let admission = AdmissionController(configuration: try options.resolvedAdmission())
         let api = DynamoAPI(
-            storage: storage, configuration: APIConfiguration(region: options.resolvedRegion, partitionsPerTable: partitions),
+            storage: storage, configuration: APIConfiguration(region: options.resolvedRegion),
             admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger)
         _ = try await server.start()

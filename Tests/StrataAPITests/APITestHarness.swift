@@ -13,7 +13,7 @@ struct APITestHarness {
     init() throws {
         storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
         api = DynamoAPI(
-            storage: storage, configuration: APIConfiguration(partitionsPerTable: 4),
+            storage: storage, configuration: APIConfiguration(),
             admission: AdmissionController(configuration: AdmissionConfiguration()))
     }
 

@@ -14,12 +14,12 @@ import Testing
         return path
     }
 
-    private static func definition(name: String, partitions: Int) -> TableDefinition {
+    private static func definition(name: String) -> TableDefinition {
         TableDefinition(
             name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: KeyAttribute(name: "sk", type: .number)),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string), KeyAttribute(name: "sk", type: .number)],
-            billingMode: .payPerRequest, throughput: nil, partitionCount: partitions)
+            billingMode: .payPerRequest, throughput: nil)
     }
 
     private static func key(_ rng: inout some RandomNumberGenerator) -> PrimaryKey {
@@ -32,7 +32,7 @@ import Testing
         defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
         let options = StorageOptions(dataDirectory: directory, partitionsPerTable: 4)
         var engine: SQLiteStorageEngine = try SQLiteStorageEngine(options: options)
-        _ = try engine.createTable(Self.definition(name: "sim", partitions: 4))
+        _ = try engine.createTable(Self.definition(name: "sim"))
         var model: [PrimaryKey: Item] = [:]
         var rng = SystemRandomNumberGenerator()
 
@@ -82,7 +82,7 @@ import Testing
     @Test func concurrentReadModifyWritesNeverLoseAnUpdate() async throws {
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil))
         defer { engine.close() }
-        _ = try engine.createTable(Self.definition(name: "counter", partitions: 2))
+        _ = try engine.createTable(Self.definition(name: "counter"))
         let key = PrimaryKey(partition: .s("c"), sort: .n(.zero))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
@@ -105,9 +105,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let options = StorageOptions(dataDirectory: directory)
         var engine = try SQLiteStorageEngine(options: options)
-        let created = try engine.createTable(Self.definition(name: "keep", partitions: 3))
-        let doomed = try engine.createTable(Self.definition(name: "doomed", partitions: 3))
-        #expect(throws: DynamoError.self) { try engine.createTable(Self.definition(name: "keep", partitions: 3)) }
+        let created = try engine.createTable(Self.definition(name: "keep"))
+        let doomed = try engine.createTable(Self.definition(name: "doomed"))
+        #expect(throws: DynamoError.self) { try engine.createTable(Self.definition(name: "keep")) }
         _ = try engine.deleteTable(named: "doomed")
         engine.close()
 

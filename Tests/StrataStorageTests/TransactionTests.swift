@@ -20,7 +20,7 @@ import Testing
             name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: nil),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string)],
-            billingMode: .payPerRequest, throughput: nil, partitionCount: 4)
+            billingMode: .payPerRequest, throughput: nil)
     }
 
     private static func account(_ name: String, balance: Int) -> Item {

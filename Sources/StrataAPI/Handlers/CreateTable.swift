@@ -45,8 +45,7 @@ extension DynamoAPI {
             throughput: billingMode == .provisioned ? throughput.map { .init(readCapacityUnits: $0.read, writeCapacityUnits: $0.write) } : nil,
             tags: tags,
             deletionProtection: try request.bool("DeletionProtectionEnabled") ?? false,
-            tableClass: try request.string("TableClass"),
-            partitionCount: configuration.partitionsPerTable)
+            tableClass: try request.string("TableClass"))
         if billingMode == .payPerRequest { definition.lastSwitchToPayPerRequest = now }
         let created = try storage.createTable(definition)
         return TableDescription(definition: created, statistics: .init()).response(wrappedIn: "TableDescription")

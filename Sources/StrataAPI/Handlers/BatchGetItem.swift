@@ -18,7 +18,7 @@ extension DynamoAPI {
         let request: JSONObject
     }
 
-    func batchGetItem(_ request: RequestBody) throws -> [UInt8] {
+    func batchGetItem(_ request: RequestBody) async throws -> [UInt8] {
         var violations = ConstraintViolations()
         let report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
@@ -52,7 +52,7 @@ extension DynamoAPI {
                     continue
                 }
                 anyRead = true
-                let found = try storage.getItem(table: table.name, key: entry.key)
+                let found = try await storage.getItem(table: table.name, key: entry.key)
                 let units = CapacityUnits.read(bytes: found?.itemSize ?? 0, consistent: table.consistent)
                 admission.charge(.read, units: units, reserved: reserved, table: table.definition, partitionKey: entry.key.partition)
                 ledger.add(units, table: table.name)

@@ -6,7 +6,7 @@ import Foundation
 import StrataModel
 
 extension DynamoAPI {
-    func createTable(_ request: RequestBody) throws -> [UInt8] {
+    func createTable(_ request: RequestBody) async throws -> [UInt8] {
         let name = try request.string("TableName")
         let attributeDefinitions = try request.objects("AttributeDefinitions")
         let keySchema = try request.objects("KeySchema")
@@ -47,7 +47,7 @@ extension DynamoAPI {
             deletionProtection: try request.bool("DeletionProtectionEnabled") ?? false,
             tableClass: try request.string("TableClass"))
         if billingMode == .payPerRequest { definition.lastSwitchToPayPerRequest = now }
-        let created = try storage.createTable(definition)
+        let created = try await storage.createTable(definition)
         return TableDescription(definition: created, statistics: .init()).response(wrappedIn: "TableDescription")
     }
 }

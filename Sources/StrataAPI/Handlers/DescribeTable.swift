@@ -1,9 +1,9 @@
 import StrataModel
 
 extension DynamoAPI {
-    func describeTable(_ request: RequestBody) throws -> [UInt8] {
+    func describeTable(_ request: RequestBody) async throws -> [UInt8] {
         let definition = try namedTable(request)
-        let statistics = try storage.statistics(ofTable: definition.name)
+        let statistics = try await storage.statistics(ofTable: definition.name)
         return TableDescription(definition: definition, statistics: statistics).response(wrappedIn: "Table")
     }
 }

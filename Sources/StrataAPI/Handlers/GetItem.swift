@@ -3,7 +3,7 @@ import StrataExpressions
 import StrataModel
 
 extension DynamoAPI {
-    func getItem(_ request: RequestBody) throws -> [UInt8] {
+    func getItem(_ request: RequestBody) async throws -> [UInt8] {
         let tableName = try request.string("TableName")
         let keyItem = try request.item("Key")
         let consistent = try request.bool("ConsistentRead") ?? false
@@ -25,7 +25,7 @@ extension DynamoAPI {
         try admission.admit(.read, table: table, partitionKey: key.partition, reserving: reserved)
         // Every read sees the latest commit, so both kinds of read are strongly
         // consistent; ConsistentRead only sets the price.
-        let item = try storage.getItem(table: tableName, key: key)
+        let item = try await storage.getItem(table: tableName, key: key)
         let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: consistent)
         admission.charge(.read, units: units, reserved: reserved, table: table, partitionKey: key.partition)
         return ItemResponse.member(

@@ -4,7 +4,7 @@ import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    func query(_ request: RequestBody) throws -> [UInt8] {
+    func query(_ request: RequestBody) async throws -> [UInt8] {
         let read = try ReadRequest.decode(request, operation: .query)
         let table = try existingTable(read.tableName)
         if let indexName = read.indexName {
@@ -38,7 +38,7 @@ extension DynamoAPI {
         }
         let reserved = CapacityUnits.read(bytes: 0, consistent: read.consistent)
         try admission.admit(.read, table: table, partitionKey: keyCondition.partitionKey, reserving: reserved)
-        let page = try storage.query(
+        let page = try await storage.query(
             table: read.tableName, partitionKey: keyCondition.partitionKey, condition: keyCondition.sortKey,
             forward: try request.bool("ScanIndexForward") ?? true, exclusiveStart: start, limit: PageLimit(items: read.limit))
         // The items read, before filtering, summed and rounded once.

@@ -4,7 +4,7 @@ import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    func scan(_ request: RequestBody) throws -> [UInt8] {
+    func scan(_ request: RequestBody) async throws -> [UInt8] {
         let read = try ReadRequest.decode(request, operation: .scan)
         let segment = try request.int("Segment")
         let totalSegments = try request.int("TotalSegments")
@@ -39,15 +39,19 @@ extension DynamoAPI {
         let (filter, selection) = try read.resolve(context: context, cache: expressionCache, schema: table.keySchema, forbidKeysInFilter: false)
         try context.checkAllUsed()
         let start = try read.exclusiveStartKey.map { item throws(DynamoError) in try ItemKey.startKey(item, schema: table.keySchema) }
-        if let start, let segment, let totalSegments, !storage.segment(segment, of: totalSegments, contains: start.partition) {
-            throw DynamoError.validation(
-                "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: \(totalSegments) Segment: \(segment)")
-        }
         let reserved = CapacityUnits.read(bytes: 0, consistent: read.consistent)
         try admission.admit(.read, table: table, partitionKey: nil, reserving: reserved)
-        let page = try storage.scan(
-            table: read.tableName, segment: segment ?? 0, totalSegments: totalSegments ?? 1,
-            exclusiveStart: start, limit: PageLimit(items: read.limit))
+        let page: ItemPage
+        do {
+            page = try await storage.scan(
+                table: read.tableName, segment: segment ?? 0, totalSegments: totalSegments ?? 1,
+                exclusiveStart: start, limit: PageLimit(items: read.limit))
+        } catch let outside as ScanStartOutsideSegment {
+            // The engine checks before reading: give back the reservation.
+            admission.charge(.read, units: 0, reserved: reserved, table: table, partitionKey: nil)
+            throw DynamoError.validation(
+                "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: \(outside.totalSegments) Segment: \(outside.segment)")
+        }
         var units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
         // DynamoDB charges a Scan at least one unit for each of its own
         // partitions the page covered; a new on-demand table has four.

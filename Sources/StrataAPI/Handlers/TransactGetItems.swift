@@ -55,6 +55,13 @@ extension DynamoAPI {
         let items: [Item?]
         do {
             items = try await storage.readTransaction(zip(tables, keys).map { TransactionTarget(table: $0.name, key: $1) })
+        } catch let conflict as TransactionConflict {
+            admission.charge(self.admission, units: Array(repeating: nil, count: keys.count))
+            var reasons = [CancellationReason](repeating: .none, count: keys.count)
+            for index in conflict.indices {
+                reasons[index] = CancellationReason(code: "TransactionConflict", message: "Transaction is ongoing for the item")
+            }
+            throw DynamoError.transactionCanceled(reasons)
         } catch {
             admission.charge(self.admission, units: Array(repeating: nil, count: keys.count))
             throw error

@@ -6,7 +6,7 @@ import Foundation
 import StrataModel
 
 extension DynamoAPI {
-    func updateTable(_ request: RequestBody) throws -> [UInt8] {
+    func updateTable(_ request: RequestBody) async throws -> [UInt8] {
         let name = try request.string("TableName")
         let billingModeText = try request.string("BillingMode")
         let throughputRequest = try request.object("ProvisionedThroughput")
@@ -33,7 +33,7 @@ extension DynamoAPI {
 
         let now = Date().timeIntervalSince1970
         let before = try existingTable(name)
-        let updated = try storage.updateTable(named: name) { definition in
+        let updated = try await storage.updateTable(named: name) { definition in
             let billingMode = billingModeText.flatMap(TableDefinition.BillingMode.init(rawValue:)) ?? definition.billingMode
             if billingMode == .payPerRequest {
                 if throughputRequest != nil {
@@ -59,7 +59,7 @@ extension DynamoAPI {
             if let tableClass { definition.tableClass = tableClass }
         }
         admission.tableUpdated(from: before, to: updated)
-        let statistics = try storage.statistics(ofTable: name)
+        let statistics = try await storage.statistics(ofTable: name)
         return TableDescription(definition: updated, statistics: statistics).response(wrappedIn: "TableDescription")
     }
 

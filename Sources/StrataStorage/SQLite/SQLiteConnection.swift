@@ -2,8 +2,8 @@ import CSQLite
 
 /// One SQLite connection. Strata never shares a connection between threads
 /// at the same time: a partition's writer connection is used only on that
-/// partition's serial queue, and a reader connection only by the one task
-/// that checked it out of its pool. That confinement, not SQLite's own
+/// partition's serial queue, a reader connection only by the one task
+/// that checked it out of its pool, and a checkpointer's only under its lock. That confinement, not SQLite's own
 /// mutexes, is what makes the `@unchecked Sendable` below sound; the
 /// connection is opened with SQLITE_OPEN_NOMUTEX accordingly.
 final class SQLiteConnection: @unchecked Sendable {
@@ -13,11 +13,10 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Opens (creating if needed) the database at `path`, which may be a
     /// `file:` URI.
-    init(path: String, readOnly: Bool = false) throws {
+    init(path: String) throws {
         self.path = path
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -61,8 +60,6 @@ final class SQLiteConnection: @unchecked Sendable {
         statements[sql] = statement
         return statement
     }
-
-    var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// The rowid of the row the last INSERT on this connection added.
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }

@@ -19,10 +19,6 @@ public final class DynamoAPI: Sendable {
         self.admission = admission
     }
 
-    /// Where request tasks should run: the storage engine's threads, if it
-    /// has its own, so that its reads need no switch of threads.
-    public var requestExecutor: (any TaskExecutor)? { storage.requestExecutor }
-
     /// Answers one request. `target` is the operation name from
     /// `X-Amz-Target` (after `DynamoDB_20120810.`).
     public func handle(target: String, body: [UInt8]) async -> Result<[UInt8], DynamoError> {

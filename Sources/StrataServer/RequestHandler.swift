@@ -128,11 +128,8 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let api = self.api
         inFlight.begin()
         let promise = context.eventLoop.makePromise(of: Result<[UInt8], DynamoError>.self)
-        let body = bytes
-        // On the storage engine's threads when it has them: its reads then
-        // run without a switch of threads (see StorageExecutorTests).
-        Task(executorPreference: api.requestExecutor) {
-            promise.succeed(await api.handle(target: operation, body: body))
+        promise.completeWithTask {
+            await api.handle(target: operation, body: bytes)
         }
         promise.futureResult.assumeIsolated().whenSuccess { result in
             self.answer(result, keepAlive: keepAlive, context: context)

@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataStorage",
-            dependencies: ["StrataModel", "CSQLite"],
+            dependencies: ["StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),

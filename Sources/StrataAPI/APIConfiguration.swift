@@ -2,12 +2,9 @@
 public struct APIConfiguration: Sendable {
     public var region: String
     public var accountID: String
-    /// Storage partitions given to each new table.
-    public var partitionsPerTable: Int
 
-    public init(region: String = "us-east-1", accountID: String = "000000000000", partitionsPerTable: Int = 8) {
+    public init(region: String = "us-east-1", accountID: String = "000000000000") {
         self.region = region
         self.accountID = accountID
-        self.partitionsPerTable = partitionsPerTable
     }
 }

@@ -1,7 +1,6 @@
 import StrataModel
 
-/// The catalog database: one row per table, holding its definition as
-/// JSON. Creating or deleting a table is one transaction here, so a
+/// The catalog database: one row per table, holding its record as JSON. Creating or deleting a table is one transaction here, so a
 /// half-created table never survives a crash.
 final class Catalog {
     private let connection: SQLiteConnection
@@ -13,23 +12,23 @@ final class Catalog {
         try connection.execute("CREATE TABLE IF NOT EXISTS tables(name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
     }
 
-    func load() throws -> [TableDefinition] {
+    func load() throws -> [CatalogRecord] {
         let statement = try connection.statement("SELECT definition FROM tables ORDER BY name")
         defer { statement.reset() }
-        var definitions: [TableDefinition] = []
+        var records: [CatalogRecord] = []
         while try statement.step() {
             let text = statement.text(0)
             let json = try JSONParser.parse(Array(text.utf8))
-            definitions.append(try TableDefinition(json: json))
+            records.append(try CatalogRecord(json: json))
         }
-        return definitions
+        return records
     }
 
-    /// Inserts or replaces a table's definition.
-    func save(_ definition: TableDefinition) throws {
+    /// Inserts or replaces a table's record.
+    func save(_ record: CatalogRecord) throws {
         let statement = try connection.statement("INSERT OR REPLACE INTO tables(name, definition) VALUES (?, ?)")
-        statement.bind(1, definition.name)
-        statement.bind(2, String(decoding: definition.json.serialized, as: UTF8.self))
+        statement.bind(1, record.definition.name)
+        statement.bind(2, String(decoding: record.json.serialized, as: UTF8.self))
         try statement.run()
     }
 

@@ -1,10 +1,10 @@
-import Dispatch
 import Synchronization
 
-/// Copies a partition's write-ahead log back into its database file on a
-/// queue of its own. SQLite would otherwise checkpoint inside a commit, and
-/// that commit (with its fsync of the database file) would stall every
-/// request waiting on the writer.
+/// Copies a database's write-ahead log back into its file, off its writer.
+/// SQLite would otherwise checkpoint inside a commit, and that commit (with
+/// its fsync of the database file) would stall every request waiting on
+/// the writer. The writer tells it what each commit wrote; once enough has
+/// piled up it asks the engine's background work for a checkpoint.
 final class Checkpointer: Sendable {
     /// Bytes of items committed between checkpoints: about SQLite's own
     /// default of 1000 pages.
@@ -12,45 +12,55 @@ final class Checkpointer: Sendable {
 
     private struct State {
         var bytesSinceCheckpoint = 0
-        var running = false
+        var requested = false
     }
 
-    private let queue: DispatchQueue
-    /// Used only on `queue`.
-    private let connection: SQLiteConnection
+    /// Its own connection, so that checkpoints never wait on the writer;
+    /// nil once closed. The lock makes `close` wait for a running checkpoint.
+    private let connection: Mutex<SQLiteConnection?>
+    private let requests: CheckpointRequests
     private let state = Mutex(State())
+    let path: String
 
-    init(path: String) throws {
-        connection = try SQLiteConnection(path: path)
-        queue = DispatchQueue(label: "strata.checkpoint.\(path)")
+    private init(path: String, requests: CheckpointRequests) throws {
+        self.path = path
+        connection = Mutex(try SQLiteConnection(path: path))
+        self.requests = requests
     }
 
     /// Takes checkpoints of `location` off its writer `connection`, whose own
     /// automatic checkpoints it turns off; nil for an in-memory database.
-    static func replacingAutomaticCheckpoints(of connection: SQLiteConnection, at location: DatabaseLocation) throws -> Checkpointer? {
+    static func replacingAutomaticCheckpoints(
+        of connection: SQLiteConnection, at location: DatabaseLocation, requests: CheckpointRequests
+    ) throws -> Checkpointer? {
         guard case .file(let path) = location else { return nil }
         try connection.execute("PRAGMA wal_autocheckpoint=0")
-        return try Checkpointer(path: path)
+        return try Checkpointer(path: path, requests: requests)
     }
 
     func noteCommitted(bytes: Int) {
-        let start = state.withLock { state -> Bool in
+        let due = state.withLock { state -> Bool in
             state.bytesSinceCheckpoint += bytes
-            guard !state.running, state.bytesSinceCheckpoint >= Self.threshold else { return false }
-            state.running = true
+            guard !state.requested, state.bytesSinceCheckpoint >= Self.threshold else { return false }
+            state.requested = true
             state.bytesSinceCheckpoint = 0
             return true
         }
-        guard start else { return }
-        queue.async { [self] in
-            // PASSIVE never blocks the writer or readers; the writer restarts
-            // the log once all of it has been copied.
-            try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            state.withLock { $0.running = false }
-        }
+        if due { requests.submit(self) }
+    }
+
+    /// Blocks while SQLite copies the log; on the storage threads only.
+    func checkpoint() throws {
+        defer { state.withLock { $0.requested = false } }
+        // PASSIVE never blocks the writer or readers; the writer restarts
+        // the log once all of it has been copied.
+        try connection.withLock { try $0?.execute("PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
     func close() {
-        queue.sync { connection.close() }
+        connection.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
     }
 }

@@ -10,8 +10,8 @@ extension SQLiteStorageEngine {
     /// A table deleted during the check may show up as a file that cannot
     /// be read.
     public func checkIntegrity() throws -> IntegrityReport {
-        let tables = tables.withLock { entries in
-            entries.values.map { IntegrityCheck.Table(definition: $0.definition, partitions: $0.store.partitions.map(\.location)) }
+        let tables = tables.withLock { tables in
+            tables.entries.values.map { IntegrityCheck.Table(definition: $0.definition, partitions: $0.store.partitions.map(\.location)) }
         }
         var check = IntegrityCheck()
         _ = check.catalog(at: catalogLocation)
@@ -36,9 +36,10 @@ extension SQLiteStorageEngine {
             throw NotADataDirectory(path: path, reason: "it has no catalog.sqlite")
         }
         var check = IntegrityCheck()
-        for definition in check.catalog(at: .file(files.catalog)) {
-            let partitions = (0..<definition.partitionCount).map { DatabaseLocation.file(files.partition($0, ofTable: definition.id)) }
-            check.table(IntegrityCheck.Table(definition: definition, partitions: partitions))
+        for record in check.catalog(at: .file(files.catalog)) {
+            let id = record.definition.id
+            let partitions = (0..<record.partitionCount).map { DatabaseLocation.file(files.partition($0, ofTable: id)) }
+            check.table(IntegrityCheck.Table(definition: record.definition, partitions: partitions))
         }
         check.transactionLog(at: .file(files.transactionLog))
         return check.report
@@ -75,25 +76,25 @@ struct IntegrityCheck {
 
     private(set) var report = IntegrityReport()
 
-    /// Checks the catalog; returns the definitions that decode.
-    mutating func catalog(at location: DatabaseLocation) -> [TableDefinition] {
-        var definitions: [TableDefinition] = []
+    /// Checks the catalog; returns the records that decode.
+    mutating func catalog(at location: DatabaseLocation) -> [CatalogRecord] {
+        var records: [CatalogRecord] = []
         inspect(location, .catalog) { check, connection in
             let statement = try connection.statement("SELECT name, definition FROM tables ORDER BY name")
             defer { statement.reset() }
             while try statement.step() {
                 let name = statement.text(0)
-                guard let definition = try? TableDefinition(json: JSONParser.parse(Array(statement.text(1).utf8))) else {
+                guard let record = try? CatalogRecord(json: JSONParser.parse(Array(statement.text(1).utf8))) else {
                     check.note(location, "the definition of table \(name) does not decode")
                     continue
                 }
-                if definition.name != name {
-                    check.note(location, "the row of table \(name) holds the definition of table \(definition.name)")
+                if record.definition.name != name {
+                    check.note(location, "the row of table \(name) holds the definition of table \(record.definition.name)")
                 }
-                definitions.append(definition)
+                records.append(record)
             }
         }
-        return definitions
+        return records
     }
 
     mutating func table(_ table: Table) {

@@ -3,31 +3,46 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Logging
 import StrataModel
 import Synchronization
 
 /// The storage engine of DESIGN.md: a catalog database plus, for each
 /// table, a fixed number of partition databases that split the partition
-/// hash space into contiguous ranges.
+/// hash space into contiguous ranges. Every blocking SQLite call made for a
+/// request runs on the engine's own threads (`StorageExecutor`).
 public final class SQLiteStorageEngine: StorageEngine {
     struct Entry {
-        var definition: TableDefinition
+        var record: CatalogRecord
         let store: TableStore
+        var definition: TableDefinition { record.definition }
+    }
+
+    struct Tables {
+        var entries: [String: Entry] = [:]
+        /// Names whose CreateTable is opening files, so that a second one fails at once.
+        var creating: Set<String> = []
     }
 
     private let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
     private let instance = UUID().uuidString
-    /// Serializes control-plane changes; it guards the catalog connection.
+    private let executor: StorageExecutor
+    private let checkpoints = CheckpointRequests()
+    /// Serializes catalog changes; it guards the catalog connection and is
+    /// held only on the storage threads, never while a table's files open.
     private let catalog: Mutex<Catalog>
-    let tables = Mutex<[String: Entry]>([:])
+    let tables = Mutex(Tables())
     private let transactions: TransactionCoordinator
     /// The files besides the tables', for the integrity check.
     let catalogLocation: DatabaseLocation
     let transactionLogLocation: DatabaseLocation
 
+    /// Opens the catalog and every table, and applies what a crash left
+    /// half done; blocks, as start-up work before any request.
     public init(options: StorageOptions) throws {
         self.options = options
+        executor = StorageExecutor(maximumThreads: options.storageThreads)
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
             try FileManager.default.createDirectory(atPath: files.tables, withIntermediateDirectories: true)
@@ -37,33 +52,54 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         let catalog = try Catalog(location: catalogLocation, durability: options.durability)
         var entries: [String: Entry] = [:]
-        for definition in try catalog.load() {
-            entries[definition.name] = Entry(definition: definition, store: try Self.openStore(definition, options: options, instance: instance))
+        let environment = Partition.Environment(
+            durability: options.durability, readersPerPartition: options.readersPerPartition,
+            executor: executor, checkpoints: checkpoints)
+        for record in try catalog.load() {
+            let store = try Self.openStore(record, options: options, instance: instance, environment: environment)
+            entries[record.definition.name] = Entry(record: record, store: store)
         }
         self.catalog = Mutex(catalog)
-        tables.withLock { $0 = entries }
+        tables.withLock { $0.entries = entries }
         transactionLogLocation = options.dataDirectory.map { .file(DataDirectory(path: $0).transactionLog) }
             ?? .memory(name: "strata-\(instance)-transactions")
         transactions = try TransactionCoordinator(
-            log: try TransactionLog(location: transactionLogLocation, durability: options.durability), stores: entries.values.map(\.store),
+            log: try TransactionLog(location: transactionLogLocation, durability: options.durability, checkpoints: checkpoints),
+            stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
             haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
 
-    private static func openStore(_ definition: TableDefinition, options: StorageOptions, instance: String) throws -> TableStore {
+    public var requestExecutor: (any TaskExecutor)? { executor }
+
+    private var partitionEnvironment: Partition.Environment {
+        Partition.Environment(
+            durability: options.durability, readersPerPartition: options.readersPerPartition,
+            executor: executor, checkpoints: checkpoints)
+    }
+
+    /// Runs blocking work on the storage threads.
+    private func onStorageThreads<T>(_ body: () throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(executor) { try body() }
+    }
+
+    private static func openStore(
+        _ record: CatalogRecord, options: StorageOptions, instance: String, environment: Partition.Environment
+    ) throws -> TableStore {
+        let id = record.definition.id
         var partitions: [Partition] = []
-        for index in 0..<definition.partitionCount {
+        for index in 0..<record.partitionCount {
             let location: DatabaseLocation
             if let directory = options.dataDirectory {
                 let files = DataDirectory(path: directory)
-                try FileManager.default.createDirectory(atPath: files.table(id: definition.id), withIntermediateDirectories: true)
-                location = .file(files.partition(index, ofTable: definition.id))
+                try FileManager.default.createDirectory(atPath: files.table(id: id), withIntermediateDirectories: true)
+                location = .file(files.partition(index, ofTable: id))
             } else {
-                location = .memory(name: "strata-\(instance)-\(definition.id)-p\(index)")
+                location = .memory(name: "strata-\(instance)-\(id)-p\(index)")
             }
-            partitions.append(try Partition(location: location, durability: options.durability))
+            partitions.append(try Partition(location: location, environment: environment))
         }
-        return TableStore(id: definition.id, partitions: partitions)
+        return TableStore(id: id, partitions: partitions)
     }
 
     /// A crash between creating a table's files and committing its catalog
@@ -83,86 +119,122 @@ public final class SQLiteStorageEngine: StorageEngine {
     }
 
     public func table(named name: String) -> TableDefinition? {
-        tables.withLock { $0[name]?.definition }
+        tables.withLock { $0.entries[name]?.definition }
     }
 
     public func tableNames() -> [String] {
-        tables.withLock { $0.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        tables.withLock { $0.entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
     }
 
-    private func store(named name: String) throws(DynamoError) -> TableStore {
-        guard let store = tables.withLock({ $0[name]?.store }) else {
+    func store(named name: String) throws(DynamoError) -> TableStore {
+        guard let store = tables.withLock({ $0.entries[name]?.store }) else {
             throw .resourceNotFound("Requested resource not found")
         }
         return store
     }
 
-    public func createTable(_ definition: TableDefinition) throws -> TableDefinition {
-        try catalog.withLock { catalog in
-            guard table(named: definition.name) == nil else {
-                throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
+    // MARK: Tables
+
+    public func createTable(_ definition: TableDefinition) async throws -> TableDefinition {
+        let name = definition.name
+        try tables.withLock { tables throws(DynamoError) in
+            guard tables.entries[name] == nil, !tables.creating.contains(name) else {
+                throw .resourceInUse("Table already exists: \(name)")
             }
-            let store: TableStore
-            do {
-                store = try Self.openStore(definition, options: options, instance: instance)
-            } catch {
-                removeTableFiles(id: definition.id)
-                throw DynamoError.internalFailure("Could not create the table's files: \(error)")
+            tables.creating.insert(name)
+        }
+        let record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
+        do {
+            let store = try await openNewStore(record)
+            tables.withLock { tables in
+                tables.creating.remove(name)
+                tables.entries[name] = Entry(record: record, store: store)
             }
-            do {
-                try catalog.save(definition)
-            } catch {
-                store.close()
-                removeTableFiles(id: definition.id)
-                throw DynamoError.internalFailure("Could not record the table: \(error)")
+        } catch {
+            tables.withLock { _ = $0.creating.remove(name) }
+            throw error
+        }
+        return definition
+    }
+
+    /// Opens the new table's files, then records it in the catalog; undoes
+    /// the files if either fails.
+    private func openNewStore(_ record: CatalogRecord) async throws -> TableStore {
+        let environment = partitionEnvironment
+        let store: TableStore
+        do {
+            store = try await onStorageThreads {
+                try Self.openStore(record, options: options, instance: instance, environment: environment)
             }
-            tables.withLock { $0[definition.name] = Entry(definition: definition, store: store) }
-            return definition
+        } catch {
+            try? await onStorageThreads { removeTableFiles(id: record.definition.id) }
+            throw DynamoError.internalFailure("Could not create the table's files: \(error)")
+        }
+        do {
+            try await onStorageThreads { try catalog.withLock { try $0.save(record) } }
+        } catch {
+            await discard(store)
+            throw DynamoError.internalFailure("Could not record the table: \(error)")
+        }
+        return store
+    }
+
+    public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition {
+        try await onStorageThreads {
+            try catalog.withLock { catalog in
+                guard var record = tables.withLock({ $0.entries[name]?.record }) else {
+                    throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+                }
+                try change(&record.definition)
+                do {
+                    try catalog.save(record)
+                } catch {
+                    throw DynamoError.internalFailure("Could not record the table: \(error)")
+                }
+                let updated = record
+                tables.withLock { $0.entries[name]?.record = updated }
+                return updated.definition
+            }
         }
     }
 
-    public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) throws -> TableDefinition {
-        try catalog.withLock { catalog in
-            guard var definition = table(named: name) else {
-                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+    public func deleteTable(named name: String) async throws -> TableDefinition {
+        let entry = try await onStorageThreads {
+            try catalog.withLock { catalog -> Entry in
+                guard let entry = tables.withLock({ $0.entries[name] }) else {
+                    throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+                }
+                do {
+                    try catalog.remove(named: name)
+                } catch {
+                    throw DynamoError.internalFailure("Could not remove the table: \(error)")
+                }
+                tables.withLock { _ = $0.entries.removeValue(forKey: name) }
+                return entry
             }
-            try change(&definition)
-            do {
-                try catalog.save(definition)
-            } catch {
-                throw DynamoError.internalFailure("Could not record the table: \(error)")
-            }
-            let updated = definition
-            tables.withLock { $0[name]?.definition = updated }
-            return updated
         }
-    }
-
-    public func deleteTable(named name: String) throws -> TableDefinition {
-        let entry = try catalog.withLock { catalog -> Entry in
-            guard let entry = tables.withLock({ $0[name] }) else {
-                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
-            }
-            do {
-                try catalog.remove(named: name)
-            } catch {
-                throw DynamoError.internalFailure("Could not remove the table: \(error)")
-            }
-            tables.withLock { _ = $0.removeValue(forKey: name) }
-            return entry
-        }
-        entry.store.close()
-        removeTableFiles(id: entry.store.id)
+        await discard(entry.store)
         return entry.definition
     }
 
-    public func statistics(ofTable name: String) throws -> PartitionStatistics {
+    /// Closes a table's store and removes its files, on the storage threads.
+    private func discard(_ store: TableStore) async {
+        await withTaskExecutorPreference(executor) {
+            await store.close()
+            removeTableFiles(id: store.id)
+        }
+    }
+
+    public func statistics(ofTable name: String) async throws -> PartitionStatistics {
+        // Kept in memory by the writers: nothing to read.
         try store(named: name).statistics
     }
 
-    public func getItem(table: String, key: PrimaryKey) throws -> Item? {
+    // MARK: Items
+
+    public func getItem(table: String, key: PrimaryKey) async throws -> Item? {
         let encoded = KeyEncoding.encode(key)
-        guard let bytes = try store(named: table).partition(forEncodedKey: encoded).get(encoded) else { return nil }
+        guard let bytes = try await store(named: table).partition(forEncodedKey: encoded).get(encoded) else { return nil }
         return try Self.decode(bytes)
     }
 
@@ -177,7 +249,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     public func query(
         table: String, partitionKey: AttributeValue, condition: SortKeyCondition?, forward: Bool,
         exclusiveStart: PrimaryKey?, limit: PageLimit
-    ) throws -> ItemPage {
+    ) async throws -> ItemPage {
         let prefix = KeyEncoding.partitionPrefix(partitionKey)
         var range = condition?.keyRange(prefix: prefix) ?? KeyRange.allKeys(withPrefix: prefix)
         if let exclusiveStart {
@@ -185,37 +257,41 @@ public final class SQLiteStorageEngine: StorageEngine {
             if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
         }
         var page = ItemPage()
-        page.isTruncated = try store(named: table).partition(forEncodedKey: prefix)
+        page.isTruncated = try await store(named: table).partition(forEncodedKey: prefix)
             .read(range, forward: forward, limit: limit, peek: true, into: &page)
         return page
     }
 
-    public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) throws -> ItemPage {
+    public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) async throws -> ItemPage {
         let store = try store(named: table)
+        // Segments are equal ranges of the partition hash, like partitions.
+        if let exclusiveStart,
+           PartitionHash.partition(of: PartitionHash.hash(exclusiveStart.partition), count: totalSegments) != segment {
+            throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
+        }
         let segmentHashes = PartitionHash.range(ofPartition: segment, count: totalSegments)
         let start = exclusiveStart.map { KeyRange.Bound(KeyEncoding.encode($0), inclusive: false) }
         var page = ItemPage()
-        for (index, partition) in store.partitions.enumerated() {
-            let partitionHashes = PartitionHash.range(ofPartition: index, count: store.partitions.count)
-            let lower = max(segmentHashes.lowerBound, partitionHashes.lowerBound)
-            let upper = min(segmentHashes.upperBound, partitionHashes.upperBound)
-            guard lower <= upper else { continue }
-            var range = KeyRange.hashes(lower...upper)
-            if let start {
-                // Partitions wholly before the start key have nothing left to read.
-                if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
-                range.raiseLower(to: start)
+        // One stay on the storage threads for every partition the page reads.
+        return try await withTaskExecutorPreference(executor) {
+            for (index, partition) in store.partitions.enumerated() {
+                let partitionHashes = PartitionHash.range(ofPartition: index, count: store.partitions.count)
+                let lower = max(segmentHashes.lowerBound, partitionHashes.lowerBound)
+                let upper = min(segmentHashes.upperBound, partitionHashes.upperBound)
+                guard lower <= upper else { continue }
+                var range = KeyRange.hashes(lower...upper)
+                if let start {
+                    // Partitions wholly before the start key have nothing left to read.
+                    if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
+                    range.raiseLower(to: start)
+                }
+                if try await partition.read(range, forward: true, limit: limit, peek: false, into: &page) {
+                    page.isTruncated = true
+                    return page
+                }
             }
-            if try partition.read(range, forward: true, limit: limit, peek: false, into: &page) {
-                page.isTruncated = true
-                return page
-            }
+            return page
         }
-        return page
-    }
-
-    public func segment(_ segment: Int, of totalSegments: Int, contains partitionKey: AttributeValue) -> Bool {
-        PartitionHash.partition(of: PartitionHash.hash(partitionKey), count: totalSegments) == segment
     }
 
     public func writeItem<T: Sendable>(
@@ -235,13 +311,15 @@ public final class SQLiteStorageEngine: StorageEngine {
             case .keep:
                 break
             case .put(let item):
-                try transaction.put(encoded, .init(value: ItemEncoding.encode(item), size: item.itemSize), replacing: stored)
+                try transaction.put(encoded, StoredItem(value: ItemEncoding.encode(item), size: item.itemSize), replacing: stored)
             case .delete:
                 if let stored { try transaction.delete(encoded, existing: stored) }
             }
             return write.result
         }
     }
+
+    // MARK: Transactions
 
     public func writeTransaction(
         _ targets: [TransactionTarget], token: TransactionToken?, _ decide: ([CurrentItem]) throws -> [ItemAction]
@@ -257,13 +335,34 @@ public final class SQLiteStorageEngine: StorageEngine {
         try targets.map { .init(store: try store(named: $0.table), key: KeyEncoding.encode($0.key)) }
     }
 
-    public func close() {
-        let stores = tables.withLock { entries in
-            defer { entries.removeAll() }
-            return entries.values.map(\.store)
+    // MARK: Lifecycle
+
+    public func run() async {
+        let logger = options.logger
+        await withDiscardingTaskGroup { group in
+            for await checkpointer in checkpoints.pending {
+                group.addTask(executorPreference: executor) {
+                    do {
+                        try checkpointer.checkpoint()
+                    } catch {
+                        logger.error("Checkpoint failed", metadata: ["database": "\(checkpointer.path)", "error": "\(error)"])
+                    }
+                }
+            }
         }
-        for store in stores { store.close() }
-        transactions.close()
-        catalog.withLock { $0.close() }
+    }
+
+    public func close() async {
+        checkpoints.finish()
+        let stores = tables.withLock { tables in
+            defer { tables.entries.removeAll() }
+            return tables.entries.values.map(\.store)
+        }
+        await withTaskExecutorPreference(executor) {
+            for store in stores { await store.close() }
+            await transactions.close()
+            catalog.withLock { $0.close() }
+        }
+        executor.retire()
     }
 }

@@ -6,18 +6,24 @@ import StrataModel
 /// Errors thrown are `DynamoError`s a client may see (ResourceNotFound,
 /// ResourceInUse, InternalFailure) or whatever a write body throws.
 public protocol StorageEngine: Sendable {
+    /// The executor of the engine's own threads, or nil if it needs none.
+    /// Reads run there whatever their caller's executor; a request task
+    /// started with this preference reads without switching threads.
+    var requestExecutor: (any TaskExecutor)? { get }
+
     /// The current definition of a table, or nil.
     func table(named name: String) -> TableDefinition?
     /// Every table name, in ascending order.
     func tableNames() -> [String]
 
-    func createTable(_ definition: TableDefinition) throws -> TableDefinition
+    /// Creates the table's storage, laid out as the engine chooses.
+    func createTable(_ definition: TableDefinition) async throws -> TableDefinition
     /// Applies `change` to the table's definition atomically and persists it.
-    func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) throws -> TableDefinition
-    func deleteTable(named name: String) throws -> TableDefinition
-    func statistics(ofTable name: String) throws -> PartitionStatistics
+    func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition
+    func deleteTable(named name: String) async throws -> TableDefinition
+    func statistics(ofTable name: String) async throws -> PartitionStatistics
 
-    func getItem(table: String, key: PrimaryKey) throws -> Item?
+    func getItem(table: String, key: PrimaryKey) async throws -> Item?
     /// Reads the current item and writes what `body` decides, atomically:
     /// no other write to the item can come between. `body` runs on the
     /// partition's writer; if it throws, nothing is written.
@@ -31,15 +37,13 @@ public protocol StorageEngine: Sendable {
     func query(
         table: String, partitionKey: AttributeValue, condition: SortKeyCondition?, forward: Bool,
         exclusiveStart: PrimaryKey?, limit: PageLimit
-    ) throws -> ItemPage
+    ) async throws -> ItemPage
 
-    /// The items of segment `segment` of `totalSegments` (equal ranges of the
-    /// partition hash), in hash order, after `exclusiveStart` if given.
-    func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) throws -> ItemPage
-
-    /// Whether items of this partition-key value belong to scan segment
-    /// `segment` of `totalSegments`.
-    func segment(_ segment: Int, of totalSegments: Int, contains partitionKey: AttributeValue) -> Bool
+    /// The items of segment `segment` of `totalSegments`, in the engine's
+    /// scan order, after `exclusiveStart` if given. Throws
+    /// `ScanStartOutsideSegment` if `exclusiveStart` is not an item of that
+    /// segment, before reading anything.
+    func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) async throws -> ItemPage
 
     /// Runs a write transaction over `targets` (no item twice): locks them,
     /// hands `decide` the current items in order, and applies the actions
@@ -51,15 +55,20 @@ public protocol StorageEngine: Sendable {
     ) async throws -> TransactionWriteOutcome
 
     /// The items of `targets`, in order, as they stand between write
-    /// transactions: never half of one.
+    /// transactions: never half of one. Throws `TransactionConflict` if a
+    /// write transaction holds some of them for longer than a read waits.
     func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?]
 
     /// Reads everything the engine stores and reports what it checked and
     /// every problem found; problems are findings, not errors.
     func checkIntegrity() throws -> IntegrityReport
 
-    /// Finishes queued writes and closes every file.
-    func close()
+    /// The engine's background work (checkpoints); returns when its task
+    /// is cancelled. Call it once, beside the server.
+    func run() async
+    /// Finishes queued writes and closes every file; call it last, once
+    /// no request is left.
+    func close() async
 }
 
 /// The item a write request finds, decoded only if the request looks.

@@ -20,7 +20,7 @@ final class TableStore: Sendable {
         return total
     }
 
-    func close() {
-        for partition in partitions { partition.close() }
+    func close() async {
+        for partition in partitions { await partition.close() }
     }
 }

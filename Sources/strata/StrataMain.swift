@@ -11,6 +11,6 @@ struct StrataMain: AsyncParsableCommand {
             is `strata serve --port 0`. `strata serve --help` lists the \
             server's flags.
             """,
-        subcommands: [StrataCommand.self, CheckCommand.self],
-        defaultSubcommand: StrataCommand.self)
+        subcommands: [ServeCommand.self, CheckCommand.self],
+        defaultSubcommand: ServeCommand.self)
 }

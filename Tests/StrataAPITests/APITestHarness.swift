@@ -14,7 +14,7 @@ struct APITestHarness {
     init(clock: any WallClock = SystemWallClock()) throws {
         storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
         api = DynamoAPI(
-            storage: storage, configuration: APIConfiguration(partitionsPerTable: 4),
+            storage: storage, configuration: APIConfiguration(),
             admission: AdmissionController(configuration: AdmissionConfiguration()), clock: clock)
     }
 

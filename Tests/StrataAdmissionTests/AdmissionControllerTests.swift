@@ -21,8 +21,7 @@ final class ManualClock: AdmissionClock {
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string)),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string)],
             billingMode: read == nil ? .payPerRequest : .provisioned,
-            throughput: read.map { .init(readCapacityUnits: $0, writeCapacityUnits: write ?? 1) },
-            partitionCount: 1)
+            throughput: read.map { .init(readCapacityUnits: $0, writeCapacityUnits: write ?? 1) })
     }
 
     /// Writes admitted in `seconds` seconds when clients try every 10 ms.

@@ -9,11 +9,11 @@ import Testing
     /// A stopped data directory with one table of one item; returns its table's id.
     private static func dataDirectory(_ directory: String) async throws -> String {
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory, partitionsPerTable: 4))
-        defer { engine.close() }
-        let definition = try engine.createTable(IntegrityCheckTests.definition())
+        let definition = try await engine.createTable(IntegrityCheckTests.definition())
         _ = try await engine.writeItem(table: "checked", key: PrimaryKey(partition: .s("a"), sort: .n(.zero))) { _ in
             ItemWrite(.put(["pk": .s("a"), "sk": .n(.zero), "v": .s("kept")]), result: ())
         }
+        await engine.close()
         return definition.id
     }
 
@@ -53,9 +53,9 @@ import Testing
         #expect(try files.map { try Self.version(of: $0.path) } == Array(repeating: 0, count: files.count))
 
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory))
-        #expect(try engine.getItem(table: "checked", key: PrimaryKey(partition: .s("a"), sort: .n(.zero)))?["v"] == .s("kept"))
+        #expect(try await engine.getItem(table: "checked", key: PrimaryKey(partition: .s("a"), sort: .n(.zero)))?["v"] == .s("kept"))
         #expect(try engine.checkIntegrity().findings == [])
-        engine.close()
+        await engine.close()
         for file in files {
             #expect(try Self.version(of: file.path) == file.kind.current, "\(file.path)")
         }

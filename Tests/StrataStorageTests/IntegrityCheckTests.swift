@@ -40,9 +40,9 @@ import Testing
         }
 
         /// Both checks: of the running engine, then of the stopped directory.
-        func checkBothWays() throws -> (running: IntegrityReport, stopped: IntegrityReport) {
+        func checkBothWays() async throws -> (running: IntegrityReport, stopped: IntegrityReport) {
             let running = try engine.checkIntegrity()
-            engine.close()
+            await engine.close()
             return (running, try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory))
         }
     }
@@ -58,7 +58,7 @@ import Testing
             name: "checked", id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: KeyAttribute(name: "sk", type: .number)),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string), KeyAttribute(name: "sk", type: .number)],
-            billingMode: .payPerRequest, throughput: nil, partitionCount: partitions)
+            billingMode: .payPerRequest, throughput: nil)
     }
 
     static func fill(_ engine: SQLiteStorageEngine) async throws {
@@ -73,7 +73,7 @@ import Testing
     static func fixture() async throws -> Fixture {
         let directory = temporaryDirectory()
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory, partitionsPerTable: partitions))
-        let definition = try engine.createTable(Self.definition())
+        let definition = try await engine.createTable(Self.definition())
         try await fill(engine)
         return Fixture(directory: directory, definition: definition, engine: engine)
     }
@@ -81,7 +81,7 @@ import Testing
     @Test func aFreshEngineWithDataPasses() async throws {
         let fixture = try await Self.fixture()
         defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
-        let (running, stopped) = try fixture.checkBothWays()
+        let (running, stopped) = try await fixture.checkBothWays()
         for report in [running, stopped] {
             #expect(report.findings == [])
             #expect(report.tables == 1)
@@ -93,13 +93,13 @@ import Testing
 
     @Test func anInMemoryEnginePasses() async throws {
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: Self.partitions))
-        defer { engine.close() }
-        _ = try engine.createTable(Self.definition())
+        _ = try await engine.createTable(Self.definition())
         try await Self.fill(engine)
         let report = try engine.checkIntegrity()
         #expect(report.findings == [])
         #expect(report.items == Self.itemCount)
         #expect(report.files == Self.partitions + 2)
+        await engine.close()
     }
 
     @Test func findsAnItemWhoseBytesWereCorrupted() async throws {
@@ -111,7 +111,7 @@ import Testing
         try connection.execute("UPDATE items SET v = X'02' || randomblob(16) WHERE id = (SELECT min(id) FROM items)")
         connection.close()
 
-        let (running, stopped) = try fixture.checkBothWays()
+        let (running, stopped) = try await fixture.checkBothWays()
         for report in [running, stopped] {
             #expect(report.findings.count == 1, "\(report.findings)")
             #expect(report.findings.first?.file == fixture.partitionPath(index))
@@ -127,7 +127,7 @@ import Testing
         try connection.execute("UPDATE stats SET items = items + 1, bytes = bytes + 10")
         connection.close()
 
-        let (running, stopped) = try fixture.checkBothWays()
+        let (running, stopped) = try await fixture.checkBothWays()
         for report in [running, stopped] {
             #expect(report.findings.count == 1, "\(report.findings)")
             #expect(report.findings.first?.file == fixture.partitionPath(0))
@@ -159,7 +159,7 @@ import Testing
         try delete.run()
         try from.execute("UPDATE stats SET items = items - 1, bytes = bytes - \(size)")
 
-        let (running, stopped) = try fixture.checkBothWays()
+        let (running, stopped) = try await fixture.checkBothWays()
         for report in [running, stopped] {
             #expect(report.findings.count == 1, "\(report.findings)")
             #expect(report.findings.first?.file == fixture.partitionPath(target))

@@ -14,12 +14,12 @@ import Testing
         return path
     }
 
-    private static func definition(name: String, partitions: Int) -> TableDefinition {
+    private static func definition(name: String) -> TableDefinition {
         TableDefinition(
             name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: KeyAttribute(name: "sk", type: .number)),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string), KeyAttribute(name: "sk", type: .number)],
-            billingMode: .payPerRequest, throughput: nil, partitionCount: partitions)
+            billingMode: .payPerRequest, throughput: nil)
     }
 
     private static func key(_ rng: inout some RandomNumberGenerator) -> PrimaryKey {
@@ -32,7 +32,7 @@ import Testing
         defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
         let options = StorageOptions(dataDirectory: directory, partitionsPerTable: 4)
         var engine: SQLiteStorageEngine = try SQLiteStorageEngine(options: options)
-        _ = try engine.createTable(Self.definition(name: "sim", partitions: 4))
+        _ = try await engine.createTable(Self.definition(name: "sim"))
         var model: [PrimaryKey: Item] = [:]
         var rng = SystemRandomNumberGenerator()
 
@@ -63,31 +63,30 @@ import Testing
                     try await engine.writeItem(table: "sim", key: key) { _ -> ItemWrite<Int> in throw Refused() }
                 }
             default:
-                #expect(try engine.getItem(table: "sim", key: key) == model[key])
+                #expect(try await engine.getItem(table: "sim", key: key) == model[key])
             }
             if onDisk && step % 1000 == 999 {
-                engine.close()
+                await engine.close()
                 #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory!).findings == [])
                 engine = try SQLiteStorageEngine(options: options)
                 #expect(try engine.checkIntegrity().findings == [])
             }
         }
         for (key, item) in model {
-            #expect(try engine.getItem(table: "sim", key: key) == item)
+            #expect(try await engine.getItem(table: "sim", key: key) == item)
         }
-        let statistics = try engine.statistics(ofTable: "sim")
+        let statistics = try await engine.statistics(ofTable: "sim")
         #expect(statistics.itemCount == model.count)
         #expect(statistics.sizeBytes == model.values.reduce(0) { $0 + $1.itemSize })
         let report = try engine.checkIntegrity()
         #expect(report.findings == [])
         #expect(report.items == model.count)
-        engine.close()
+        await engine.close()
     }
 
     @Test func concurrentReadModifyWritesNeverLoseAnUpdate() async throws {
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil))
-        defer { engine.close() }
-        _ = try engine.createTable(Self.definition(name: "counter", partitions: 2))
+        _ = try await engine.createTable(Self.definition(name: "counter"))
         let key = PrimaryKey(partition: .s("c"), sort: .n(.zero))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
@@ -102,7 +101,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(try engine.getItem(table: "counter", key: key)?["n"] == .n(DynamoNumber(800)))
+        #expect(try await engine.getItem(table: "counter", key: key)?["n"] == .n(DynamoNumber(800)))
+        await engine.close()
     }
 
     @Test func tablesSurviveReopenAndDeletionRemovesTheirFiles() async throws {
@@ -110,18 +110,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let options = StorageOptions(dataDirectory: directory)
         var engine = try SQLiteStorageEngine(options: options)
-        let created = try engine.createTable(Self.definition(name: "keep", partitions: 3))
-        let doomed = try engine.createTable(Self.definition(name: "doomed", partitions: 3))
-        #expect(throws: DynamoError.self) { try engine.createTable(Self.definition(name: "keep", partitions: 3)) }
-        _ = try engine.deleteTable(named: "doomed")
-        engine.close()
+        let created = try await engine.createTable(Self.definition(name: "keep"))
+        let doomed = try await engine.createTable(Self.definition(name: "doomed"))
+        await #expect(throws: DynamoError.self) { try await engine.createTable(Self.definition(name: "keep")) }
+        _ = try await engine.deleteTable(named: "doomed")
+        await engine.close()
 
         engine = try SQLiteStorageEngine(options: options)
-        defer { engine.close() }
         #expect(engine.tableNames() == ["keep"])
         #expect(engine.table(named: "keep") == created)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/tables")
         #expect(files == [created.id])
         #expect(!files.contains(doomed.id))
+        await engine.close()
     }
 }

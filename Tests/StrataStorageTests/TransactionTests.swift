@@ -1,6 +1,6 @@
 import Foundation
 import StrataModel
-import StrataStorage
+@testable import StrataStorage
 import Testing
 
 /// The storage engine's transactions: all or nothing, isolated from each
@@ -20,7 +20,7 @@ import Testing
             name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
             keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: nil),
             attributeDefinitions: [KeyAttribute(name: "pk", type: .string)],
-            billingMode: .payPerRequest, throughput: nil, partitionCount: 4)
+            billingMode: .payPerRequest, throughput: nil)
     }
 
     private static func account(_ name: String, balance: Int) -> Item {
@@ -65,7 +65,7 @@ import Testing
 
     private static func setUp(_ engine: SQLiteStorageEngine, accounts: [(table: String, name: String)], balance: Int) async throws {
         for table in Set(accounts.map(\.table)) where engine.table(named: table) == nil {
-            _ = try engine.createTable(definition(table))
+            _ = try await engine.createTable(definition(table))
         }
         for account in accounts {
             let item = Self.account(account.name, balance: balance)
@@ -81,7 +81,6 @@ import Testing
 
     @Test func aWriteTransactionAppliesAllOrNothingAcrossTables() async throws {
         let engine = try Self.engine()
-        defer { engine.close() }
         let accounts = [(table: "a", name: "alice"), (table: "b", name: "bob")]
         try await Self.setUp(engine, accounts: accounts, balance: 100)
         let targets = Self.targets(accounts)
@@ -91,25 +90,25 @@ import Testing
 
         await #expect(throws: Cancelled.self) { try await Self.transfer(500, targets, in: engine) }
         #expect(try await engine.readTransaction(targets).map(Self.balance) == [70, 130])
-        #expect(try engine.statistics(ofTable: "a").itemCount == 1)
+        #expect(try await engine.statistics(ofTable: "a").itemCount == 1)
+        await engine.close()
     }
 
     @Test func aDeleteAndAKeepInOneTransaction() async throws {
         let engine = try Self.engine()
-        defer { engine.close() }
         let accounts = [(table: "a", name: "x"), (table: "a", name: "y")]
         try await Self.setUp(engine, accounts: accounts, balance: 5)
         let targets = Self.targets(accounts)
         _ = try await engine.writeTransaction(targets, token: nil) { _ in [.delete, .keep] }
         #expect(try await engine.readTransaction(targets).map(Self.balance) == [nil, 5])
-        #expect(try engine.statistics(ofTable: "a").itemCount == 1)
+        #expect(try await engine.statistics(ofTable: "a").itemCount == 1)
+        await engine.close()
     }
 
     /// Concurrent read-modify-write transactions on the same two items: a
     /// lost update would leave the counters short.
     @Test func concurrentTransactionsNeverLoseAnUpdate() async throws {
         let engine = try Self.engine()
-        defer { engine.close() }
         let accounts = [(table: "a", name: "left"), (table: "b", name: "right")]
         try await Self.setUp(engine, accounts: accounts, balance: 0)
         let targets = Self.targets(accounts)
@@ -133,13 +132,13 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try await engine.readTransaction(targets).map(Self.balance) == [tasks * incrementsPerTask, tasks * incrementsPerTask])
+        await engine.close()
     }
 
     /// Transfers run while read transactions sum both balances: a reader
     /// that saw half a transfer would see money appear or vanish.
     @Test func readTransactionsNeverSeeHalfATransfer() async throws {
         let engine = try Self.engine()
-        defer { engine.close() }
         let accounts = [(table: "a", name: "left"), (table: "b", name: "right")]
         try await Self.setUp(engine, accounts: accounts, balance: 1000)
         let targets = Self.targets(accounts)
@@ -172,6 +171,7 @@ import Testing
         }
         #expect(sums.count == 400)
         #expect(Set(sums) == [2000])
+        await engine.close()
     }
 
     @Test func aSingleItemWriteToALockedItemConflicts() async throws {
@@ -188,7 +188,7 @@ import Testing
         }
         await #expect(throws: TransactionConflict.self) { try await Self.transfer(10, targets, in: engine) }
         #expect(try engine.checkIntegrity().findings == [])
-        engine.close()
+        await engine.close()
     }
 
     /// A crash after the commit point, before any partition applied the
@@ -202,22 +202,22 @@ import Testing
         let crashing = try Self.engine(directory, halt: true)
         try await Self.setUp(crashing, accounts: accounts, balance: 100)
         await #expect(throws: DynamoError.self) { try await Self.transfer(40, targets, in: crashing) }
-        #expect(try crashing.getItem(table: "a", key: targets[0].key).flatMap(Self.balance) == 100)
-        crashing.close()
+        #expect(try await crashing.getItem(table: "a", key: targets[0].key).flatMap(Self.balance) == 100)
+        await crashing.close()
         // What the crash left, before a start applies the pending record, is whole.
         #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory).findings == [])
 
         let restarted = try Self.engine(directory)
         #expect(try restarted.checkIntegrity().findings == [])
         #expect(try await restarted.readTransaction(targets).map(Self.balance) == [60, 140])
-        #expect(try restarted.statistics(ofTable: "b").itemCount == 1)
+        #expect(try await restarted.statistics(ofTable: "b").itemCount == 1)
         // Applied once: the next start has nothing left to apply.
         try await Self.transfer(10, targets, in: restarted)
-        restarted.close()
+        await restarted.close()
         let again = try Self.engine(directory)
         #expect(try again.checkIntegrity().findings == [])
         #expect(try await again.readTransaction(targets).map(Self.balance) == [50, 150])
-        again.close()
+        await again.close()
     }
 
     @Test func aClientTokenAppliesItsTransactionOnce() async throws {
@@ -235,10 +235,10 @@ import Testing
             try await engine.writeTransaction(targets, token: TransactionToken(token: "t-1", fingerprint: [9]), decide)
         }
         // The token outlives a restart.
-        engine.close()
+        await engine.close()
         engine = try Self.engine(directory)
         #expect(try await engine.writeTransaction(targets, token: token, decide) == .alreadyApplied)
         #expect(try await engine.readTransaction(targets).map(Self.balance) == [101, 101])
-        engine.close()
+        await engine.close()
     }
 }

@@ -36,7 +36,7 @@ extension DynamoAPI {
                     continue
                 }
                 anyRead = true
-                let item = try storage.getItem(table: table.reads.name, key: key)
+                let item = try await storage.getItem(table: table.reads.name, key: key)
                 let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: table.reads.consistent)
                 ticket.charge(units)
                 ledger.add(units, table: table.reads.name)

@@ -9,10 +9,9 @@ extension DynamoAPI {
             creationTime: now, keySchema: input.keySchema, attributeDefinitions: input.attributeDefinitions,
             billingMode: input.billingMode,
             throughput: input.throughput.map { .init(readCapacityUnits: $0.read, writeCapacityUnits: $0.write) },
-            tags: input.tags, deletionProtection: input.deletionProtection, tableClass: input.tableClass,
-            partitionCount: configuration.partitionsPerTable)
+            tags: input.tags, deletionProtection: input.deletionProtection, tableClass: input.tableClass)
         if input.billingMode == .payPerRequest { definition.lastSwitchToPayPerRequest = now }
-        let created = try storage.createTable(definition)
+        let created = try await storage.createTable(definition)
         return TableDescription(wrapper: "TableDescription", definition: created, statistics: .init())
     }
 }

@@ -7,8 +7,8 @@ extension DynamoAPI {
             throw DynamoError.validation(
                 "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
         }
-        let statistics = try storage.statistics(ofTable: definition.name)
-        let deleted = try storage.deleteTable(named: definition.name)
+        let statistics = try await storage.statistics(ofTable: definition.name)
+        let deleted = try await storage.deleteTable(named: definition.name)
         return TableDescription(wrapper: "TableDescription", definition: deleted, statistics: statistics, status: "DELETING")
     }
 }

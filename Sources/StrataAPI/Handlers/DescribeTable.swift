@@ -3,7 +3,7 @@ import StrataModel
 extension DynamoAPI {
     func describeTable(_ input: TableNameInput, _ context: RequestContext) async throws -> TableDescription {
         let definition = try controlPlaneTable(input.tableName)
-        let statistics = try storage.statistics(ofTable: definition.name)
+        let statistics = try await storage.statistics(ofTable: definition.name)
         return TableDescription(wrapper: "Table", definition: definition, statistics: statistics)
     }
 }

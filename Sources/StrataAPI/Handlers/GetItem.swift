@@ -8,7 +8,7 @@ extension DynamoAPI {
         let ticket = try context.admit(.read, table: table, partitionKey: key.partition, reserving: CapacityUnits.read(bytes: 0, consistent: input.consistent))
         // Every read sees the latest commit, so both kinds of read are strongly
         // consistent; ConsistentRead only sets the price.
-        let item = try storage.getItem(table: input.tableName, key: key)
+        let item = try await storage.getItem(table: input.tableName, key: key)
         let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: input.consistent)
         ticket.charge(units)
         return ItemOutput(

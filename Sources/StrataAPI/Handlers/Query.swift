@@ -9,7 +9,7 @@ extension DynamoAPI {
         let plan = try input.plan(in: table, cache: expressionCache)
         let partitionKey = plan.keyCondition.partitionKey
         let ticket = try context.admit(.read, table: table, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
-        let page = try storage.query(
+        let page = try await storage.query(
             table: read.tableName, partitionKey: partitionKey, condition: plan.keyCondition.sortKey,
             forward: input.forward, exclusiveStart: plan.exclusiveStart, limit: PageLimit(items: read.limit))
         // The items read, before filtering, summed and rounded once.

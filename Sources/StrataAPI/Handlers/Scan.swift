@@ -8,14 +8,17 @@ extension DynamoAPI {
         let table = try existingTable(read.tableName)
         let plan = try input.plan(in: table, cache: expressionCache)
         let segment = input.segment ?? (0, 1)
-        if let start = plan.exclusiveStart, input.segment != nil,
-           !storage.segment(segment.index, of: segment.total, contains: start.partition) {
+        let ticket = try context.admit(.read, table: table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        let page: ItemPage
+        do {
+            page = try await storage.scan(
+                table: read.tableName, segment: segment.index, totalSegments: segment.total,
+                exclusiveStart: plan.exclusiveStart, limit: PageLimit(items: read.limit))
+        } catch is ScanStartOutsideSegment {
+            // The engine checks before it reads.
+            ticket.release()
             throw input.wrongSegment
         }
-        let ticket = try context.admit(.read, table: table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
-        let page = try storage.scan(
-            table: read.tableName, segment: segment.index, totalSegments: segment.total,
-            exclusiveStart: plan.exclusiveStart, limit: PageLimit(items: read.limit))
         var units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
         // DynamoDB charges a Scan at least one unit for each of its own
         // partitions the page covered; a new on-demand table has four.

@@ -9,6 +9,10 @@ extension DynamoAPI {
         let items: [Item?]
         do {
             items = try await storage.readTransaction(zip(tables, keys).map { TransactionTarget(table: $0.name, key: $1) })
+        } catch let conflict as TransactionConflict {
+            // Items a failed transaction still holds, past the bounded wait.
+            for ticket in tickets { ticket.release() }
+            throw DynamoError.transactionCanceled(conflict.reasons(of: keys.count))
         } catch {
             for ticket in tickets { ticket.release() }
             throw error

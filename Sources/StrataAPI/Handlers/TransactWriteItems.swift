@@ -18,11 +18,7 @@ extension DynamoAPI {
             }
         } catch let conflict as TransactionConflict {
             TransactionAdmission.charge(tickets, units: units)
-            var reasons = [CancellationReason](repeating: .none, count: actions.count)
-            for index in conflict.indices {
-                reasons[index] = CancellationReason(code: "TransactionConflict", message: "Transaction is ongoing for the item")
-            }
-            throw DynamoError.transactionCanceled(reasons)
+            throw DynamoError.transactionCanceled(conflict.reasons(of: actions.count))
         } catch {
             TransactionAdmission.charge(tickets, units: units)
             throw error

@@ -1,5 +1,6 @@
 import StrataAdmission
 import StrataModel
+import StrataStorage
 
 /// Admission of a transaction's items: all of them, or none.
 enum TransactionAdmission {
@@ -27,5 +28,16 @@ enum TransactionAdmission {
     /// Charges what each item consumed (nil: nothing, the transaction never read it).
     static func charge(_ tickets: [AdmissionTicket], units: [Double?]) {
         for (ticket, units) in zip(tickets, units) { ticket.charge(units ?? 0) }
+    }
+}
+
+extension TransactionConflict {
+    /// The cancellation reasons of a transaction of `count` items that met these items held.
+    func reasons(of count: Int) -> [CancellationReason] {
+        var reasons = [CancellationReason](repeating: .none, count: count)
+        for index in indices {
+            reasons[index] = CancellationReason(code: "TransactionConflict", message: "Transaction is ongoing for the item")
+        }
+        return reasons
     }
 }

@@ -2,8 +2,8 @@ import CSQLite
 
 /// One SQLite connection. Strata never shares a connection between threads
 /// at the same time: a partition's writer connection is used only on that
-/// partition's serial queue, and a reader connection only by the one task
-/// that checked it out of its pool. That confinement, not SQLite's own
+/// partition's serial queue, a reader connection only by the one task
+/// that checked it out of its pool, and a checkpointer's only under its lock. That confinement, not SQLite's own
 /// mutexes, is what makes the `@unchecked Sendable` below sound; the
 /// connection is opened with SQLITE_OPEN_NOMUTEX accordingly.
 final class SQLiteConnection: @unchecked Sendable {
@@ -13,6 +13,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Opens (creating if needed) the database at `path`, which may be a
     /// `file:` URI.
+    /// `readOnly` is for the integrity check, which must change nothing.
     init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var db: OpaquePointer?
@@ -61,8 +62,6 @@ final class SQLiteConnection: @unchecked Sendable {
         statements[sql] = statement
         return statement
     }
-
-    var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// The rowid of the row the last INSERT on this connection added.
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }

@@ -30,10 +30,13 @@ final class TransactionCoordinator: Sendable {
     private let log: TransactionLog
     private let tokens: IdempotencyTokens
     private let haltAfterCommit: Bool
+    /// How long a read transaction waits for items a write transaction holds.
+    private let readWaitBound: Duration
 
     /// Takes over the log and applies what a crash left committed but unapplied.
-    init(log: TransactionLog, stores: [TableStore], haltAfterCommit: Bool = false) throws {
+    init(log: TransactionLog, stores: [TableStore], readWaitBound: Duration, haltAfterCommit: Bool = false) throws {
         self.log = log
+        self.readWaitBound = readWaitBound
         self.haltAfterCommit = haltAfterCommit
         let storesByID = Dictionary(stores.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Self.now()
@@ -72,7 +75,7 @@ final class TransactionCoordinator: Sendable {
                     switch action {
                     case .keep: continue
                     case .put(let item):
-                        let value = PartitionTransaction.Stored(value: ItemEncoding.encode(item), size: item.itemSize)
+                        let value = StoredItem(value: ItemEncoding.encode(item), size: item.itemSize)
                         record.writes.append(.init(table: target.store.id, key: target.key, value: value))
                     case .delete:
                         record.writes.append(.init(table: target.store.id, key: target.key, value: nil))
@@ -124,9 +127,9 @@ final class TransactionCoordinator: Sendable {
 
     /// The stored items, read on each partition's writer so that every
     /// write queued before the locks were taken is seen.
-    private func readCurrent(_ targets: [Target]) async throws -> [PartitionTransaction.Stored?] {
+    private func readCurrent(_ targets: [Target]) async throws -> [StoredItem?] {
         let groups = Dictionary(grouping: targets.indices) { ObjectIdentifier(targets[$0].partition) }
-        return try await withThrowingTaskGroup(of: [(Int, PartitionTransaction.Stored?)].self) { group in
+        return try await withThrowingTaskGroup(of: [(Int, StoredItem?)].self) { group in
             for indices in groups.values {
                 let partition = targets[indices[0]].partition
                 let keys = indices.map { (index: $0, key: targets[$0].key) }
@@ -136,7 +139,7 @@ final class TransactionCoordinator: Sendable {
                     }
                 }
             }
-            var stored = [PartitionTransaction.Stored?](repeating: nil, count: targets.count)
+            var stored = [StoredItem?](repeating: nil, count: targets.count)
             for try await results in group {
                 for (index, value) in results { stored[index] = value }
             }
@@ -189,15 +192,22 @@ final class TransactionCoordinator: Sendable {
     // MARK: Read transactions
 
     /// The stored items, none of them half way through a write transaction.
+    /// Throws `TransactionConflict` if a write transaction holds some of
+    /// them for longer than the read may wait.
     func read(_ targets: [Target]) async throws -> [[UInt8]?] {
         let keys = targets.map(\.lockKey)
-        await locks.lockForReading(keys)
+        try await locks.lockForReading(keys, waitingAtMost: readWaitBound)
         defer { locks.unlockReading(keys) }
-        return try targets.map { try $0.partition.get($0.key) }
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(targets.count)
+        for target in targets {
+            values.append(try await target.partition.get(target.key))
+        }
+        return values
     }
 
-    func close() {
-        log.close()
+    func close() async {
+        await log.close()
     }
 }
 

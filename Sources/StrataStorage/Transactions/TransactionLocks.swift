@@ -8,7 +8,8 @@ import Synchronization
 /// transactions can deadlock. A writer that meets another writer gives up
 /// (DynamoDB's TransactionConflict); every other meeting waits, because the
 /// holder is about to finish: readers wait for a writer to apply, a writer
-/// waits for readers to finish reading. A waiting writer keeps new readers
+/// waits for readers to finish reading (a reader gives up after a bounded
+/// wait, for a writer that failed and holds on). A waiting writer keeps new readers
 /// off its items so that a stream of reads cannot starve it.
 final class TransactionLocks: Sendable {
     struct Key: Hashable, Sendable {
@@ -27,8 +28,15 @@ final class TransactionLocks: Sendable {
 
     private struct State {
         var entries: [Key: Entry] = [:]
-        /// Everyone waiting for a lock; any release wakes them all to try again.
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Everyone waiting for a lock, by waiter id; any release wakes them
+        /// all to try again (true), a reader's deadline wakes it to give up (false).
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var nextWaiter = 0
+
+        mutating func newWaiterID() -> Int {
+            defer { nextWaiter += 1 }
+            return nextWaiter
+        }
     }
 
     private let state = Mutex(State())
@@ -39,11 +47,12 @@ final class TransactionLocks: Sendable {
     /// Locks every key for writing and returns nil, or returns the indices
     /// of the keys another write transaction holds and locks nothing.
     func lockForWriting(_ keys: [Key]) async -> [Int]? {
+        let id = state.withLock { $0.newWaiterID() }
         var registeredWaits: [Key] = []
         while true {
             var conflicts: [Int]?
             var acquired = false
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            _ = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 state.withLock { state in
                     for key in registeredWaits {
                         state.entries[key, default: Entry()].writersWaiting -= 1
@@ -53,20 +62,20 @@ final class TransactionLocks: Sendable {
                     let held = keys.indices.filter { state.entries[keys[$0]]?.writing == true }
                     if !held.isEmpty {
                         conflicts = held
-                        continuation.resume()
+                        continuation.resume(returning: true)
                         return
                     }
                     let read = keys.filter { (state.entries[$0]?.readers ?? 0) > 0 }
                     if !read.isEmpty {
                         for key in read { state.entries[key, default: Entry()].writersWaiting += 1 }
                         registeredWaits = read
-                        state.waiters.append(continuation)
+                        state.waiters[id] = continuation
                         return
                     }
                     for key in keys { state.entries[key, default: Entry()].writing = true }
                     writeLocked.add(keys.count, ordering: .relaxed)
                     acquired = true
-                    continuation.resume()
+                    continuation.resume(returning: true)
                 }
             }
             if acquired { return nil }
@@ -74,27 +83,55 @@ final class TransactionLocks: Sendable {
         }
     }
 
-    /// Locks every key for reading, waiting while a writer holds or wants any of them.
-    func lockForReading(_ keys: [Key]) async {
+    /// Locks every key for reading, waiting while a writer holds or wants
+    /// any of them, but not past `bound`: a write transaction that failed
+    /// after its commit point keeps its items until the next start, and a
+    /// read must not wait for that forever (graceful shutdown waits for
+    /// every request). Then it throws the indices of the keys still held,
+    /// as DynamoDB cancels a transaction that meets another.
+    func lockForReading(_ keys: [Key], waitingAtMost bound: Duration) async throws(TransactionConflict) {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: bound)
+        let id = state.withLock { $0.newWaiterID() }
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
         while true {
             var acquired = false
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            var conflicts: [Int] = []
+            _ = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 state.withLock { state in
-                    let blocked = keys.contains { key in
-                        guard let entry = state.entries[key] else { return false }
+                    let blocked = keys.indices.filter { index in
+                        guard let entry = state.entries[keys[index]] else { return false }
                         return entry.writing || entry.writersWaiting > 0
                     }
-                    if blocked {
-                        state.waiters.append(continuation)
-                        return
+                    if blocked.isEmpty {
+                        for key in keys { state.entries[key, default: Entry()].readers += 1 }
+                        acquired = true
+                        continuation.resume(returning: true)
+                    } else if clock.now >= deadline {
+                        conflicts = blocked
+                        continuation.resume(returning: false)
+                    } else {
+                        state.waiters[id] = continuation
+                        // One timer for the whole call; it wakes this waiter at the deadline.
+                        if timer == nil {
+                            timer = Task { [self] in
+                                guard (try? await Task.sleep(until: deadline, clock: clock)) != nil else { return }
+                                giveUpWaiting(id)
+                            }
+                        }
                     }
-                    for key in keys { state.entries[key, default: Entry()].readers += 1 }
-                    acquired = true
-                    continuation.resume()
                 }
             }
             if acquired { return }
+            if !conflicts.isEmpty { throw TransactionConflict(indices: conflicts) }
         }
+    }
+
+    /// Wakes waiter `id`, if it still waits, to give up.
+    private func giveUpWaiting(_ id: Int) {
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+        waiter?.resume(returning: false)
     }
 
     func unlockWriting(_ keys: [Key]) {
@@ -114,9 +151,9 @@ final class TransactionLocks: Sendable {
                 state.entries[key] = entry.isFree ? nil : entry
             }
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Whether a write transaction holds the key.

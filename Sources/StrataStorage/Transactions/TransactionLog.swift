@@ -22,12 +22,32 @@ final class TransactionLog: Sendable {
     /// How long a client token is remembered.
     static let tokenWindowSeconds = 600
 
-    private let writer: PartitionWriter
+    /// A group transaction of the log: it counts bytes toward the next
+    /// checkpoint and nothing else.
+    final class Batch: GroupCommitTransaction {
+        let connection: SQLiteConnection
+        private(set) var bytesWritten = 0
+
+        init(connection: SQLiteConnection) {
+            self.connection = connection
+        }
+
+        func noteWritten(bytes: Int) {
+            bytesWritten += bytes
+        }
+
+        var savepoint: Void { () }
+        func rollBack(to savepoint: Void) {}
+        func willCommit() throws {}
+        func addCommitted(to totals: inout Void) {}
+    }
+
+    private let writer: GroupCommitWriter<Batch>
     private let checkpointer: Checkpointer?
     private let lastPruned = Mutex(0)
 
     /// Opens the log, creating it if needed.
-    init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
+    init(location: DatabaseLocation, durability: StorageOptions.Durability, checkpoints: CheckpointRequests) throws {
         let connection = try SQLiteConnection(path: location.uri)
         try FormatVersion.prepare(connection, .transactionLog, at: location)
         try Partition.configure(connection, location: location, durability: durability)
@@ -40,11 +60,9 @@ final class TransactionLog: Sendable {
             """)
         // Records are written and deleted at the rate of transactions:
         // checkpoints must not stall commits.
-        let checkpointer = try Checkpointer.replacingAutomaticCheckpoints(of: connection, at: location)
+        let checkpointer = try Checkpointer.replacingAutomaticCheckpoints(of: connection, at: location, requests: checkpoints)
         self.checkpointer = checkpointer
-        writer = PartitionWriter(
-            connection: connection, label: "strata.transaction-log", statistics: PartitionStatistics(),
-            committed: { bytes in checkpointer?.noteCommitted(bytes: bytes) })
+        writer = GroupCommitWriter(connection: connection, label: "strata.transaction-log", totals: (), checkpointer: checkpointer)
     }
 
     /// The records not yet applied, oldest first.
@@ -64,7 +82,7 @@ final class TransactionLog: Sendable {
                 writes.bind(1, header.id)
                 var record = TransactionRecord(writes: [], token: header.token, created: header.created)
                 while try writes.step() {
-                    let value = writes.isNull(2) ? nil : PartitionTransaction.Stored(value: writes.blob(2), size: writes.int(3))
+                    let value = writes.isNull(2) ? nil : StoredItem(value: writes.blob(2), size: writes.int(3))
                     record.writes.append(.init(table: writes.text(0), key: writes.blob(1), value: value))
                 }
                 writes.reset()
@@ -158,8 +176,8 @@ final class TransactionLog: Sendable {
         }
     }
 
-    func close() {
-        writer.close()
+    func close() async {
+        await writer.close()
         checkpointer?.close()
     }
 }

@@ -7,7 +7,7 @@ struct TransactionRecord: Sendable {
         let table: String
         let key: [UInt8]
         /// The new stored item, or nil to delete the item.
-        let value: PartitionTransaction.Stored?
+        let value: StoredItem?
     }
 
     var writes: [Write]

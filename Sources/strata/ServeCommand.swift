@@ -7,7 +7,7 @@ import StrataServer
 import StrataStorage
 
 /// Runs the server: `strata`'s default subcommand.
-struct StrataCommand: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the server (the default when no subcommand is given).")
@@ -22,24 +22,24 @@ struct StrataCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "strata")
-        let partitions = try options.resolvedPartitions()
-        let storage = try SQLiteStorageEngine(options: StorageOptions(
+        var storageOptions = StorageOptions(
             dataDirectory: options.resolvedDataDirectory,
             durability: try options.resolvedDurability(),
-            partitionsPerTable: partitions))
+            partitionsPerTable: try options.resolvedPartitions())
+        storageOptions.logger = logger
+        let storage = try SQLiteStorageEngine(options: storageOptions)
         let admission = AdmissionController(configuration: try options.resolvedAdmission())
-        let api = DynamoAPI(
-            storage: storage, configuration: APIConfiguration(region: options.resolvedRegion, partitionsPerTable: partitions),
-            admission: admission)
+        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion), admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger)
         _ = try await server.start()
 
+        // A graceful shutdown stops services in reverse order: the server
+        // answers its requests in flight first, then storage closes SQLite.
         let group = ServiceGroup(
-            services: [ServerService(server: server)],
+            services: [StorageService(engine: storage), ServerService(server: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()
-        storage.close()
         logger.info("Strata stopped")
     }
 }

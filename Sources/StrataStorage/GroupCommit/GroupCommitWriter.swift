@@ -1,0 +1,165 @@
+import Dispatch
+import StrataModel
+import Synchronization
+
+/// The single writer of one database. Requests queue up while the current
+/// transaction commits; the next drain applies all of them in one
+/// transaction (group commit), each inside its own savepoint so that a
+/// request that fails (a condition, say) rolls back alone. `Transaction`
+/// says what a transaction accumulates beside its SQL changes.
+final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
+    private struct Job: Sendable {
+        /// Applies the request; returns whether it succeeded and how to answer it once committed.
+        let apply: @Sendable (Transaction) -> (succeeded: Bool, answer: @Sendable () -> Void)
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+        var closed = false
+    }
+
+    /// Requests applied per transaction at most, so that one commit never waits on an unbounded batch.
+    static var maximumBatch: Int { 512 }
+
+    private let queue: DispatchQueue
+    /// Used only on `queue`.
+    private let connection: SQLiteConnection
+    private let state = Mutex(State())
+    private let committedTotals: Mutex<Transaction.Totals>
+    /// Told the bytes each commit added to the write-ahead log.
+    private let checkpointer: Checkpointer?
+
+    init(connection: SQLiteConnection, label: String, totals: Transaction.Totals, checkpointer: Checkpointer?) {
+        self.connection = connection
+        self.queue = DispatchQueue(label: label)
+        self.committedTotals = Mutex(totals)
+        self.checkpointer = checkpointer
+    }
+
+    /// What every committed transaction added up to.
+    var totals: Transaction.Totals {
+        committedTotals.withLock { $0 }
+    }
+
+    /// Runs `body` inside the next group transaction; its result is
+    /// returned once that transaction has committed.
+    func submit<T: Sendable>(_ body: @escaping @Sendable (Transaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = Job(
+                apply: { transaction in
+                    do {
+                        let value = try body(transaction)
+                        return (true, { continuation.resume(returning: value) })
+                    } catch {
+                        return (false, { continuation.resume(throwing: error) })
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            enqueue(job)
+        }
+    }
+
+    private func enqueue(_ job: Job) {
+        let (accepted, startDrain) = state.withLock { state -> (Bool, Bool) in
+            guard !state.closed else { return (false, false) }
+            state.pending.append(job)
+            guard !state.draining else { return (true, false) }
+            state.draining = true
+            return (true, true)
+        }
+        guard accepted else {
+            job.fail(DynamoError.resourceNotFound("Requested resource not found"))
+            return
+        }
+        if startDrain {
+            queue.async { self.drain() }
+        }
+    }
+
+    /// Only on `queue`.
+    private func drain() {
+        while true {
+            let jobs = state.withLock { state -> [Job] in
+                let batch = Array(state.pending.prefix(Self.maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if jobs.isEmpty { return }
+            runBatch(jobs)
+        }
+    }
+
+    private func runBatch(_ jobs: [Job]) {
+        let transaction = Transaction(connection: connection)
+        var answers: [@Sendable () -> Void] = []
+        answers.reserveCapacity(jobs.count)
+        do {
+            try inTransaction(transaction) {
+                for job in jobs {
+                    try connection.statement("SAVEPOINT request").run()
+                    let savepoint = transaction.savepoint
+                    let outcome = job.apply(transaction)
+                    if !outcome.succeeded {
+                        try connection.statement("ROLLBACK TO request").run()
+                        transaction.rollBack(to: savepoint)
+                    }
+                    try connection.statement("RELEASE request").run()
+                    answers.append(outcome.answer)
+                }
+            }
+        } catch {
+            for job in jobs { job.fail(DynamoError.internalFailure("The storage engine failed: \(error)")) }
+            return
+        }
+        for answer in answers { answer() }
+    }
+
+    /// Runs `body` in one transaction of its own, now, on the calling
+    /// thread once queued requests are done: for start-up work, before
+    /// any request arrives.
+    func writeNow<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try queue.sync {
+            let transaction = Transaction(connection: connection)
+            var result: T?
+            try inTransaction(transaction) { result = try body(transaction) }
+            return result!
+        }
+    }
+
+    /// Commits what `body` does; rolls all of it back if anything throws.
+    /// Only on `queue`.
+    private func inTransaction(_ transaction: Transaction, _ body: () throws -> Void) throws {
+        do {
+            try connection.statement("BEGIN IMMEDIATE").run()
+            try body()
+            try transaction.willCommit()
+            try connection.statement("COMMIT").run()
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        committedTotals.withLock { transaction.addCommitted(to: &$0) }
+        checkpointer?.noteCommitted(bytes: transaction.bytesWritten)
+    }
+
+    /// Refuses new requests, finishes the queued ones, then closes the
+    /// connection; waits without holding a thread.
+    func close() async {
+        state.withLock { $0.closed = true }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                // Requests accepted just before `closed` may not have drained yet.
+                self.drain()
+                // Leave the database file whole and the log empty.
+                if !self.connection.path.hasPrefix("file:") {
+                    try? self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+                self.connection.close()
+                continuation.resume()
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The storage engine's own threads, as a task executor (SE-0417). Blocking
+/// SQLite work runs here, inside `withTaskExecutorPreference`, so that it
+/// never holds one of the few threads of Swift's cooperative pool (two on
+/// two cores). Threads start when jobs find every thread busy, up to
+/// `maximumThreads`; idle ones stay parked until the executor retires.
+final class StorageExecutor: TaskExecutor {
+    private struct State {
+        var jobs = JobQueue()
+        var threads = 0
+        /// Parked threads that no enqueue has woken yet.
+        var parked = 0
+        var peakThreads = 0
+        /// Idle threads exit instead of parking; new jobs still find a thread.
+        var retiring = false
+        var threadIDs: Set<UInt> = []
+    }
+
+    private enum Next {
+        case run(UnownedJob)
+        case park
+        case exit
+    }
+
+    let maximumThreads: Int
+    private let state = Mutex(State())
+    /// One signal per parked thread an enqueue woke.
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let enqueuedJobs = Atomic<Int>(0)
+
+    init(maximumThreads: Int) {
+        precondition(maximumThreads > 0, "a storage executor needs a thread")
+        self.maximumThreads = maximumThreads
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        enqueuedJobs.add(1, ordering: .relaxed)
+        let job = UnownedJob(job)
+        let (wake, spawn) = state.withLock { state -> (Bool, Bool) in
+            state.jobs.append(job)
+            if state.parked > 0 {
+                state.parked -= 1
+                return (true, false)
+            }
+            guard state.threads < maximumThreads else { return (false, false) }
+            state.threads += 1
+            state.peakThreads = max(state.peakThreads, state.threads)
+            return (false, true)
+        }
+        if wake { wakeUp.signal() }
+        if spawn { StorageThread.start { [self] in work() } }
+    }
+
+    private func work() {
+        let id = StorageThread.currentID()
+        state.withLock { _ = $0.threadIDs.insert(id) }
+        let unownedSelf = asUnownedTaskExecutor()
+        while true {
+            let next = state.withLock { state -> Next in
+                if let job = state.jobs.popFirst() { return .run(job) }
+                if state.retiring {
+                    state.threads -= 1
+                    state.threadIDs.remove(id)
+                    return .exit
+                }
+                state.parked += 1
+                return .park
+            }
+            switch next {
+            case .run(let job): job.runSynchronously(on: unownedSelf)
+            case .park: wakeUp.wait()
+            case .exit: return
+            }
+        }
+    }
+
+    /// Lets idle threads exit; jobs enqueued later still run (on a new
+    /// thread if need be), so nothing waiting on this executor is stranded.
+    func retire() {
+        let parked = state.withLock { state -> Int in
+            state.retiring = true
+            defer { state.parked = 0 }
+            return state.parked
+        }
+        for _ in 0..<parked { wakeUp.signal() }
+    }
+
+    /// Whether the calling thread is one of this executor's.
+    var isCurrentThreadOwned: Bool {
+        let id = StorageThread.currentID()
+        return state.withLock { $0.threadIDs.contains(id) }
+    }
+
+    /// The most threads that ever ran at once.
+    var peakThreadCount: Int {
+        state.withLock { $0.peakThreads }
+    }
+
+    /// Jobs handed to this executor so far: each is a task switching onto it.
+    var enqueuedJobCount: Int {
+        enqueuedJobs.load(ordering: .relaxed)
+    }
+}
+
+/// Jobs first in, first out, without moving the array on each removal.
+private struct JobQueue {
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    mutating func append(_ job: UnownedJob) {
+        jobs.append(job)
+    }
+
+    mutating func popFirst() -> UnownedJob? {
+        guard head < jobs.count else { return nil }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024, head * 2 >= jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return job
+    }
+}

@@ -7,6 +7,8 @@ import StrataModel
 struct Dispatcher {
     /// Runs one operation on a parsed request body.
     struct Route: Sendable {
+        /// A long request, run on the engine's bulk threads.
+        let isBulk: Bool
         let run: @Sendable (DynamoAPI, RequestBody, RequestContext) async throws -> [UInt8]
     }
 
@@ -15,13 +17,18 @@ struct Dispatcher {
 
     private static let routes: [String: Route] = {
         var routes: [String: Route] = [:]
+        /// `bulk`: a long request (a Scan page decoded, filtered and
+        /// written), run on the engine's bulk threads so that it never
+        /// holds a request thread.
         func add<Input: OperationInput, Output: OperationOutput>(
-            _ prefix: String, _ name: String,
+            _ prefix: String, _ name: String, bulk: Bool = false,
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
         ) {
-            routes[prefix + name] = Route { api, request, context in
-                let input = try Input(request, cache: api.expressionCache)
-                return try await handle(api, input, context).bytes
+            routes[prefix + name] = Route(isBulk: bulk) { api, request, context in
+                try await withTaskExecutorPreference(bulk ? api.storage.bulkExecutor : nil) {
+                    let input = try Input(request, cache: api.expressionCache)
+                    return try await handle(api, input, context).bytes
+                }
             }
         }
         let dynamoDB = dynamoDBPrefix
@@ -36,7 +43,7 @@ struct Dispatcher {
         add(dynamoDB, "UpdateItem") { try await $0.updateItem($1, $2) }
         add(dynamoDB, "DeleteItem") { try await $0.deleteItem($1, $2) }
         add(dynamoDB, "Query") { try await $0.query($1, $2) }
-        add(dynamoDB, "Scan") { try await $0.scan($1, $2) }
+        add(dynamoDB, "Scan", bulk: true) { try await $0.scan($1, $2) }
         add(dynamoDB, "BatchGetItem") { try await $0.batchGetItem($1, $2) }
         add(dynamoDB, "BatchWriteItem") { try await $0.batchWriteItem($1, $2) }
         add(dynamoDB, "TransactWriteItems") { try await $0.transactWriteItems($1, $2) }

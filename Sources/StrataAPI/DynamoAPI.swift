@@ -27,6 +27,16 @@ public final class DynamoAPI: Sendable {
         self.clock = clock
     }
 
+    /// Where the front should start a request's task: on the storage
+    /// engine's request threads, where it reads without changing threads,
+    /// or for a long request (Scan) on its bulk threads, so that neither
+    /// the request nor the copy of its large answer holds a request thread.
+    public func executor(forTarget target: String) -> (any TaskExecutor)? {
+        Dispatcher.route(for: target)?.isBulk == true ? storage.bulkExecutor : storage.requestExecutor
+    }
+
+    public var requestExecutor: (any TaskExecutor)? { storage.requestExecutor }
+
     /// Answers one request. `target` is the whole `X-Amz-Target` header,
     /// e.g. `DynamoDB_20120810.GetItem`.
     public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {

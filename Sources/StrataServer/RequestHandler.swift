@@ -109,66 +109,68 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let target = head.headers.first(name: "x-amz-target") ?? ""
+        let contentEncoding = head.headers.first(name: "content-encoding")
         let keepAlive = head.isKeepAlive
-        var bytes = Array(body.readableBytesView)
-        do {
-            if let decoded = try RequestDecompression.decode(
-                bytes, contentEncoding: head.headers.first(name: "content-encoding"), limit: ServerLimits.maximumBodyBytes) {
-                bytes = decoded
-            }
-        } catch {
-            // DynamoDB answers an unusable Content-Encoding with a server error, and applies nothing.
-            let failure: DynamoError = error == .tooLarge
-                ? .payloadTooLarge("Request entity too large")
-                : .internalFailure("The request body could not be decoded with its Content-Encoding")
-            write(status: HTTPResponseStatus(statusCode: failure.httpStatus), contentType: ErrorResponse.contentType,
-                  body: ErrorResponse.body(for: failure), keepAlive: keepAlive, context: context)
-            return
-        }
         let api = self.api
+        let allocator = context.channel.allocator
         // The id the answer carries is the one the request's log lines carry.
         let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
         inFlight.begin()
-        let promise = context.eventLoop.makePromise(of: Result<[UInt8], DynamoError>.self)
-        promise.completeWithTask {
-            await api.handle(target: target, body: bytes, context: requestContext)
+        let promise = context.eventLoop.makePromise(of: PreparedResponse.self)
+        // The task starts on the storage engine's threads (see
+        // `executor(forTarget:)`). Everything but the socket work happens
+        // there, off the event loop: inflating the body, the answer, its
+        // copy into a buffer and its checksum (a Scan page is 1 MB).
+        Task(executorPreference: api.requestExecutor) {
+            let result: Result<[UInt8], DynamoError>
+            let raw = Array(body.readableBytesView)
+            do throws(RequestDecompression.Failure) {
+                let bytes = try RequestDecompression.decode(raw, contentEncoding: contentEncoding, limit: ServerLimits.maximumBodyBytes) ?? raw
+                result = await api.handle(target: target, body: bytes, context: requestContext)
+            } catch {
+                // DynamoDB answers an unusable Content-Encoding with a server error, and applies nothing.
+                result = .failure(error == .tooLarge
+                    ? .payloadTooLarge("Request entity too large")
+                    : .internalFailure("The request body could not be decoded with its Content-Encoding"))
+            }
+            promise.succeed(PreparedResponse(result, allocator: allocator))
         }
-        promise.futureResult.assumeIsolated().whenSuccess { result in
-            self.answer(result, requestID: requestContext.requestID, keepAlive: keepAlive, context: context)
+        promise.futureResult.assumeIsolated().whenSuccess { response in
+            self.write(response, requestID: requestContext.requestID, keepAlive: keepAlive, context: context)
             self.inFlight.end()
         }
     }
 
-    private func answer(_ result: Result<[UInt8], DynamoError>, requestID: String, keepAlive: Bool, context: ChannelHandlerContext) {
-        switch result {
-        case .success(let response):
-            write(status: .ok, contentType: ErrorResponse.contentType, body: response, requestID: requestID, keepAlive: keepAlive, context: context)
-        case .failure(let error):
-            write(
-                status: HTTPResponseStatus(statusCode: error.httpStatus), contentType: ErrorResponse.contentType,
-                body: ErrorResponse.body(for: error), requestID: requestID, keepAlive: keepAlive, context: context)
-        }
-    }
-
-    private func baseHeaders(contentType: String, body: [UInt8], requestID: String? = nil) -> HTTPHeaders {
+    private func baseHeaders(contentType: String, length: Int, checksum: UInt32, requestID: String? = nil) -> HTTPHeaders {
         HTTPHeaders([
             ("Server", "Server"),
             ("Date", dates.current()),
             ("Content-Type", contentType),
-            ("Content-Length", String(body.count)),
+            ("Content-Length", String(length)),
             ("x-amzn-RequestId", requestID ?? requestIDs.make()),
-            ("x-amz-crc32", String(CRC32.checksum(body))),
+            ("x-amz-crc32", String(checksum)),
         ])
     }
 
+    private func baseHeaders(contentType: String, body: [UInt8]) -> HTTPHeaders {
+        baseHeaders(contentType: contentType, length: body.count, checksum: CRC32.checksum(body))
+    }
+
+    /// Small answers made on the event loop (health check, 404).
     private func write(
-        status: HTTPResponseStatus, contentType: String, body: [UInt8], requestID: String? = nil, keepAlive: Bool,
-        context: ChannelHandlerContext
+        status: HTTPResponseStatus, contentType: String, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext
     ) {
-        var headers = baseHeaders(contentType: contentType, body: body, requestID: requestID)
+        let response = PreparedResponse(
+            status: status, contentType: contentType, body: context.channel.allocator.buffer(bytes: body), checksum: CRC32.checksum(body))
+        write(response, requestID: nil, keepAlive: keepAlive, context: context)
+    }
+
+    private func write(_ response: PreparedResponse, requestID: String?, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = baseHeaders(
+            contentType: response.contentType, length: response.body.readableBytes, checksum: response.checksum, requestID: requestID)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }

@@ -12,14 +12,19 @@ final class Partition: Sendable {
     struct Environment: Sendable {
         var durability: StorageOptions.Durability
         var readersPerPartition: Int
-        var executor: StorageExecutor
+        var bulkReadersPerPartition: Int
+        var threads: StorageThreads
         var checkpoints: CheckpointRequests
     }
 
     let location: DatabaseLocation
     private let writer: GroupCommitWriter<PartitionTransaction>
     private let checkpointer: Checkpointer?
+    /// Connections for requests' reads, and separately for bulk reads
+    /// (Scan pages), so that a request never waits for a scan's connection.
     let readers: ReaderPool
+    let bulkReaders: ReaderPool
+    let threads: StorageThreads
 
     /// Opens (creating if needed) the partition's database; blocks, so on
     /// the storage threads or at start-up only.
@@ -34,14 +39,16 @@ final class Partition: Sendable {
             of: connection, at: location, requests: environment.checkpoints)
         writer = GroupCommitWriter(
             connection: connection, label: "strata.writer.\(location.uri)", totals: statistics, checkpointer: checkpointer)
-        readers = ReaderPool(capacity: environment.readersPerPartition, executor: environment.executor) {
-            // No mmap: mapped pages would count toward the server's resident
-            // memory for as long as a table is read, while the page cache
-            // stays bounded.
+        threads = environment.threads
+        // No mmap: mapped pages would count toward the server's resident
+        // memory for as long as a table is read, while the page cache stays bounded.
+        let openReader: @Sendable () throws -> SQLiteConnection = {
             let reader = try SQLiteConnection(path: location.uri)
             try reader.execute("PRAGMA cache_size=-\(Self.readerCacheKiB)")
             return reader
         }
+        readers = ReaderPool(capacity: environment.readersPerPartition, open: openReader)
+        bulkReaders = ReaderPool(capacity: environment.bulkReadersPerPartition, open: openReader)
     }
 
     /// Page cache per reader connection.
@@ -68,14 +75,24 @@ final class Partition: Sendable {
         try writer.writeNow(body)
     }
 
-    /// The stored value of one key.
+    /// The stored value of one key, read on the request threads.
     func get(_ key: [UInt8]) async throws -> [UInt8]? {
-        try await readers.withConnection { try ItemsTable.value(of: key, on: $0) }
+        try await readers.withConnection(on: threads.requests) { try ItemsTable.value(of: key, on: $0) }
+    }
+
+    /// Whose read a range read is: a request's (a Query page), on the
+    /// request threads, or bulk (a Scan page), on the bulk threads.
+    enum ReadClass {
+        case request
+        case bulk
     }
 
     /// Reads items of `range` into `page`; see `ItemsTable.read`.
-    func read(_ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage) async throws -> Bool {
-        try await readers.withConnection { connection in
+    func read(
+        _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage, as readClass: ReadClass
+    ) async throws -> Bool {
+        let (pool, executor) = readClass == .request ? (readers, threads.requests) : (bulkReaders, threads.bulk)
+        return try await pool.withConnection(on: executor) { connection in
             try ItemsTable.read(range, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
         }
     }
@@ -85,5 +102,6 @@ final class Partition: Sendable {
         await writer.close()
         checkpointer?.close()
         readers.close()
+        bulkReaders.close()
     }
 }

@@ -27,7 +27,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     private let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
     private let instance = UUID().uuidString
-    private let executor: StorageExecutor
+    let threads: StorageThreads
     private let checkpoints = CheckpointRequests()
     /// Serializes catalog changes; it guards the catalog connection and is
     /// held only on the storage threads, never while a table's files open.
@@ -42,7 +42,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// half done; blocks, as start-up work before any request.
     public init(options: StorageOptions) throws {
         self.options = options
-        executor = StorageExecutor(maximumThreads: options.storageThreads)
+        threads = StorageThreads(options: options)
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
             try FileManager.default.createDirectory(atPath: files.tables, withIntermediateDirectories: true)
@@ -54,7 +54,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         var entries: [String: Entry] = [:]
         let environment = Partition.Environment(
             durability: options.durability, readersPerPartition: options.readersPerPartition,
-            executor: executor, checkpoints: checkpoints)
+            bulkReadersPerPartition: options.bulkReadersPerPartition,
+            threads: threads, checkpoints: checkpoints)
         for record in try catalog.load() {
             let store = try Self.openStore(record, options: options, instance: instance, environment: environment)
             entries[record.definition.name] = Entry(record: record, store: store)
@@ -70,17 +71,20 @@ public final class SQLiteStorageEngine: StorageEngine {
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
     }
 
-    public var requestExecutor: (any TaskExecutor)? { executor }
+    public var requestExecutor: (any TaskExecutor)? { threads.requests }
+    public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
 
     private var partitionEnvironment: Partition.Environment {
         Partition.Environment(
             durability: options.durability, readersPerPartition: options.readersPerPartition,
-            executor: executor, checkpoints: checkpoints)
+            bulkReadersPerPartition: options.bulkReadersPerPartition,
+            threads: threads, checkpoints: checkpoints)
     }
 
-    /// Runs blocking work on the storage threads.
+    /// Runs blocking work that is not a request's read (files, the
+    /// catalog) on the bulk threads.
     private func onStorageThreads<T>(_ body: () throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(executor) { try body() }
+        try await withTaskExecutorPreference(threads.bulk) { try body() }
     }
 
     private static func openStore(
@@ -219,7 +223,7 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     /// Closes a table's store and removes its files, on the storage threads.
     private func discard(_ store: TableStore) async {
-        await withTaskExecutorPreference(executor) {
+        await withTaskExecutorPreference(threads.bulk) {
             await store.close()
             removeTableFiles(id: store.id)
         }
@@ -257,8 +261,9 @@ public final class SQLiteStorageEngine: StorageEngine {
             if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
         }
         var page = ItemPage()
+        // A Query reads one partition-key value: a request's read.
         page.isTruncated = try await store(named: table).partition(forEncodedKey: prefix)
-            .read(range, forward: forward, limit: limit, peek: true, into: &page)
+            .read(range, forward: forward, limit: limit, peek: true, into: &page, as: .request)
         return page
     }
 
@@ -272,8 +277,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         let segmentHashes = PartitionHash.range(ofPartition: segment, count: totalSegments)
         let start = exclusiveStart.map { KeyRange.Bound(KeyEncoding.encode($0), inclusive: false) }
         var page = ItemPage()
-        // One stay on the storage threads for every partition the page reads.
-        return try await withTaskExecutorPreference(executor) {
+        // One stay on the bulk threads for every partition the page reads.
+        return try await withTaskExecutorPreference(threads.bulk) {
             for (index, partition) in store.partitions.enumerated() {
                 let partitionHashes = PartitionHash.range(ofPartition: index, count: store.partitions.count)
                 let lower = max(segmentHashes.lowerBound, partitionHashes.lowerBound)
@@ -285,7 +290,7 @@ public final class SQLiteStorageEngine: StorageEngine {
                     if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
                     range.raiseLower(to: start)
                 }
-                if try await partition.read(range, forward: true, limit: limit, peek: false, into: &page) {
+                if try await partition.read(range, forward: true, limit: limit, peek: false, into: &page, as: .bulk) {
                     page.isTruncated = true
                     return page
                 }
@@ -341,7 +346,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         let logger = options.logger
         await withDiscardingTaskGroup { group in
             for await checkpointer in checkpoints.pending {
-                group.addTask(executorPreference: executor) {
+                group.addTask(executorPreference: threads.bulk) {
                     do {
                         try checkpointer.checkpoint()
                     } catch {
@@ -358,11 +363,11 @@ public final class SQLiteStorageEngine: StorageEngine {
             defer { tables.entries.removeAll() }
             return tables.entries.values.map(\.store)
         }
-        await withTaskExecutorPreference(executor) {
+        await withTaskExecutorPreference(threads.bulk) {
             for store in stores { await store.close() }
             await transactions.close()
             catalog.withLock { $0.close() }
         }
-        executor.retire()
+        threads.retire()
     }
 }

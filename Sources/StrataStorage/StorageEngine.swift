@@ -6,10 +6,13 @@ import StrataModel
 /// Errors thrown are `DynamoError`s a client may see (ResourceNotFound,
 /// ResourceInUse, InternalFailure) or whatever a write body throws.
 public protocol StorageEngine: Sendable {
-    /// The executor of the engine's own threads, or nil if it needs none.
-    /// Reads run there whatever their caller's executor; a request task
-    /// started with this preference reads without switching threads.
+    /// The executor of the engine's request threads, or nil if it needs
+    /// none. Point reads run there whatever their caller's executor; a
+    /// request task started with this preference reads without switching threads.
     var requestExecutor: (any TaskExecutor)? { get }
+    /// The executor for long requests (Scan), so that they never hold a
+    /// request thread; nil if the engine needs none.
+    var bulkExecutor: (any TaskExecutor)? { get }
 
     /// The current definition of a table, or nil.
     func table(named name: String) -> TableDefinition?

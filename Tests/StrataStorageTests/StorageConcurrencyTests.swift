@@ -33,7 +33,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<50 {
                 group.addTask {
-                    try await partition.readers.withConnection { connection in
+                    try await partition.readers.withConnection(on: partition.threads.requests) { connection in
                         gauge.enter()
                         defer { gauge.exit() }
                         _ = try ItemsTable.value(of: KeyEncoding.encode(PrimaryKey(partition: .s("a"))), on: connection)
@@ -48,13 +48,14 @@ import Testing
         await engine.close()
     }
 
-    /// Three reads stuck in one partition hold more threads than Swift's
-    /// cooperative pool has here; other partitions, other tables and
-    /// CreateTable go on regardless.
-    @Test func aSlowReadDoesNotStopOtherReadsOrCreateTable() async throws {
+    /// Three bulk reads (Scan pages) stuck in one partition hold more
+    /// threads than Swift's cooperative pool has here, and every bulk
+    /// connection of that partition; requests' reads of the same
+    /// partition, other tables, Scans and CreateTable go on regardless.
+    @Test func slowBulkReadsDoNotStopRequestsOrCreateTable() async throws {
         var options = StorageOptions(dataDirectory: nil, partitionsPerTable: 2)
-        options.readersPerPartition = 3
-        options.storageThreads = 8
+        options.bulkReadersPerPartition = 3
+        options.bulkThreads = 8
         let engine = try SQLiteStorageEngine(options: options)
         _ = try await engine.createTable(Self.definition("slow"))
         _ = try await engine.createTable(Self.definition("fast"))
@@ -72,7 +73,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    try await stuck.readers.withConnection { _ in
+                    try await stuck.bulkReaders.withConnection(on: stuck.threads.bulk) { _ in
                         entered.continuation.yield()
                         gate.wait()
                     }
@@ -82,6 +83,12 @@ import Testing
             for _ in 0..<3 { await iterator.next() }
 
             #expect(try await engine.getItem(table: "slow", key: PrimaryKey(partition: .s(other))) != nil)
+            // The stuck partition itself still answers requests.
+            let sameKey = (0..<100).map { "s\($0)" }.first { name in
+                slow.partition(forEncodedKey: KeyEncoding.encode(PrimaryKey(partition: .s(name)))) === stuck
+            }!
+            try await Self.put(sameKey, in: "slow", engine)
+            #expect(try await engine.getItem(table: "slow", key: PrimaryKey(partition: .s(sameKey))) != nil)
             #expect(try await engine.getItem(table: "fast", key: PrimaryKey(partition: .s("f"))) != nil)
             #expect(try await engine.scan(table: "fast", segment: 0, totalSegments: 1, exclusiveStart: nil, limit: PageLimit(items: nil)).items.count == 1)
             _ = try await engine.createTable(Self.definition("new"))

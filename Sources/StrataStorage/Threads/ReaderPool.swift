@@ -21,19 +21,18 @@ final class ReaderPool: Sendable {
     }
 
     let capacity: Int
-    private let executor: StorageExecutor
     private let open: @Sendable () throws -> SQLiteConnection
     private let state = Mutex(State())
 
-    init(capacity: Int, executor: StorageExecutor, open: @escaping @Sendable () throws -> SQLiteConnection) {
+    init(capacity: Int, open: @escaping @Sendable () throws -> SQLiteConnection) {
         precondition(capacity > 0, "a partition needs a reader")
         self.capacity = capacity
-        self.executor = executor
         self.open = open
     }
 
-    /// Runs `body` on the storage threads with a connection of the pool.
-    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) async throws -> T {
+    /// Runs `body` on `executor`'s threads with a connection of the pool.
+    /// A task that already prefers `executor` does not change threads.
+    func withConnection<T>(on executor: StorageExecutor, _ body: (SQLiteConnection) throws -> T) async throws -> T {
         try await withTaskExecutorPreference(executor) {
             let connection = try await checkOut()
             defer { checkIn(connection) }
@@ -42,6 +41,12 @@ final class ReaderPool: Sendable {
     }
 
     private func checkOut() async throws -> SQLiteConnection {
+        // Most reads find an idle connection: take it without suspending,
+        // which would queue the task on its executor once more.
+        let idle = state.withLock { state -> SQLiteConnection? in
+            state.closed ? nil : state.idle.popLast()
+        }
+        if let idle { return idle }
         let grant = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
             state.withLock { state in
                 if state.closed {

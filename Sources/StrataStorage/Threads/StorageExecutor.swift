@@ -30,14 +30,17 @@ final class StorageExecutor: TaskExecutor {
     }
 
     let maximumThreads: Int
+    /// Added to each thread's nice value: above zero, the OS prefers other threads.
+    let niceness: Int32
     private let state = Mutex(State())
     /// One signal per parked thread an enqueue woke.
     private let wakeUp = DispatchSemaphore(value: 0)
     private let enqueuedJobs = Atomic<Int>(0)
 
-    init(maximumThreads: Int) {
+    init(maximumThreads: Int, niceness: Int32 = 0) {
         precondition(maximumThreads > 0, "a storage executor needs a thread")
         self.maximumThreads = maximumThreads
+        self.niceness = niceness
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -59,6 +62,7 @@ final class StorageExecutor: TaskExecutor {
     }
 
     private func work() {
+        if niceness != 0 { StorageThread.lowerPriority(by: niceness) }
         let id = StorageThread.currentID()
         state.withLock { _ = $0.threadIDs.insert(id) }
         let unownedSelf = asUnownedTaskExecutor()

@@ -38,4 +38,13 @@ enum StorageThread {
         UInt(bitPattern: pthread_self())
         #endif
     }
+
+    /// Lowers the calling thread's scheduling priority. Linux keeps the
+    /// nice value per thread, and `who` 0 names the calling thread there;
+    /// elsewhere this would lower the whole process, so it does nothing.
+    static func lowerPriority(by niceness: Int32) {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        #endif
+    }
 }

@@ -1,0 +1,19 @@
+/// The engine's two kinds of threads. Requests run on a few hot threads,
+/// one per core, and read there; long work (Scan pages, opening and
+/// removing table files, checkpoints) runs on threads of its own at the
+/// lowest priority (nice 19), so that a full Scan never takes a thread,
+/// or much of a core, from a GetItem.
+struct StorageThreads: Sendable {
+    let requests: StorageExecutor
+    let bulk: StorageExecutor
+
+    init(options: StorageOptions) {
+        requests = StorageExecutor(maximumThreads: options.requestThreads)
+        bulk = StorageExecutor(maximumThreads: options.bulkThreads, niceness: 19)
+    }
+
+    func retire() {
+        requests.retire()
+        bulk.retire()
+    }
+}

@@ -65,6 +65,13 @@ let package = Package(
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "COpenSSL"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission"]),
         .testTarget(
+            name: "StrataServerTests",
+            dependencies: [
+                "StrataServer", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
             name: "StrataAPITests",
             dependencies: ["StrataAPI", "StrataAdmission", "StrataModel", "StrataStorage", .product(name: "Logging", package: "swift-log")]),
     ],

@@ -47,8 +47,6 @@ public final class DynamoAPI: Sendable {
         context.admission = admission
         context.clock = clock
         do {
-            try admission.enter()
-            defer { admission.exit() }
             let request = try RequestBody.parse(body)
             return .success(try await route.run(self, request, context))
         } catch {

@@ -30,7 +30,6 @@ public final class AdmissionController: Sendable {
     private let clock: any AdmissionClock
     private let tables = StripedMap<String, TableBuckets>()
     private let hotKeys = StripedMap<HotKey, TableBuckets>(stripes: 64)
-    private let inFlight = Atomic<Int>(0)
 
     public init(configuration: AdmissionConfiguration, clock: any AdmissionClock = MonotonicClock()) {
         self.configuration = configuration
@@ -161,19 +160,6 @@ public final class AdmissionController: Sendable {
             pruneAbove: Self.hotKeysPerStripe,
             prune: { $0.read.isFull(now: now) && $0.write.isFull(now: now) },
             body)
-    }
-
-    /// Counts a request in; beyond the cap it is shed with ThrottlingException.
-    public func enter() throws(DynamoError) {
-        let count = inFlight.add(1, ordering: .relaxed).newValue
-        if configuration.enabled && count > configuration.maximumInFlight {
-            inFlight.subtract(1, ordering: .relaxed)
-            throw .throttling("Rate of requests exceeds the allowed throughput.")
-        }
-    }
-
-    public func exit() {
-        inFlight.subtract(1, ordering: .relaxed)
     }
 
     /// Partition-key values with buckets right now (for tests and metrics).

@@ -12,11 +12,15 @@ public final class HTTPServer: Sendable {
     private let port: Int
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
-    private let inFlight = InFlightRequests()
+    private let inFlight: InFlightRequests
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, threads: Int = System.coreCount) {
+    /// `maximumInFlight`: API requests answered at once, counted from their
+    /// head; beyond it a request gets ThrottlingException before its body
+    /// is read. nil for no cap.
+    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, maximumInFlight: Int?, threads: Int = System.coreCount) {
+        self.inFlight = InFlightRequests(maximum: maximumInFlight)
         self.api = api
         self.host = host
         self.port = port

@@ -1,6 +1,8 @@
 import Synchronization
 
-/// Counts requests being answered, so that shutdown can wait for them.
+/// Counts API requests from their head to their answer: the cap on
+/// requests in flight (`--max-in-flight`), checked before a body is read,
+/// and what graceful shutdown waits for.
 final class InFlightRequests: Sendable {
     private struct State {
         var count = 0
@@ -8,9 +10,20 @@ final class InFlightRequests: Sendable {
     }
 
     private let state = Mutex(State())
+    /// nil: no cap (throttling off).
+    let maximum: Int?
 
-    func begin() {
-        state.withLock { $0.count += 1 }
+    init(maximum: Int?) {
+        self.maximum = maximum
+    }
+
+    /// Counts a request in, unless the cap is reached.
+    func tryBegin() -> Bool {
+        state.withLock { state in
+            if let maximum, state.count >= maximum { return false }
+            state.count += 1
+            return true
+        }
     }
 
     func end() {

@@ -5,28 +5,20 @@ import StrataAPI
 import StrataModel
 
 /// Reads one HTTP request at a time (the pipeline handler before it holds
-/// back pipelined requests), enforces DynamoDB's HTTP limits, and answers
-/// through the API.
+/// back pipelined requests) through a `ConnectionStateMachine`, and
+/// answers through the API.
 final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
-
-    private enum State {
-        case idle
-        /// Reading the body of an API request.
-        case receiving(HTTPRequestHead, ByteBuffer)
-        /// The request will get `status` once it has been read in full.
-        case ignoringBody(HTTPRequestHead, HTTPResponseStatus)
-        /// An answer went out early (413, 400); the connection closes.
-        case closing
-    }
 
     private let api: DynamoAPI
     private let logger: Logger
     private let inFlight: InFlightRequests
     private let dates: HTTPDate.Cache
     private var requestIDs = RequestID.Generator()
-    private var state = State.idle
+    private var machine = ConnectionStateMachine()
+    /// The body of the API request being read.
+    private var body: ByteBuffer?
 
     init(api: DynamoAPI, logger: Logger, inFlight: InFlightRequests, dates: HTTPDate.Cache) {
         self.api = api
@@ -38,67 +30,63 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            receiveHead(head, context: context)
-        case .body(var chunk):
-            guard case .receiving(let head, var body) = state else { return }
-            state = .idle
-            if body.readableBytes + chunk.readableBytes > ServerLimits.maximumBodyBytes {
-                rejectEarly(.payloadTooLarge, context: context)
-                return
+            switch machine.head(head, takeSlot: inFlight.tryBegin) {
+            case .receiveBody(let capacity):
+                body = context.channel.allocator.buffer(capacity: capacity)
+            case .ignoreBody:
+                break
+            case .reject(let rejection):
+                rejectEarly(rejection, context: context)
             }
-            body.writeBuffer(&chunk)
-            state = .receiving(head, body)
+        case .body(var chunk):
+            let (action, releaseSlot) = machine.body(bytes: chunk.readableBytes)
+            if releaseSlot { inFlight.end() }
+            switch action {
+            case .append:
+                body?.writeBuffer(&chunk)
+            case .reject(let rejection):
+                rejectEarly(rejection, context: context)
+            case .drop:
+                break
+            }
         case .end:
-            switch state {
-            case .receiving(let head, let body):
-                state = .idle
-                dispatch(head, body: body, context: context)
-            case .ignoringBody(let head, let status):
-                state = .idle
+            switch machine.end() {
+            case .dispatch(let head):
+                dispatch(head, body: body ?? ByteBuffer(), context: context)
+                body = nil
+            case .answerPlain(let head, let status):
                 answerPlain(status, head: head, context: context)
-            case .idle, .closing:
+            case .none:
                 break
             }
         }
     }
 
-    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let headerBytes = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
-        if head.uri.utf8.count > ServerLimits.maximumHeaderBytes || headerBytes > ServerLimits.maximumHeaderBytes {
-            rejectEarly(.badRequest, context: context)
-            return
-        }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        guard head.method == .POST else {
-            state = .ignoringBody(head, path == "/" && head.method == .GET ? .ok : .notFound)
-            return
-        }
-        guard path == "/" else {
-            state = .ignoringBody(head, .notFound)
-            return
-        }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > ServerLimits.maximumBodyBytes {
-            rejectEarly(.payloadTooLarge, context: context)
-            return
-        }
-        let expected = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-        state = .receiving(head, context.channel.allocator.buffer(capacity: min(expected, 1 << 20)))
+    func channelInactive(context: ChannelHandlerContext) {
+        // A request still arriving when its client left gives its slot back.
+        if machine.connectionClosed() { inFlight.end() }
+        body = nil
+        context.fireChannelInactive()
     }
 
     /// Answers before the body has been read, then closes: the rest of the
     /// body is never read.
-    private func rejectEarly(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
-        state = .closing
-        let body: [UInt8] = status == .payloadTooLarge
-            ? ErrorResponse.body(for: .payloadTooLarge("Request entity too large"))
-            : Array("Bad Request".utf8)
-        var headers = baseHeaders(contentType: status == .payloadTooLarge ? ErrorResponse.contentType : "text/plain", body: body)
-        headers.replaceOrAdd(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+    private func rejectEarly(_ rejection: ConnectionStateMachine.Rejection, context: ChannelHandlerContext) {
+        body = nil
+        let status: HTTPResponseStatus
+        let contentType: String
+        let bytes: [UInt8]
+        switch rejection {
+        case .badRequest:
+            (status, contentType, bytes) = (.badRequest, "text/plain", Array("Bad Request".utf8))
+        case .payloadTooLarge:
+            let error = DynamoError.payloadTooLarge("Request entity too large")
+            (status, contentType, bytes) = (.payloadTooLarge, ErrorResponse.contentType, ErrorResponse.body(for: error))
+        case .throttled:
+            let error = DynamoError.throttling("Rate of requests exceeds the allowed throughput.")
+            (status, contentType, bytes) = (HTTPResponseStatus(statusCode: error.httpStatus), ErrorResponse.contentType, ErrorResponse.body(for: error))
         }
+        write(status: status, contentType: contentType, body: bytes, keepAlive: false, context: context)
     }
 
     /// The health check (`GET /`) and the 404 for every other path.
@@ -115,7 +103,6 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let allocator = context.channel.allocator
         // The id the answer carries is the one the request's log lines carry.
         let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
-        inFlight.begin()
         let promise = context.eventLoop.makePromise(of: PreparedResponse.self)
         // The task starts on the storage engine's threads (see
         // `executor(forTarget:)`). Everything but the socket work happens

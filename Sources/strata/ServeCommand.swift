@@ -28,9 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
             partitionsPerTable: try options.resolvedPartitions())
         storageOptions.logger = logger
         let storage = try SQLiteStorageEngine(options: storageOptions)
-        let admission = AdmissionController(configuration: try options.resolvedAdmission())
+        let admissionConfiguration = try options.resolvedAdmission()
+        let admission = AdmissionController(configuration: admissionConfiguration)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion), admission: admission)
-        let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger)
+        let server = HTTPServer(
+            api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger,
+            maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil)
         _ = try await server.start()
 
         // A graceful shutdown stops services in reverse order: the server

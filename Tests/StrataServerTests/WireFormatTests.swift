@@ -1,0 +1,61 @@
+import CZlib
+import Testing
+@testable import StrataServer
+
+/// The small pieces of the wire format: checksums, request ids, bodies.
+@Suite struct WireFormatTests {
+    @Test(arguments: [("", UInt32(0)), ("123456789", 0xCBF4_3926), ("The quick brown fox jumps over the lazy dog", 0x414F_A339)])
+    func crc32MatchesTheStandardCheckValues(text: String, checksum: UInt32) {
+        #expect(CRC32.checksum(Array(text.utf8)) == checksum)
+    }
+
+    @Test func requestIDsAreUniqueUppercaseAlphanumerics() {
+        var generator = RequestID.Generator()
+        let ids = (0..<1000).map { _ in generator.make() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.count == 52)
+            #expect(id.allSatisfy { $0.isUppercase || $0.isNumber })
+        }
+    }
+}
+
+/// `Content-Encoding` bodies: gzip and deflate in, never past the limit.
+@Suite struct RequestDecompressionTests {
+    /// zlib's own compress2: the `deflate` content coding (a zlib stream).
+    private static func deflate(_ bytes: [UInt8]) -> [UInt8] {
+        var length = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(length))
+        #expect(compress2(&out, &length, bytes, uLong(bytes.count), 9) == Z_OK)
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// `{"TableName":"t"}`, gzipped by Python's gzip module.
+    private static let gzipped: [UInt8] = [
+        31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 171, 86, 10, 73, 76, 202, 73, 245, 75, 204, 77, 85, 178, 82, 42, 81, 170, 5, 0,
+        124, 114, 54, 215, 17, 0, 0, 0,
+    ]
+
+    @Test func gzipAndDeflateBodiesInflate() throws {
+        let json = Array(#"{"TableName":"t"}"#.utf8)
+        #expect(try RequestDecompression.decode(Self.gzipped, contentEncoding: "gzip", limit: 1000) == json)
+        #expect(try RequestDecompression.decode(Self.deflate(json), contentEncoding: "deflate", limit: 1000) == json)
+        #expect(try RequestDecompression.decode(json, contentEncoding: nil, limit: 1000) == nil)
+        #expect(try RequestDecompression.decode(json, contentEncoding: "identity", limit: 1000) == nil)
+    }
+
+    @Test func aBombStopsAtTheLimit() {
+        let bomb = Self.deflate([UInt8](repeating: 0, count: 4 * 1024 * 1024))
+        #expect(bomb.count < 10_000)
+        #expect(throws: RequestDecompression.Failure.tooLarge) {
+            try RequestDecompression.decode(bomb, contentEncoding: "deflate", limit: 1024 * 1024)
+        }
+    }
+
+    @Test(arguments: [("gzip", [UInt8](repeating: 7, count: 20)), ("deflate", [1, 2, 3]), ("br", [1, 2, 3]), ("gzip", [])])
+    func garbageAndUnknownEncodingsAreRefused(encoding: String, body: [UInt8]) {
+        #expect(throws: RequestDecompression.Failure.self) {
+            try RequestDecompression.decode(body, contentEncoding: encoding, limit: 1000)
+        }
+    }
+}

@@ -22,9 +22,10 @@ public enum ItemEncoding {
 
     public struct CorruptItem: Error {}
 
-    public static func encode(_ item: Item) -> [UInt8] {
+    /// `size`, the item's DynamoDB size, only sizes the buffer.
+    public static func encode(_ item: Item, size: Int? = nil) -> [UInt8] {
         var out: [UInt8] = [version]
-        out.reserveCapacity(item.itemSize + 16)
+        out.reserveCapacity((size ?? item.itemSize) + 16)
         appendMap(item, to: &out)
         return out
     }

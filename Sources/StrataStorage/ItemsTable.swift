@@ -27,13 +27,6 @@ enum ItemsTable {
     }
 
     /// The encoded item stored under `key`.
-    static func value(of key: [UInt8], on connection: SQLiteConnection) throws -> [UInt8]? {
-        let statement = try connection.statement("SELECT v FROM items WHERE k = ?")
-        statement.bind(1, key)
-        defer { statement.reset() }
-        return try statement.step() ? statement.blob(0) : nil
-    }
-
     /// The item stored under `key`, with its size.
     static func stored(_ key: [UInt8], on connection: SQLiteConnection) throws -> StoredItem? {
         let statement = try connection.statement("SELECT v, size FROM items WHERE k = ?")
@@ -41,6 +34,14 @@ enum ItemsTable {
         defer { statement.reset() }
         guard try statement.step() else { return nil }
         return StoredItem(value: statement.blob(0), size: statement.int(1))
+    }
+
+    /// The size of the item stored under `key`, without reading its bytes.
+    static func size(of key: [UInt8], on connection: SQLiteConnection) throws -> Int? {
+        let statement = try connection.statement("SELECT size FROM items WHERE k = ?")
+        statement.bind(1, key)
+        defer { statement.reset() }
+        return try statement.step() ? statement.int(0) : nil
     }
 
     static func upsert(_ key: [UInt8], _ item: StoredItem, on connection: SQLiteConnection) throws {

@@ -76,8 +76,8 @@ final class Partition: Sendable {
     }
 
     /// The stored value of one key, read on the request threads.
-    func get(_ key: [UInt8]) async throws -> [UInt8]? {
-        try await readers.withConnection(on: threads.requests) { try ItemsTable.value(of: key, on: $0) }
+    func get(_ key: [UInt8]) async throws -> StoredItem? {
+        try await readers.withConnection(on: threads.requests) { try ItemsTable.stored(key, on: $0) }
     }
 
     /// Whose read a range read is: a request's (a Query page), on the

@@ -15,17 +15,24 @@ final class PartitionTransaction: GroupCommitTransaction {
         try ItemsTable.stored(key, on: connection)
     }
 
-    func put(_ key: [UInt8], _ new: StoredItem, replacing old: StoredItem?) throws {
-        try ItemsTable.upsert(key, new, on: connection)
-        bytesWritten += new.value.count + key.count
-        delta.itemCount += old == nil ? 1 : 0
-        delta.sizeBytes += new.size - (old?.size ?? 0)
+    /// The current item's size alone: what a write that never looks at the
+    /// old item needs for its capacity and the statistics.
+    func currentSize(_ key: [UInt8]) throws -> Int? {
+        try ItemsTable.size(of: key, on: connection)
     }
 
-    func delete(_ key: [UInt8], existing: StoredItem) throws {
+    /// Stores `new` under `key` over an item of `oldSize` (nil: none).
+    func put(_ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?) throws {
+        try ItemsTable.upsert(key, new, on: connection)
+        bytesWritten += new.value.count + key.count
+        delta.itemCount += oldSize == nil ? 1 : 0
+        delta.sizeBytes += new.size - (oldSize ?? 0)
+    }
+
+    func delete(_ key: [UInt8], existingSize: Int) throws {
         try ItemsTable.delete(key, on: connection)
         delta.itemCount -= 1
-        delta.sizeBytes -= existing.size
+        delta.sizeBytes -= existingSize
     }
 
     // MARK: GroupCommitTransaction

@@ -236,18 +236,9 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     // MARK: Items
 
-    public func getItem(table: String, key: PrimaryKey) async throws -> Item? {
+    public func getItem(table: String, key: PrimaryKey) async throws -> StoredItem? {
         let encoded = KeyEncoding.encode(key)
-        guard let bytes = try await store(named: table).partition(forEncodedKey: encoded).get(encoded) else { return nil }
-        return try Self.decode(bytes)
-    }
-
-    static func decode(_ bytes: [UInt8]) throws(DynamoError) -> Item {
-        do {
-            return try ItemEncoding.decode(bytes)
-        } catch {
-            throw .internalFailure("A stored item could not be decoded")
-        }
+        return try await store(named: table).partition(forEncodedKey: encoded).get(encoded)
     }
 
     public func query(
@@ -309,16 +300,17 @@ public final class SQLiteStorageEngine: StorageEngine {
             if transactions.locks.isLockedForWriting(lockKey) {
                 throw DynamoError.transactionConflict("Transaction is ongoing for the item")
             }
-            let stored = try transaction.current(encoded)
-            let current = CurrentItem(size: stored?.size) { try stored.map { try Self.decode($0.value) } }
+            // The size first: an unconditional write never reads the old bytes.
+            let size = try transaction.currentSize(encoded)
+            let current = CurrentItem(size: size) { size == nil ? nil : try transaction.current(encoded)?.item() }
             let write = try body(current)
             switch write.action {
             case .keep:
                 break
             case .put(let item):
-                try transaction.put(encoded, StoredItem(value: ItemEncoding.encode(item), size: item.itemSize), replacing: stored)
+                try transaction.put(encoded, item, replacingSize: size)
             case .delete:
-                if let stored { try transaction.delete(encoded, existing: stored) }
+                if let size { try transaction.delete(encoded, existingSize: size) }
             }
             return write.result
         }
@@ -333,7 +325,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     }
 
     public func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?] {
-        try await transactions.read(try coordinatorTargets(targets)).map { try $0.map(Self.decode) }
+        try await transactions.read(try coordinatorTargets(targets)).map { try $0?.item() }
     }
 
     private func coordinatorTargets(_ targets: [TransactionTarget]) throws -> [TransactionCoordinator.Target] {

@@ -26,7 +26,8 @@ public protocol StorageEngine: Sendable {
     func deleteTable(named name: String) async throws -> TableDefinition
     func statistics(ofTable name: String) async throws -> PartitionStatistics
 
-    func getItem(table: String, key: PrimaryKey) async throws -> Item?
+    /// The stored item, read as it is: decode it, or write it as JSON.
+    func getItem(table: String, key: PrimaryKey) async throws -> StoredItem?
     /// Reads the current item and writes what `body` decides, atomically:
     /// no other write to the item can come between. `body` runs on the
     /// partition's writer; if it throws, nothing is written.
@@ -94,8 +95,14 @@ public struct CurrentItem {
 /// What a write does to its item.
 public enum ItemAction: Sendable {
     case keep
-    case put(Item)
+    /// Store this item, encoded (off the writer when it can be).
+    case put(StoredItem)
     case delete
+
+    /// Store this item, encoded where the action is made.
+    public static func put(_ item: Item) -> ItemAction {
+        .put(StoredItem(item))
+    }
 }
 
 /// What a write request does to its item, and what it answers.

@@ -53,7 +53,7 @@ import Testing
         #expect(try files.map { try Self.version(of: $0.path) } == Array(repeating: 0, count: files.count))
 
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory))
-        #expect(try await engine.getItem(table: "checked", key: PrimaryKey(partition: .s("a"), sort: .n(.zero)))?["v"] == .s("kept"))
+        #expect(try await engine.item(table: "checked", key: PrimaryKey(partition: .s("a"), sort: .n(.zero)))?["v"] == .s("kept"))
         #expect(try engine.checkIntegrity().findings == [])
         await engine.close()
         for file in files {

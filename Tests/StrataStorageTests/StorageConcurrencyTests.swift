@@ -36,9 +36,9 @@ import Testing
                     try await partition.readers.withConnection(on: partition.threads.requests) { connection in
                         gauge.enter()
                         defer { gauge.exit() }
-                        _ = try ItemsTable.value(of: KeyEncoding.encode(PrimaryKey(partition: .s("a"))), on: connection)
+                        _ = try ItemsTable.stored(KeyEncoding.encode(PrimaryKey(partition: .s("a"))), on: connection)
                     }
-                    #expect(try await engine.getItem(table: "t", key: PrimaryKey(partition: .s("a"))) != nil)
+                    #expect(try await engine.item(table: "t", key: PrimaryKey(partition: .s("a"))) != nil)
                 }
             }
             try await group.waitForAll()
@@ -82,18 +82,18 @@ import Testing
             var iterator = entered.stream.makeAsyncIterator()
             for _ in 0..<3 { await iterator.next() }
 
-            #expect(try await engine.getItem(table: "slow", key: PrimaryKey(partition: .s(other))) != nil)
+            #expect(try await engine.item(table: "slow", key: PrimaryKey(partition: .s(other))) != nil)
             // The stuck partition itself still answers requests.
             let sameKey = (0..<100).map { "s\($0)" }.first { name in
                 slow.partition(forEncodedKey: KeyEncoding.encode(PrimaryKey(partition: .s(name)))) === stuck
             }!
             try await Self.put(sameKey, in: "slow", engine)
-            #expect(try await engine.getItem(table: "slow", key: PrimaryKey(partition: .s(sameKey))) != nil)
-            #expect(try await engine.getItem(table: "fast", key: PrimaryKey(partition: .s("f"))) != nil)
+            #expect(try await engine.item(table: "slow", key: PrimaryKey(partition: .s(sameKey))) != nil)
+            #expect(try await engine.item(table: "fast", key: PrimaryKey(partition: .s("f"))) != nil)
             #expect(try await engine.scan(table: "fast", segment: 0, totalSegments: 1, exclusiveStart: nil, limit: PageLimit(items: nil)).items.count == 1)
             _ = try await engine.createTable(Self.definition("new"))
             try await Self.put("n", in: "new", engine)
-            #expect(try await engine.getItem(table: "new", key: PrimaryKey(partition: .s("n"))) != nil)
+            #expect(try await engine.item(table: "new", key: PrimaryKey(partition: .s("n"))) != nil)
 
             for _ in 0..<3 { gate.signal() }
             try await group.waitForAll()

@@ -63,7 +63,7 @@ import Testing
                     try await engine.writeItem(table: "sim", key: key) { _ -> ItemWrite<Int> in throw Refused() }
                 }
             default:
-                #expect(try await engine.getItem(table: "sim", key: key) == model[key])
+                #expect(try await engine.item(table: "sim", key: key) == model[key])
             }
             if onDisk && step % 1000 == 999 {
                 await engine.close()
@@ -73,7 +73,7 @@ import Testing
             }
         }
         for (key, item) in model {
-            #expect(try await engine.getItem(table: "sim", key: key) == item)
+            #expect(try await engine.item(table: "sim", key: key) == item)
         }
         let statistics = try await engine.statistics(ofTable: "sim")
         #expect(statistics.itemCount == model.count)
@@ -101,7 +101,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(try await engine.getItem(table: "counter", key: key)?["n"] == .n(DynamoNumber(800)))
+        #expect(try await engine.item(table: "counter", key: key)?["n"] == .n(DynamoNumber(800)))
         await engine.close()
     }
 

@@ -202,7 +202,7 @@ import Testing
         let crashing = try Self.engine(directory, halt: true)
         try await Self.setUp(crashing, accounts: accounts, balance: 100)
         await #expect(throws: DynamoError.self) { try await Self.transfer(40, targets, in: crashing) }
-        #expect(try await crashing.getItem(table: "a", key: targets[0].key).flatMap(Self.balance) == 100)
+        #expect(try await crashing.item(table: "a", key: targets[0].key).flatMap(Self.balance) == 100)
         await crashing.close()
         // What the crash left, before a start applies the pending record, is whole.
         #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory).findings == [])

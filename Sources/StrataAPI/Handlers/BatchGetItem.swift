@@ -36,16 +36,17 @@ extension DynamoAPI {
                     continue
                 }
                 anyRead = true
-                let item = try await storage.getItem(table: table.reads.name, key: key)
-                let units = CapacityUnits.read(bytes: item?.itemSize ?? 0, consistent: table.reads.consistent)
+                let stored = try await storage.getItem(table: table.reads.name, key: key)
+                let units = CapacityUnits.read(bytes: stored?.size ?? 0, consistent: table.reads.consistent)
                 ticket.charge(units)
                 ledger.add(units, table: table.reads.name)
-                guard let item else { continue }
-                if responseBytes + item.itemSize > Self.batchGetMaximumResponseBytes {
+                guard let stored else { continue }
+                if responseBytes + stored.size > Self.batchGetMaximumResponseBytes {
                     leftOver.append(keyJSON)
                     continue
                 }
-                responseBytes += item.itemSize
+                responseBytes += stored.size
+                let item = try stored.item()
                 found.append(table.reads.projection?.apply(to: item) ?? item)
             }
             output.responses.append((table.reads.name, found))

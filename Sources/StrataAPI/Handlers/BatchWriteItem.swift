@@ -46,10 +46,10 @@ extension DynamoAPI {
                 let write = entry.write
                 group.addTask { [storage] in
                     do {
-                        let item = write.request.item
+                        let stored = write.request.item.map { StoredItem($0) }
                         let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
-                            let units = CapacityUnits.write(bytes: max(current.size ?? 0, item?.itemSize ?? 0))
-                            return ItemWrite(item.map { .put($0) } ?? .delete, result: units)
+                            let units = CapacityUnits.write(bytes: max(current.size ?? 0, stored?.size ?? 0))
+                            return ItemWrite(stored.map { .put($0) } ?? .delete, result: units)
                         }
                         return (index, units)
                     } catch DynamoError.transactionConflict {

@@ -6,8 +6,10 @@ extension DynamoAPI {
     func putItem(_ input: PutItemInput, _ context: RequestContext) async throws -> ItemOutput {
         let table = try existingTable(input.tableName)
         let key = try input.primaryKey(in: table)
-        let item = input.item, condition = input.condition, returnOld = input.returnsOldItem
-        let newSize = item.itemSize
+        let condition = input.condition, returnOld = input.returnsOldItem
+        let newSize = input.itemSize
+        // Encoded here, so that the partition's single writer only stores it.
+        let stored = StoredItem(input.item, size: newSize)
         let outcome = try await chargedWrite(table: table, partitionKey: key.partition, context: context) {
             try await storage.writeItem(table: input.tableName, key: key) { current in
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
@@ -17,7 +19,7 @@ extension DynamoAPI {
                 } catch {
                     throw ChargedFailure(error: error, units: units)
                 }
-                return ItemWrite(.put(item), result: Charged(result: returnOld ? old : nil, units: units))
+                return ItemWrite(.put(stored), result: Charged(result: returnOld ? old : nil, units: units))
             }
         }
         return .attributes(outcome.result, consumed: ConsumedCapacity(tableName: input.tableName, units: outcome.units), report: input.report)

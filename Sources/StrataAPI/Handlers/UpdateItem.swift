@@ -23,7 +23,7 @@ extension DynamoAPI {
                 let newSize = new.itemSize
                 try ItemSize.checkUpdated(newSize)
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
-                return ItemWrite(.put(new), result: Charged(result: input.returned(old: old, new: new), units: units))
+                return ItemWrite(.put(StoredItem(new, size: newSize)), result: Charged(result: input.returned(old: old, new: new), units: units))
             }
         }
         return .attributes(

@@ -4,13 +4,19 @@ import StrataModel
 /// `{"Attributes": ...}` (the writes), or `{}` when there is nothing to
 /// return, with the consumed capacity if it was asked for.
 struct ItemOutput: OperationOutput {
-    var member: (name: String, item: Item)?
+    /// The item, as a value or as JSON already written.
+    enum Value {
+        case item(Item)
+        case json([UInt8])
+    }
+
+    var member: (name: String, value: Value)?
     var consumed: ConsumedCapacity
     var report: CapacityReport
 
     /// The writes' answer: the attributes ReturnValues asked for.
     static func attributes(_ item: Item?, consumed: ConsumedCapacity, report: CapacityReport) -> ItemOutput {
-        ItemOutput(member: item.map { ("Attributes", $0) }, consumed: consumed, report: report)
+        ItemOutput(member: item.map { ("Attributes", .item($0)) }, consumed: consumed, report: report)
     }
 
     func write(to writer: inout JSONWriter) {
@@ -18,7 +24,10 @@ struct ItemOutput: OperationOutput {
         if let member {
             writer.string(member.name)
             writer.raw(":")
-            writer.item(member.item)
+            switch member.value {
+            case .item(let item): writer.item(item)
+            case .json(let json): writer.rawBytes(json)
+            }
         }
         ConsumedCapacity.append([consumed], report: report, list: false, first: member == nil, to: &writer)
         writer.raw("}")

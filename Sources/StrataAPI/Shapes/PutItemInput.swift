@@ -5,6 +5,8 @@ import StrataModel
 struct PutItemInput: OperationInput {
     let tableName: String
     let item: Item
+    /// The item's DynamoDB size, computed once.
+    let itemSize: Int
     let returnsOldItem: Bool
     let condition: WriteCondition
     let report: CapacityReport
@@ -13,6 +15,7 @@ struct PutItemInput: OperationInput {
         let write = try ItemWriteRequest.decode(request, itemMember: "Item")
         tableName = write.tableName
         item = write.item
+        itemSize = write.item.itemSize
         report = write.report
         returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
         condition = try WriteCondition.decodeAlone(request, cache: cache)
@@ -21,7 +24,7 @@ struct PutItemInput: OperationInput {
     /// The item's key in `table`; the item must also fit DynamoDB's size limit.
     func primaryKey(in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
         let key = try ItemKey.fromItem(item, schema: table.keySchema)
-        try ItemSize.check(item)
+        try ItemSize.check(size: itemSize)
         return key
     }
 }

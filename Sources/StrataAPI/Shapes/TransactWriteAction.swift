@@ -141,8 +141,9 @@ struct TransactWriteAction {
             case .delete:
                 writes.append(.delete)
             case .put:
-                units[index] = CapacityUnits.write(bytes: max(oldSize, action.item.itemSize), transactional: true)
-                writes.append(.put(action.item))
+                let stored = StoredItem(action.item)
+                units[index] = CapacityUnits.write(bytes: max(oldSize, stored.size), transactional: true)
+                writes.append(.put(stored))
             case .update:
                 guard let update = action.update, old != nil || update.createsMissingItem else {
                     writes.append(.keep)
@@ -151,9 +152,10 @@ struct TransactWriteAction {
                 do {
                     var new = try update.apply(to: old)
                     new.merge(keys[index]) { _, key in key }
-                    try ItemSize.checkUpdated(new.itemSize)
-                    units[index] = CapacityUnits.write(bytes: max(oldSize, new.itemSize), transactional: true)
-                    writes.append(.put(new))
+                    let newSize = new.itemSize
+                    try ItemSize.checkUpdated(newSize)
+                    units[index] = CapacityUnits.write(bytes: max(oldSize, newSize), transactional: true)
+                    writes.append(.put(StoredItem(new, size: newSize)))
                 } catch {
                     reasons[index] = .validationError(error)
                     writes.append(.keep)

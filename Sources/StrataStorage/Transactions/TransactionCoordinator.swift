@@ -67,15 +67,14 @@ final class TransactionCoordinator: Sendable {
             try await locked(targets) {
                 let stored = try await readCurrent(targets)
                 let current = stored.map { stored in
-                    CurrentItem(size: stored?.size) { try stored.map { try SQLiteStorageEngine.decode($0.value) } }
+                    CurrentItem(size: stored?.size) { try stored?.item() }
                 }
                 let actions = try decide(current)
                 var record = TransactionRecord(writes: [], token: token, created: now)
                 for (target, action) in zip(targets, actions) {
                     switch action {
                     case .keep: continue
-                    case .put(let item):
-                        let value = StoredItem(value: ItemEncoding.encode(item), size: item.itemSize)
+                    case .put(let value):
                         record.writes.append(.init(table: target.store.id, key: target.key, value: value))
                     case .delete:
                         record.writes.append(.init(table: target.store.id, key: target.key, value: nil))
@@ -180,11 +179,11 @@ final class TransactionCoordinator: Sendable {
     /// Writes final images; the same images applied again change nothing.
     private static func apply(_ writes: [TransactionRecord.Write], in transaction: PartitionTransaction) throws {
         for write in writes {
-            let old = try transaction.current(write.key)
+            let old = try transaction.currentSize(write.key)
             if let value = write.value {
-                try transaction.put(write.key, value, replacing: old)
+                try transaction.put(write.key, value, replacingSize: old)
             } else if let old {
-                try transaction.delete(write.key, existing: old)
+                try transaction.delete(write.key, existingSize: old)
             }
         }
     }
@@ -194,11 +193,11 @@ final class TransactionCoordinator: Sendable {
     /// The stored items, none of them half way through a write transaction.
     /// Throws `TransactionConflict` if a write transaction holds some of
     /// them for longer than the read may wait.
-    func read(_ targets: [Target]) async throws -> [[UInt8]?] {
+    func read(_ targets: [Target]) async throws -> [StoredItem?] {
         let keys = targets.map(\.lockKey)
         try await locks.lockForReading(keys, waitingAtMost: readWaitBound)
         defer { locks.unlockReading(keys) }
-        var values: [[UInt8]?] = []
+        var values: [StoredItem?] = []
         values.reserveCapacity(targets.count)
         for target in targets {
             values.append(try await target.partition.get(target.key))

@@ -2,8 +2,9 @@ import StrataModel
 
 /// Items read in key order, with what DynamoDB reports about the read.
 public struct ItemPage: Sendable {
-    /// The items, each with its stored size.
-    public private(set) var items: [(item: Item, size: Int)] = []
+    /// The items as stored: decoded only if the request needs their
+    /// values (a filter, a projection), else written straight as JSON.
+    public private(set) var items: [StoredItem] = []
     /// Bytes of the items read, for the 1 MB page limit and capacity.
     public private(set) var bytesRead = 0
     /// The read stopped at its item or byte limit: there may be more, from
@@ -12,9 +13,9 @@ public struct ItemPage: Sendable {
 
     public init() {}
 
-    mutating func append(_ item: Item, size: Int) {
-        items.append((item, size))
-        bytesRead += size
+    mutating func append(_ item: StoredItem) {
+        items.append(item)
+        bytesRead += item.size
     }
 }
 

@@ -79,13 +79,7 @@ enum ItemsTable {
         }
         while page.items.count < limit.items, page.bytesRead < limit.bytes {
             guard try statement.step() else { return false }
-            let item: Item
-            do {
-                item = try ItemEncoding.decode(statement.blob(0))
-            } catch {
-                throw DynamoError.internalFailure("A stored item could not be decoded")
-            }
-            page.append(item, size: statement.int(1))
+            page.append(StoredItem(value: statement.blob(0), size: statement.int(1)))
         }
         return peek ? try statement.step() : true
     }

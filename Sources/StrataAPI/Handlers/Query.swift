@@ -15,6 +15,6 @@ extension DynamoAPI {
         // The items read, before filtering, summed and rounded once.
         let units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
         ticket.charge(units)
-        return read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
+        return try read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
     }
 }

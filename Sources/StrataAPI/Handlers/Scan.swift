@@ -26,7 +26,7 @@ extension DynamoAPI {
             units = max(units, CapacityUnits.read(bytes: 0, consistent: read.consistent) * Self.scanBillingPartitions(table))
         }
         ticket.charge(units)
-        return read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
+        return try read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
     }
 
     /// How many partitions DynamoDB itself would give the table, which sets a

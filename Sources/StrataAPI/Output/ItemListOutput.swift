@@ -2,7 +2,8 @@ import StrataModel
 
 /// The body of a Query or Scan answer.
 struct ItemListOutput: OperationOutput {
-    var items: [Item] = []
+    /// The items' JSON, comma-separated, as `appendItem` wrote them.
+    var items = JSONWriter()
     var count = 0
     var scannedCount = 0
     var lastEvaluatedKey: Item?
@@ -11,14 +12,11 @@ struct ItemListOutput: OperationOutput {
     var consumed: (ConsumedCapacity, CapacityReport)?
 
     func write(to writer: inout JSONWriter) {
-        writer.reserveCapacity(64 + items.count * 128)
+        writer.reserveCapacity(items.bytes.count + 256)
         writer.raw("{")
         if !countOnly {
             writer.raw("\"Items\":[")
-            for (index, item) in items.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.item(item)
-            }
+            writer.rawBytes(items.bytes)
             writer.raw("],")
         }
         writer.raw("\"Count\":")
@@ -33,5 +31,11 @@ struct ItemListOutput: OperationOutput {
             ConsumedCapacity.append([capacity], report: report, list: false, to: &writer)
         }
         writer.raw("}")
+    }
+
+    /// Adds one item, written by `write`.
+    mutating func appendItem<E: Error>(_ write: (inout JSONWriter) throws(E) -> Void) throws(E) {
+        if !items.bytes.isEmpty { items.raw(",") }
+        try write(&items)
     }
 }

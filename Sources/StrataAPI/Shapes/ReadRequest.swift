@@ -106,20 +106,36 @@ struct ReadRequest {
     }
 
     /// Applies the filter after the page was read (so after Limit, as
-    /// DynamoDB does), then the projection.
+    /// DynamoDB does), then the projection. Whole items with no filter are
+    /// written as JSON straight from their stored bytes.
     func respond(
         page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema, units: Double
-    ) -> ItemListOutput {
+    ) throws(DynamoError) -> ItemListOutput {
         var response = ItemListOutput()
         if report != .none { response.consumed = (ConsumedCapacity(tableName: tableName, units: units), report) }
         if case .count = selection { response.countOnly = true }
         response.scannedCount = page.items.count
-        for (item, _) in page.items {
+        response.items.reserveCapacity(page.bytesRead + page.bytesRead / 4 + 16)
+        for stored in page.items {
+            if filter == nil {
+                switch selection {
+                case .count:
+                    response.count += 1
+                    continue
+                case .allAttributes:
+                    response.count += 1
+                    try response.appendItem { writer throws(DynamoError) in try stored.writeJSON(to: &writer) }
+                    continue
+                case .projection:
+                    break
+                }
+            }
+            let item = try stored.item()
             if let filter, !((try? filter.evaluate(item)) ?? false) { continue }
             response.count += 1
-            if !response.countOnly { response.items.append(selection.apply(to: item)) }
+            if !response.countOnly { response.appendItem { writer in writer.item(selection.apply(to: item)) } }
         }
-        if page.isTruncated, let last = page.items.last?.item {
+        if page.isTruncated, let last = try page.items.last?.item() {
             response.lastEvaluatedKey = schema.attributes.reduce(into: Item()) { key, attribute in key[attribute.name] = last[attribute.name] }
         }
         return response

@@ -31,22 +31,28 @@ final class ReaderPool: Sendable {
     }
 
     /// Runs `body` on `executor`'s threads with a connection of the pool.
-    /// A task that already prefers `executor` does not change threads.
+    /// A read already on one of them, with a connection idle, runs at once:
+    /// the request threads' GetItem never suspends to read.
     func withConnection<T>(on executor: StorageExecutor, _ body: (SQLiteConnection) throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(executor) {
+        if executor.isCurrentThreadOwned, let connection = takeIdle() {
+            defer { checkIn(connection) }
+            return try body(connection)
+        }
+        return try await withTaskExecutorPreference(executor) {
             let connection = try await checkOut()
             defer { checkIn(connection) }
             return try body(connection)
         }
     }
 
+    private func takeIdle() -> SQLiteConnection? {
+        state.withLock { state in state.closed ? nil : state.idle.popLast() }
+    }
+
     private func checkOut() async throws -> SQLiteConnection {
         // Most reads find an idle connection: take it without suspending,
         // which would queue the task on its executor once more.
-        let idle = state.withLock { state -> SQLiteConnection? in
-            state.closed ? nil : state.idle.popLast()
-        }
-        if let idle { return idle }
+        if let idle = takeIdle() { return idle }
         let grant = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
             state.withLock { state in
                 if state.closed {

@@ -20,7 +20,6 @@ final class StorageExecutor: TaskExecutor {
         var peakThreads = 0
         /// Idle threads exit instead of parking; new jobs still find a thread.
         var retiring = false
-        var threadIDs: Set<UInt> = []
     }
 
     private enum Next {
@@ -63,15 +62,13 @@ final class StorageExecutor: TaskExecutor {
 
     private func work() {
         if niceness != 0 { StorageThread.lowerPriority(by: niceness) }
-        let id = StorageThread.currentID()
-        state.withLock { _ = $0.threadIDs.insert(id) }
+        StorageThread.setExecutor(self)
         let unownedSelf = asUnownedTaskExecutor()
         while true {
             let next = state.withLock { state -> Next in
                 if let job = state.jobs.popFirst() { return .run(job) }
                 if state.retiring {
                     state.threads -= 1
-                    state.threadIDs.remove(id)
                     return .exit
                 }
                 state.parked += 1
@@ -98,8 +95,7 @@ final class StorageExecutor: TaskExecutor {
 
     /// Whether the calling thread is one of this executor's.
     var isCurrentThreadOwned: Bool {
-        let id = StorageThread.currentID()
-        return state.withLock { $0.threadIDs.contains(id) }
+        StorageThread.belongs(to: self)
     }
 
     /// The most threads that ever ran at once.

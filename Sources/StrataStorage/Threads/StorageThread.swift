@@ -30,15 +30,6 @@ enum StorageThread {
         precondition(result == 0, "could not start a storage thread: \(result)")
     }
 
-    /// An identifier of the calling thread, unique among running threads.
-    static func currentID() -> UInt {
-        #if canImport(Glibc)
-        UInt(pthread_self())
-        #else
-        UInt(bitPattern: pthread_self())
-        #endif
-    }
-
     /// Lowers the calling thread's scheduling priority. Linux keeps the
     /// nice value per thread, and `who` 0 names the calling thread there;
     /// elsewhere this would lower the whole process, so it does nothing.
@@ -46,5 +37,23 @@ enum StorageThread {
         #if os(Linux)
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         #endif
+    }
+
+    /// Each storage thread's executor, so that code can tell cheaply
+    /// whether it already runs where a read belongs.
+    private static let executorKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "no thread-local key for storage threads")
+        return key
+    }()
+
+    /// Marks the calling thread as one of `executor`'s, for its lifetime.
+    static func setExecutor(_ executor: AnyObject) {
+        pthread_setspecific(executorKey, Unmanaged.passUnretained(executor).toOpaque())
+    }
+
+    /// Whether the calling thread is one of `executor`'s.
+    static func belongs(to executor: AnyObject) -> Bool {
+        pthread_getspecific(executorKey) == Unmanaged.passUnretained(executor).toOpaque()
     }
 }

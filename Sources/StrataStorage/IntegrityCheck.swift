@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import StrataModel
 
 extension SQLiteStorageEngine {
@@ -29,10 +24,10 @@ extension SQLiteStorageEngine {
     /// Throws if `path` holds no catalog.
     public static func checkIntegrity(ofDataDirectory path: String) throws -> IntegrityReport {
         let files = DataDirectory(path: path)
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileSystem.exists(path) else {
             throw NotADataDirectory(path: path, reason: "it does not exist")
         }
-        guard FileManager.default.fileExists(atPath: files.catalog) else {
+        guard FileSystem.exists(files.catalog) else {
             throw NotADataDirectory(path: path, reason: "it has no catalog.sqlite")
         }
         var check = IntegrityCheck()

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
 import StrataModel
 import Synchronization
@@ -26,7 +21,7 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     private let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
-    private let instance = UUID().uuidString
+    private let instance = FileSystem.randomName()
     let threads: StorageThreads
     private let checkpoints = CheckpointRequests()
     /// Serializes catalog changes; it guards the catalog connection and is
@@ -45,7 +40,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         threads = StorageThreads(options: options)
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
-            try FileManager.default.createDirectory(atPath: files.tables, withIntermediateDirectories: true)
+            try FileSystem.createDirectories(files.tables)
             catalogLocation = .file(files.catalog)
         } else {
             catalogLocation = .memory(name: "strata-\(instance)-catalog")
@@ -96,7 +91,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             let location: DatabaseLocation
             if let directory = options.dataDirectory {
                 let files = DataDirectory(path: directory)
-                try FileManager.default.createDirectory(atPath: files.table(id: id), withIntermediateDirectories: true)
+                try FileSystem.createDirectories(files.table(id: id))
                 location = .file(files.partition(index, ofTable: id))
             } else {
                 location = .memory(name: "strata-\(instance)-\(id)-p\(index)")
@@ -112,14 +107,14 @@ public final class SQLiteStorageEngine: StorageEngine {
     private func removeOrphanedTableFiles(keeping ids: Set<String>) throws {
         guard let directory = options.dataDirectory else { return }
         let tablesDirectory = DataDirectory(path: directory).tables
-        for name in try FileManager.default.contentsOfDirectory(atPath: tablesDirectory) where !ids.contains(name) {
-            try? FileManager.default.removeItem(atPath: tablesDirectory + "/" + name)
+        for name in try FileSystem.contents(of: tablesDirectory) where !ids.contains(name) {
+            try? FileSystem.remove(tablesDirectory + "/" + name)
         }
     }
 
     private func removeTableFiles(id: String) {
         guard let directory = options.dataDirectory else { return }
-        try? FileManager.default.removeItem(atPath: DataDirectory(path: directory).table(id: id))
+        try? FileSystem.remove(DataDirectory(path: directory).table(id: id))
     }
 
     public func table(named name: String) -> TableDefinition? {

@@ -1,8 +1,8 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Logging
 import StrataAdmission
@@ -45,7 +45,7 @@ struct Configuration: ParsableArguments {
     var tableMaxUnits: Int?
 
     private static func environment(_ name: String) -> String? {
-        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var resolvedHost: String { host ?? Self.environment("STRATA_HOST") ?? "127.0.0.1" }

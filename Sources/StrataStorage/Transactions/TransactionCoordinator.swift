@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import StrataModel
 
 /// Runs transactions across partitions and tables (DESIGN.md):
@@ -50,7 +45,7 @@ final class TransactionCoordinator: Sendable {
     }
 
     static func now() -> Int {
-        Int(Date().timeIntervalSince1970)
+        FileSystem.now()
     }
 
     // MARK: Write transactions

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file-system calls the engine makes outside SQLite, on the C
+/// library: Foundation's FileManager would cost the server its pages for
+/// four functions.
+enum FileSystem {
+    struct Failure: Error, CustomStringConvertible {
+        let operation: String
+        let path: String
+        let code: Int32
+
+        var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates `path` and any missing parents; new directories get `mode`.
+    static func createDirectories(_ path: String, mode: mode_t = 0o700) throws(Failure) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, mode) != 0 && errno != EEXIST {
+                throw Failure(operation: "mkdir", path: prefix, code: errno)
+            }
+            prefix += "/"
+        }
+        guard isDirectory(path) else { throw Failure(operation: "mkdir", path: path, code: ENOTDIR) }
+    }
+
+    /// The names in a directory, without `.` and `..`.
+    static func contents(of path: String) throws(Failure) -> [String] {
+        guard let directory = opendir(path) else { throw Failure(operation: "opendir", path: path, code: errno) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(cString: bytes.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Removes a file or a whole directory tree; what is already gone is fine.
+    static func remove(_ path: String) throws(Failure) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            if errno == ENOENT { return }
+            throw Failure(operation: "lstat", path: path, code: errno)
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            for name in try contents(of: path) { try remove(path + "/" + name) }
+            if rmdir(path) != 0 && errno != ENOENT { throw Failure(operation: "rmdir", path: path, code: errno) }
+        } else if unlink(path) != 0 && errno != ENOENT {
+            throw Failure(operation: "unlink", path: path, code: errno)
+        }
+    }
+
+    /// Seconds since 1970.
+    static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int(time.tv_sec)
+    }
+
+    /// A random name for this process's in-memory databases.
+    static func randomName() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
+    }
+}

@@ -74,7 +74,6 @@ public enum DynamoError: Error, Sendable, Equatable {
         switch self {
         case .payloadTooLarge: 413
         case .internalFailure: 500
-        case .missingAuthenticationToken, .accessDenied, .unrecognizedClient, .invalidSignature: 400
         default: 400
         }
     }

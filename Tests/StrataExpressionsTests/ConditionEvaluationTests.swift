@@ -56,7 +56,7 @@ struct ConditionEvaluationTests {
     func evaluate(text: String, expected: Bool) throws {
         let context = ExpressionContext(names: text.contains("#a") ? ["#a": "and"] : nil, values: Self.values)
         let parsed = try ConditionExpression.parse(text, context: context)
-        #expect(try parsed.evaluate(Self.item) == expected)
+        #expect(parsed.evaluate(Self.item) == expected)
     }
 
     @Test func noItem() throws {

@@ -8,9 +8,9 @@ struct ExpressionCacheTests {
         let first = try ConditionExpression.parse("#a = :v", context: ExpressionContext(names: ["#a": "x"], values: [":v": n("1")]), cache: cache)
         let second = try ConditionExpression.parse("#a = :v", context: ExpressionContext(names: ["#a": "y"], values: [":v": n("2")]), cache: cache)
         #expect(cache.count == 1)
-        #expect(try first.evaluate(["x": n("1")]))
-        #expect(try second.evaluate(["y": n("2")]))
-        #expect(try !second.evaluate(["x": n("1")]))
+        #expect(first.evaluate(["x": n("1")]))
+        #expect(second.evaluate(["y": n("2")]))
+        #expect(!second.evaluate(["x": n("1")]))
         // The same text as another kind is parsed (and reported) as that kind.
         #expect(validationMessage { _ = try ConditionExpression.parse("#a <> :v", context: ExpressionContext(names: ["#a": "x"], values: [":v": n("1")]), kind: .keyCondition, cache: cache) }
             == "Invalid operator used in KeyConditionExpression: <>")

@@ -73,7 +73,7 @@ struct LegacyParameterTests {
         let filter = try ConditionExpression.legacy(
             json(#"{"a": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "0"}]}}"#),
             conditionalOperator: nil, parameter: .scanFilter)
-        #expect(try filter.evaluate(Self.item))
+        #expect(filter.evaluate(Self.item))
     }
 
     @Test func attributeUpdates() throws {

@@ -3,29 +3,10 @@ import StrataModel
 import StrataStorage
 
 extension DynamoAPI {
-    /// One put or delete of a BatchWriteItem, checked against its table.
-    private struct BatchWrite: Sendable {
-        let table: TableDefinition
-        let key: PrimaryKey
-        let request: BatchWriteItemInput.Request
-    }
+    private typealias BatchWrite = BatchWriteItemInput.Write
 
     func batchWriteItem(_ input: BatchWriteItemInput, _ context: RequestContext) async throws -> BatchWriteItemOutput {
-        var writes: [BatchWrite] = []
-        for entry in input.tables {
-            let table = try existingTable(entry.name)
-            var seen = Set<PrimaryKey>()
-            for request in entry.requests {
-                let key = try BatchWriteItemInput.primaryKey(of: request, in: table)
-                guard seen.insert(key).inserted else {
-                    throw DynamoError.validation("Provided list of item keys contains duplicates")
-                }
-                writes.append(BatchWrite(table: table, key: key, request: request))
-            }
-        }
-        if writes.count > BatchWriteItemInput.maximumRequests {
-            throw DynamoError.validation("Too many items requested for the BatchWriteItem call")
-        }
+        let writes = try input.writes(existingTable)
         // Writes that admission refuses come back unprocessed; the rest all
         // join their partitions' next group commits at once.
         var admitted: [(write: BatchWrite, ticket: AdmissionTicket)] = []

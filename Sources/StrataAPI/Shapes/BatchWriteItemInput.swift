@@ -65,8 +65,36 @@ struct BatchWriteItemInput: OperationInput {
         }
     }
 
+    /// One put or delete, checked against its table.
+    struct Write: Sendable {
+        let table: TableDefinition
+        let key: PrimaryKey
+        let request: Request
+    }
+
+    /// Every request checked against its table, found with `lookup`: keys
+    /// that fit, no key twice in a table, at most 25 in all.
+    func writes(_ lookup: (String) throws(DynamoError) -> TableDefinition) throws(DynamoError) -> [Write] {
+        var writes: [Write] = []
+        for entry in tables {
+            let table = try lookup(entry.name)
+            var seen = Set<PrimaryKey>()
+            for request in entry.requests {
+                let key = try Self.primaryKey(of: request, in: table)
+                guard seen.insert(key).inserted else {
+                    throw .validation("Provided list of item keys contains duplicates")
+                }
+                writes.append(Write(table: table, key: key, request: request))
+            }
+        }
+        if writes.count > Self.maximumRequests {
+            throw .validation("Too many items requested for the BatchWriteItem call")
+        }
+        return writes
+    }
+
     /// A request's key in its table; a put's item must also fit the size limit.
-    static func primaryKey(of request: Request, in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
+    private static func primaryKey(of request: Request, in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
         if let item = request.item {
             let key = try ItemKey.fromItem(item, schema: table.keySchema)
             try ItemSize.check(item)

@@ -131,7 +131,7 @@ struct ReadRequest {
                 }
             }
             let item = try stored.item()
-            if let filter, !((try? filter.evaluate(item)) ?? false) { continue }
+            if let filter, !filter.evaluate(item) { continue }
             response.count += 1
             if !response.countOnly { response.appendItem { writer in writer.item(selection.apply(to: item)) } }
         }

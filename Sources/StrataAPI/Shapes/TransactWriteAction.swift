@@ -129,7 +129,7 @@ struct TransactWriteAction {
             let old = try current[index].item()
             let oldSize = current[index].size ?? 0
             units[index] = CapacityUnits.write(bytes: oldSize, transactional: true)
-            if let condition = action.condition, try !condition.evaluate(old) {
+            if let condition = action.condition, !condition.evaluate(old) {
                 reasons[index] = CancellationReason(
                     code: "ConditionalCheckFailed", message: "The conditional request failed", item: action.returnsItemOnFailure ? old : nil)
                 writes.append(.keep)

@@ -29,7 +29,7 @@ struct WriteCondition {
 
     /// Throws ConditionalCheckFailedException unless the condition holds for `item`.
     func check(_ item: Item?) throws(DynamoError) {
-        guard let condition, try !condition.evaluate(item) else { return }
+        guard let condition, !condition.evaluate(item) else { return }
         throw .conditionalCheckFailed("The conditional request failed", item: returnsItemOnFailure ? item : nil)
     }
 }

@@ -28,7 +28,7 @@ public struct ConditionExpression: Sendable {
     }
 
     /// Whether `item` satisfies the condition; pass nil when there is no item.
-    public func evaluate(_ item: Item?) throws(DynamoError) -> Bool {
+    public func evaluate(_ item: Item?) -> Bool {
         condition.isSatisfied(by: item)
     }
 }

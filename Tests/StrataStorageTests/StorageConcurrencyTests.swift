@@ -10,11 +10,7 @@ import Testing
 /// readers and never the server's other work.
 @Suite struct StorageConcurrencyTests {
     private static func definition(_ name: String) -> TableDefinition {
-        TableDefinition(
-            name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
-            keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: nil),
-            attributeDefinitions: [KeyAttribute(name: "pk", type: .string)],
-            billingMode: .payPerRequest, throughput: nil)
+        TestTables.hashKeyed(name)
     }
 
     private static func put(_ name: String, in table: String, _ engine: SQLiteStorageEngine) async throws {

@@ -16,11 +16,7 @@ import Testing
     }
 
     private static func definition(_ name: String) -> TableDefinition {
-        TableDefinition(
-            name: name, id: UUID().uuidString.lowercased(), arn: "arn:test", creationTime: 0,
-            keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: nil),
-            attributeDefinitions: [KeyAttribute(name: "pk", type: .string)],
-            billingMode: .payPerRequest, throughput: nil)
+        TestTables.hashKeyed(name)
     }
 
     private static func account(_ name: String, balance: Int) -> Item {

@@ -56,7 +56,8 @@ fi
 
 run() {  # name url [NOLOAD]
   echo "== $1" >&2
-  NOLOAD=${3:-0} "$bench" "$2" $workloads | tee "$work/$1.txt" >&2 || true
+  [ "${3:-0}" = 1 ] || "$bench" "$2" get >/dev/null 2>&1 || true  # load, and warm up
+  NOLOAD=1 "$bench" "$2" $workloads | tee "$work/$1.txt" >&2 || true
 }
 run strata http://127.0.0.1:8612
 run nginx http://127.0.0.1:8622 1

@@ -63,7 +63,9 @@ struct ConnectionStateMachine {
         }
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard head.method == .POST, path == "/" else {
-            state = .ignoringBody(head, path == "/" && head.method == .GET ? .ok : .notFound)
+            // The health check answers GET and HEAD (HEAD without the body).
+            let isHealthCheck = path == "/" && (head.method == .GET || head.method == .HEAD)
+            state = .ignoringBody(head, isHealthCheck ? .ok : .notFound)
             return .ignoreBody
         }
         let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0

@@ -3,24 +3,20 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
-/// The `Date` header value (IMF-fixdate), computed at most once per second
-/// per event-loop thread.
+/// The `Date` header value (IMF-fixdate), formatted at most once a second
+/// for every thread that writes answers.
 enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let cache = Mutex<(second: time_t, text: String)>((-1, ""))
 
-    final class Cache {
-        private var second = -1
-        private var text = ""
-
-        func current() -> String {
-            let now = time(nil)
-            if now != second {
-                second = now
-                text = HTTPDate.format(now)
-            }
-            return text
+    static func current() -> String {
+        let now = time(nil)
+        return cache.withLock { cached in
+            if cached.second != now { cached = (now, format(now)) }
+            return cached.text
         }
     }
 

@@ -39,13 +39,11 @@ public final class HTTPServer: Sendable {
             .childChannelInitializer { [self] channel in
                 track(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    let dates = HTTPDate.Cache()
-                    // Every response header is a constant or generated here
-                    // (dates, digits, ids), so NIO's per-write check of header
-                    // names and values would only spend time.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, logger: logger, inFlight: inFlight, dates: dates))
+                    // NIO decodes requests; answers are encoded whole by
+                    // `EncodedResponse`, and `RequestHandler` keeps
+                    // pipelined requests in order itself.
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, logger: logger, inFlight: inFlight))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

@@ -4,31 +4,80 @@ import NIOHTTP1
 import StrataAPI
 import StrataModel
 
-/// Reads one HTTP request at a time (the pipeline handler before it holds
-/// back pipelined requests) through a `ConnectionStateMachine`, and
-/// answers through the API.
-final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Answers the requests of one connection, one at a time and in order,
+/// through a `ConnectionStateMachine`, and writes each answer as one
+/// buffer. While a request is answered, later pipelined requests wait in a
+/// queue and the connection is not read, so a client that sends without
+/// reading is held back rather than buffered without bound.
+final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let api: DynamoAPI
     private let logger: Logger
     private let inFlight: InFlightRequests
-    private let dates: HTTPDate.Cache
     private var requestIDs = RequestID.Generator()
     private var machine = ConnectionStateMachine()
     /// The body of the API request being read.
     private var body: ByteBuffer?
+    /// An API request is being answered: what arrives meanwhile waits.
+    private var answering = false
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// A read the pipeline asked for while answering, to do afterwards.
+    private var readDeferred = false
+    /// Nothing more is read or answered: the connection is closing.
+    private var closing = false
 
-    init(api: DynamoAPI, logger: Logger, inFlight: InFlightRequests, dates: HTTPDate.Cache) {
+    init(api: DynamoAPI, logger: Logger, inFlight: InFlightRequests) {
         self.api = api
         self.logger = logger
         self.inFlight = inFlight
-        self.dates = dates
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        guard !closing else { return }
+        if answering {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if answering {
+            readDeferred = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// A malformed request (the decoder's error): one 400, then close; after
+    /// the answer in progress, if there is one.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        if answering {
+            waiting.removeAll()
+            closing = true
+        } else if !closing {
+            badRequest(context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // A request still arriving when its client left gives its slot back.
+        if machine.connectionClosed() { inFlight.end() }
+        body = nil
+        waiting.removeAll()
+        context.fireChannelInactive()
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             switch machine.head(head, takeSlot: inFlight.tryBegin) {
             case .receiveBody(let capacity):
@@ -36,7 +85,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .ignoreBody:
                 break
             case .reject(let rejection):
-                rejectEarly(rejection, context: context)
+                reject(rejection, context: context)
             }
         case .body(var chunk):
             let (action, releaseSlot) = machine.body(bytes: chunk.readableBytes)
@@ -45,7 +94,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .append:
                 body?.writeBuffer(&chunk)
             case .reject(let rejection):
-                rejectEarly(rejection, context: context)
+                reject(rejection, context: context)
             case .drop:
                 break
             }
@@ -62,37 +111,38 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        // A request still arriving when its client left gives its slot back.
-        if machine.connectionClosed() { inFlight.end() }
-        body = nil
-        context.fireChannelInactive()
-    }
-
     /// Answers before the body has been read, then closes: the rest of the
     /// body is never read.
-    private func rejectEarly(_ rejection: ConnectionStateMachine.Rejection, context: ChannelHandlerContext) {
+    private func reject(_ rejection: ConnectionStateMachine.Rejection, context: ChannelHandlerContext) {
         body = nil
-        let status: HTTPResponseStatus
-        let contentType: String
-        let bytes: [UInt8]
         switch rejection {
         case .badRequest:
-            (status, contentType, bytes) = (.badRequest, "text/plain", Array("Bad Request".utf8))
+            badRequest(context: context)
         case .payloadTooLarge:
-            let error = DynamoError.payloadTooLarge("Request entity too large")
-            (status, contentType, bytes) = (.payloadTooLarge, ErrorResponse.contentType, ErrorResponse.body(for: error))
+            writeError(.payloadTooLarge("Request entity too large"), context: context)
         case .throttled:
-            let error = DynamoError.throttling("Rate of requests exceeds the allowed throughput.")
-            (status, contentType, bytes) = (HTTPResponseStatus(statusCode: error.httpStatus), ErrorResponse.contentType, ErrorResponse.body(for: error))
+            writeError(.throttling("Rate of requests exceeds the allowed throughput."), context: context)
         }
-        write(status: status, contentType: contentType, body: bytes, keepAlive: false, context: context)
     }
 
-    /// The health check (`GET /`) and the 404 for every other path.
+    private func badRequest(context: ChannelHandlerContext) {
+        write(EncodedResponse(
+            status: .badRequest, contentType: "text/plain", body: Array("Bad Request".utf8), requestID: requestIDs.make(),
+            keepAlive: false, allocator: context.channel.allocator), context: context)
+    }
+
+    private func writeError(_ error: DynamoError, context: ChannelHandlerContext) {
+        write(EncodedResponse(.failure(error), requestID: requestIDs.make(), keepAlive: false, allocator: context.channel.allocator),
+              context: context)
+    }
+
+    /// The health check (`GET /`, or `HEAD /` without the body) and the 404
+    /// for every other path.
     private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
         let text = status == .ok ? "healthy: \(head.headers.first(name: "host") ?? "localhost")" : "Page Not Found"
-        write(status: status, contentType: "text/plain", body: Array(text.utf8), keepAlive: head.isKeepAlive, context: context)
+        write(EncodedResponse(
+            status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
+            keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, allocator: context.channel.allocator), context: context)
     }
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
@@ -103,11 +153,12 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let allocator = context.channel.allocator
         // The id the answer carries is the one the request's log lines carry.
         let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
-        let promise = context.eventLoop.makePromise(of: PreparedResponse.self)
-        // The task starts on the storage engine's threads (see
-        // `executor(forTarget:)`). Everything but the socket work happens
-        // there, off the event loop: inflating the body, the answer, its
-        // copy into a buffer and its checksum (a Scan page is 1 MB).
+        let promise = context.eventLoop.makePromise(of: EncodedResponse.self)
+        answering = true
+        // The task starts on the storage engine's request threads, where it
+        // reads without changing threads. Everything but the socket work
+        // happens there, off the event loop: inflating the body, the answer,
+        // its encoding and checksum (a Scan page is 1 MB).
         Task(executorPreference: api.requestExecutor) {
             let result: Result<[UInt8], DynamoError>
             let raw = Array(body.readableBytesView)
@@ -120,47 +171,37 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                     ? .payloadTooLarge("Request entity too large")
                     : .internalFailure("The request body could not be decoded with its Content-Encoding"))
             }
-            promise.succeed(PreparedResponse(result, allocator: allocator))
+            promise.succeed(EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator))
         }
         promise.futureResult.assumeIsolated().whenSuccess { response in
-            self.write(response, requestID: requestContext.requestID, keepAlive: keepAlive, context: context)
             self.inFlight.end()
+            self.answering = false
+            self.write(response, context: context)
+            self.resume(context: context)
         }
     }
 
-    private func baseHeaders(contentType: String, length: Int, checksum: UInt32, requestID: String? = nil) -> HTTPHeaders {
-        HTTPHeaders([
-            ("Server", "Server"),
-            ("Date", dates.current()),
-            ("Content-Type", contentType),
-            ("Content-Length", String(length)),
-            ("x-amzn-RequestId", requestID ?? requestIDs.make()),
-            ("x-amz-crc32", String(checksum)),
-        ])
-    }
-
-    private func baseHeaders(contentType: String, body: [UInt8]) -> HTTPHeaders {
-        baseHeaders(contentType: contentType, length: body.count, checksum: CRC32.checksum(body))
-    }
-
-    /// Small answers made on the event loop (health check, 404).
-    private func write(
-        status: HTTPResponseStatus, contentType: String, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext
-    ) {
-        let response = PreparedResponse(
-            status: status, contentType: contentType, body: context.channel.allocator.buffer(bytes: body), checksum: CRC32.checksum(body))
-        write(response, requestID: nil, keepAlive: keepAlive, context: context)
-    }
-
-    private func write(_ response: PreparedResponse, requestID: String?, keepAlive: Bool, context: ChannelHandlerContext) {
-        var headers = baseHeaders(
-            contentType: response.contentType, length: response.body.readableBytes, checksum: response.checksum, requestID: requestID)
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+    private func write(_ response: EncodedResponse, context: ChannelHandlerContext) {
+        let done = context.writeAndFlush(wrapOutboundOut(response.buffer))
+        if response.closesConnection {
+            closing = true
+            waiting.removeAll()
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// After an answer: the requests that waited, in order, then reading again.
+    private func resume(context: ChannelHandlerContext) {
+        if closing {
+            context.close(promise: nil)
+            return
+        }
+        while !answering, !closing, let part = waiting.popFirst() {
+            handle(part, context: context)
+        }
+        if !answering, readDeferred {
+            readDeferred = false
+            context.read()
         }
     }
 }

@@ -41,7 +41,8 @@ import Testing
     @Test(arguments: [
         (HTTPMethod.GET, "/", HTTPResponseStatus.ok),
         (.GET, "/?x=1", .ok),
-        (.HEAD, "/", .notFound),
+        (.HEAD, "/", .ok),
+        (.HEAD, "/other", .notFound),
         (.GET, "/other", .notFound),
         (.POST, "/other", .notFound),
         (.PUT, "/", .notFound),

@@ -1,4 +1,3 @@
-import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,39 +9,33 @@ import StrataStorage
 
 /// Every flag of the server. Each one can also come from an environment
 /// variable (named in its help); a flag on the command line wins.
-struct Configuration: ParsableArguments {
-    @Option(help: "Address to listen on; 0.0.0.0 in containers. [env: STRATA_HOST] (default: 127.0.0.1)")
+struct Configuration {
     var host: String?
-
-    @Option(help: "Port to listen on; 0 picks a free one. [env: STRATA_PORT] (default: 8000)")
     var port: Int?
-
-    @Option(name: .customLong("data-dir"), help: "Directory of the SQLite files. [env: STRATA_DATA_DIR] (default: ./strata-data)")
     var dataDirectory: String?
-
-    @Flag(name: .customLong("in-memory"), help: "Keep all data in memory; nothing is written to disk. [env: STRATA_IN_MEMORY=1]")
     var inMemory = false
-
-    @Option(help: "Storage partitions per new table. [env: STRATA_PARTITIONS] (default: 8)")
     var partitions: Int?
-
-    @Option(help: "process: survive kill -9; full: also survive power loss (fsync per group commit). [env: STRATA_DURABILITY] (default: process)")
     var durability: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [env: STRATA_LOG_LEVEL] (default: info)")
     var logLevel: String?
-
-    @Option(help: "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)")
     var region: String?
-
-    @Option(help: "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)")
     var throttling: String?
-
-    @Option(name: .customLong("max-in-flight"), help: "Requests answered at once before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)")
     var maxInFlight: Int?
-
-    @Option(name: .customLong("table-max-units"), help: "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)")
     var tableMaxUnits: Int?
+
+    /// The flags, in the order `strata serve --help` lists them.
+    static let options: [CommandLineOption<Configuration>] = [
+        .value("host", "Address to listen on; 0.0.0.0 in containers. [env: STRATA_HOST] (default: 127.0.0.1)") { $0.host = $1 },
+        .integer("port", "Port to listen on; 0 picks a free one. [env: STRATA_PORT] (default: 8000)") { $0.port = $1 },
+        .value("data-dir", "Directory of the SQLite files. [env: STRATA_DATA_DIR] (default: ./strata-data)") { $0.dataDirectory = $1 },
+        .flag("in-memory", "Keep all data in memory; nothing is written to disk. [env: STRATA_IN_MEMORY=1]") { $0.inMemory = true },
+        .integer("partitions", "Storage partitions per new table. [env: STRATA_PARTITIONS] (default: 8)") { $0.partitions = $1 },
+        .value("durability", "process: survive kill -9; full: also survive power loss (fsync per group commit). [env: STRATA_DURABILITY] (default: process)") { $0.durability = $1 },
+        .value("log-level", "trace, debug, info, notice, warning, error or critical. [env: STRATA_LOG_LEVEL] (default: info)") { $0.logLevel = $1 },
+        .value("region", "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)") { $0.region = $1 },
+        .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
+        .integer("max-in-flight", "API requests in flight, counted from their head, before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)") { $0.maxInFlight = $1 },
+        .integer("table-max-units", "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)") { $0.tableMaxUnits = $1 },
+    ]
 
     private static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -68,7 +61,7 @@ struct Configuration: ParsableArguments {
     func resolvedDurability() throws -> StorageOptions.Durability {
         let text = durability ?? Self.environment("STRATA_DURABILITY") ?? "process"
         guard let value = StorageOptions.Durability(rawValue: text) else {
-            throw ValidationError("durability must be one of: \(StorageOptions.Durability.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UsageError("durability must be one of: \(StorageOptions.Durability.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }
@@ -76,14 +69,14 @@ struct Configuration: ParsableArguments {
     func resolvedLogLevel() throws -> Logger.Level {
         let text = logLevel ?? Self.environment("STRATA_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: text) else {
-            throw ValidationError("log level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UsageError("log level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return level
     }
 
     func resolvedAdmission() throws -> AdmissionConfiguration {
         let text = (throttling ?? Self.environment("STRATA_THROTTLING") ?? "on").lowercased()
-        guard ["on", "off"].contains(text) else { throw ValidationError("throttling must be on or off, not \(text)") }
+        guard ["on", "off"].contains(text) else { throw UsageError("throttling must be on or off, not \(text)") }
         let tableMax = Double(try resolveInteger(tableMaxUnits, environment: "STRATA_TABLE_MAX_UNITS", default: 40_000, valid: 1...10_000_000))
         return AdmissionConfiguration(
             enabled: text == "on", onDemandReadUnits: tableMax, onDemandWriteUnits: tableMax,
@@ -95,10 +88,10 @@ struct Configuration: ParsableArguments {
         if let flag {
             resolved = flag
         } else if let text = Self.environment(name) {
-            guard let parsed = Int(text) else { throw ValidationError("\(name) must be a number, not \(text)") }
+            guard let parsed = Int(text) else { throw UsageError("\(name) must be a number, not \(text)") }
             resolved = parsed
         }
-        guard valid.contains(resolved) else { throw ValidationError("\(name.lowercased()) must be in \(valid)") }
+        guard valid.contains(resolved) else { throw UsageError("\(name.lowercased()) must be in \(valid)") }
         return resolved
     }
 }

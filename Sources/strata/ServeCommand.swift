@@ -1,4 +1,3 @@
-import ArgumentParser
 import Logging
 import ServiceLifecycle
 import StrataAdmission
@@ -7,12 +6,26 @@ import StrataServer
 import StrataStorage
 
 /// Runs the server: `strata`'s default subcommand.
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Run the server (the default when no subcommand is given).")
+struct ServeCommand {
+    static let help = """
+        OVERVIEW: Run the server (the default when no subcommand is given).
 
-    @OptionGroup var options: Configuration
+        USAGE: strata serve [<options>]
+
+        OPTIONS:
+        """
+
+    let options: Configuration
+
+    static func run(_ arguments: [String]) async throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(help + "\n" + CommandLineOption.helpLines(Configuration.options))
+            return
+        }
+        var options = Configuration()
+        try CommandLineOption.parse(arguments, into: &options, options: Configuration.options)
+        try await ServeCommand(options: options).run()
+    }
 
     func run() async throws {
         let level = try options.resolvedLogLevel()

@@ -7,8 +7,6 @@ import StrataModel
 struct Dispatcher {
     /// Runs one operation on a parsed request body.
     struct Route: Sendable {
-        /// A long request, run on the engine's bulk threads.
-        let isBulk: Bool
         let run: @Sendable (DynamoAPI, RequestBody, RequestContext) async throws -> [UInt8]
     }
 
@@ -24,7 +22,7 @@ struct Dispatcher {
             _ prefix: String, _ name: String, bulk: Bool = false,
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
         ) {
-            routes[prefix + name] = Route(isBulk: bulk) { api, request, context in
+            routes[prefix + name] = Route { api, request, context in
                 try await withTaskExecutorPreference(bulk ? api.storage.bulkExecutor : nil) {
                     let input = try Input(request, cache: api.expressionCache)
                     return try await handle(api, input, context).bytes
@@ -56,7 +54,4 @@ struct Dispatcher {
     static func route(for target: String) -> Route? {
         routes[target]
     }
-
-    /// Every target answered, for tests and documentation.
-    static var targets: [String] { routes.keys.sorted() }
 }

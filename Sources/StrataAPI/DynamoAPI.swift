@@ -27,14 +27,9 @@ public final class DynamoAPI: Sendable {
         self.clock = clock
     }
 
-    /// Where the front should start a request's task: on the storage
-    /// engine's request threads, where it reads without changing threads,
-    /// or for a long request (Scan) on its bulk threads, so that neither
-    /// the request nor the copy of its large answer holds a request thread.
-    public func executor(forTarget target: String) -> (any TaskExecutor)? {
-        Dispatcher.route(for: target)?.isBulk == true ? storage.bulkExecutor : storage.requestExecutor
-    }
-
+    /// Where the front starts each request's task: on the storage
+    /// engine's request threads, where it reads without changing threads.
+    /// A long request (Scan) moves to the bulk threads in its route.
     public var requestExecutor: (any TaskExecutor)? { storage.requestExecutor }
 
     /// Answers one request. `target` is the whole `X-Amz-Target` header,

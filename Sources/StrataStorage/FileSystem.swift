@@ -66,17 +66,4 @@ enum FileSystem {
             throw Failure(operation: "unlink", path: path, code: errno)
         }
     }
-
-    /// Seconds since 1970.
-    static func now() -> Int {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int(time.tv_sec)
-    }
-
-    /// A random name for this process's in-memory databases.
-    static func randomName() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
-    }
 }

@@ -21,7 +21,10 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     private let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
-    private let instance = FileSystem.randomName()
+    private let instance: String = {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
+    }()
     let threads: StorageThreads
     private let checkpoints = CheckpointRequests()
     /// Serializes catalog changes; it guards the catalog connection and is

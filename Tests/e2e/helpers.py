@@ -26,6 +26,7 @@ import boto3
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
+import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -468,6 +469,27 @@ def wait_for(condition, *, timeout: float, what: str, interval: float = POLL_INT
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def assert_start_fails(server) -> None:
+    """Starts `server` expecting it to exit before it listens, with a
+    non-zero status; kills it in case it did start."""
+    try:
+        with pytest.raises(ServerExited):
+            server.start()
+    finally:
+        server.kill()
+    assert server.process.returncode != 0
+
+
+def join_all(threads, *, timeout: float, what: str) -> None:
+    """Starts `threads`, waits for each at most `timeout`, and fails if any
+    is still running."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), what
 
 
 def create_hash_table(client, name: str, key_type: str = "S") -> str:

@@ -13,9 +13,7 @@ import re
 import sqlite3
 import subprocess
 
-import pytest
-
-from helpers import (ServerExited, StrataServer, assert_check_passes, create_hash_table, strata_binary,
+from helpers import (StrataServer, assert_check_passes, assert_start_fails, create_hash_table, strata_binary,
                      strata_check, unique_name)
 
 PARTITIONS = 4
@@ -102,12 +100,7 @@ def test_a_file_from_a_newer_build_stops_the_server_and_fails_the_check(server_f
     set_user_version(newer, NEWER_VERSION)
 
     refused = StrataServer(server.data_dir, tmp_path / "refused.log")
-    try:
-        with pytest.raises(ServerExited):
-            refused.start()
-    finally:
-        refused.kill()                 # in case it did start
-    assert refused.process.returncode != 0
+    assert_start_fails(refused)
     assert f"{newer} {NEWER_VERSION_MESSAGE}" in refused.log_text(), refused.log_text()
     assert "Fatal error" not in refused.log_text(), "a refusal is a message, not a crash"
 

@@ -18,7 +18,7 @@ import threading
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import (Connection, ServerExited, StrataServer, assert_check_passes, assert_client_error,
+from helpers import (Connection, StrataServer, assert_check_passes, assert_client_error, assert_start_fails,
                      create_hash_table, files_under, unique_name, wait_for)
 
 pytestmark = pytest.mark.needs_binary  # every test here starts its own servers
@@ -432,12 +432,7 @@ def test_delete_table_removes_its_files(server_factory):
 def test_port_in_use_is_a_clean_start_up_failure(strata, tmp_path):
     server = StrataServer(tmp_path / "data", tmp_path / "busy.log")
     server.port = strata.port          # already taken by the session server
-    try:
-        with pytest.raises(ServerExited):
-            server.start()
-    finally:
-        server.kill()                  # in case it did start
-    assert server.process.returncode != 0
+    assert_start_fails(server)
     # The server that owns the port is unaffected.
     assert "TableNames" in strata.client().list_tables()
 
@@ -446,10 +441,5 @@ def test_port_in_use_is_a_clean_start_up_failure(strata, tmp_path):
                                    ("--port", "70000"), ("--no-such-flag",)])
 def test_invalid_flags_are_refused(tmp_path, flags):
     server = StrataServer(tmp_path / "data", tmp_path / "flags.log", extra_args=flags)
-    try:
-        with pytest.raises(ServerExited):
-            server.start()
-    finally:
-        server.kill()                  # in case it did start
-    assert server.process.returncode != 0
+    assert_start_fails(server)
     assert server.log_text().strip(), "the reason should be printed"

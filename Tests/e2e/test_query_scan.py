@@ -14,7 +14,7 @@ from decimal import Context, Decimal
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import DDBL_MESSAGES, assert_client_error, create_hash_table, make_client, unique_name
+from helpers import DDBL_MESSAGES, assert_client_error, create_hash_table, join_all, make_client, unique_name
 
 MAX_PAGES = 10_000  # every paging loop is bounded
 
@@ -486,12 +486,8 @@ def test_parallel_scan_from_concurrent_threads(strata, scan_table):
         except Exception as error:  # reported below
             errors.append(f"segment {segment}: {error!r}")
 
-    threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in range(total)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a segment scan did not finish"
+    join_all([threading.Thread(target=worker, args=(s,), daemon=True) for s in range(total)],
+             timeout=60, what="a segment scan did not finish")
     assert errors == []
     everything = [item for segment in range(total) for item in results[segment]]
     assert len(everything) == len(ALL_SCAN_KEYS)

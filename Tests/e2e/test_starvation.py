@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from helpers import ACCESS_KEY, REPO_ROOT, Connection
+from helpers import ACCESS_KEY, REPO_ROOT, Connection, join_all
 
 pytestmark = pytest.mark.slow
 
@@ -57,12 +57,8 @@ def loaded_table(strata, module_tables):
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(LOADERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads), "loading did not finish in time"
+    join_all([threading.Thread(target=load, args=(i,), daemon=True) for i in range(LOADERS)],
+             timeout=300, what="loading did not finish in time")
     assert not failures, failures[:3]
     return name
 

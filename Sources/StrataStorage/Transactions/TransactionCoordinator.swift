@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StrataModel
 
 /// Runs transactions across partitions and tables (DESIGN.md):
@@ -45,7 +50,9 @@ final class TransactionCoordinator: Sendable {
     }
 
     static func now() -> Int {
-        FileSystem.now()
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int(time.tv_sec)
     }
 
     // MARK: Write transactions

@@ -32,6 +32,10 @@ public final class DynamoAPI: Sendable {
     /// A long request (Scan) moves to the bulk threads in its route.
     public var requestExecutor: (any TaskExecutor)? { storage.requestExecutor }
 
+    /// The low-priority threads long requests run on, also where the front
+    /// checksums and copies a large answer.
+    public var bulkExecutor: (any TaskExecutor)? { storage.bulkExecutor }
+
     /// Answers one request. `target` is the whole `X-Amz-Target` header,
     /// e.g. `DynamoDB_20120810.GetItem`.
     public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {

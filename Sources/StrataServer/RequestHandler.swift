@@ -171,7 +171,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     ? .payloadTooLarge("Request entity too large")
                     : .internalFailure("The request body could not be decoded with its Content-Encoding"))
             }
-            promise.succeed(EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator))
+            // A large answer (a Scan page) is checksummed and copied on the
+            // bulk threads, so that a request thread never spends a
+            // millisecond on it while GetItems wait behind it.
+            let large = ((try? result.get())?.count ?? 0) > ServerLimits.largeAnswerBytes
+            let response = await withTaskExecutorPreference(large ? api.bulkExecutor : nil) {
+                EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator)
+            }
+            promise.succeed(response)
         }
         promise.futureResult.assumeIsolated().whenSuccess { response in
             self.inFlight.end()

@@ -1,26 +1,29 @@
 import NIOCore
 import NIOHTTP1
 
-/// What one connection is doing with the request it reads, as a value:
-/// events in (a head, a body chunk, the end, the connection gone), actions
-/// out. It enforces DynamoDB's HTTP limits and counts an API request in
-/// flight from its head to its answer, and touches no channel, so that it
-/// can be tested on its own.
-struct ConnectionStateMachine {
+/// What one connection is doing with its current request, as a value:
+/// events in (a head, a body chunk, the end, the answer written, the
+/// connection gone), actions out. It enforces DynamoDB's HTTP limits and
+/// holds the request's `RequestResources` (a slot in flight, the body's
+/// bytes) from its head to its answer, giving each back exactly once. It
+/// touches no channel, so that it can be tested on its own.
+struct ConnectionStateMachine<Resources: RequestResources> {
     /// Why a request is answered before its body is read; the connection then closes.
     enum Rejection: Equatable {
         /// A request line or header block over the limit.
         case badRequest
         /// A body over DynamoDB's 16 MB, declared or sent.
         case payloadTooLarge
-        /// Too many requests in flight: ThrottlingException, body unread.
+        /// Too many requests in flight, or no room for the body in the
+        /// memory budget: ThrottlingException, body unread.
         case throttled
     }
 
     enum HeadAction: Equatable {
-        /// Read the body of an API request into a buffer of this capacity.
-        case receiveBody(capacity: Int)
-        /// Read and drop the body; answer `status` at the end.
+        /// Read the body of an API request into a buffer of this capacity;
+        /// `sendContinue`: the client waits for `100 Continue` first.
+        case receiveBody(capacity: Int, sendContinue: Bool)
+        /// Read and drop the body; answer at the end.
         case ignoreBody
         case reject(Rejection)
     }
@@ -33,7 +36,7 @@ struct ConnectionStateMachine {
     }
 
     enum EndAction: Equatable {
-        /// Answer the API request read in full.
+        /// Answer the API request read in full, then call `answered()`.
         case dispatch(HTTPRequestHead)
         /// Answer the health check or a 404.
         case answerPlain(HTTPRequestHead, HTTPResponseStatus)
@@ -42,20 +45,41 @@ struct ConnectionStateMachine {
 
     private enum State {
         case idle
-        /// Reading an API request's body; it holds a slot in flight.
-        case receiving(HTTPRequestHead, received: Int)
+        /// Reading an API request's body; `reserved` bytes of budget held.
+        case receiving(HTTPRequestHead, received: Int, reserved: Int)
+        /// The request is being answered; its slot and bytes are still held.
+        case answering(reserved: Int)
         /// Reading a body to drop; `status` answers it.
         case ignoringBody(HTTPRequestHead, HTTPResponseStatus)
-        /// An early answer went out; the connection closes.
+        /// An early answer went out, or the connection is gone.
         case closing
     }
 
+    /// A chunked body reserves budget in steps of at least this many bytes.
+    static var reservationStep: Int { 64 * 1024 }
+
+    private let resources: Resources
     private var state = State.idle
 
-    /// A request's head. `takeSlot` counts an API request in flight, or
-    /// says there is no room; it is asked only of a request that passes
-    /// every other check.
-    mutating func head(_ head: HTTPRequestHead, takeSlot: () -> Bool) -> HeadAction {
+    init(resources: Resources) {
+        self.resources = resources
+    }
+
+    /// An API request is being answered: later requests wait for `answered()`.
+    var isAnswering: Bool {
+        if case .answering = state { return true }
+        return false
+    }
+
+    /// Between requests: nothing of a request is held.
+    var isIdle: Bool {
+        if case .idle = state { return true }
+        return false
+    }
+
+    /// A request's head. The checks run in the order that refuses a
+    /// request most cheaply: limits first, then a slot, then the body's bytes.
+    mutating func head(_ head: HTTPRequestHead) -> HeadAction {
         guard case .idle = state else { return reject(.badRequest) }
         let headerBytes = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         if head.uri.utf8.count > ServerLimits.maximumHeaderBytes || headerBytes > ServerLimits.maximumHeaderBytes {
@@ -72,49 +96,82 @@ struct ConnectionStateMachine {
         if declared > ServerLimits.maximumBodyBytes {
             return reject(.payloadTooLarge)
         }
-        guard takeSlot() else { return reject(.throttled) }
-        state = .receiving(head, received: 0)
-        return .receiveBody(capacity: min(declared, 1 << 20))
-    }
-
-    /// A chunk of the body. A body that outgrows the limit gives its slot back.
-    mutating func body(bytes: Int) -> (action: BodyAction, releaseSlot: Bool) {
-        guard case .receiving(let head, let received) = state else { return (.drop, false) }
-        if received + bytes > ServerLimits.maximumBodyBytes {
-            return (reject(.payloadTooLarge), true)
+        guard resources.tryBeginRequest() else { return reject(.throttled) }
+        guard resources.tryReserveBody(declared) else {
+            resources.endRequest()
+            return reject(.throttled)
         }
-        state = .receiving(head, received: received + bytes)
-        return (.append, false)
+        state = .receiving(head, received: 0, reserved: declared)
+        let expectsContinue = head.version == .http1_1
+            && head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        return .receiveBody(capacity: min(declared, 1 << 20), sendContinue: expectsContinue)
     }
 
-    /// The end of a request. A dispatched request keeps its slot until answered.
+    /// A chunk of the body. A body that outgrows the limit or the budget
+    /// gives back what it holds.
+    mutating func body(bytes: Int) -> BodyAction {
+        guard case .receiving(let head, let received, var reserved) = state else { return .drop }
+        let total = received + bytes
+        if total > ServerLimits.maximumBodyBytes {
+            return rejectReceiving(.payloadTooLarge, reserved: reserved)
+        }
+        if total > reserved {
+            let more = max(total - reserved, Self.reservationStep)
+            guard resources.tryReserveBody(more) else { return rejectReceiving(.throttled, reserved: reserved) }
+            reserved += more
+        }
+        state = .receiving(head, received: total, reserved: reserved)
+        return .append
+    }
+
+    /// The end of a request. A dispatched request holds its slot and bytes
+    /// until `answered()`.
     mutating func end() -> EndAction {
         switch state {
-        case .receiving(let head, _):
-            state = .idle
+        case .receiving(let head, _, let reserved):
+            state = .answering(reserved: reserved)
             return .dispatch(head)
         case .ignoringBody(let head, let status):
             state = .idle
             return .answerPlain(head, status)
-        case .idle, .closing:
+        case .idle, .answering, .closing:
             return .none
         }
     }
 
-    /// The connection is gone; returns whether a request that was still
-    /// arriving held a slot, which must be given back.
-    mutating func connectionClosed() -> Bool {
-        defer { state = .closing }
-        if case .receiving = state { return true }
-        return false
+    /// The dispatched request's answer is ready: its slot and bytes go back.
+    mutating func answered() {
+        guard case .answering(let reserved) = state else { return }
+        release(reserved: reserved)
+        state = .idle
     }
 
-    private mutating func reject(_ rejection: Rejection) -> HeadAction {
+    /// The connection is gone. A request still arriving gives back what it
+    /// holds; one being answered does so in `answered()`.
+    mutating func connectionClosed() {
+        switch state {
+        case .receiving(_, _, let reserved):
+            release(reserved: reserved)
+            state = .closing
+        case .answering:
+            break
+        case .idle, .ignoringBody, .closing:
+            state = .closing
+        }
+    }
+
+    private mutating func release(reserved: Int) {
+        resources.releaseBody(reserved)
+        resources.endRequest()
+    }
+
+    private mutating func rejectReceiving(_ rejection: Rejection, reserved: Int) -> BodyAction {
+        release(reserved: reserved)
         state = .closing
         return .reject(rejection)
     }
 
-    private mutating func reject(_ rejection: Rejection) -> BodyAction {
+    private mutating func reject(_ rejection: Rejection) -> HeadAction {
         state = .closing
         return .reject(rejection)
     }

@@ -12,15 +12,20 @@ public final class HTTPServer: Sendable {
     private let port: Int
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
+    private let options: ServerOptions
     private let inFlight: InFlightRequests
+    private let resources: ServerResources
+    private let hosts: HostPolicy
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    /// Whether running out of descriptors on accept has been logged.
+    private let descriptorShortageLogged = Atomic<Bool>(false)
 
-    /// `maximumInFlight`: API requests answered at once, counted from their
-    /// head; beyond it a request gets ThrottlingException before its body
-    /// is read. nil for no cap.
-    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, maximumInFlight: Int?, threads: Int = System.coreCount) {
-        self.inFlight = InFlightRequests(maximum: maximumInFlight)
+    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int = System.coreCount) {
+        self.inFlight = InFlightRequests(maximum: options.maximumInFlight)
+        self.resources = ServerResources(inFlight: inFlight, bodyMemory: BodyMemoryBudget(capacity: options.maximumBodyMemory))
+        self.hosts = HostPolicy(listeningHost: host, allowedHosts: options.allowedHosts)
+        self.options = options
         self.api = api
         self.host = host
         self.port = port
@@ -30,20 +35,44 @@ public final class HTTPServer: Sendable {
 
     /// Binds the listening socket; returns the port (useful with port 0).
     public func start() async throws -> Int {
-        let api = self.api, inFlight = self.inFlight, logger = self.logger
+        let api = self.api, resources = self.resources, hosts = self.hosts, logger = self.logger
+        let timeouts = ConnectionDeadlines.Timeouts(
+            header: options.headerTimeout, minimumBodyRate: options.minimumBodyRate, bodyRateWindow: options.bodyRateWindow,
+            idle: options.idleTimeout, write: options.writeTimeout)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { [self] channel in
+                // Out of descriptors, accepting would fail again at once:
+                // it pauses for a second instead of spinning.
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(backoffProvider: { [self] error in
+                        let backoff = AcceptBackoffHandler.defaultBackoffProvider(error: error)
+                        if backoff != nil, !descriptorShortageLogged.exchange(true, ordering: .relaxed) {
+                            logger.warning("Accepting connections failed; pausing accepts for a second", metadata: ["error": "\(error)"])
+                        }
+                        return backoff
+                    }))
+                }
+            }
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that half-closes after its request still gets the answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { [self] channel in
-                track(channel)
+                guard track(channel) else {
+                    // Beyond --max-connections: closed at once, never read.
+                    return channel.close()
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     // NIO decodes requests; answers are encoded whole by
                     // `EncodedResponse`, and `RequestHandler` keeps
                     // pipelined requests in order itself.
+                    let watchdog = ConnectionWatchdog(timeouts: timeouts, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(watchdog)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(api: api, logger: logger, inFlight: inFlight))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
@@ -53,12 +82,19 @@ public final class HTTPServer: Sendable {
         return boundPort
     }
 
-    private func track(_ channel: any Channel) {
+    /// Counts a new connection in, unless --max-connections are open.
+    private func track(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        connections.withLock { $0[id] = channel }
+        let admitted = connections.withLock { open in
+            guard open.count < options.maximumConnections else { return false }
+            open[id] = channel
+            return true
+        }
+        guard admitted else { return false }
         channel.closeFuture.whenComplete { [self] _ in
             connections.withLock { _ = $0.removeValue(forKey: id) }
         }
+        return true
     }
 
     /// Returns when the listening socket has closed (after `beginShutdown`).

@@ -24,6 +24,15 @@ enum RequestDecompression {
         }
     }
 
+    /// The body as the API reads it: decoded, or as sent when no decoding applies.
+    static func decoded(_ body: [UInt8], contentEncoding: String?, limit: Int) -> Result<[UInt8], Failure> {
+        do throws(Failure) {
+            return .success(try decode(body, contentEncoding: contentEncoding, limit: limit) ?? body)
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Inflates every member in turn: gzip bodies may hold several.
     private static func inflate(_ input: [UInt8], windowBits: Int32, limit: Int) throws(Failure) -> [UInt8] {
         guard !input.isEmpty else { throw .corrupt }

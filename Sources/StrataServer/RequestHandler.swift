@@ -6,9 +6,10 @@ import StrataModel
 
 /// Answers the requests of one connection, one at a time and in order,
 /// through a `ConnectionStateMachine`, and writes each answer as one
-/// buffer. While a request is answered, later pipelined requests wait in a
-/// queue and the connection is not read, so a client that sends without
-/// reading is held back rather than buffered without bound.
+/// buffer. While a request is answered, or while the client has not taken
+/// the last answer, later pipelined requests wait in a queue and the
+/// connection is not read: a client that sends without reading is held
+/// back, not buffered.
 final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -16,29 +17,40 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let api: DynamoAPI
     private let logger: Logger
-    private let inFlight: InFlightRequests
+    private let watchdog: ConnectionWatchdog
+    private let hosts: HostPolicy
+    private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
-    private var machine = ConnectionStateMachine()
+    private var machine: ConnectionStateMachine<ServerResources>
     /// The body of the API request being read.
     private var body: ByteBuffer?
-    /// An API request is being answered: what arrives meanwhile waits.
-    private var answering = false
+    /// Parts that arrived while a request was answered or an answer unread.
     private var waiting = CircularBuffer<HTTPServerRequestPart>()
-    /// A read the pipeline asked for while answering, to do afterwards.
+    /// The last answer waits for the client to read it: nothing more is handled.
+    private var awaitingWritability = false
+    /// A read the pipeline asked for while paused, to do afterwards.
     private var readDeferred = false
+    /// The client closed its side: close once every request it sent is answered.
+    private var inputClosed = false
     /// Nothing more is read or answered: the connection is closing.
     private var closing = false
 
-    init(api: DynamoAPI, logger: Logger, inFlight: InFlightRequests) {
+    init(api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy) {
         self.api = api
         self.logger = logger
-        self.inFlight = inFlight
+        self.watchdog = watchdog
+        self.hosts = hosts
+        self.resources = resources
+        self.machine = ConnectionStateMachine(resources: resources)
     }
+
+    /// Handling is paused while an answer is prepared or unread.
+    private var paused: Bool { machine.isAnswering || awaitingWritability }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         guard !closing else { return }
-        if answering {
+        if paused {
             waiting.append(part)
         } else {
             handle(part, context: context)
@@ -46,11 +58,28 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if answering {
+        if paused {
             readDeferred = true
         } else {
             context.read()
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if awaitingWritability, context.channel.isWritable {
+            awaitingWritability = false
+            resume(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// The client half-closed: the requests it sent in full are still answered.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            inputClosed = true
+            closeIfDone(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// A malformed request (the decoder's error): one 400, then close; after
@@ -60,17 +89,19 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        if answering {
+        guard !closing else { return }
+        if paused {
+            // The answer in progress goes out, then the connection closes.
             waiting.removeAll()
             closing = true
-        } else if !closing {
+        } else {
             badRequest(context: context)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        // A request still arriving when its client left gives its slot back.
-        if machine.connectionClosed() { inFlight.end() }
+        // A request still arriving when its client left gives back what it held.
+        machine.connectionClosed()
         body = nil
         waiting.removeAll()
         context.fireChannelInactive()
@@ -79,18 +110,28 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
-            switch machine.head(head, takeSlot: inFlight.tryBegin) {
-            case .receiveBody(let capacity):
+            watchdog.headArrived()
+            guard hosts.permits(head.headers.first(name: "host")) else {
+                let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "this host"
+                writeError(.accessDenied(
+                    "Strata listens on a loopback address and answers only loopback host names, not \(host); "
+                        + "start it with --allowed-host to answer others"), context: context)
+                return
+            }
+            switch machine.head(head) {
+            case .receiveBody(let capacity, let sendContinue):
                 body = context.channel.allocator.buffer(capacity: capacity)
+                if sendContinue {
+                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
+                }
             case .ignoreBody:
                 break
             case .reject(let rejection):
                 reject(rejection, context: context)
             }
         case .body(var chunk):
-            let (action, releaseSlot) = machine.body(bytes: chunk.readableBytes)
-            if releaseSlot { inFlight.end() }
-            switch action {
+            watchdog.bodyArrived(bytes: chunk.readableBytes)
+            switch machine.body(bytes: chunk.readableBytes) {
             case .append:
                 body?.writeBuffer(&chunk)
             case .reject(let rejection):
@@ -101,10 +142,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             switch machine.end() {
             case .dispatch(let head):
+                watchdog.requestEnded()
                 dispatch(head, body: body ?? ByteBuffer(), context: context)
                 body = nil
             case .answerPlain(let head, let status):
                 answerPlain(status, head: head, context: context)
+                watchdog.answered()
             case .none:
                 break
             }
@@ -113,7 +156,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers before the body has been read, then closes: the rest of the
     /// body is never read.
-    private func reject(_ rejection: ConnectionStateMachine.Rejection, context: ChannelHandlerContext) {
+    private func reject(_ rejection: ConnectionStateMachine<ServerResources>.Rejection, context: ChannelHandlerContext) {
         body = nil
         switch rejection {
         case .badRequest:
@@ -131,15 +174,18 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             keepAlive: false, allocator: context.channel.allocator), context: context)
     }
 
+    /// An answer before or instead of the request's body: the connection closes after it.
     private func writeError(_ error: DynamoError, context: ChannelHandlerContext) {
         write(EncodedResponse(.failure(error), requestID: requestIDs.make(), keepAlive: false, allocator: context.channel.allocator),
               context: context)
     }
 
     /// The health check (`GET /`, or `HEAD /` without the body) and the 404
-    /// for every other path.
+    /// for every other path. The health check echoes the host only when it
+    /// is a well-formed host name.
     private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let text = status == .ok ? "healthy: \(head.headers.first(name: "host") ?? "localhost")" : "Page Not Found"
+        let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
+        let text = status == .ok ? "healthy: \(host)" : "Page Not Found"
         write(EncodedResponse(
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
             keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, allocator: context.channel.allocator), context: context)
@@ -154,22 +200,19 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // The id the answer carries is the one the request's log lines carry.
         let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
         let promise = context.eventLoop.makePromise(of: EncodedResponse.self)
-        answering = true
         // The task starts on the storage engine's request threads, where it
         // reads without changing threads. Everything but the socket work
         // happens there, off the event loop: inflating the body, the answer,
-        // its encoding and checksum (a Scan page is 1 MB).
+        // its encoding and checksum.
+        let bodyMemory = resources.bodyMemory
         Task(executorPreference: api.requestExecutor) {
             let result: Result<[UInt8], DynamoError>
             let raw = Array(body.readableBytesView)
-            do throws(RequestDecompression.Failure) {
-                let bytes = try RequestDecompression.decode(raw, contentEncoding: contentEncoding, limit: ServerLimits.maximumBodyBytes) ?? raw
-                result = await api.handle(target: target, body: bytes, context: requestContext)
-            } catch {
-                // DynamoDB answers an unusable Content-Encoding with a server error, and applies nothing.
-                result = .failure(error == .tooLarge
-                    ? .payloadTooLarge("Request entity too large")
-                    : .internalFailure("The request body could not be decoded with its Content-Encoding"))
+            if contentEncoding == nil {
+                result = await api.handle(target: target, body: raw, context: requestContext)
+            } else {
+                result = await RequestHandler.handleEncoded(raw, contentEncoding: contentEncoding, target: target, api: api,
+                                                  bodyMemory: bodyMemory, context: requestContext)
             }
             // A large answer (a Scan page) is checksummed and copied on the
             // bulk threads, so that a request thread never spends a
@@ -181,10 +224,36 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise.succeed(response)
         }
         promise.futureResult.assumeIsolated().whenSuccess { response in
-            self.inFlight.end()
-            self.answering = false
+            self.machine.answered()
+            self.watchdog.answered()
+            guard context.channel.isActive else { return }
             self.write(response, context: context)
             self.resume(context: context)
+        }
+    }
+
+    /// A body sent with a Content-Encoding: inflated on the bulk threads (a
+    /// gzip bomb costs a request thread nothing), no further than the body
+    /// limit, into room reserved in the body budget for the largest body.
+    private static func handleEncoded(
+        _ raw: [UInt8], contentEncoding: String?, target: String, api: DynamoAPI, bodyMemory: BodyMemoryBudget,
+        context: RequestContext
+    ) async -> Result<[UInt8], DynamoError> {
+        guard bodyMemory.tryReserve(ServerLimits.maximumBodyBytes) else {
+            return .failure(.throttling("Rate of requests exceeds the allowed throughput."))
+        }
+        defer { bodyMemory.release(ServerLimits.maximumBodyBytes) }
+        let decoded = await withTaskExecutorPreference(api.bulkExecutor) {
+            RequestDecompression.decoded(raw, contentEncoding: contentEncoding, limit: ServerLimits.maximumBodyBytes)
+        }
+        switch decoded {
+        case .success(let bytes):
+            return await api.handle(target: target, body: bytes, context: context)
+        case .failure(.tooLarge):
+            return .failure(.payloadTooLarge("Request entity too large"))
+        case .failure:
+            // DynamoDB answers an unusable Content-Encoding with a server error, and applies nothing.
+            return .failure(.internalFailure("The request body could not be decoded with its Content-Encoding"))
         }
     }
 
@@ -194,21 +263,32 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closing = true
             waiting.removeAll()
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else if !context.channel.isWritable {
+            awaitingWritability = true
         }
     }
 
-    /// After an answer: the requests that waited, in order, then reading again.
+    /// After an answer: the requests that waited, in order, then reading
+    /// again; unless the client has yet to take the answer.
     private func resume(context: ChannelHandlerContext) {
         if closing {
             context.close(promise: nil)
             return
         }
-        while !answering, !closing, let part = waiting.popFirst() {
+        while !paused, !closing, let part = waiting.popFirst() {
             handle(part, context: context)
         }
-        if !answering, readDeferred {
+        if !paused, readDeferred {
             readDeferred = false
             context.read()
         }
+        closeIfDone(context: context)
+    }
+
+    /// After the client half-closed: close once nothing it sent is left to answer.
+    private func closeIfDone(context: ChannelHandlerContext) {
+        guard inputClosed, !closing, !paused, waiting.isEmpty, machine.isIdle else { return }
+        closing = true
+        context.close(promise: nil)
     }
 }

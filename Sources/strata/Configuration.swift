@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Logging
 import StrataAdmission
+import StrataServer
 import StrataStorage
 
 /// Every flag of the server. Each one can also come from an environment
@@ -21,6 +22,13 @@ struct Configuration {
     var throttling: String?
     var maxInFlight: Int?
     var tableMaxUnits: Int?
+    var maxBodyMemory: String?
+    var maxConnections: Int?
+    var headerTimeout: Int?
+    var minBodyRate: Int?
+    var idleTimeout: Int?
+    var writeTimeout: Int?
+    var allowedHosts: [String] = []
 
     /// The flags, in the order `strata serve --help` lists them.
     static let options: [CommandLineOption<Configuration>] = [
@@ -35,6 +43,13 @@ struct Configuration {
         .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
         .integer("max-in-flight", "API requests in flight, counted from their head, before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)") { $0.maxInFlight = $1 },
         .integer("table-max-units", "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)") { $0.tableMaxUnits = $1 },
+        .value("max-body-memory", "Bytes of request bodies held in memory at once (suffix K, M or G); a request that does not fit gets ThrottlingException. [env: STRATA_MAX_BODY_MEMORY] (default: 256M)") { $0.maxBodyMemory = $1 },
+        .integer("max-connections", "Open client connections; beyond it new ones are closed at once. [env: STRATA_MAX_CONNECTIONS] (default: from the descriptor limit)") { $0.maxConnections = $1 },
+        .integer("header-timeout", "Seconds a request's head may take from its first byte. [env: STRATA_HEADER_TIMEOUT] (default: 10)") { $0.headerTimeout = $1 },
+        .integer("min-body-rate", "Bytes per second a request body must arrive at, over each 5 s. [env: STRATA_MIN_BODY_RATE] (default: 1024)") { $0.minBodyRate = $1 },
+        .integer("idle-timeout", "Seconds a keep-alive connection may wait for its next request. [env: STRATA_IDLE_TIMEOUT] (default: 75)") { $0.idleTimeout = $1 },
+        .integer("write-timeout", "Seconds an answer may wait for the client to read it. [env: STRATA_WRITE_TIMEOUT] (default: 30)") { $0.writeTimeout = $1 },
+        .value("allowed-host", "A Host name answered besides the loopback names when listening on a loopback address; repeat for more. [env: STRATA_ALLOWED_HOSTS, comma-separated]") { $0.allowedHosts.append($1) },
     ]
 
     private static func environment(_ name: String) -> String? {
@@ -83,6 +98,37 @@ struct Configuration {
             maximumInFlight: try resolveInteger(maxInFlight, environment: "STRATA_MAX_IN_FLIGHT", default: 4096, valid: 1...1_000_000))
     }
 
+    /// The front's caps and timeouts. `connections`: the default
+    /// --max-connections, from the descriptor limit.
+    func resolvedServerOptions(maximumInFlight: Int?, connections: Int) throws -> ServerOptions {
+        var server = ServerOptions()
+        server.maximumInFlight = maximumInFlight
+        let memory = maxBodyMemory ?? Self.environment("STRATA_MAX_BODY_MEMORY") ?? "256M"
+        guard let bytes = Self.byteCount(memory), bytes >= ServerLimits.maximumBodyBytes else {
+            throw UsageError("max-body-memory must be a byte count of at least 16M, such as 256M or 1G, not \(memory)")
+        }
+        server.maximumBodyMemory = bytes
+        server.maximumConnections = try resolveInteger(maxConnections, environment: "STRATA_MAX_CONNECTIONS", default: connections, valid: 1...10_000_000)
+        server.headerTimeout = .seconds(Int64(try resolveInteger(headerTimeout, environment: "STRATA_HEADER_TIMEOUT", default: 10, valid: 1...3600)))
+        server.minimumBodyRate = try resolveInteger(minBodyRate, environment: "STRATA_MIN_BODY_RATE", default: 1024, valid: 0...1 << 30)
+        server.idleTimeout = .seconds(Int64(try resolveInteger(idleTimeout, environment: "STRATA_IDLE_TIMEOUT", default: 75, valid: 1...86_400)))
+        server.writeTimeout = .seconds(Int64(try resolveInteger(writeTimeout, environment: "STRATA_WRITE_TIMEOUT", default: 30, valid: 1...3600)))
+        server.allowedHosts = allowedHosts.isEmpty
+            ? (Self.environment("STRATA_ALLOWED_HOSTS") ?? "").split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            : allowedHosts
+        return server
+    }
+
+    /// "268435456", "256M", "1G" (K, M and G are powers of 1024).
+    static func byteCount(_ text: String) -> Int? {
+        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        guard let last = text.uppercased().last else { return nil }
+        if let multiplier = multipliers[last] {
+            return Int(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: multiplier).overflow ? nil : $0 * multiplier }
+        }
+        return Int(text)
+    }
+
     private func resolveInteger(_ flag: Int?, environment name: String, default value: Int, valid: ClosedRange<Int>) throws -> Int {
         var resolved = value
         if let flag {
@@ -93,5 +139,11 @@ struct Configuration {
         }
         guard valid.contains(resolved) else { throw UsageError("\(name.lowercased()) must be in \(valid)") }
         return resolved
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

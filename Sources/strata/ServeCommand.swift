@@ -35,18 +35,19 @@ struct ServeCommand {
             return handler
         }
         let logger = Logger(label: "strata")
+        let admissionConfiguration = try options.resolvedAdmission()
+        let serverOptions = try options.resolvedServerOptions(
+            maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil,
+            connections: 4096)
         var storageOptions = StorageOptions(
             dataDirectory: options.resolvedDataDirectory,
             durability: try options.resolvedDurability(),
             partitionsPerTable: try options.resolvedPartitions())
         storageOptions.logger = logger
         let storage = try SQLiteStorageEngine(options: storageOptions)
-        let admissionConfiguration = try options.resolvedAdmission()
         let admission = AdmissionController(configuration: admissionConfiguration)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion), admission: admission)
-        let server = HTTPServer(
-            api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger,
-            maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil)
+        let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger, options: serverOptions)
         _ = try await server.start()
 
         // A graceful shutdown stops services in reverse order: the server

@@ -5,37 +5,52 @@ import Testing
 
 @Suite struct ConnectionStateMachineTests {
     private static func head(
-        _ method: HTTPMethod = .POST, _ uri: String = "/", contentLength: Int? = nil, extraHeaderBytes: Int = 0
+        _ method: HTTPMethod = .POST, _ uri: String = "/", contentLength: Int? = nil, extraHeaderBytes: Int = 0,
+        headers extra: [(String, String)] = [], version: HTTPVersion = .http1_1
     ) -> HTTPRequestHead {
-        var headers = HTTPHeaders([("X-Amz-Target", "DynamoDB_20120810.GetItem")])
+        var headers = HTTPHeaders([("X-Amz-Target", "DynamoDB_20120810.GetItem")] + extra)
         if let contentLength { headers.add(name: "Content-Length", value: String(contentLength)) }
         if extraHeaderBytes > 0 { headers.add(name: "X-Padding", value: String(repeating: "p", count: extraHeaderBytes)) }
-        return HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
+        return HTTPRequestHead(version: version, method: method, uri: uri, headers: headers)
     }
 
-    /// Counts slots as an in-flight cap does.
-    private final class Slots {
-        var taken = 0
-        let maximum: Int
-        init(maximum: Int) { self.maximum = maximum }
-        func take() -> Bool {
-            guard taken < maximum else { return false }
-            taken += 1
+    /// Counts slots and body bytes as the server's caps do.
+    private final class Resources: RequestResources {
+        var slots = 0
+        var bytes = 0
+        let maximumSlots: Int
+        let maximumBytes: Int
+        init(slots: Int = 8, bytes: Int = 64 << 20) {
+            maximumSlots = slots
+            maximumBytes = bytes
+        }
+        func tryBeginRequest() -> Bool {
+            guard slots < maximumSlots else { return false }
+            slots += 1
             return true
         }
+        func endRequest() { slots -= 1 }
+        func tryReserveBody(_ count: Int) -> Bool {
+            guard bytes + count <= maximumBytes else { return false }
+            bytes += count
+            return true
+        }
+        func releaseBody(_ count: Int) { bytes -= count }
     }
 
-    @Test func anAPIRequestIsReadThenDispatchedHoldingOneSlot() {
-        var machine = ConnectionStateMachine()
-        let slots = Slots(maximum: 8)
+    @Test func anAPIRequestHoldsItsSlotAndBytesUntilAnswered() {
+        let resources = Resources()
+        var machine = ConnectionStateMachine(resources: resources)
         let head = Self.head(contentLength: 10)
-        #expect(machine.head(head, takeSlot: slots.take) == .receiveBody(capacity: 10))
-        #expect(machine.body(bytes: 4) == (.append, false))
-        #expect(machine.body(bytes: 6) == (.append, false))
+        #expect(machine.head(head) == .receiveBody(capacity: 10, sendContinue: false))
+        #expect(machine.body(bytes: 4) == .append)
+        #expect(machine.body(bytes: 6) == .append)
         #expect(machine.end() == .dispatch(head))
-        #expect(slots.taken == 1)
-        // The connection is ready for the next request; a dispatched one releases its slot when answered, not here.
-        #expect(machine.connectionClosed() == false)
+        #expect(machine.isAnswering)
+        #expect((resources.slots, resources.bytes) == (1, 10))
+        machine.answered()
+        #expect((resources.slots, resources.bytes) == (0, 0))
+        #expect(machine.isIdle)
     }
 
     @Test(arguments: [
@@ -47,57 +62,108 @@ import Testing
         (.POST, "/other", .notFound),
         (.PUT, "/", .notFound),
     ])
-    func otherRequestsIgnoreTheirBodyAndTakeNoSlot(method: HTTPMethod, uri: String, status: HTTPResponseStatus) {
-        var machine = ConnectionStateMachine()
-        let slots = Slots(maximum: 0)
+    func otherRequestsIgnoreTheirBodyAndTakeNothing(method: HTTPMethod, uri: String, status: HTTPResponseStatus) {
+        let resources = Resources(slots: 0, bytes: 0)
+        var machine = ConnectionStateMachine(resources: resources)
         let head = Self.head(method, uri)
-        #expect(machine.head(head, takeSlot: slots.take) == .ignoreBody)
-        #expect(machine.body(bytes: 100) == (.drop, false))
+        #expect(machine.head(head) == .ignoreBody)
+        #expect(machine.body(bytes: 100) == .drop)
         #expect(machine.end() == .answerPlain(head, status))
+        #expect(machine.isIdle)
     }
 
     @Test func aDeclaredBodyOverTheLimitIsRefusedBeforeItIsRead() {
-        var machine = ConnectionStateMachine()
-        let slots = Slots(maximum: 8)
-        #expect(machine.head(Self.head(contentLength: ServerLimits.maximumBodyBytes + 1), takeSlot: slots.take) == .reject(.payloadTooLarge))
-        #expect(slots.taken == 0)
+        let resources = Resources()
+        var machine = ConnectionStateMachine(resources: resources)
+        #expect(machine.head(Self.head(contentLength: ServerLimits.maximumBodyBytes + 1)) == .reject(.payloadTooLarge))
+        #expect((resources.slots, resources.bytes) == (0, 0))
         // Nothing more is read on a closing connection.
-        #expect(machine.body(bytes: 10) == (.drop, false))
+        #expect(machine.body(bytes: 10) == .drop)
         #expect(machine.end() == .none)
     }
 
-    @Test func aSentBodyOverTheLimitIsCutOffAndGivesItsSlotBack() {
-        var machine = ConnectionStateMachine()
-        let slots = Slots(maximum: 8)
-        #expect(machine.head(Self.head(), takeSlot: slots.take) == .receiveBody(capacity: 0))
-        #expect(machine.body(bytes: ServerLimits.maximumBodyBytes) == (.append, false))
-        #expect(machine.body(bytes: 1) == (.reject(.payloadTooLarge), true))
+    @Test func aSentBodyOverTheLimitIsCutOffAndGivesBackWhatItHeld() {
+        let resources = Resources()
+        var machine = ConnectionStateMachine(resources: resources)
+        #expect(machine.head(Self.head()) == .receiveBody(capacity: 0, sendContinue: false))
+        #expect(machine.body(bytes: ServerLimits.maximumBodyBytes) == .append)
+        #expect(machine.body(bytes: 1) == .reject(.payloadTooLarge))
+        #expect((resources.slots, resources.bytes) == (0, 0))
         #expect(machine.end() == .none)
     }
 
     @Test func beyondTheInFlightCapARequestIsThrottledBeforeItsBody() {
-        let slots = Slots(maximum: 2)
-        var first = ConnectionStateMachine(), second = ConnectionStateMachine(), third = ConnectionStateMachine()
-        #expect(first.head(Self.head(contentLength: 10_000_000), takeSlot: slots.take) == .receiveBody(capacity: 1 << 20))
-        #expect(second.head(Self.head(contentLength: 10_000_000), takeSlot: slots.take) == .receiveBody(capacity: 1 << 20))
-        #expect(third.head(Self.head(contentLength: 10_000_000), takeSlot: slots.take) == .reject(.throttled))
-        #expect(third.body(bytes: 1000) == (.drop, false))
-        #expect(slots.taken == 2)
+        let resources = Resources(slots: 2)
+        var first = ConnectionStateMachine(resources: resources)
+        var second = ConnectionStateMachine(resources: resources)
+        var third = ConnectionStateMachine(resources: resources)
+        #expect(first.head(Self.head(contentLength: 10_000_000)) == .receiveBody(capacity: 1 << 20, sendContinue: false))
+        #expect(second.head(Self.head(contentLength: 10_000_000)) == .receiveBody(capacity: 1 << 20, sendContinue: false))
+        #expect(third.head(Self.head(contentLength: 10_000_000)) == .reject(.throttled))
+        #expect(third.body(bytes: 1000) == .drop)
+        #expect((resources.slots, resources.bytes) == (2, 20_000_000))
     }
 
-    @Test func aClientThatLeavesMidBodyGivesItsSlotBack() {
-        var machine = ConnectionStateMachine()
-        #expect(machine.head(Self.head(contentLength: 100), takeSlot: { true }) == .receiveBody(capacity: 100))
-        #expect(machine.body(bytes: 50) == (.append, false))
-        #expect(machine.connectionClosed() == true)
-        #expect(machine.connectionClosed() == false)
+    @Test func aDeclaredBodyBeyondTheMemoryBudgetIsThrottledAndTakesNoSlot() {
+        let resources = Resources(bytes: 15_000_000)
+        var first = ConnectionStateMachine(resources: resources)
+        var second = ConnectionStateMachine(resources: resources)
+        #expect(first.head(Self.head(contentLength: 10_000_000)) == .receiveBody(capacity: 1 << 20, sendContinue: false))
+        #expect(second.head(Self.head(contentLength: 10_000_000)) == .reject(.throttled))
+        #expect((resources.slots, resources.bytes) == (1, 10_000_000))
+    }
+
+    @Test func aChunkedBodyReservesAsItGrowsAndIsCutOffWhenTheBudgetRunsOut() {
+        let step = ConnectionStateMachine<Resources>.reservationStep
+        let resources = Resources(bytes: 3 * step)
+        var machine = ConnectionStateMachine(resources: resources)
+        #expect(machine.head(Self.head()) == .receiveBody(capacity: 0, sendContinue: false))
+        #expect(machine.body(bytes: 10) == .append)
+        #expect(resources.bytes == step)
+        // Beyond a step, exactly what the body needs.
+        #expect(machine.body(bytes: 2 * step) == .append)
+        #expect(resources.bytes == 2 * step + 10)
+        #expect(machine.body(bytes: step) == .reject(.throttled))
+        #expect((resources.slots, resources.bytes) == (0, 0))
+    }
+
+    @Test func aClientThatLeavesMidBodyGivesBackWhatItHeld() {
+        let resources = Resources()
+        var machine = ConnectionStateMachine(resources: resources)
+        #expect(machine.head(Self.head(contentLength: 100)) == .receiveBody(capacity: 100, sendContinue: false))
+        #expect(machine.body(bytes: 50) == .append)
+        machine.connectionClosed()
+        machine.connectionClosed()
+        #expect((resources.slots, resources.bytes) == (0, 0))
+    }
+
+    @Test func aClientThatLeavesWhileAnsweredIsReleasedOnceByTheAnswer() {
+        let resources = Resources()
+        var machine = ConnectionStateMachine(resources: resources)
+        _ = machine.head(Self.head(contentLength: 10))
+        _ = machine.body(bytes: 10)
+        _ = machine.end()
+        machine.connectionClosed()
+        #expect((resources.slots, resources.bytes) == (1, 10))
+        machine.answered()
+        machine.answered()
+        #expect((resources.slots, resources.bytes) == (0, 0))
+    }
+
+    @Test func expectContinueIsAnsweredOnlyForAnAcceptedHTTP11Body() {
+        let expect = [("Expect", "100-continue")]
+        var accepted = ConnectionStateMachine(resources: Resources())
+        #expect(accepted.head(Self.head(contentLength: 10, headers: expect)) == .receiveBody(capacity: 10, sendContinue: true))
+        var old = ConnectionStateMachine(resources: Resources())
+        #expect(old.head(Self.head(contentLength: 10, headers: expect, version: .http1_0)) == .receiveBody(capacity: 10, sendContinue: false))
+        var refused = ConnectionStateMachine(resources: Resources(slots: 0))
+        #expect(refused.head(Self.head(contentLength: 10, headers: expect)) == .reject(.throttled))
     }
 
     @Test func oversizedHeadersAreABadRequest() {
-        var machine = ConnectionStateMachine()
-        #expect(machine.head(Self.head(extraHeaderBytes: ServerLimits.maximumHeaderBytes), takeSlot: { true }) == .reject(.badRequest))
-        var longURI = ConnectionStateMachine()
-        #expect(longURI.head(Self.head(.POST, "/" + String(repeating: "u", count: ServerLimits.maximumHeaderBytes)), takeSlot: { true })
-            == .reject(.badRequest))
+        var machine = ConnectionStateMachine(resources: Resources())
+        #expect(machine.head(Self.head(extraHeaderBytes: ServerLimits.maximumHeaderBytes)) == .reject(.badRequest))
+        var longURI = ConnectionStateMachine(resources: Resources())
+        #expect(longURI.head(Self.head(.POST, "/" + String(repeating: "u", count: ServerLimits.maximumHeaderBytes))) == .reject(.badRequest))
     }
 }

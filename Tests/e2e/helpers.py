@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -102,7 +103,8 @@ class StrataServer:
 
     def __init__(self, data_dir: Path, log_path: Path, *, in_memory: bool = False,
                  durability: str | None = None, partitions: int | None = None,
-                 extra_args: tuple[str, ...] = (), binary: Path | None = None):
+                 extra_args: tuple[str, ...] = (), binary: Path | None = None,
+                 nofile: int | None = None):
         self.binary = Path(binary or strata_binary())
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
@@ -110,6 +112,8 @@ class StrataServer:
         self.durability = durability
         self.partitions = partitions
         self.extra_args = tuple(extra_args)
+        # The soft and hard RLIMIT_NOFILE to start under, as `prlimit --nofile=N` does.
+        self.nofile = nofile
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._log_offset = 0
@@ -147,8 +151,10 @@ class StrataServer:
         # Only the environment the server needs: no STRATA_* leaking in from the caller.
         env = {k: v for k, v in os.environ.items() if not k.startswith("STRATA_")}
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=log, env=env)
+            limit = self.nofile
+            self.process = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None)
         with _LIVE_LOCK:
             _LIVE_SERVERS.add(self)
         try:

@@ -29,17 +29,17 @@ final class StorageExecutor: TaskExecutor {
     }
 
     let maximumThreads: Int
-    /// Added to each thread's nice value: above zero, the OS prefers other threads.
-    let niceness: Int32
+    /// How the OS schedules the threads.
+    let priority: StorageThread.Priority
     private let state = Mutex(State())
     /// One signal per parked thread an enqueue woke.
     private let wakeUp = DispatchSemaphore(value: 0)
     private let enqueuedJobs = Atomic<Int>(0)
 
-    init(maximumThreads: Int, niceness: Int32 = 0) {
+    init(maximumThreads: Int, priority: StorageThread.Priority = .normal) {
         precondition(maximumThreads > 0, "a storage executor needs a thread")
         self.maximumThreads = maximumThreads
-        self.niceness = niceness
+        self.priority = priority
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -61,7 +61,7 @@ final class StorageExecutor: TaskExecutor {
     }
 
     private func work() {
-        if niceness != 0 { StorageThread.lowerPriority(by: niceness) }
+        StorageThread.apply(priority)
         StorageThread.setExecutor(self)
         let unownedSelf = asUnownedTaskExecutor()
         while true {

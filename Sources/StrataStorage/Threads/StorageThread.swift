@@ -1,3 +1,5 @@
+import CThreadScheduling
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,12 +32,27 @@ enum StorageThread {
         precondition(result == 0, "could not start a storage thread: \(result)")
     }
 
-    /// Lowers the calling thread's scheduling priority. Linux keeps the
-    /// nice value per thread, and `who` 0 names the calling thread there;
-    /// elsewhere this would lower the whole process, so it does nothing.
-    static func lowerPriority(by niceness: Int32) {
+    enum Priority: Sendable {
+        case normal
+        /// Short time slices: answers requests, in short bursts.
+        case latencySensitive
+        /// The lowest priority (nice 19): long work that may wait.
+        case background
+    }
+
+    /// Applies `priority` to the calling thread. Linux keeps the nice value
+    /// and the time slice per thread, and `who` 0 names the calling thread
+    /// there; elsewhere this would change the whole process, so it does nothing.
+    static func apply(_ priority: Priority) {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        switch priority {
+        case .normal:
+            break
+        case .latencySensitive:
+            _ = strata_request_short_slice()
+        case .background:
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        }
         #endif
     }
 

@@ -24,7 +24,7 @@ final class Checkpointer: Sendable {
 
     private init(path: String, requests: CheckpointRequests) throws {
         self.path = path
-        connection = Mutex(try SQLiteConnection(path: path))
+        connection = Mutex(try SQLiteConnection(.file(path)))
         self.requests = requests
     }
 

@@ -25,6 +25,21 @@ enum FileSystem {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The permission bits of what is at `path`, or nil if nothing is there.
+    static func permissions(of path: String) -> mode_t? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return status.st_mode & 0o7777
+    }
+
+    /// Creates an empty file at `path` with `mode` unless one is there
+    /// already; an existing file keeps its contents and its mode.
+    static func createFile(_ path: String, mode: mode_t) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
+        close(descriptor)
+    }
+
     /// Creates `path` and any missing parents; new directories get `mode`.
     static func createDirectories(_ path: String, mode: mode_t = 0o700) throws(Failure) {
         var prefix = path.hasPrefix("/") ? "/" : ""

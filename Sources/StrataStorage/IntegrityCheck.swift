@@ -157,7 +157,7 @@ struct IntegrityCheck {
     ) {
         report.files += 1
         do {
-            let connection = try SQLiteConnection(path: location.uri, readOnly: true)
+            let connection = try SQLiteConnection(location, readOnly: true)
             defer { connection.close() }
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }

@@ -30,7 +30,7 @@ final class Partition: Sendable {
     /// the storage threads or at start-up only.
     init(location: DatabaseLocation, environment: Environment) throws {
         self.location = location
-        let connection = try SQLiteConnection(path: location.uri)
+        let connection = try SQLiteConnection(location)
         try FormatVersion.prepare(connection, .partition, at: location)
         try Self.configure(connection, location: location, durability: environment.durability)
         try ItemsTable.create(on: connection)
@@ -43,7 +43,7 @@ final class Partition: Sendable {
         // No mmap: mapped pages would count toward the server's resident
         // memory for as long as a table is read, while the page cache stays bounded.
         let openReader: @Sendable () throws -> SQLiteConnection = {
-            let reader = try SQLiteConnection(path: location.uri)
+            let reader = try SQLiteConnection(location)
             try reader.execute("PRAGMA cache_size=-\(Self.readerCacheKiB)")
             return reader
         }

@@ -43,6 +43,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         threads = StorageThreads(options: options)
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
+            Self.warnIfShared(directory, logger: options.logger)
             try FileSystem.createDirectories(files.tables)
             catalogLocation = .file(files.catalog)
         } else {
@@ -67,6 +68,16 @@ public final class SQLiteStorageEngine: StorageEngine {
             stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
             haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
+    }
+
+    /// A data directory Strata creates is private (0700), its files 0600.
+    /// One that already exists keeps its mode, but if other users may look
+    /// into it, the operator hears of it.
+    private static func warnIfShared(_ directory: String, logger: Logger) {
+        guard let mode = FileSystem.permissions(of: directory), mode & 0o077 != 0 else { return }
+        logger.warning(
+            "The data directory is open to other users; Strata's own files in it are private, but consider chmod 700",
+            metadata: ["path": "\(directory)", "mode": "\(String(mode, radix: 8))"])
     }
 
     public var requestExecutor: (any TaskExecutor)? { threads.requests }

@@ -110,6 +110,22 @@ struct ParserErrorTests {
             .contains("Syntax error") == true)
     }
 
+    @Test func operatorLimitIsExact() {
+        // 150 comparisons and 149 ORs, then one or two NOTs.
+        let ors = "a<b" + String(repeating: " or a<b", count: 149)
+        #expect(validationMessage { _ = try condition("NOT " + ors) } == nil)
+        #expect(validationMessage { _ = try condition("NOT NOT " + ors) }
+            == "Invalid ConditionExpression: The expression contains too many operators; operator count: 301")
+    }
+
+    @Test func nestingLimitIsExact() {
+        // Strata's own cap: at 400 parentheses the fault found is DynamoDB's own.
+        func nested(_ depth: Int) -> String { String(repeating: "(", count: depth) + "a<b" + String(repeating: ")", count: depth) }
+        #expect(validationMessage { _ = try condition(nested(400)) } == "Invalid ConditionExpression: The expression has redundant parentheses;")
+        #expect(validationMessage { _ = try condition(nested(401)) }
+            == "Invalid ConditionExpression: The expression is nested too deeply; maximum nesting: 400")
+    }
+
     @Test func operatorCountAndNesting() {
         let values: [String: AttributeValue] = [":v": n("1")]
         // 299 operators ("<" and "or") in 149 nested parentheses are accepted.

@@ -39,6 +39,17 @@ import Testing
         _ = try parse(fine)
     }
 
+    @Test func nestingLimitIsExact() throws {
+        let depth = JSONParser.maximumDepth
+        _ = try parse(String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
+        _ = try parse(String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth))
+        let error = #expect(throws: JSONParser.SyntaxError.self) {
+            try parse(String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1))
+        }
+        #expect(error?.reason == "nesting too deep")
+        #expect(error?.offset == depth)
+    }
+
     @Test func writerEscapesWhatTheParserReads() throws {
         let original = JSONValue.object(JSONObject([("k\"\\\u{0}\n", .string("v\u{1f}é")), ("n", .array([.number("1"), .null]))]))
         #expect(try JSONParser.parse(original.serialized) == original)

@@ -7,7 +7,7 @@ struct ListTablesInput: OperationInput {
     let exclusiveStartTableName: String?
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
-        let limit = try request.int("Limit")
+        let limit = try request.integer("Limit")
         let start = try request.string("ExclusiveStartTableName")
         var violations = ConstraintViolations()
         if let limit {

@@ -28,7 +28,7 @@ struct ReadRequest {
         let tableName = try request.string("TableName")
         let indexName = try request.string("IndexName")
         let select = try request.string("Select")
-        let limit = try request.int("Limit")
+        let limit = try request.integer("Limit")
         let consistent = try request.bool("ConsistentRead") ?? false
         var violations = ConstraintViolations()
         violations.checkTableName(tableName)

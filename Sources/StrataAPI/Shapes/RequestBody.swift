@@ -45,20 +45,26 @@ struct RequestBody {
         return b
     }
 
-    /// Integers arrive as JSON numbers; a fraction is truncated as Java's
-    /// deserializer does, and a value too big for 64 bits saturates.
-    func int(_ name: String) throws(DynamoError) -> Int? {
+    /// An `Integer` member: a JSON number with neither fraction nor
+    /// exponent, within 32 bits. Anything else is a SerializationException,
+    /// as in DynamoDB's deserializer; whether the value is in the member's
+    /// range is validation's concern.
+    func integer(_ name: String) throws(DynamoError) -> Int? {
         guard let value = value(name) else { return nil }
-        return try Self.integer(value)
+        return try Self.whole(value, as: .integer)
     }
 
-    static func integer(_ value: JSONValue) throws(DynamoError) -> Int {
-        guard case .number(let text) = value else { throw mismatch(value, expected: .integer) }
-        if let exact = Int(text) { return exact }
-        guard let approximate = Double(text) else { throw mismatch(value, expected: .integer) }
-        if approximate >= Double(Int.max) { return Int.max }
-        if approximate <= Double(Int.min) { return Int.min }
-        return Int(approximate)
+    /// A `Long` member: the same, within 64 bits.
+    func long(_ name: String) throws(DynamoError) -> Int? {
+        guard let value = value(name) else { return nil }
+        return try Self.whole(value, as: .long)
+    }
+
+    static func whole(_ value: JSONValue, as expected: SerializationMismatch.Expected) throws(DynamoError) -> Int {
+        // `Int(_:)` takes only an optional sign and digits, and refuses what overflows 64 bits.
+        guard case .number(let text) = value, let number = Int(text) else { throw mismatch(value, expected: expected) }
+        if expected == .integer, Int32(exactly: number) == nil { throw mismatch(value, expected: expected) }
+        return number
     }
 
     func object(_ name: String) throws(DynamoError) -> RequestBody? {

@@ -15,9 +15,10 @@ struct ScanInput: OperationInput {
     let segment: (index: Int, total: Int)?
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        // Serialization errors come before any validation error.
+        let segment = try request.integer("Segment")
+        let totalSegments = try request.integer("TotalSegments")
         read = try ReadRequest.decode(request, operation: .scan)
-        let segment = try request.int("Segment")
-        let totalSegments = try request.int("TotalSegments")
         var violations = ConstraintViolations()
         if let segment {
             if segment < 0 { violations.add("'\(segment)'", at: "segment", "Member must have value greater than or equal to 0") }

@@ -9,8 +9,8 @@ enum ThroughputInput {
 
     static func decode(_ request: RequestBody?, at path: String, into violations: inout ConstraintViolations) throws(DynamoError) -> Units? {
         guard let request else { return nil }
-        let read = try request.int("ReadCapacityUnits")
-        let write = try request.int("WriteCapacityUnits")
+        let read = try request.long("ReadCapacityUnits")
+        let write = try request.long("WriteCapacityUnits")
         for (value, member) in [(read, "readCapacityUnits"), (write, "writeCapacityUnits")] {
             if let value {
                 if value < 1 {

@@ -29,6 +29,16 @@ final class SQLiteConnection: @unchecked Sendable {
         sqlite3_busy_timeout(db, 10_000)
     }
 
+    /// Opens the database at `location`. A database file Strata creates is
+    /// private to its user (0600): SQLite would create it 0644, and its
+    /// `-wal` and `-shm` files copy the database file's mode.
+    convenience init(_ location: DatabaseLocation, readOnly: Bool = false) throws {
+        if case .file(let path) = location, !readOnly {
+            try FileSystem.createFile(path, mode: 0o600)
+        }
+        try self.init(path: location.uri, readOnly: readOnly)
+    }
+
     deinit {
         close()
     }

@@ -48,7 +48,7 @@ final class TransactionLog: Sendable {
 
     /// Opens the log, creating it if needed.
     init(location: DatabaseLocation, durability: StorageOptions.Durability, checkpoints: CheckpointRequests) throws {
-        let connection = try SQLiteConnection(path: location.uri)
+        let connection = try SQLiteConnection(location)
         try FormatVersion.prepare(connection, .transactionLog, at: location)
         try Partition.configure(connection, location: location, durability: durability)
         try connection.execute("""

@@ -24,8 +24,16 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var machine: ConnectionStateMachine<ServerResources>
     /// The body of the API request being read.
     private var body: ByteBuffer?
-    /// Parts that arrived while a request was answered or an answer unread.
-    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// What arrived while a request was answered or an answer unread.
+    private enum Pending {
+        case part(HTTPServerRequestPart)
+        /// The decoder found a malformed request here: a 400 in its turn.
+        case malformed
+        /// The client half-closed in the middle of a request: close in its turn.
+        case truncated
+    }
+
+    private var waiting = CircularBuffer<Pending>()
     /// The last answer waits for the client to read it: nothing more is handled.
     private var awaitingWritability = false
     /// A read the pipeline asked for while paused, to do afterwards.
@@ -51,7 +59,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let part = unwrapInboundIn(data)
         guard !closing else { return }
         if paused {
-            waiting.append(part)
+            waiting.append(.part(part))
         } else {
             handle(part, context: context)
         }
@@ -82,18 +90,28 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// A malformed request (the decoder's error): one 400, then close; after
-    /// the answer in progress, if there is one.
+    /// A malformed request (the decoder's error): one 400, then close;
+    /// after the answers to the requests before it, if any are waiting. A
+    /// request cut short by the client's half-close is not answered: the
+    /// connection just closes, after the answers before it.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
+        guard let error = error as? HTTPParserError else {
             context.close(promise: nil)
             return
         }
         guard !closing else { return }
+        let pending: Pending = error == .invalidEOFState ? .truncated : .malformed
         if paused {
-            // The answer in progress goes out, then the connection closes.
-            waiting.removeAll()
+            waiting.append(pending)
+        } else {
+            handleFailure(pending, context: context)
+        }
+    }
+
+    private func handleFailure(_ pending: Pending, context: ChannelHandlerContext) {
+        if case .truncated = pending {
             closing = true
+            context.close(promise: nil)
         } else {
             badRequest(context: context)
         }
@@ -275,8 +293,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        while !paused, !closing, let part = waiting.popFirst() {
-            handle(part, context: context)
+        while !paused, !closing, let pending = waiting.popFirst() {
+            switch pending {
+            case .part(let part): handle(part, context: context)
+            case .malformed, .truncated: handleFailure(pending, context: context)
+            }
         }
         if !paused, readDeferred {
             readDeferred = false

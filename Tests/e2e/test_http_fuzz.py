@@ -221,10 +221,10 @@ def fixed_cases(url: str) -> list[tuple[str, list[bytes], list[int]]]:
     cases += [(f"printable garbage {i}", [g.encode()], [400]) for i, g in enumerate(printable)]
     cases += [
         # Sizes
-        ("a 64 KiB header", [b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 65536 + b"\r\n\r\n"], [400]),
-        ("2000 headers", [b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(2000))
+        ("a 64 KiB header", [b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 65536 + b"\r\n\r\n"], [400]),
+        ("2000 headers", [b"GET / HTTP/1.1\r\nHost: localhost\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(2000))
                           + b"\r\n"], [400]),
-        ("a 100 KB URI", [b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"], [400]),
+        ("a 100 KB URI", [b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n"], [400]),
         ("a 1 MB request line with no end", [b"GET /" + b"a" * 1_000_000], [400]),
         # Framing
         ("conflicting Content-Length", [api_head(url, framing="Content-Length: 2\r\nContent-Length: 3\r\n") + b"{} "],
@@ -248,21 +248,21 @@ def fixed_cases(url: str) -> list[tuple[str, list[bytes], list[int]]]:
         ("valid chunked", [api_head(url, framing="Transfer-Encoding: chunked\r\n") + b"1\r\n{\r\n1\r\n}\r\n0\r\n\r\n"],
          [200]),
         # Request lines
-        ("unknown method", [b"BREW / HTTP/1.1\r\nHost: x\r\n\r\n"], [400]),
-        ("lowercase method", [b"get / HTTP/1.1\r\nHost: x\r\n\r\n"], [400]),
-        ("no version", [b"GET /\r\nHost: x\r\n\r\n"], [400]),
+        ("unknown method", [b"BREW / HTTP/1.1\r\nHost: localhost\r\n\r\n"], [400]),
+        ("lowercase method", [b"get / HTTP/1.1\r\nHost: localhost\r\n\r\n"], [400]),
+        ("no version", [b"GET /\r\nHost: localhost\r\n\r\n"], [400]),
         ("no version, bare line", [b"GET /\r\n\r\n"], [400]),
-        ("version 9.9", [b"GET / HTTP/9.9\r\nHost: x\r\n\r\n"], [400]),
-        ("version letters", [b"GET / HTTP/1.x\r\nHost: x\r\n\r\n"], [400]),
-        ("not HTTP", [b"GET / HTTX/1.1\r\nHost: x\r\n\r\n"], [400]),
+        ("version 9.9", [b"GET / HTTP/9.9\r\nHost: localhost\r\n\r\n"], [400]),
+        ("version letters", [b"GET / HTTP/1.x\r\nHost: localhost\r\n\r\n"], [400]),
+        ("not HTTP", [b"GET / HTTX/1.1\r\nHost: localhost\r\n\r\n"], [400]),
         ("header without colon", [b"GET / HTTP/1.1\r\nHost x\r\n\r\n"], [400]),
         ("space before colon", [b"GET / HTTP/1.1\r\nHost : x\r\n\r\n"], [400]),
-        ("obsolete line folding", [b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n"], [400]),
+        ("obsolete line folding", [b"GET / HTTP/1.1\r\nHost: localhost\r\nX-A: a\r\n b\r\n\r\n"], [400]),
         # NUL bytes
-        ("NUL in the method", [b"GE\x00T / HTTP/1.1\r\nHost: x\r\n\r\n"], [400]),
-        ("NUL in the URI", [b"GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n"], [400]),
-        ("NUL in a header value", [b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n"], [400]),
-        ("NUL in a header name", [b"GET / HTTP/1.1\r\nHost: x\r\nX-\x00A: a\r\n\r\n"], [400]),
+        ("NUL in the method", [b"GE\x00T / HTTP/1.1\r\nHost: localhost\r\n\r\n"], [400]),
+        ("NUL in the URI", [b"GET /a\x00b HTTP/1.1\r\nHost: localhost\r\n\r\n"], [400]),
+        ("NUL in a header value", [b"GET / HTTP/1.1\r\nHost: localhost\r\nX-A: a\x00b\r\n\r\n"], [400]),
+        ("NUL in a header name", [b"GET / HTTP/1.1\r\nHost: localhost\r\nX-\x00A: a\r\n\r\n"], [400]),
         ("only NUL bytes", [b"\x00" * 64], [400]),
         # Pipelined mixes: nothing after a malformed request is answered
         ("valid, valid, garbage, valid", [ok + ok + b"\x01\x02junk\r\n\r\n" + ok], [200, 200, 400]),
@@ -274,10 +274,10 @@ def fixed_cases(url: str) -> list[tuple[str, list[bytes], list[int]]]:
          [ok + api_head(url, framing="Transfer-Encoding: chunked\r\n") + b"zz\r\n{}\r\n0\r\n\r\n" + ok], [200, 400]),
         ("valid in two pieces, then garbage", [ok[:20], ok[20:] + b"\x7f\x7f\r\n\r\n"], [200, 400]),
         ("health check, API request, health check",
-         [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + ok + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"], [200, 200, 200]),
+         [b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" + ok + b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"], [200, 200, 200]),
         ("valid, valid with Connection: close", [ok + api_request(url, close=True)], [200, 200]),
         ("health check, valid with Connection: close",
-         [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + api_request(url, close=True)], [200, 200]),
+         [b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" + api_request(url, close=True)], [200, 200]),
         ("valid chunked with Connection: close",
          [api_head(url, framing="Transfer-Encoding: chunked\r\nConnection: close\r\n") + b"2\r\n{}\r\n0\r\n\r\n"],
          [200]),

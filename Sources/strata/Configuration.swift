@@ -21,6 +21,7 @@ struct Configuration {
     var throttling: String?
     var maxInFlight: Int?
     var tableMaxUnits: Int?
+    var maxOpenFiles: Int?
 
     /// The flags, in the order `strata serve --help` lists them.
     static let options: [CommandLineOption<Configuration>] = [
@@ -35,6 +36,7 @@ struct Configuration {
         .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
         .integer("max-in-flight", "API requests in flight, counted from their head, before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)") { $0.maxInFlight = $1 },
         .integer("table-max-units", "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)") { $0.tableMaxUnits = $1 },
+        .integer("max-open-files", "File descriptors the tables' files may hold; idle tables close theirs to stay within it, and a request finding all in use gets LimitExceededException. [env: STRATA_MAX_OPEN_FILES] (default: half of the open-files limit, after a reserve)") { $0.maxOpenFiles = $1 },
     ]
 
     private static func environment(_ name: String) -> String? {
@@ -81,6 +83,12 @@ struct Configuration {
         return AdmissionConfiguration(
             enabled: text == "on", onDemandReadUnits: tableMax, onDemandWriteUnits: tableMax,
             maximumInFlight: try resolveInteger(maxInFlight, environment: "STRATA_MAX_IN_FLIGHT", default: 4096, valid: 1...1_000_000))
+    }
+
+    /// nil: derived from the open-files limit (`DescriptorBudget`).
+    func resolvedMaxOpenFiles() throws -> Int? {
+        guard maxOpenFiles != nil || Self.environment("STRATA_MAX_OPEN_FILES") != nil else { return nil }
+        return try resolveInteger(maxOpenFiles, environment: "STRATA_MAX_OPEN_FILES", default: 0, valid: 1...100_000_000)
     }
 
     private func resolveInteger(_ flag: Int?, environment name: String, default value: Int, valid: ClosedRange<Int>) throws -> Int {

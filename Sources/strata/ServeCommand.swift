@@ -40,6 +40,17 @@ struct ServeCommand {
             durability: try options.resolvedDurability(),
             partitionsPerTable: try options.resolvedPartitions())
         storageOptions.logger = logger
+        let requestedStorageFiles = try options.resolvedMaxOpenFiles()
+        let openFiles = OpenFilesLimit.raise()
+        let descriptors = DescriptorBudget(limit: openFiles.after, cores: StorageOptions.coreCount, storage: requestedStorageFiles)
+        storageOptions.maximumOpenFiles = descriptors.storage
+        logger.info("File descriptors", metadata: [
+            "limit": "\(openFiles.after)", "raised_from": "\(openFiles.before)", "reserve": "\(descriptors.reserve)",
+            "storage": "\(descriptors.storage)", "connections": "\(descriptors.connections)",
+        ])
+        if descriptors.reserve + descriptors.storage > descriptors.limit {
+            logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
+        }
         let storage = try SQLiteStorageEngine(options: storageOptions)
         let admissionConfiguration = try options.resolvedAdmission()
         let admission = AdmissionController(configuration: admissionConfiguration)

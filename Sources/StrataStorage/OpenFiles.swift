@@ -20,8 +20,8 @@ protocol IdleCloseable: AnyObject, Sendable {
 /// close, so the files really open never outnumber the count. The request
 /// path touches no lock here: a partition already open is used without
 /// asking, and its last use is a stamp from an atomic clock. Closing others
-/// to make room happens one at a time, on the thread that needs the room
-/// (a bulk thread: opening files is never a request thread's work).
+/// to make room happens one at a time, on the storage thread that needs
+/// the room.
 final class OpenFiles: Sendable {
     /// Descriptors the partitions may hold at once.
     let limit: Int
@@ -75,7 +75,8 @@ final class OpenFiles: Sendable {
             let candidates = holders.withLock { Array($0.values) }
                 .map { (holder: $0, lastUse: $0.lastUse) }
                 .sorted { $0.lastUse < $1.lastUse }
-            for candidate in candidates where candidate.holder.closeIfIdle() {
+            for candidate in candidates {
+                guard candidate.holder.closeIfIdle() else { continue }
                 if tryReserve(count) { return }
             }
             throw Self.exhausted

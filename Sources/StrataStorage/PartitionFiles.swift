@@ -35,7 +35,7 @@ final class PartitionFiles: Sendable {
     /// blocks. The caller has counted `writerDescriptors` in `openFiles`.
     init(
         location: DatabaseLocation, environment: Partition.Environment, preparation: Preparation,
-        checkpointer: Checkpointer?, readerDescriptors: ReaderPool.Descriptors?
+        checkpointer: Checkpointer?
     ) throws {
         let connection = try SQLiteConnection(path: location.uri)
         let statistics: PartitionStatistics
@@ -56,8 +56,8 @@ final class PartitionFiles: Sendable {
             try reader.execute("PRAGMA cache_size=-\(Self.readerCacheKiB)")
             return reader
         }
-        readers = ReaderPool(capacity: environment.readersPerPartition, descriptors: readerDescriptors, open: openReader)
-        bulkReaders = ReaderPool(capacity: environment.bulkReadersPerPartition, descriptors: readerDescriptors, open: openReader)
+        readers = ReaderPool(capacity: environment.readersPerPartition, openFiles: openFiles, open: openReader)
+        bulkReaders = ReaderPool(capacity: environment.bulkReadersPerPartition, openFiles: openFiles, open: openReader)
     }
 
     /// Page cache per reader connection.

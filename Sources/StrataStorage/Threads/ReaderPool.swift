@@ -10,14 +10,6 @@ import Synchronization
 /// rather than close another partition; only a pool with no connection at
 /// all makes room by closing idle partitions.
 final class ReaderPool: Sendable {
-    /// Where a pool's connections count their descriptors.
-    struct Descriptors: Sendable {
-        let openFiles: OpenFiles
-        /// Counts one connection's descriptors, closing idle partitions if
-        /// need be (on the bulk threads: it may block while files close).
-        let reserveClosingIdle: @Sendable () async throws -> Void
-    }
-
     /// Descriptors of one reader connection: its database file and its
     /// write-ahead log (the shared-memory index is the partition's).
     static let descriptorsPerConnection = 2
@@ -39,14 +31,15 @@ final class ReaderPool: Sendable {
 
     let capacity: Int
     private let open: @Sendable () throws -> SQLiteConnection
-    /// Nil when connections take no descriptors (in-memory databases).
-    private let descriptors: Descriptors?
+    /// Where connections count their descriptors; nil when they take none
+    /// (in-memory databases).
+    private let openFiles: OpenFiles?
     private let state = Mutex(State())
 
-    init(capacity: Int, descriptors: Descriptors?, open: @escaping @Sendable () throws -> SQLiteConnection) {
+    init(capacity: Int, openFiles: OpenFiles?, open: @escaping @Sendable () throws -> SQLiteConnection) {
         precondition(capacity > 0, "a partition needs a reader")
         self.capacity = capacity
-        self.descriptors = descriptors
+        self.openFiles = openFiles
         self.open = open
     }
 
@@ -81,7 +74,7 @@ final class ReaderPool: Sendable {
             case .openNew:
                 let reserved: Bool
                 do {
-                    reserved = try await reserveDescriptors()
+                    reserved = try reserveDescriptors()
                 } catch {
                     releaseSlot()
                     throw error
@@ -93,7 +86,7 @@ final class ReaderPool: Sendable {
                 do {
                     return try open()
                 } catch {
-                    descriptors?.openFiles.release(Self.descriptorsPerConnection)
+                    openFiles?.release(Self.descriptorsPerConnection)
                     releaseSlot()
                     throw OpenFiles.translate(error)
                 }
@@ -124,12 +117,13 @@ final class ReaderPool: Sendable {
     }
 
     /// Counts a new connection's descriptors. False when there are none to
-    /// spare but the pool has another connection to wait for.
-    private func reserveDescriptors() async throws -> Bool {
-        guard let descriptors else { return true }
-        if descriptors.openFiles.tryReserve(Self.descriptorsPerConnection) { return true }
+    /// spare but the pool has another connection to wait for; closes idle
+    /// partitions (blocking) when it has none.
+    private func reserveDescriptors() throws -> Bool {
+        guard let openFiles else { return true }
+        if openFiles.tryReserve(Self.descriptorsPerConnection) { return true }
         if state.withLock({ $0.opened > 1 }) { return false }
-        try await descriptors.reserveClosingIdle()
+        try openFiles.reserve(Self.descriptorsPerConnection)
         return true
     }
 
@@ -160,7 +154,7 @@ final class ReaderPool: Sendable {
 
     private func discard(_ connection: SQLiteConnection) {
         connection.close()
-        descriptors?.openFiles.release(Self.descriptorsPerConnection)
+        openFiles?.release(Self.descriptorsPerConnection)
     }
 
     /// The most connections ever open at once.

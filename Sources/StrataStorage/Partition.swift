@@ -334,28 +334,36 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
     /// (readers in use when their reads end); later uses fail as for a
     /// deleted table.
     func close() async {
+        enum Step {
+            case close(PartitionFiles)
+            case nothingOpen
+            case wait
+        }
         while true {
-            let step = state.withLock { state -> PartitionFiles?? in
+            let step = state.withLock { state -> Step in
                 switch state.phase {
                 case .opening, .closing:
-                    return .none
+                    return .wait
                 case .open(let files):
                     state.phase = .retired
                     state.statistics = files.writer.totals
-                    return .some(files)
+                    return .close(files)
                 case .absent, .closed, .retired:
                     state.phase = .retired
-                    return .some(nil)
+                    return .nothingOpen
                 }
             }
-            guard let files = step else {
+            switch step {
+            case .wait:
                 await phaseChange()
                 continue
-            }
-            if let files {
+            case .close(let files):
                 await files.close()
-                if location.isFile { environment.openFiles.unregister(self) }
+                environment.openFiles.unregister(self)
+            case .nothingOpen:
+                break
             }
+            // Uses that waited for an open or a close now find it retired.
             enter(.retired)
             return
         }

@@ -220,4 +220,43 @@ import Testing
         await engine.close()
         #expect(try SQLiteStorageEngine.checkIntegrity(ofDataDirectory: directory).findings == [])
     }
+
+    /// Items in the database file itself, not counting its write-ahead log
+    /// (where a new partition's tables are, too, until a checkpoint).
+    static func itemsInFile(_ path: String) throws -> Int {
+        let connection = try SQLiteConnection(path: "file:\(path)?immutable=1", readOnly: true)
+        defer { connection.close() }
+        let tables = try connection.statement("SELECT count(*) FROM sqlite_master WHERE name = 'items'")
+        defer { tables.reset() }
+        guard try tables.step(), tables.int(0) == 1 else { return 0 }
+        let statement = try connection.statement("SELECT count(*) FROM items")
+        defer { statement.reset() }
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    /// A checkpoint borrows a bulk reader of the open partition; a closed
+    /// partition needs none (closing copied the log) and is not reopened.
+    @Test func checkpointsCopyTheLogIntoTheFileOnlyWhileOpen() async throws {
+        let directory = IntegrityCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let engine = try SQLiteStorageEngine(options: Self.options(directory, budget: Self.partitionWithReader))
+        for table in ["a", "b"] { _ = try await engine.createTable(TestTables.hashKeyed(table)) }
+        for name in ["x", "y", "z"] { try await Self.put(name, in: "a", engine) }
+        let a = try engine.store(named: "a").partitions[0]
+        guard case .file(let path) = a.location else { Issue.record("not a file"); return }
+        #expect(try Self.itemsInFile(path) == 0)
+        try await a.checkpoint()
+        #expect(try Self.itemsInFile(path) == 3)
+        #expect(a.currentFiles?.bulkReaders.openedCount == 1)
+
+        // b's write closes a, whose close copies its log; a later checkpoint leaves it closed.
+        try await Self.put("w", in: "a", engine)
+        try await Self.put("x", in: "b", engine)
+        #expect(a.currentFiles == nil)
+        #expect(try Self.itemsInFile(path) == 4)
+        try await a.checkpoint()
+        #expect(a.currentFiles == nil)
+        await engine.close()
+    }
 }

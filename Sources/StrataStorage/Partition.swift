@@ -164,11 +164,27 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         return try await body()
     }
 
-    /// Opens the files of a partition found on disk at start-up, which
-    /// checks its version and reads its statistics, then leaves them to
-    /// `OpenFiles`; blocks.
-    func openAtStartUp() throws {
-        if try leaseNow(creating: false) != nil { release() }
+    /// Checks the version of a partition file found on disk at start-up
+    /// and reads its statistics, leaving it closed; blocks. Its next open
+    /// does neither again.
+    func prepareAtStartUp() throws {
+        let unprepared = state.withLock { state in
+            if case .closed = state.phase { !state.prepared } else { false }
+        }
+        guard unprepared else { return }
+        let openFiles = environment.openFiles
+        try openFiles.reserve(PartitionFiles.writerDescriptors)
+        defer { openFiles.release(PartitionFiles.writerDescriptors) }
+        let statistics: PartitionStatistics
+        do {
+            statistics = try PartitionFiles.inspect(location, durability: environment.durability)
+        } catch {
+            throw OpenFiles.translate(error)
+        }
+        state.withLock { state in
+            state.statistics = statistics
+            state.prepared = true
+        }
     }
 
     // MARK: Checkpoints

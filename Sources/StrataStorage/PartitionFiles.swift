@@ -63,6 +63,19 @@ final class PartitionFiles: Sendable {
     /// Page cache per reader connection.
     static let readerCacheKiB = 2048
 
+    /// Prepares an existing file as `.firstOpen` does, on a connection of
+    /// its own that closes at once; returns the statistics. For start-up,
+    /// when nothing else has the file open: exclusive locking keeps SQLite
+    /// from creating (and deleting again) the log's shared-memory file, the
+    /// most of what opening a file costs. The caller has counted
+    /// `writerDescriptors`.
+    static func inspect(_ location: DatabaseLocation, durability: StorageOptions.Durability) throws -> PartitionStatistics {
+        let connection = try SQLiteConnection(path: location.uri)
+        defer { connection.close() }
+        try connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        return try prepare(connection, .firstOpen, at: location, durability: durability)
+    }
+
     /// Returns the partition's statistics.
     private static func prepare(
         _ connection: SQLiteConnection, _ preparation: Preparation, at location: DatabaseLocation,

@@ -42,8 +42,8 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     /// Opens the catalog and every table, and applies what a crash left
     /// half done; blocks, as start-up work before any request. Every
-    /// partition file is opened once, to check its version and read its
-    /// statistics; those that do not fit in `maximumOpenFiles` close again.
+    /// partition file is opened once and closed again, to check its version
+    /// and read its statistics.
     public init(options: StorageOptions) throws {
         self.options = options
         threads = StorageThreads(options: options)
@@ -63,7 +63,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             threads: threads, checkpoints: checkpoints, openFiles: openFiles)
         for record in try catalog.load() {
             let store = try Self.openStore(record, isNew: false, options: options, instance: instance, environment: environment)
-            for partition in store.partitions { try partition.openAtStartUp() }
+            for partition in store.partitions { try partition.prepareAtStartUp() }
             entries[record.definition.name] = Entry(record: record, store: store)
         }
         self.catalog = Mutex(catalog)

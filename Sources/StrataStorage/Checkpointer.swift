@@ -1,10 +1,20 @@
 import Synchronization
 
-/// Copies a database's write-ahead log back into its file, off its writer.
-/// SQLite would otherwise checkpoint inside a commit, and that commit (with
-/// its fsync of the database file) would stall every request waiting on
-/// the writer. The writer tells it what each commit wrote; once enough has
-/// piled up it asks the engine's background work for a checkpoint.
+/// A database whose write-ahead log can be copied back into its file.
+protocol Checkpointable: AnyObject, Sendable {
+    /// How messages name the database.
+    var checkpointName: String { get }
+    /// Copies the log into the database file without blocking its writer
+    /// (PASSIVE); on the storage threads only.
+    func checkpoint() async throws
+}
+
+/// Decides when a database's write-ahead log is copied back into its file,
+/// off its writer. SQLite would otherwise checkpoint inside a commit, and
+/// that commit (with its fsync of the database file) would stall every
+/// request waiting on the writer. The writer tells it what each commit
+/// wrote; once enough has piled up it asks the engine's background work
+/// for a checkpoint of its database.
 final class Checkpointer: Sendable {
     /// Bytes of items committed between checkpoints: about SQLite's own
     /// default of 1000 pages.
@@ -15,27 +25,19 @@ final class Checkpointer: Sendable {
         var requested = false
     }
 
-    /// Its own connection, so that checkpoints never wait on the writer;
-    /// nil once closed. The lock makes `close` wait for a running checkpoint.
-    private let connection: Mutex<SQLiteConnection?>
+    let database: any Checkpointable
     private let requests: CheckpointRequests
     private let state = Mutex(State())
-    let path: String
 
-    private init(path: String, requests: CheckpointRequests) throws {
-        self.path = path
-        connection = Mutex(try SQLiteConnection(.file(path)))
+    init(database: any Checkpointable, requests: CheckpointRequests) {
+        self.database = database
         self.requests = requests
     }
 
-    /// Takes checkpoints of `location` off its writer `connection`, whose own
-    /// automatic checkpoints it turns off; nil for an in-memory database.
-    static func replacingAutomaticCheckpoints(
-        of connection: SQLiteConnection, at location: DatabaseLocation, requests: CheckpointRequests
-    ) throws -> Checkpointer? {
-        guard case .file(let path) = location else { return nil }
+    /// Turns off SQLite's automatic checkpoints on a writer's connection:
+    /// a `Checkpointer` takes them.
+    static func turnOffAutomaticCheckpoints(of connection: SQLiteConnection) throws {
         try connection.execute("PRAGMA wal_autocheckpoint=0")
-        return try Checkpointer(path: path, requests: requests)
     }
 
     func noteCommitted(bytes: Int) {
@@ -50,17 +52,8 @@ final class Checkpointer: Sendable {
     }
 
     /// Blocks while SQLite copies the log; on the storage threads only.
-    func checkpoint() throws {
+    func checkpoint() async throws {
         defer { state.withLock { $0.requested = false } }
-        // PASSIVE never blocks the writer or readers; the writer restarts
-        // the log once all of it has been copied.
-        try connection.withLock { try $0?.execute("PRAGMA wal_checkpoint(PASSIVE)") }
-    }
-
-    func close() {
-        connection.withLock { connection in
-            connection?.close()
-            connection = nil
-        }
+        try await database.checkpoint()
     }
 }

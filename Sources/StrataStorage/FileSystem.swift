@@ -14,6 +14,9 @@ enum FileSystem {
         let code: Int32
 
         var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+
+        /// The process, or the system, has no file descriptor left.
+        var isOutOfFileDescriptors: Bool { code == EMFILE || code == ENFILE }
     }
 
     static func exists(_ path: String) -> Bool {

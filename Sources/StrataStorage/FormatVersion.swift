@@ -28,13 +28,23 @@ enum FormatVersion {
     /// Refuses a file from a newer build, before anything writes to it, and
     /// stamps a file that has no version yet.
     static func prepare(_ connection: SQLiteConnection, _ kind: Kind, at location: DatabaseLocation) throws {
+        if try check(connection, kind, at: location) == unstamped {
+            try stamp(connection, kind)
+        }
+    }
+
+    /// Refuses a file from a newer build; returns the file's version.
+    static func check(_ connection: SQLiteConnection, _ kind: Kind, at location: DatabaseLocation) throws -> Int {
         let version = try read(connection)
         guard version <= kind.current else {
             throw UnsupportedFormatVersion(file: location.name, version: version, newestSupported: kind.current)
         }
-        if version == unstamped {
-            try connection.execute("PRAGMA user_version = \(kind.current)")
-        }
+        return version
+    }
+
+    /// Writes the current version, in the connection's transaction if one is open.
+    static func stamp(_ connection: SQLiteConnection, _ kind: Kind) throws {
+        try connection.execute("PRAGMA user_version = \(kind.current)")
     }
 
     static func read(_ connection: SQLiteConnection) throws -> Int {

@@ -6,7 +6,11 @@ extension SQLiteStorageEngine {
     /// be read.
     public func checkIntegrity() throws -> IntegrityReport {
         let tables = tables.withLock { tables in
-            tables.entries.values.map { IntegrityCheck.Table(definition: $0.definition, partitions: $0.store.partitions.map(\.location)) }
+            tables.entries.values.map { entry in
+                IntegrityCheck.Table(
+                    definition: entry.definition, partitions: entry.store.partitions.map(\.location),
+                    directory: options.dataDirectory.map { DataDirectory(path: $0).table(id: entry.definition.id) })
+            }
         }
         var check = IntegrityCheck()
         _ = check.catalog(at: catalogLocation)
@@ -34,7 +38,7 @@ extension SQLiteStorageEngine {
         for record in check.catalog(at: .file(files.catalog)) {
             let id = record.definition.id
             let partitions = (0..<record.partitionCount).map { DatabaseLocation.file(files.partition($0, ofTable: id)) }
-            check.table(IntegrityCheck.Table(definition: record.definition, partitions: partitions))
+            check.table(IntegrityCheck.Table(definition: record.definition, partitions: partitions, directory: files.table(id: id)))
         }
         check.transactionLog(at: .file(files.transactionLog))
         return check.report
@@ -55,6 +59,11 @@ public struct NotADataDirectory: Error, CustomStringConvertible {
 /// for it, decodes, has the size recorded beside it, and that the
 /// partition's statistics add up.
 ///
+/// A partition's file is created by its first write, so a table's
+/// directory may hold fewer files than it has partitions: a partition with
+/// no file, or whose file has no tables yet (its creating write never
+/// committed), holds no items. A table without its directory is a finding.
+///
 /// Each file is read on a read-only connection of its own inside one read
 /// transaction, so that everything read from it is one committed state,
 /// even while a writer commits. A file that cannot be read is a finding:
@@ -63,6 +72,8 @@ struct IntegrityCheck {
     struct Table {
         let definition: TableDefinition
         let partitions: [DatabaseLocation]
+        /// Where its partition files are; nil in memory.
+        let directory: String?
     }
 
     /// Item findings listed per partition; the rest are only counted, so
@@ -94,8 +105,13 @@ struct IntegrityCheck {
 
     mutating func table(_ table: Table) {
         report.tables += 1
+        report.partitions += table.partitions.count
+        if let directory = table.directory, !FileSystem.isDirectory(directory) {
+            note(directory, "the directory of table \(table.definition.name) is missing")
+            return
+        }
         for (index, location) in table.partitions.enumerated() {
-            report.partitions += 1
+            if case .file(let path) = location, !FileSystem.exists(path) { continue }
             inspect(location, .partition) { check, connection in
                 try check.items(of: table, inPartition: index, connection: connection, location: location)
             }
@@ -107,6 +123,9 @@ struct IntegrityCheck {
     }
 
     private mutating func items(of table: Table, inPartition index: Int, connection: SQLiteConnection, location: DatabaseLocation) throws {
+        let schema = try connection.statement("SELECT count(*) FROM sqlite_master")
+        defer { schema.reset() }
+        if try schema.step(), schema.int(0) == 0 { return }
         let statement = try connection.statement("SELECT id, k, v, size FROM items")
         defer { statement.reset() }
         var count = 0, bytes = 0
@@ -179,7 +198,11 @@ struct IntegrityCheck {
     }
 
     private mutating func note(_ location: DatabaseLocation, _ problem: String) {
-        report.findings.append(.init(file: location.name, problem: problem))
+        note(location.name, problem)
+    }
+
+    private mutating func note(_ file: String, _ problem: String) {
+        report.findings.append(.init(file: file, problem: problem))
     }
 
     /// The key an item's own key attributes encode to; nil if it lacks them.

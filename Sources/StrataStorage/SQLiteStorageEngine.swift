@@ -5,7 +5,9 @@ import Synchronization
 /// The storage engine of DESIGN.md: a catalog database plus, for each
 /// table, a fixed number of partition databases that split the partition
 /// hash space into contiguous ranges. Every blocking SQLite call made for a
-/// request runs on the engine's own threads (`StorageExecutor`).
+/// request runs on the engine's own threads (`StorageExecutor`). Partition
+/// files stay open only within `StorageOptions.maximumOpenFiles`
+/// descriptors (`OpenFiles`): idle ones close and reopen on demand.
 public final class SQLiteStorageEngine: StorageEngine {
     struct Entry {
         var record: CatalogRecord
@@ -19,7 +21,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         var creating: Set<String> = []
     }
 
-    private let options: StorageOptions
+    let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
     private let instance: String = {
         var generator = SystemRandomNumberGenerator()
@@ -27,6 +29,8 @@ public final class SQLiteStorageEngine: StorageEngine {
     }()
     let threads: StorageThreads
     private let checkpoints = CheckpointRequests()
+    /// The descriptors partitions hold, within `options.maximumOpenFiles`.
+    let openFiles: OpenFiles
     /// Serializes catalog changes; it guards the catalog connection and is
     /// held only on the storage threads, never while a table's files open.
     private let catalog: Mutex<Catalog>
@@ -37,10 +41,13 @@ public final class SQLiteStorageEngine: StorageEngine {
     let transactionLogLocation: DatabaseLocation
 
     /// Opens the catalog and every table, and applies what a crash left
-    /// half done; blocks, as start-up work before any request.
+    /// half done; blocks, as start-up work before any request. Every
+    /// partition file is opened once and closed again, to check its version
+    /// and read its statistics.
     public init(options: StorageOptions) throws {
         self.options = options
         threads = StorageThreads(options: options)
+        openFiles = OpenFiles(limit: options.maximumOpenFiles)
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
             Self.warnIfShared(directory, logger: options.logger)
@@ -54,9 +61,10 @@ public final class SQLiteStorageEngine: StorageEngine {
         let environment = Partition.Environment(
             durability: options.durability, readersPerPartition: options.readersPerPartition,
             bulkReadersPerPartition: options.bulkReadersPerPartition,
-            threads: threads, checkpoints: checkpoints)
+            threads: threads, checkpoints: checkpoints, openFiles: openFiles)
         for record in try catalog.load() {
-            let store = try Self.openStore(record, options: options, instance: instance, environment: environment)
+            let store = try Self.openStore(record, isNew: false, options: options, instance: instance, environment: environment)
+            for partition in store.partitions { try partition.prepareAtStartUp() }
             entries[record.definition.name] = Entry(record: record, store: store)
         }
         self.catalog = Mutex(catalog)
@@ -87,7 +95,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         Partition.Environment(
             durability: options.durability, readersPerPartition: options.readersPerPartition,
             bulkReadersPerPartition: options.bulkReadersPerPartition,
-            threads: threads, checkpoints: checkpoints)
+            threads: threads, checkpoints: checkpoints, openFiles: openFiles)
     }
 
     /// Runs blocking work that is not a request's read (files, the
@@ -96,21 +104,23 @@ public final class SQLiteStorageEngine: StorageEngine {
         try await withTaskExecutorPreference(threads.bulk) { try body() }
     }
 
+    /// A table's partitions, and its directory on disk; partition files
+    /// open when used (see `Partition`). A new table (`isNew`) has none.
     private static func openStore(
-        _ record: CatalogRecord, options: StorageOptions, instance: String, environment: Partition.Environment
+        _ record: CatalogRecord, isNew: Bool, options: StorageOptions, instance: String, environment: Partition.Environment
     ) throws -> TableStore {
         let id = record.definition.id
+        if let directory = options.dataDirectory {
+            try FileSystem.createDirectories(DataDirectory(path: directory).table(id: id))
+        }
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {
-            let location: DatabaseLocation
-            if let directory = options.dataDirectory {
-                let files = DataDirectory(path: directory)
-                try FileSystem.createDirectories(files.table(id: id))
-                location = .file(files.partition(index, ofTable: id))
+            let location: DatabaseLocation = if let directory = options.dataDirectory {
+                .file(DataDirectory(path: directory).partition(index, ofTable: id))
             } else {
-                location = .memory(name: "strata-\(instance)-\(id)-p\(index)")
+                .memory(name: "strata-\(instance)-\(id)-p\(index)")
             }
-            partitions.append(try Partition(location: location, environment: environment))
+            partitions.append(try Partition(location: location, environment: environment, isNew: isNew))
         }
         return TableStore(id: id, partitions: partitions)
     }
@@ -170,14 +180,15 @@ public final class SQLiteStorageEngine: StorageEngine {
         return definition
     }
 
-    /// Opens the new table's files, then records it in the catalog; undoes
-    /// the files if either fails.
+    /// Creates the new table's directory (each partition's file comes with
+    /// its first write), then records the table in the catalog; undoes the
+    /// directory if either fails.
     private func openNewStore(_ record: CatalogRecord) async throws -> TableStore {
         let environment = partitionEnvironment
         let store: TableStore
         do {
             store = try await onStorageThreads {
-                try Self.openStore(record, options: options, instance: instance, environment: environment)
+                try Self.openStore(record, isNew: true, options: options, instance: instance, environment: environment)
             }
         } catch {
             try? await onStorageThreads { removeTableFiles(id: record.definition.id) }
@@ -349,9 +360,9 @@ public final class SQLiteStorageEngine: StorageEngine {
             for await checkpointer in checkpoints.pending {
                 group.addTask(executorPreference: threads.bulk) {
                     do {
-                        try checkpointer.checkpoint()
+                        try await checkpointer.checkpoint()
                     } catch {
-                        logger.error("Checkpoint failed", metadata: ["database": "\(checkpointer.path)", "error": "\(error)"])
+                        logger.error("Checkpoint failed", metadata: ["database": "\(checkpointer.database.checkpointName)", "error": "\(error)"])
                     }
                 }
             }

@@ -29,6 +29,7 @@ struct Configuration {
     var idleTimeout: Int?
     var writeTimeout: Int?
     var allowedHosts: [String] = []
+    var maxOpenFiles: Int?
 
     /// The flags, in the order `strata serve --help` lists them.
     static let options: [CommandLineOption<Configuration>] = [
@@ -50,6 +51,7 @@ struct Configuration {
         .integer("idle-timeout", "Seconds a keep-alive connection may wait for its next request. [env: STRATA_IDLE_TIMEOUT] (default: 75)") { $0.idleTimeout = $1 },
         .integer("write-timeout", "Seconds an answer may wait for the client to read it. [env: STRATA_WRITE_TIMEOUT] (default: 30)") { $0.writeTimeout = $1 },
         .value("allowed-host", "A Host name answered besides the loopback names when listening on a loopback address; repeat for more. [env: STRATA_ALLOWED_HOSTS, comma-separated]") { $0.allowedHosts.append($1) },
+        .integer("max-open-files", "File descriptors the tables' files may hold; idle tables close theirs to stay within it, and a request finding all in use gets LimitExceededException. [env: STRATA_MAX_OPEN_FILES] (default: half of the open-files limit, after a reserve)") { $0.maxOpenFiles = $1 },
     ]
 
     private static func environment(_ name: String) -> String? {
@@ -127,6 +129,12 @@ struct Configuration {
             return Int(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: multiplier).overflow ? nil : $0 * multiplier }
         }
         return Int(text)
+    }
+
+    /// nil: derived from the open-files limit (`DescriptorBudget`).
+    func resolvedMaxOpenFiles() throws -> Int? {
+        guard maxOpenFiles != nil || Self.environment("STRATA_MAX_OPEN_FILES") != nil else { return nil }
+        return try resolveInteger(maxOpenFiles, environment: "STRATA_MAX_OPEN_FILES", default: 0, valid: 1...100_000_000)
     }
 
     private func resolveInteger(_ flag: Int?, environment name: String, default value: Int, valid: ClosedRange<Int>) throws -> Int {

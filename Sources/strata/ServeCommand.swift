@@ -36,14 +36,25 @@ struct ServeCommand {
         }
         let logger = Logger(label: "strata")
         let admissionConfiguration = try options.resolvedAdmission()
-        let serverOptions = try options.resolvedServerOptions(
-            maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil,
-            connections: 4096)
         var storageOptions = StorageOptions(
             dataDirectory: options.resolvedDataDirectory,
             durability: try options.resolvedDurability(),
             partitionsPerTable: try options.resolvedPartitions())
         storageOptions.logger = logger
+        let requestedStorageFiles = try options.resolvedMaxOpenFiles()
+        let openFiles = OpenFilesLimit.raise()
+        let descriptors = DescriptorBudget(limit: openFiles.after, cores: StorageOptions.coreCount, storage: requestedStorageFiles)
+        storageOptions.maximumOpenFiles = descriptors.storage
+        logger.info("File descriptors", metadata: [
+            "limit": "\(openFiles.after)", "raised_from": "\(openFiles.before)", "reserve": "\(descriptors.reserve)",
+            "storage": "\(descriptors.storage)", "connections": "\(descriptors.connections)",
+        ])
+        let serverOptions = try options.resolvedServerOptions(
+            maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil,
+            connections: max(1, descriptors.connections))
+        if descriptors.reserve + descriptors.storage > descriptors.limit {
+            logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
+        }
         let storage = try SQLiteStorageEngine(options: storageOptions)
         let admission = AdmissionController(configuration: admissionConfiguration)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion), admission: admission)

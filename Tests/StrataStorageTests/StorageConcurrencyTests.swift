@@ -29,7 +29,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<50 {
                 group.addTask {
-                    try await partition.readers.withConnection(on: partition.threads.requests) { connection in
+                    try await partition.currentFiles!.readers.withConnection(on: partition.threads.requests) { connection in
                         gauge.enter()
                         defer { gauge.exit() }
                         _ = try ItemsTable.stored(KeyEncoding.encode(PrimaryKey(partition: .s("a"))), on: connection)
@@ -39,7 +39,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(partition.readers.peakOpened <= 2)
+        #expect(partition.currentFiles!.readers.peakOpened <= 2)
         #expect(gauge.mostAtOnce <= 2)
         await engine.close()
     }
@@ -69,7 +69,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    try await stuck.bulkReaders.withConnection(on: stuck.threads.bulk) { _ in
+                    try await stuck.currentFiles!.bulkReaders.withConnection(on: stuck.threads.bulk) { _ in
                         entered.continuation.yield()
                         gate.wait()
                     }

@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -99,12 +98,15 @@ class StrataServer:
 
     The first start uses `--port 0` and reads the chosen port from the log;
     restarts reuse that port so that clients built for `url` keep working.
+    `command_prefix` runs the binary through another command, such as
+    `("prlimit", "--nofile=1024")`; `pid` is then the binary's own process,
+    since such a command execs it.
     """
 
     def __init__(self, data_dir: Path, log_path: Path, *, in_memory: bool = False,
                  durability: str | None = None, partitions: int | None = None,
                  extra_args: tuple[str, ...] = (), binary: Path | None = None,
-                 nofile: int | None = None):
+                 command_prefix: tuple[str, ...] = ()):
         self.binary = Path(binary or strata_binary())
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
@@ -112,8 +114,7 @@ class StrataServer:
         self.durability = durability
         self.partitions = partitions
         self.extra_args = tuple(extra_args)
-        # The soft and hard RLIMIT_NOFILE to start under, as `prlimit --nofile=N` does.
-        self.nofile = nofile
+        self.command_prefix = tuple(command_prefix)
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._log_offset = 0
@@ -129,8 +130,17 @@ class StrataServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "server was never started"
+        return self.process.pid
+
+    def open_descriptors(self) -> int:
+        """How many file descriptors the server holds now (Linux)."""
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
+
     def command(self) -> list[str]:
-        args = [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port or 0),
+        args = list(self.command_prefix) + [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port or 0),
                 "--data-dir", str(self.data_dir), "--log-level", "info"]
         if self.in_memory:
             args.append("--in-memory")
@@ -151,10 +161,8 @@ class StrataServer:
         # Only the environment the server needs: no STRATA_* leaking in from the caller.
         env = {k: v for k, v in os.environ.items() if not k.startswith("STRATA_")}
         with open(self.log_path, "ab") as log:
-            limit = self.nofile
-            self.process = subprocess.Popen(
-                self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None)
+            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+                                            stdout=log, stderr=log, env=env)
         with _LIVE_LOCK:
             _LIVE_SERVERS.add(self)
         try:

@@ -338,7 +338,7 @@ def test_at_a_descriptor_limit_of_256_idle_connections_neither_spin_nor_stall_th
     fails and the CPU stays idle; a connection opened before the flood is
     answered at once, new ones are refused at once, and once the idle
     timeout frees descriptors new clients are served."""
-    server = server_factory(nofile=256, extra_args=("--idle-timeout", "3"))
+    server = server_factory(command_prefix=("prlimit", "--nofile=256"), extra_args=("--idle-timeout", "3"))
     table = make_table(server)
     kept = http.client.HTTPConnection(*address(server), timeout=5)
     kept.request("GET", "/")

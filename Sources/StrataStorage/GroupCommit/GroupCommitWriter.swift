@@ -151,15 +151,27 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
         state.withLock { $0.closed = true }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async {
-                // Requests accepted just before `closed` may not have drained yet.
-                self.drain()
-                // Leave the database file whole and the log empty.
-                if !self.connection.path.hasPrefix("file:") {
-                    try? self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                }
-                self.connection.close()
+                self.finish()
                 continuation.resume()
             }
         }
+    }
+
+    /// The same, blocking the calling thread: for a writer with nothing
+    /// queued (an idle partition closed to free its descriptors).
+    func closeNow() {
+        state.withLock { $0.closed = true }
+        queue.sync { finish() }
+    }
+
+    /// Only on `queue`, once closed.
+    private func finish() {
+        // Requests accepted just before `closed` may not have drained yet.
+        drain()
+        // Leave the database file whole and the log empty.
+        if !connection.path.hasPrefix("file:") {
+            try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        connection.close()
     }
 }

@@ -22,8 +22,9 @@ final class SQLiteConnection: @unchecked Sendable {
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            let systemErrno = db.map { sqlite3_system_errno($0) } ?? 0
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: message, sql: path)
+            throw SQLiteError(code: rc, message: message, sql: path, systemErrno: systemErrno)
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
@@ -58,7 +59,7 @@ final class SQLiteConnection: @unchecked Sendable {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? "error"
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: rc, message: message, sql: sql)
+            throw SQLiteError(code: rc, message: message, sql: sql, systemErrno: systemErrno)
         }
     }
 
@@ -77,4 +78,7 @@ final class SQLiteConnection: @unchecked Sendable {
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// The error number of the last system call SQLite saw fail on this connection.
+    var systemErrno: Int32 { sqlite3_system_errno(handle) }
 }

@@ -14,7 +14,7 @@ final class SQLiteStatement {
         self.sql = sql
         let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard rc == SQLITE_OK else {
-            throw SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql)
+            throw SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql, systemErrno: connection.systemErrno)
         }
     }
 
@@ -49,7 +49,7 @@ final class SQLiteStatement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let error = SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql)
+            let error = SQLiteError(code: rc, message: connection.lastErrorMessage, sql: sql, systemErrno: connection.systemErrno)
             sqlite3_reset(handle)
             throw error
         }

@@ -4,7 +4,16 @@ import Synchronization
 /// The reader connections of one partition: at most `capacity` open, each
 /// used by one read at a time. A read that finds none free waits, without
 /// holding a thread, until another read hands its connection over.
+///
+/// Each connection holds descriptors counted by the engine's `OpenFiles`.
+/// When none are left, a read waits for one of the pool's connections
+/// rather than close another partition; only a pool with no connection at
+/// all makes room by closing idle partitions.
 final class ReaderPool: Sendable {
+    /// Descriptors of one reader connection: its database file and its
+    /// write-ahead log (the shared-memory index is the partition's).
+    static let descriptorsPerConnection = 2
+
     /// What a waiting read is handed.
     private enum Grant {
         case connection(SQLiteConnection)
@@ -22,11 +31,15 @@ final class ReaderPool: Sendable {
 
     let capacity: Int
     private let open: @Sendable () throws -> SQLiteConnection
+    /// Where connections count their descriptors; nil when they take none
+    /// (in-memory databases).
+    private let openFiles: OpenFiles?
     private let state = Mutex(State())
 
-    init(capacity: Int, open: @escaping @Sendable () throws -> SQLiteConnection) {
+    init(capacity: Int, openFiles: OpenFiles?, open: @escaping @Sendable () throws -> SQLiteConnection) {
         precondition(capacity > 0, "a partition needs a reader")
         self.capacity = capacity
+        self.openFiles = openFiles
         self.open = open
     }
 
@@ -53,13 +66,46 @@ final class ReaderPool: Sendable {
         // Most reads find an idle connection: take it without suspending,
         // which would queue the task on its executor once more.
         if let idle = takeIdle() { return idle }
-        let grant = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
+        var grant = try await nextGrant(givingBackSlot: false)
+        while true {
+            switch grant {
+            case .connection(let connection):
+                return connection
+            case .openNew:
+                let reserved: Bool
+                do {
+                    reserved = try reserveDescriptors()
+                } catch {
+                    releaseSlot()
+                    throw error
+                }
+                guard reserved else {
+                    grant = try await nextGrant(givingBackSlot: true)
+                    continue
+                }
+                do {
+                    return try open()
+                } catch {
+                    openFiles?.release(Self.descriptorsPerConnection)
+                    releaseSlot()
+                    throw OpenFiles.translate(error)
+                }
+            }
+        }
+    }
+
+    /// A connection, a slot to open one, or a place in the queue. With
+    /// `givingBackSlot`, the caller gives up the slot it was granted (no
+    /// descriptors for it) and waits for a connection already open.
+    private func nextGrant(givingBackSlot: Bool) async throws -> Grant {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
             state.withLock { state in
+                if givingBackSlot { state.opened -= 1 }
                 if state.closed {
                     continuation.resume(throwing: DynamoError.resourceNotFound("Requested resource not found"))
                 } else if let connection = state.idle.popLast() {
                     continuation.resume(returning: .connection(connection))
-                } else if state.opened < capacity {
+                } else if state.opened == 0 || (!givingBackSlot && state.opened < capacity) {
                     state.opened += 1
                     state.peakOpened = max(state.peakOpened, state.opened)
                     continuation.resume(returning: .openNew)
@@ -68,17 +114,17 @@ final class ReaderPool: Sendable {
                 }
             }
         }
-        switch grant {
-        case .connection(let connection):
-            return connection
-        case .openNew:
-            do {
-                return try open()
-            } catch {
-                releaseSlot()
-                throw error
-            }
-        }
+    }
+
+    /// Counts a new connection's descriptors. False when there are none to
+    /// spare but the pool has another connection to wait for; closes idle
+    /// partitions (blocking) when it has none.
+    private func reserveDescriptors() throws -> Bool {
+        guard let openFiles else { return true }
+        if openFiles.tryReserve(Self.descriptorsPerConnection) { return true }
+        if state.withLock({ $0.opened > 1 }) { return false }
+        try openFiles.reserve(Self.descriptorsPerConnection)
+        return true
     }
 
     private func checkIn(_ connection: SQLiteConnection) {
@@ -90,7 +136,7 @@ final class ReaderPool: Sendable {
             }
             return (state.waiters.removeFirst(), false)
         }
-        if closed { connection.close() }
+        if closed { discard(connection) }
         waiter?.resume(returning: .connection(connection))
     }
 
@@ -106,9 +152,19 @@ final class ReaderPool: Sendable {
         waiter?.resume(returning: .openNew)
     }
 
+    private func discard(_ connection: SQLiteConnection) {
+        connection.close()
+        openFiles?.release(Self.descriptorsPerConnection)
+    }
+
     /// The most connections ever open at once.
     var peakOpened: Int {
         state.withLock { $0.peakOpened }
+    }
+
+    /// Connections open now, idle or in use.
+    var openedCount: Int {
+        state.withLock { $0.opened }
     }
 
     /// Closes idle connections now and busy ones when their reads end;
@@ -122,7 +178,7 @@ final class ReaderPool: Sendable {
             }
             return (state.idle, state.waiters)
         }
-        for connection in idle { connection.close() }
+        for connection in idle { discard(connection) }
         for waiter in waiters { waiter.resume(throwing: DynamoError.resourceNotFound("Requested resource not found")) }
     }
 }

@@ -15,7 +15,9 @@ import StrataModel
 /// 5. at start-up, apply again any record committed but not marked applied.
 ///
 /// Readers of items a transaction has locked wait until it has applied, so
-/// a read transaction sees all of a write transaction or none of it.
+/// a read transaction sees all of a write transaction or none of it. A
+/// write transaction keeps its partitions' files open from before its locks
+/// until it has applied: it cannot commit and then lack descriptors.
 final class TransactionCoordinator: Sendable {
     /// One item of a transaction and the partition that holds it.
     struct Target: Sendable {
@@ -66,34 +68,36 @@ final class TransactionCoordinator: Sendable {
         }
         var committed = false
         do {
-            try await locked(targets) {
-                let stored = try await readCurrent(targets)
-                let current = stored.map { stored in
-                    CurrentItem(size: stored?.size) { try stored?.item() }
-                }
-                let actions = try decide(current)
-                var record = TransactionRecord(writes: [], token: token, created: now)
-                for (target, action) in zip(targets, actions) {
-                    switch action {
-                    case .keep: continue
-                    case .put(let value):
-                        record.writes.append(.init(table: target.store.id, key: target.key, value: value))
-                    case .delete:
-                        record.writes.append(.init(table: target.store.id, key: target.key, value: nil))
+            try await holdingOpen(Self.partitions(of: targets)[...]) {
+                try await locked(targets) {
+                    let stored = try await readCurrent(targets)
+                    let current = stored.map { stored in
+                        CurrentItem(size: stored?.size) { try stored?.item() }
                     }
-                }
-                guard !record.writes.isEmpty else { return }
-                let id = try await log.commit(record)
-                committed = true
-                if haltAfterCommit {
-                    throw TransactionLogFailure(underlying: DynamoError.internalFailure("Halted after the commit point"))
-                }
-                do {
-                    try await apply(record.writes, targets: targets)
-                    try await log.markApplied(id, now: now)
-                } catch {
-                    throw TransactionLogFailure(
-                        underlying: DynamoError.internalFailure("The transaction committed but could not be applied yet: \(error)"))
+                    let actions = try decide(current)
+                    var record = TransactionRecord(writes: [], token: token, created: now)
+                    for (target, action) in zip(targets, actions) {
+                        switch action {
+                        case .keep: continue
+                        case .put(let value):
+                            record.writes.append(.init(table: target.store.id, key: target.key, value: value))
+                        case .delete:
+                            record.writes.append(.init(table: target.store.id, key: target.key, value: nil))
+                        }
+                    }
+                    guard !record.writes.isEmpty else { return }
+                    let id = try await log.commit(record)
+                    committed = true
+                    if haltAfterCommit {
+                        throw TransactionLogFailure(underlying: DynamoError.internalFailure("Halted after the commit point"))
+                    }
+                    do {
+                        try await apply(record.writes, targets: targets)
+                        try await log.markApplied(id, now: now)
+                    } catch {
+                        throw TransactionLogFailure(
+                            underlying: DynamoError.internalFailure("The transaction committed but could not be applied yet: \(error)"))
+                    }
                 }
             }
         } catch {
@@ -104,6 +108,20 @@ final class TransactionCoordinator: Sendable {
         }
         if let token { tokens.applied(token, now: now) }
         return .applied
+    }
+
+    /// Each partition of `targets` once.
+    private static func partitions(of targets: [Target]) -> [Partition] {
+        var seen: Set<ObjectIdentifier> = []
+        return targets.map(\.partition).filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
+    /// Keeps `partitions` open while `body` runs, so that applying a
+    /// committed transaction never lacks descriptors: if they cannot all be
+    /// opened, the transaction fails before its commit point.
+    private func holdingOpen(_ partitions: ArraySlice<Partition>, _ body: () async throws -> Void) async throws {
+        guard let first = partitions.first else { return try await body() }
+        try await first.holdingOpen { try await holdingOpen(partitions.dropFirst(), body) }
     }
 
     /// Holds the write locks of `targets` while `body` runs. If the

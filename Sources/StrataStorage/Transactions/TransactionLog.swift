@@ -43,7 +43,7 @@ final class TransactionLog: Sendable {
     }
 
     private let writer: GroupCommitWriter<Batch>
-    private let checkpointer: Checkpointer?
+    private let checkpointConnection: CheckpointConnection?
     private let lastPruned = Mutex(0)
 
     /// Opens the log, creating it if needed.
@@ -60,8 +60,15 @@ final class TransactionLog: Sendable {
             """)
         // Records are written and deleted at the rate of transactions:
         // checkpoints must not stall commits.
-        let checkpointer = try Checkpointer.replacingAutomaticCheckpoints(of: connection, at: location, requests: checkpoints)
-        self.checkpointer = checkpointer
+        var checkpointer: Checkpointer?
+        if case .file(let path) = location {
+            try Checkpointer.turnOffAutomaticCheckpoints(of: connection)
+            let checkpointConnection = try CheckpointConnection(path: path)
+            self.checkpointConnection = checkpointConnection
+            checkpointer = Checkpointer(database: checkpointConnection, requests: checkpoints)
+        } else {
+            self.checkpointConnection = nil
+        }
         writer = GroupCommitWriter(connection: connection, label: "strata.transaction-log", totals: (), checkpointer: checkpointer)
     }
 
@@ -178,6 +185,6 @@ final class TransactionLog: Sendable {
 
     func close() async {
         await writer.close()
-        checkpointer?.close()
+        checkpointConnection?.close()
     }
 }

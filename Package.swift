@@ -22,10 +22,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CThreadScheduling"),
         .target(
             name: "StrataStorage",
-            dependencies: ["StrataModel", "CSQLite", "CThreadScheduling", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
@@ -41,7 +40,7 @@ let package = Package(
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataModel", "CZlib", "CThreadScheduling",
+                "StrataAPI", "StrataModel", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

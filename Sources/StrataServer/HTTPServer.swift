@@ -1,4 +1,3 @@
-import CThreadScheduling
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -32,11 +31,6 @@ public final class HTTPServer: Sendable {
         self.port = port
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        // Event loops work in short bursts: short slices let them run as
-        // soon as a request arrives, ahead of threads busy computing.
-        for loop in group.makeIterator() {
-            loop.execute { _ = strata_request_short_slice() }
-        }
     }
 
     /// Binds the listening socket; returns the port (useful with port 0).

@@ -29,17 +29,17 @@ final class StorageExecutor: TaskExecutor {
     }
 
     let maximumThreads: Int
-    /// How the OS schedules the threads.
-    let priority: StorageThread.Priority
+    /// Added to each thread's nice value: above zero, the OS prefers other threads.
+    let niceness: Int32
     private let state = Mutex(State())
     /// One signal per parked thread an enqueue woke.
     private let wakeUp = DispatchSemaphore(value: 0)
     private let enqueuedJobs = Atomic<Int>(0)
 
-    init(maximumThreads: Int, priority: StorageThread.Priority = .normal) {
+    init(maximumThreads: Int, niceness: Int32 = 0) {
         precondition(maximumThreads > 0, "a storage executor needs a thread")
         self.maximumThreads = maximumThreads
-        self.priority = priority
+        self.niceness = niceness
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -61,7 +61,7 @@ final class StorageExecutor: TaskExecutor {
     }
 
     private func work() {
-        StorageThread.apply(priority)
+        if niceness != 0 { StorageThread.lowerPriority(by: niceness) }
         StorageThread.setExecutor(self)
         let unownedSelf = asUnownedTaskExecutor()
         while true {

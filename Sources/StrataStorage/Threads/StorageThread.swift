@@ -1,5 +1,3 @@
-import CThreadScheduling
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,27 +30,12 @@ enum StorageThread {
         precondition(result == 0, "could not start a storage thread: \(result)")
     }
 
-    enum Priority: Sendable {
-        case normal
-        /// Short time slices: answers requests, in short bursts.
-        case latencySensitive
-        /// The lowest priority (nice 19): long work that may wait.
-        case background
-    }
-
-    /// Applies `priority` to the calling thread. Linux keeps the nice value
-    /// and the time slice per thread, and `who` 0 names the calling thread
-    /// there; elsewhere this would change the whole process, so it does nothing.
-    static func apply(_ priority: Priority) {
+    /// Lowers the calling thread's scheduling priority. Linux keeps the
+    /// nice value per thread, and `who` 0 names the calling thread there;
+    /// elsewhere this would lower the whole process, so it does nothing.
+    static func lowerPriority(by niceness: Int32) {
         #if os(Linux)
-        switch priority {
-        case .normal:
-            break
-        case .latencySensitive:
-            _ = strata_request_short_slice()
-        case .background:
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-        }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         #endif
     }
 

@@ -15,6 +15,10 @@ struct HostPolicy: Sendable {
     /// A request without a `Host` (HTTP/1.0) is answered: browsers always send one.
     func permits(_ host: String?) -> Bool {
         guard loopbackOnly, let host else { return true }
+        // The common cases without allocating: what SDKs send to a local server.
+        if host == "localhost" || host.hasPrefix("localhost:") || host == "127.0.0.1" || host.hasPrefix("127.0.0.1:") {
+            return Self.name(of: host) != nil
+        }
         guard let name = Self.name(of: host) else { return false }
         return Self.isLoopback(name) || allowed.contains(name)
     }
@@ -28,27 +32,32 @@ struct HostPolicy: Sendable {
 
     /// The host name without its port, lowercased; nil if malformed.
     static func name(of host: String) -> String? {
-        var text = Substring(host.lowercased())
-        var name: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return nil }
-            name = text[...close]
-            text = text[text.index(after: close)...]
-            let inner = name.dropFirst().dropLast()
-            guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
+        let bytes = Array(host.utf8)
+        var nameEnd: Int
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
+                  bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            else { return nil }
+            nameEnd = close + 1
         } else {
-            let colon = text.firstIndex(of: ":") ?? text.endIndex
-            name = text[..<colon]
-            text = text[colon...]
-            guard !name.isEmpty, name.utf8.count <= 253,
-                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            nameEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
+            guard nameEnd > 0, nameEnd <= 253,
+                  bytes[..<nameEnd].allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
             else { return nil }
         }
-        if !text.isEmpty {
-            let port = text.dropFirst()
-            guard text.first == ":", !port.isEmpty, port.count <= 5, port.allSatisfy(\.isNumber) else { return nil }
+        let port = bytes[nameEnd...]
+        if !port.isEmpty {
+            guard port.first == UInt8(ascii: ":"), (2...6).contains(port.count), port.dropFirst().allSatisfy(isDigit) else { return nil }
         }
-        return String(name)
+        return String(decoding: bytes[..<nameEnd], as: UTF8.self).lowercased()
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
     }
 
     private static func isLoopback(_ name: String) -> Bool {

@@ -235,11 +235,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // A large answer (a Scan page) is checksummed and copied on the
             // bulk threads, so that a request thread never spends a
             // millisecond on it while GetItems wait behind it.
-            let large = ((try? result.get())?.count ?? 0) > ServerLimits.largeAnswerBytes
-            let response = await withTaskExecutorPreference(large ? api.bulkExecutor : nil) {
-                EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator)
+            let encode = { EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator) }
+            if ((try? result.get())?.count ?? 0) > ServerLimits.largeAnswerBytes {
+                promise.succeed(await withTaskExecutorPreference(api.bulkExecutor, operation: encode))
+            } else {
+                promise.succeed(encode())
             }
-            promise.succeed(response)
         }
         promise.futureResult.assumeIsolated().whenSuccess { response in
             self.machine.answered()

@@ -69,6 +69,21 @@ struct ConnectionDeadlines {
         }
     }
 
+    /// When the next deadline falls, as things stand; a later event may
+    /// move it earlier (the first byte of a request), which the watchdog's
+    /// regular check then sees.
+    var nextDeadline: NIODeadline {
+        var next: NIODeadline
+        switch phase {
+        case .waiting(let since): next = since + timeouts.idle
+        case .head(let since): next = since + timeouts.header
+        case .body(let start, _): next = start + timeouts.bodyRateWindow
+        case .answering: next = .distantFuture
+        }
+        if let unwritableSince { next = min(next, unwritableSince + timeouts.write) }
+        return next
+    }
+
     /// The deadline that has passed at `now`, if any. A body that kept the
     /// rate over a whole window starts a new one.
     mutating func expiry(at now: NIODeadline) -> Expiry? {

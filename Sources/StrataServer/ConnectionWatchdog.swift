@@ -3,9 +3,9 @@ import NIOCore
 
 /// Enforces a connection's timeouts (`ConnectionDeadlines`): first in the
 /// pipeline, it sees every byte that arrives and whether the client takes
-/// its answers; `RequestHandler` tells it where each request stands. Once a
-/// second it checks the deadlines and closes the connection when one has
-/// passed.
+/// its answers; `RequestHandler` tells it where each request stands. It
+/// checks the deadlines when the next one falls, and at least once a
+/// second, and closes the connection when one has passed.
 final class ConnectionWatchdog: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -55,7 +55,8 @@ final class ConnectionWatchdog: ChannelDuplexHandler {
     func answered() { deadlines.answered(at: .now()) }
 
     private func scheduleCheck(context: ChannelHandlerContext) {
-        check = context.eventLoop.assumeIsolated().scheduleTask(in: Self.checkInterval) { [self] in
+        let at = min(NIODeadline.now() + Self.checkInterval, deadlines.nextDeadline)
+        check = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
             guard context.channel.isActive else { return }
             if let expiry = deadlines.expiry(at: .now()) {
                 logger.debug("Closing a connection", metadata: ["reason": "\(expiry.rawValue)"])

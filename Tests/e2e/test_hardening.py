@@ -262,9 +262,8 @@ def test_slowloris_connections_are_closed_at_the_header_timeout_without_slowing_
           f"GetItem p99 {p99(prober.get_item) * 1000:.2f} ms over {len(prober.get_item)} requests")
     assert not prober.failures, prober.failures
     assert still_open == 0 and len(closed_after) == 200
-    # Checked once a second: closed within a second after the 2 s timeout
-    # (and the second it takes this client to notice).
-    assert max(closed_after) < 4.5
+    # Closed at the 2 s timeout; this client looks once a second.
+    assert max(closed_after) < 3.5
     assert p99(prober.get_item) < 0.005
 
 

@@ -38,7 +38,7 @@ from botocore.exceptions import ClientError
 pytest.register_assert_rewrite("helpers")
 
 from helpers import (AwsCli, ExternalServer, StrataServer, e2e_endpoint, make_client, strata_binary,
-                     unique_name)
+                     running_server, unique_name)
 
 NEEDS_BINARY = "needs a Strata binary"
 
@@ -87,17 +87,11 @@ def strata(tmp_path_factory):
     if endpoint:
         yield ExternalServer(endpoint)
         return
-    root = tmp_path_factory.mktemp("strata-session")
-    server = StrataServer(root / "data", root / "strata.log")
-    _REPORTED_SERVERS.append(server)
-    try:
-        server.start()
-        yield server
-    finally:
+    with running_server(tmp_path_factory.mktemp("strata-session")) as server:
+        _REPORTED_SERVERS.append(server)
         try:
-            server.stop()
+            yield server
         finally:
-            server.kill()
             _REPORTED_SERVERS.remove(server)
 
 

@@ -8,6 +8,7 @@ files can import it (`from helpers import ...`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import http.client
 import json
 import os
@@ -308,6 +309,21 @@ class ExternalServer:
 # ---------------------------------------------------------------------------
 # strata check
 # ---------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def running_server(root: Path):
+    """A server on its own data directory under `root`, started, and
+    stopped (killed if it will not stop) when the block ends."""
+    server = StrataServer(root / "data", root / "strata.log")
+    try:
+        server.start()
+        yield server
+    finally:
+        try:
+            server.stop()
+        finally:
+            server.kill()
+
 
 def strata_check(data_dir: Path, *, binary: Path | None = None,
                  timeout: float = CHECK_TIMEOUT_S) -> subprocess.CompletedProcess:

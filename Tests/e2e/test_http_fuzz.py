@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from helpers import STRATA_HTTP, StrataServer, signed_headers
+from helpers import STRATA_HTTP, running_server, signed_headers
 
 pytestmark = [pytest.mark.needs_binary, pytest.mark.strata_only(STRATA_HTTP)]
 
@@ -36,16 +36,8 @@ CLOSE_WITHIN_S = 1.0
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fuzz")
-    server = StrataServer(root / "data", root / "strata.log")
-    try:
-        server.start()
+    with running_server(tmp_path_factory.mktemp("fuzz")) as server:
         yield server
-    finally:
-        try:
-            server.stop()
-        finally:
-            server.kill()
 
 
 # ---------------------------------------------------------------------------

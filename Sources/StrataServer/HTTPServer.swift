@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import StrataAPI
+import StrataModel
 import Synchronization
 
 /// The SwiftNIO HTTP/1.1 front of Strata.
@@ -23,7 +24,7 @@ public final class HTTPServer: Sendable {
 
     public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int = System.coreCount) {
         self.inFlight = InFlightRequests(maximum: options.maximumInFlight)
-        self.resources = ServerResources(inFlight: inFlight, bodyMemory: BodyMemoryBudget(capacity: options.maximumBodyMemory))
+        self.resources = ServerResources(inFlight: inFlight, bodyMemory: CappedBudget(capacity: options.maximumBodyMemory))
         self.hosts = HostPolicy(listeningHost: host, allowedHosts: options.allowedHosts)
         self.options = options
         self.api = api

@@ -15,10 +15,6 @@ struct HostPolicy: Sendable {
     /// A request without a `Host` (HTTP/1.0) is answered: browsers always send one.
     func permits(_ host: String?) -> Bool {
         guard loopbackOnly, let host else { return true }
-        // The common cases without allocating: what SDKs send to a local server.
-        if host == "localhost" || host.hasPrefix("localhost:") || host == "127.0.0.1" || host.hasPrefix("127.0.0.1:") {
-            return Self.name(of: host) != nil
-        }
         guard let name = Self.name(of: host) else { return false }
         return Self.isLoopback(name) || allowed.contains(name)
     }

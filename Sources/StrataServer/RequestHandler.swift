@@ -255,7 +255,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// gzip bomb costs a request thread nothing), no further than the body
     /// limit, into room reserved in the body budget for the largest body.
     private static func handleEncoded(
-        _ raw: [UInt8], contentEncoding: String?, target: String, api: DynamoAPI, bodyMemory: BodyMemoryBudget,
+        _ raw: [UInt8], contentEncoding: String?, target: String, api: DynamoAPI, bodyMemory: CappedBudget,
         context: RequestContext
     ) async -> Result<[UInt8], DynamoError> {
         guard bodyMemory.tryReserve(ServerLimits.maximumBodyBytes) else {

@@ -1,3 +1,5 @@
+import StrataModel
+
 /// What an API request holds while it is read and answered: a slot among
 /// the requests in flight and its body's bytes in the memory budget.
 protocol RequestResources {
@@ -10,7 +12,8 @@ protocol RequestResources {
 /// The server's shared caps, seen by every connection.
 struct ServerResources: RequestResources, Sendable {
     let inFlight: InFlightRequests
-    let bodyMemory: BodyMemoryBudget
+    /// Request-body bytes held in memory, server-wide (`--max-body-memory`).
+    let bodyMemory: CappedBudget
 
     func tryBeginRequest() -> Bool { inFlight.tryBegin() }
     func endRequest() { inFlight.end() }

@@ -23,9 +23,8 @@ protocol IdleCloseable: AnyObject, Sendable {
 /// to make room happens one at a time, on the storage thread that needs
 /// the room.
 final class OpenFiles: Sendable {
-    /// Descriptors the partitions may hold at once.
-    let limit: Int
-    private let used = Atomic<Int>(0)
+    /// Descriptors counted as held, and at most how many.
+    private let used: CappedBudget
     private let clock = Atomic<UInt64>(0)
     /// What may be closed to make room: every partition with open files.
     private let holders = Mutex<[ObjectIdentifier: any IdleCloseable]>([:])
@@ -38,14 +37,11 @@ final class OpenFiles: Sendable {
         "Too many open files: every table file the server may keep open is in use, so it cannot open more tables at once")
 
     init(limit: Int) {
-        precondition(limit >= 0, "a descriptor limit cannot be negative")
-        self.limit = limit
+        used = CappedBudget(capacity: limit)
     }
 
     /// Descriptors counted as held now.
-    var inUse: Int {
-        used.load(ordering: .relaxed)
-    }
+    var inUse: Int { used.reserved }
 
     /// A new, later time on the clock that orders partitions' last uses.
     func tick() -> UInt64 {
@@ -54,13 +50,7 @@ final class OpenFiles: Sendable {
 
     /// Counts `count` more descriptors if they fit under the limit.
     func tryReserve(_ count: Int) -> Bool {
-        var current = used.load(ordering: .relaxed)
-        while current + count <= limit {
-            let (exchanged, original) = used.compareExchange(expected: current, desired: current + count, ordering: .relaxed)
-            if exchanged { return true }
-            current = original
-        }
-        return false
+        used.tryReserve(count)
     }
 
     /// Counts `count` more descriptors, closing idle partitions, least
@@ -85,8 +75,7 @@ final class OpenFiles: Sendable {
 
     /// Gives back descriptors once their files are closed.
     func release(_ count: Int) {
-        let before = used.subtract(count, ordering: .relaxed).oldValue
-        assert(before >= count, "more descriptors given back than were taken")
+        used.release(count)
     }
 
     /// `exhausted` for a file SQLite could not open for want of a

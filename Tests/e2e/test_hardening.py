@@ -59,6 +59,22 @@ def open_sockets(pid: int) -> int:
     return count
 
 
+def wait_until_accepted(port: int, timeout: float = 5.0) -> None:
+    """Waits until the server has taken every connection from its listening
+    socket's queue: for a listening socket, /proc/net/tcp's rx_queue is the
+    number of connections not yet accepted."""
+    local = f"0100007F:{port:04X}"
+    deadline = time.monotonic() + timeout
+    while True:
+        with open("/proc/net/tcp") as table:
+            queued = [int(fields[4].split(":")[1], 16) for fields in (line.split() for line in table)
+                      if fields[1] == local and fields[3] == "0A"]
+        if queued and queued[0] == 0:
+            return
+        assert time.monotonic() < deadline, f"connections still waiting to be accepted: {queued}"
+        time.sleep(0.01)
+
+
 def address(server) -> tuple[str, int]:
     return "127.0.0.1", server.port
 
@@ -348,7 +364,7 @@ def test_at_a_descriptor_limit_of_256_idle_connections_neither_spin_nor_stall_th
             flood.append(socket.create_connection(address(server), timeout=1))
         except OSError:
             break
-    time.sleep(0.5)  # let the server accept (and refuse) the backlog
+    wait_until_accepted(server.port)
     cpu_before, measured_at = cpu_seconds(server.process.pid), time.monotonic()
     start = time.perf_counter()
     kept.request("GET", "/")

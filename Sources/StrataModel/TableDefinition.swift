@@ -37,6 +37,10 @@ public struct TableDefinition: Sendable, Equatable {
     public var tags: [(key: String, value: String)]
     public var deletionProtection: Bool
     public var tableClass: String?
+    /// In the order they were created.
+    public var globalIndexes: [IndexDefinition] = []
+    /// Made with the table, never changed.
+    public var localIndexes: [IndexDefinition] = []
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -64,5 +68,17 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.lastSwitchToPayPerRequest == rhs.lastSwitchToPayPerRequest
             && lhs.tags.elementsEqual(rhs.tags, by: { $0.key == $1.key && $0.value == $1.value })
             && lhs.deletionProtection == rhs.deletionProtection && lhs.tableClass == rhs.tableClass
+            && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
+    }
+}
+
+extension TableDefinition {
+    /// Every secondary index, local ones first.
+    public var indexes: [IndexDefinition] {
+        localIndexes + globalIndexes
+    }
+
+    public func index(named name: String) -> IndexDefinition? {
+        localIndexes.first { $0.name == name } ?? globalIndexes.first { $0.name == name }
     }
 }

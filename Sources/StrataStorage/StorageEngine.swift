@@ -21,7 +21,12 @@ public protocol StorageEngine: Sendable {
 
     /// Creates the table's storage, laid out as the engine chooses.
     func createTable(_ definition: TableDefinition) async throws -> TableDefinition
-    /// Applies `change` to the table's definition atomically and persists it.
+    /// Applies `change` to the table's definition atomically and persists
+    /// it. A global index that `change` adds is created (CREATING, then
+    /// ACTIVE once the table's items are copied into it, in the
+    /// background); one it marks DELETING is removed in the background
+    /// and then leaves the definition. Local indexes come only with
+    /// `createTable`.
     func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition
     func deleteTable(named name: String) async throws -> TableDefinition
     func statistics(ofTable name: String) async throws -> PartitionStatistics
@@ -48,6 +53,30 @@ public protocol StorageEngine: Sendable {
     /// `ScanStartOutsideSegment` if `exclusiveStart` is not an item of that
     /// segment, before reading anything.
     func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) async throws -> ItemPage
+
+    /// The entries of index `index` (global or local) whose key meets
+    /// `condition`, in index order (reversed unless `forward`), after the
+    /// entry of `exclusiveStart` if given: an item holding the index key
+    /// attributes and the table's key attributes (a LastEvaluatedKey),
+    /// checked by the caller. Entries hold the projected attributes.
+    func queryIndex(
+        table: String, index: String, condition: IndexKeyCondition, forward: Bool, exclusiveStart: Item?, limit: PageLimit
+    ) async throws -> ItemPage
+
+    /// The entries of index `index` in segment `segment` of
+    /// `totalSegments`, as `scan` does for the table. Throws
+    /// `ScanStartOutsideSegment` as `scan` does.
+    func scanIndex(
+        table: String, index: String, segment: Int, totalSegments: Int, exclusiveStart: Item?, limit: PageLimit
+    ) async throws -> ItemPage
+
+    /// Entries and bytes of each index of the table, by index name.
+    func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics]
+
+    /// The size in bytes of the item collection of `partitionKey` (the
+    /// items with that value and their local index entries), for
+    /// ItemCollectionMetrics; 0 for a table without local indexes.
+    func itemCollectionSize(table: String, partitionKey: AttributeValue) async throws -> Int
 
     /// Runs a write transaction over `targets` (no item twice): locks them,
     /// hands `decide` the current items in order, and applies the actions

@@ -7,8 +7,13 @@ struct CatalogRecord: Equatable {
     struct Corrupt: Error {}
 
     var definition: TableDefinition
-    /// Fixed at creation: the number of partition databases.
+    /// Fixed at creation: the number of partition databases, of the table
+    /// and of each of its global indexes.
     var partitionCount: Int
+    /// Where each global index's partitions live: a name of its own within
+    /// the table's directory, so that an index deleted and created again
+    /// under its old name never meets the old files.
+    var indexStorage: [String: String] = [:]
 
     var json: JSONValue {
         var object = JSONObject()
@@ -20,21 +25,75 @@ struct CatalogRecord: Equatable {
         object["hasSortKey"] = .bool(definition.keySchema.sortKey != nil)
         object["attributeDefinitions"] = .array(definition.attributeDefinitions.map(Self.attributeJSON))
         object["billingMode"] = .string(definition.billingMode.rawValue)
-        if let throughput = definition.throughput {
-            var t = JSONObject()
-            t["read"] = .number(String(throughput.readCapacityUnits))
-            t["write"] = .number(String(throughput.writeCapacityUnits))
-            if let v = throughput.lastIncrease { t["lastIncrease"] = .number(String(v)) }
-            if let v = throughput.lastDecrease { t["lastDecrease"] = .number(String(v)) }
-            t["decreasesToday"] = .number(String(throughput.decreasesToday))
-            object["throughput"] = .object(t)
-        }
+        if let throughput = definition.throughput { object["throughput"] = Self.throughputJSON(throughput) }
         if let v = definition.lastSwitchToPayPerRequest { object["lastSwitchToPayPerRequest"] = .number(String(v)) }
         object["tags"] = .array(definition.tags.map { .array([.string($0.key), .string($0.value)]) })
         object["deletionProtection"] = .bool(definition.deletionProtection)
         if let tableClass = definition.tableClass { object["tableClass"] = .string(tableClass) }
         object["partitionCount"] = .number(String(partitionCount))
+        if !definition.globalIndexes.isEmpty {
+            object["globalIndexes"] = .array(definition.globalIndexes.map { Self.indexJSON($0, storage: indexStorage[$0.name]) })
+        }
+        if !definition.localIndexes.isEmpty {
+            object["localIndexes"] = .array(definition.localIndexes.map { Self.indexJSON($0, storage: nil) })
+        }
         return .object(object)
+    }
+
+    private static func indexJSON(_ index: IndexDefinition, storage: String?) -> JSONValue {
+        var object = JSONObject()
+        object["name"] = .string(index.name)
+        object["partitionKeys"] = .array(index.keySchema.partitionKeys.map(attributeJSON))
+        object["sortKeys"] = .array(index.keySchema.sortKeys.map(attributeJSON))
+        object["projection"] = .string(index.projection.kind.rawValue)
+        object["nonKeyAttributes"] = .array(index.projection.nonKeyAttributes.map { .string($0) })
+        if let throughput = index.throughput { object["throughput"] = throughputJSON(throughput) }
+        object["status"] = .string(index.status.rawValue)
+        if let backfilling = index.backfilling { object["backfilling"] = .bool(backfilling) }
+        if let storage { object["storage"] = .string(storage) }
+        return .object(object)
+    }
+
+    /// An index of `kind`, and where a global one's partitions live.
+    private static func index(_ json: JSONValue, kind: IndexDefinition.Kind) throws(Corrupt) -> (IndexDefinition, String?) {
+        guard case .object(let o) = json, case .string(let name)? = o["name"],
+              case .array(let partitionJSON)? = o["partitionKeys"], case .array(let sortJSON)? = o["sortKeys"],
+              case .string(let projectionText)? = o["projection"], let projection = IndexProjection.Kind(rawValue: projectionText),
+              case .array(let nonKeyJSON)? = o["nonKeyAttributes"],
+              case .string(let statusText)? = o["status"], let status = IndexDefinition.Status(rawValue: statusText)
+        else { throw Corrupt() }
+        let partitionKeys = partitionJSON.compactMap(attribute), sortKeys = sortJSON.compactMap(attribute)
+        guard !partitionKeys.isEmpty, partitionKeys.count == partitionJSON.count, sortKeys.count == sortJSON.count else { throw Corrupt() }
+        let nonKeyAttributes = nonKeyJSON.compactMap { json -> String? in
+            if case .string(let name) = json { name } else { nil }
+        }
+        var backfilling: Bool?
+        if case .bool(let b)? = o["backfilling"] { backfilling = b }
+        var storage: String?
+        if case .string(let s)? = o["storage"] { storage = s }
+        let definition = IndexDefinition(
+            name: name, kind: kind, keySchema: IndexKeySchema(partitionKeys: partitionKeys, sortKeys: sortKeys),
+            projection: IndexProjection(kind: projection, nonKeyAttributes: nonKeyAttributes),
+            throughput: try o["throughput"].map(throughput), status: status, backfilling: backfilling)
+        return (definition, storage)
+    }
+
+    private static func throughputJSON(_ throughput: TableDefinition.Throughput) -> JSONValue {
+        var t = JSONObject()
+        t["read"] = .number(String(throughput.readCapacityUnits))
+        t["write"] = .number(String(throughput.writeCapacityUnits))
+        if let v = throughput.lastIncrease { t["lastIncrease"] = .number(String(v)) }
+        if let v = throughput.lastDecrease { t["lastDecrease"] = .number(String(v)) }
+        t["decreasesToday"] = .number(String(throughput.decreasesToday))
+        return .object(t)
+    }
+
+    private static func throughput(_ json: JSONValue) throws(Corrupt) -> TableDefinition.Throughput {
+        guard case .object(let t) = json, let read = double(t["read"]), let write = double(t["write"]) else { throw Corrupt() }
+        return TableDefinition.Throughput(
+            readCapacityUnits: Int(read), writeCapacityUnits: Int(write),
+            lastIncrease: double(t["lastIncrease"]), lastDecrease: double(t["lastDecrease"]),
+            decreasesToday: Int(double(t["decreasesToday"]) ?? 0))
     }
 
     init(definition: TableDefinition, partitionCount: Int) {
@@ -54,14 +113,7 @@ struct CatalogRecord: Equatable {
         let keys = keyJSON.compactMap(Self.attribute)
         let definitions = definitionsJSON.compactMap(Self.attribute)
         guard keys.count == (hasSortKey ? 2 : 1), definitions.count == definitionsJSON.count else { throw Corrupt() }
-        var throughput: TableDefinition.Throughput?
-        if case .object(let t)? = o["throughput"] {
-            guard let read = Self.double(t["read"]), let write = Self.double(t["write"]) else { throw Corrupt() }
-            throughput = TableDefinition.Throughput(
-                readCapacityUnits: Int(read), writeCapacityUnits: Int(write),
-                lastIncrease: Self.double(t["lastIncrease"]), lastDecrease: Self.double(t["lastDecrease"]),
-                decreasesToday: Int(Self.double(t["decreasesToday"]) ?? 0))
-        }
+        let throughput = try o["throughput"].map(Self.throughput)
         var tags: [(key: String, value: String)] = []
         if case .array(let tagJSON)? = o["tags"] {
             for case .array(let pair) in tagJSON where pair.count == 2 {
@@ -78,7 +130,20 @@ struct CatalogRecord: Equatable {
             attributeDefinitions: definitions, billingMode: billingMode, throughput: throughput,
             tags: tags, deletionProtection: deletionProtection, tableClass: tableClass)
         definition.lastSwitchToPayPerRequest = Self.double(o["lastSwitchToPayPerRequest"])
+        var indexStorage: [String: String] = [:]
+        if case .array(let globals)? = o["globalIndexes"] {
+            for json in globals {
+                let (index, storage) = try Self.index(json, kind: .global)
+                guard let storage else { throw Corrupt() }
+                definition.globalIndexes.append(index)
+                indexStorage[index.name] = storage
+            }
+        }
+        if case .array(let locals)? = o["localIndexes"] {
+            for json in locals { definition.localIndexes.append(try Self.index(json, kind: .local).0) }
+        }
         self.init(definition: definition, partitionCount: Int(partitionCount))
+        self.indexStorage = indexStorage
     }
 
     private static func attributeJSON(_ a: KeyAttribute) -> JSONValue {

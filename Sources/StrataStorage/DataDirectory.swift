@@ -15,4 +15,10 @@ struct DataDirectory: Sendable {
     func partition(_ index: Int, ofTable id: String) -> String {
         "\(table(id: id))/p\(index).sqlite"
     }
+
+    /// A global index's partitions live beside its table's, named by the
+    /// index's storage name.
+    func partition(_ index: Int, ofIndex storage: String, table id: String) -> String {
+        "\(table(id: id))/\(storage)-p\(index).sqlite"
+    }
 }

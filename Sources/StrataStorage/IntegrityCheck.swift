@@ -9,6 +9,9 @@ extension SQLiteStorageEngine {
             tables.entries.values.map { entry in
                 IntegrityCheck.Table(
                     definition: entry.definition, partitions: entry.store.partitions.map(\.location),
+                    indexPartitions: Dictionary(uniqueKeysWithValues: entry.indexing.current.globals.map {
+                        ($0.definition.name, $0.store.partitions.map(\.location))
+                    }),
                     directory: options.dataDirectory.map { DataDirectory(path: $0).table(id: entry.definition.id) })
             }
         }
@@ -38,7 +41,11 @@ extension SQLiteStorageEngine {
         for record in check.catalog(at: .file(files.catalog)) {
             let id = record.definition.id
             let partitions = (0..<record.partitionCount).map { DatabaseLocation.file(files.partition($0, ofTable: id)) }
-            check.table(IntegrityCheck.Table(definition: record.definition, partitions: partitions, directory: files.table(id: id)))
+            let indexPartitions = record.indexStorage.mapValues { storage in
+                (0..<record.partitionCount).map { DatabaseLocation.file(files.partition($0, ofIndex: storage, table: id)) }
+            }
+            check.table(IntegrityCheck.Table(
+                definition: record.definition, partitions: partitions, indexPartitions: indexPartitions, directory: files.table(id: id)))
         }
         check.transactionLog(at: .file(files.transactionLog))
         return check.report
@@ -57,7 +64,13 @@ public struct NotADataDirectory: Error, CustomStringConvertible {
 /// check and the format version of every file, the catalog's definitions,
 /// and for each partition that every item is where the engine would look
 /// for it, decodes, has the size recorded beside it, and that the
-/// partition's statistics add up.
+/// partition's statistics add up; and that every secondary index holds
+/// exactly the entries its table's items imply.
+///
+/// A global index may trail its table by the changes its table's
+/// partitions logged but have not recorded as propagated; the check
+/// applies those to what the index holds before it compares, as a start
+/// of the server would.
 ///
 /// A partition's file is created by its first write, so a table's
 /// directory may hold fewer files than it has partitions: a partition with
@@ -72,6 +85,8 @@ struct IntegrityCheck {
     struct Table {
         let definition: TableDefinition
         let partitions: [DatabaseLocation]
+        /// Each global index's partitions, by index name.
+        let indexPartitions: [String: [DatabaseLocation]]
         /// Where its partition files are; nil in memory.
         let directory: String?
     }
@@ -110,22 +125,107 @@ struct IntegrityCheck {
             note(directory, "the directory of table \(table.definition.name) is missing")
             return
         }
+        var expected = ExpectedEntries(table.definition)
         for (index, location) in table.partitions.enumerated() {
             if case .file(let path) = location, !FileSystem.exists(path) { continue }
             inspect(location, .partition) { check, connection in
-                try check.items(of: table, inPartition: index, connection: connection, location: location)
+                try check.items(of: table, inPartition: index, connection: connection, location: location, expected: &expected)
             }
         }
+        for index in table.definition.globalIndexes where index.status == .active {
+            globalIndex(index, of: table, expected: &expected)
+        }
+    }
+
+    /// Compares a global index's partitions with the entries the table's
+    /// items imply, once the logged changes are applied to them.
+    private mutating func globalIndex(_ index: IndexDefinition, of table: Table, expected: inout ExpectedEntries) {
+        guard let locations = table.indexPartitions[index.name] else {
+            note(table.definition.name, "global index \(index.name) has no partitions in the catalog")
+            return
+        }
+        var stored: ExpectedEntries.Entries.Value = [:]
+        for (position, location) in locations.enumerated() {
+            if case .file(let path) = location, !FileSystem.exists(path) { continue }
+            inspect(location, .partition) { check, connection in
+                let schema = try connection.statement("SELECT count(*) FROM sqlite_master")
+                defer { schema.reset() }
+                if try schema.step(), schema.int(0) == 0 { return }
+                let entries = try Self.entries(in: ItemsTable.items, on: connection)
+                var bytes = 0
+                for (key, entry) in entries {
+                    let owner = PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: key), count: locations.count)
+                    if owner != position {
+                        check.note(location, "entry \(Self.hex(key)) of index \(index.name) hashes into partition \(owner), not \(position)")
+                    }
+                    bytes += entry?.itemSize ?? 0
+                    stored[key] = entry
+                                    }
+                let statistics = try ItemsTable.statistics(on: connection)
+                if statistics.itemCount != entries.count || statistics.sizeBytes != bytes {
+                    check.note(location, "its statistics say \(statistics.itemCount) entries of \(statistics.sizeBytes) bytes, but it holds \(entries.count) of \(bytes)")
+                }
+            }
+        }
+        for change in expected.unapplied {
+            let old = change.old.flatMap { try? ItemEncoding.decode($0) }
+            let new = change.new.flatMap { try? ItemEncoding.decode($0) }
+            for mutation in IndexMutation.mutations(of: index, old: old, new: new, tableKey: change.key, schema: table.definition.keySchema) {
+                switch mutation {
+                case .put(let key, let entry): stored[key] = try? entry.item()
+                case .delete(let key): stored[key] = nil
+                }
+            }
+        }
+        compare(stored, with: expected.globals[index.name] ?? [:], index: index.name, location: locations.first ?? .memory(name: index.name))
+    }
+
+    /// Notes entries that differ between what an index holds and what it should.
+    private mutating func compare(
+        _ stored: ExpectedEntries.Entries.Value, with expected: ExpectedEntries.Entries.Value, index: String, location: DatabaseLocation
+    ) {
+        var problems: [String] = []
+        for (key, entry) in stored {
+            guard let entry else {
+                problems.append("entry \(Self.hex(key)) of index \(index) does not decode")
+                continue
+            }
+            if let wanted = expected[key] {
+                if wanted != entry { problems.append("entry \(Self.hex(key)) of index \(index) differs from its item's projection") }
+            } else {
+                problems.append("entry \(Self.hex(key)) of index \(index) belongs to no item")
+            }
+        }
+        for key in expected.keys where stored[key] == nil {
+            problems.append("index \(index) lacks the entry \(Self.hex(key)) of an item")
+        }
+        for problem in problems.prefix(Self.itemFindingsPerPartition) { note(location, problem) }
+        if problems.count > Self.itemFindingsPerPartition {
+            note(location, "and \(problems.count - Self.itemFindingsPerPartition) more problems with index \(index)")
+        }
+    }
+
+    /// Every entry of an index table, decoded (nil where it does not decode).
+    private static func entries(in sqlTable: String, on connection: SQLiteConnection) throws -> [[UInt8]: Item?] {
+        let statement = try connection.statement("SELECT k, v FROM \(sqlTable)")
+        defer { statement.reset() }
+        var entries: [[UInt8]: Item?] = [:]
+        while try statement.step() { entries[statement.blob(0)] = .some(try? ItemEncoding.decode(statement.blob(1))) }
+        return entries
     }
 
     mutating func transactionLog(at location: DatabaseLocation) {
         inspect(location, .transactionLog) { _, _ in }
     }
 
-    private mutating func items(of table: Table, inPartition index: Int, connection: SQLiteConnection, location: DatabaseLocation) throws {
+    private mutating func items(
+        of table: Table, inPartition index: Int, connection: SQLiteConnection, location: DatabaseLocation,
+        expected: inout ExpectedEntries
+    ) throws {
         let schema = try connection.statement("SELECT count(*) FROM sqlite_master")
         defer { schema.reset() }
         if try schema.step(), schema.int(0) == 0 { return }
+        var localEntries = ExpectedEntries.Entries()
         let statement = try connection.statement("SELECT id, k, v, size FROM items")
         defer { statement.reset() }
         var count = 0, bytes = 0
@@ -141,6 +241,7 @@ struct IntegrityCheck {
                 found.append("\(label) hashes into partition \(owner) of \(table.partitions.count), not into this one (\(index))")
             }
             if let item = try? ItemEncoding.decode(statement.blob(2)) {
+                expected.add(item, key: key, locals: &localEntries)
                 if item.itemSize != size {
                     found.append("\(label) is recorded as \(size) bytes, but its item has \(item.itemSize)")
                 }
@@ -156,6 +257,13 @@ struct IntegrityCheck {
         }
         for problem in problems { note(location, problem) }
         if unlisted > 0 { note(location, "and \(unlisted) more problems with items") }
+        for (position, local) in table.definition.localIndexes.enumerated() {
+            let stored = try Self.entries(in: TableIndexing.localTable(position), on: connection)
+            compare(stored, with: localEntries[local.name] ?? [:], index: local.name, location: location)
+        }
+        if try ChangeLogTable.exists(on: connection) {
+            expected.unapplied.append(contentsOf: try ChangeLogTable.unapplied(on: connection))
+        }
 
         let stats = try connection.statement("SELECT items, bytes FROM stats WHERE id = 0")
         defer { stats.reset() }
@@ -214,6 +322,36 @@ struct IntegrityCheck {
             key.sort = sort
         }
         return KeyEncoding.encode(key)
+    }
+
+    /// The index entries a table's items imply, gathered as its partitions
+    /// are read, and the logged changes its global indexes may lack.
+    struct ExpectedEntries {
+        /// Entries by index name, then by entry key.
+        typealias Entries = [String: [[UInt8]: Item?]]
+
+        let definition: TableDefinition
+        var globals: Entries = [:]
+        var unapplied: [ChangeLogTable.Row] = []
+
+        init(_ definition: TableDefinition) {
+            self.definition = definition
+        }
+
+        /// Adds the entries of one item: local ones to `locals` (compared
+        /// per partition), global ones to `globals`.
+        mutating func add(_ item: Item, key: [UInt8], locals: inout Entries) {
+            for index in definition.localIndexes {
+                guard let values = index.keyValues(of: item) else { continue }
+                locals[index.name, default: [:]][IndexKeyEncoding.entryKey(values, tableKey: key)] =
+                    index.entry(of: item, tableKey: definition.keySchema)
+            }
+            for index in definition.globalIndexes where index.status == .active {
+                guard let values = index.keyValues(of: item) else { continue }
+                globals[index.name, default: [:]][IndexKeyEncoding.entryKey(values, tableKey: key)] =
+                    index.entry(of: item, tableKey: definition.keySchema)
+            }
+        }
     }
 
     /// Enough of a key, in hex, to find its row.

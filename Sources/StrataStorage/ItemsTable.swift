@@ -1,15 +1,41 @@
 import StrataModel
 
-/// Every statement on a partition's `items` and `stats` tables: the one
-/// place that knows their SQL.
+/// Every statement on a partition's `items` and `stats` tables, and on
+/// the tables of its local indexes, which hold entries the way `items`
+/// holds items: the one place that knows their SQL.
 enum ItemsTable {
-    /// Creates the tables of a new partition; leaves an existing one as it is.
-    static func create(on connection: SQLiteConnection) throws {
+    static let items = "items"
+
+    /// Creates the tables of a new partition, with `localIndexes` tables
+    /// for local index entries (`TableIndexing.localTable`); leaves
+    /// existing ones as they are.
+    static func create(on connection: SQLiteConnection, localIndexes: Int = 0) throws {
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL, size INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS stats(id INTEGER PRIMARY KEY CHECK (id = 0), items INTEGER NOT NULL, bytes INTEGER NOT NULL);
             INSERT OR IGNORE INTO stats VALUES (0, 0, 0);
             """)
+        for position in 0..<localIndexes {
+            try connection.execute(
+                "CREATE TABLE IF NOT EXISTS \(TableIndexing.localTable(position))(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID")
+        }
+    }
+
+    /// Entries and bytes of a local index's table, counted.
+    static func count(_ table: String, on connection: SQLiteConnection) throws -> PartitionStatistics {
+        let statement = try connection.statement("SELECT count(*), coalesce(sum(size), 0) FROM \(table)")
+        defer { statement.reset() }
+        guard try statement.step() else { return PartitionStatistics() }
+        return PartitionStatistics(itemCount: statement.int(0), sizeBytes: statement.int(1))
+    }
+
+    /// Bytes stored in `table` under keys of `range`.
+    static func bytes(in range: KeyRange, of table: String, on connection: SQLiteConnection) throws -> Int {
+        let (filter, bounds) = clause(limiting: range)
+        let statement = try connection.statement("SELECT coalesce(sum(size), 0) FROM \(table)\(filter)")
+        defer { statement.reset() }
+        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 1), bound) }
+        return try statement.step() ? statement.int(0) : 0
     }
 
     static func statistics(on connection: SQLiteConnection) throws -> PartitionStatistics {
@@ -26,10 +52,9 @@ enum ItemsTable {
         try statement.run()
     }
 
-    /// The encoded item stored under `key`.
-    /// The item stored under `key`, with its size.
-    static func stored(_ key: [UInt8], on connection: SQLiteConnection) throws -> StoredItem? {
-        let statement = try connection.statement("SELECT v, size FROM items WHERE k = ?")
+    /// The item (or entry) stored under `key`, with its size.
+    static func stored(_ key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws -> StoredItem? {
+        let statement = try connection.statement("SELECT v, size FROM \(table) WHERE k = ?")
         statement.bind(1, key)
         defer { statement.reset() }
         guard try statement.step() else { return nil }
@@ -37,24 +62,24 @@ enum ItemsTable {
     }
 
     /// The size of the item stored under `key`, without reading its bytes.
-    static func size(of key: [UInt8], on connection: SQLiteConnection) throws -> Int? {
-        let statement = try connection.statement("SELECT size FROM items WHERE k = ?")
+    static func size(of key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws -> Int? {
+        let statement = try connection.statement("SELECT size FROM \(table) WHERE k = ?")
         statement.bind(1, key)
         defer { statement.reset() }
         return try statement.step() ? statement.int(0) : nil
     }
 
-    static func upsert(_ key: [UInt8], _ item: StoredItem, on connection: SQLiteConnection) throws {
+    static func upsert(_ key: [UInt8], _ item: StoredItem, in table: String = items, on connection: SQLiteConnection) throws {
         let statement = try connection.statement(
-            "INSERT INTO items(k, v, size) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, size = excluded.size")
+            "INSERT INTO \(table)(k, v, size) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, size = excluded.size")
         statement.bind(1, key)
         statement.bind(2, item.value)
         statement.bind(3, item.size)
         try statement.run()
     }
 
-    static func delete(_ key: [UInt8], on connection: SQLiteConnection) throws {
-        let statement = try connection.statement("DELETE FROM items WHERE k = ?")
+    static func delete(_ key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws {
+        let statement = try connection.statement("DELETE FROM \(table) WHERE k = ?")
         statement.bind(1, key)
         try statement.run()
     }
@@ -64,23 +89,42 @@ enum ItemsTable {
     /// Returns whether the limit stopped the read; with `peek`, only if
     /// another item of the range follows.
     static func read(
-        _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage, on connection: SQLiteConnection
+        _ range: KeyRange, in table: String = items, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage,
+        on connection: SQLiteConnection
     ) throws -> Bool {
-        var conditions: [String] = []
-        if let lower = range.lower { conditions.append(lower.inclusive ? "k >= ?" : "k > ?") }
-        if let upper = range.upper { conditions.append(upper.inclusive ? "k <= ?" : "k < ?") }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let statement = try connection.statement("SELECT v, size FROM items\(filter) ORDER BY k \(forward ? "ASC" : "DESC")")
+        let (filter, bounds) = clause(limiting: range)
+        let statement = try connection.statement("SELECT v, size FROM \(table)\(filter) ORDER BY k \(forward ? "ASC" : "DESC")")
         defer { statement.reset() }
-        var index: Int32 = 1
-        for bound in [range.lower, range.upper].compactMap({ $0 }) {
-            statement.bind(index, bound.key)
-            index += 1
-        }
+        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 1), bound) }
         while page.items.count < limit.items, page.bytesRead < limit.bytes {
             guard try statement.step() else { return false }
             page.append(StoredItem(value: statement.blob(0), size: statement.int(1)))
         }
         return peek ? try statement.step() : true
+    }
+
+    /// Up to `limit` items after `start` (from the first if nil), with their keys.
+    static func keyedPage(after start: [UInt8]?, limit: Int, on connection: SQLiteConnection) throws -> [(key: [UInt8], value: [UInt8])] {
+        let statement = try connection.statement(
+            start == nil ? "SELECT k, v FROM items ORDER BY k LIMIT ?" : "SELECT k, v FROM items WHERE k > ? ORDER BY k LIMIT ?")
+        defer { statement.reset() }
+        if let start {
+            statement.bind(1, start)
+            statement.bind(2, limit)
+        } else {
+            statement.bind(1, limit)
+        }
+        var page: [(key: [UInt8], value: [UInt8])] = []
+        while try statement.step() { page.append((statement.blob(0), statement.blob(1))) }
+        return page
+    }
+
+    /// The WHERE clause that limits `k` to `range`, and the keys to bind.
+    private static func clause(limiting range: KeyRange) -> (String, [[UInt8]]) {
+        var conditions: [String] = []
+        if let lower = range.lower { conditions.append(lower.inclusive ? "k >= ?" : "k > ?") }
+        if let upper = range.upper { conditions.append(upper.inclusive ? "k <= ?" : "k < ?") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return (filter, [range.lower, range.upper].compactMap { $0?.key })
     }
 }

@@ -43,6 +43,11 @@ public enum KeyEncoding {
         return out
     }
 
+    /// How many bytes of an encoded key are its partition prefix.
+    static func partitionPrefixLength(ofEncoded key: [UInt8]) -> Int {
+        12 + key[8..<12].reduce(0) { $0 << 8 | Int($1) }
+    }
+
     /// Reads the partition hash back from an encoded key.
     public static func hash(ofEncoded key: [UInt8]) -> UInt64 {
         key.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }

@@ -1,3 +1,4 @@
+import Logging
 import StrataModel
 import Synchronization
 
@@ -25,6 +26,10 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         var threads: StorageThreads
         var checkpoints: CheckpointRequests
         var openFiles: OpenFiles
+        /// How long global indexes trail the table (zero: writes wait for them).
+        var indexLag: Duration
+        var itemCollectionLimit: Int
+        var logger: Logger
     }
 
     private enum Phase {
@@ -67,6 +72,10 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
 
     let location: DatabaseLocation
     let threads: StorageThreads
+    /// A table partition's indexes and the propagator of its changes to
+    /// the global ones; nil for an index's partition.
+    let indexing: TableIndexing?
+    let propagator: IndexPropagator?
     private let environment: Environment
     private let state: Mutex<State>
     /// When the partition was last used, on `OpenFiles`' clock; read
@@ -75,18 +84,31 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
 
     /// A partition of a new table (`isNew`: its file does not exist yet),
     /// or of a table found in the catalog. Opens nothing on disk.
-    init(location: DatabaseLocation, environment: Environment, isNew: Bool) throws {
+    init(location: DatabaseLocation, environment: Environment, isNew: Bool, indexing: TableIndexing?) throws {
         self.location = location
         self.environment = environment
+        self.indexing = indexing
         threads = environment.threads
+        propagator = indexing.map {
+            IndexPropagator(indexing: $0, lag: environment.indexLag, executor: environment.threads.requests, logger: environment.logger)
+        }
         switch location {
         case .memory:
             let files = try PartitionFiles(
-                location: location, environment: environment, preparation: .create, checkpointer: nil)
+                location: location, environment: environment, preparation: .create, checkpointer: nil, context: Self.context(indexing, propagator, environment))
             state = Mutex(State(phase: .open(files), prepared: true))
         case .file(let path):
             state = Mutex(State(phase: !isNew && FileSystem.exists(path) ? .closed : .absent))
         }
+    }
+
+    /// What the writer of a table partition's files needs; nil for an index partition.
+    private static func context(
+        _ indexing: TableIndexing?, _ propagator: IndexPropagator?, _ environment: Environment
+    ) -> PartitionFiles.Context? {
+        guard let indexing, let propagator else { return nil }
+        return PartitionFiles.Context(
+            indexing: indexing, propagator: propagator, itemCollectionLimit: environment.itemCollectionLimit)
     }
 
     static func configure(_ connection: SQLiteConnection, location: DatabaseLocation, durability: StorageOptions.Durability) throws {
@@ -120,9 +142,32 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         return try await files.writer.submit(body)
     }
 
+    /// Runs `body` as `write` does if the partition has a file; nil if it
+    /// has none, which holds nothing to change.
+    func writeIfPresent<T: Sendable>(_ body: @escaping @Sendable (PartitionTransaction) throws -> T) async throws -> T? {
+        guard let files = try await lease(creating: false, on: threads.requests) else { return nil }
+        defer { release() }
+        return try await files.writer.submit(body)
+    }
+
+    /// Runs `body` on a reader connection, on the bulk threads; nil if the
+    /// partition has no file.
+    func bulkRead<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T? {
+        guard let files = try await lease(creating: false, on: threads.bulk) else { return nil }
+        defer { release() }
+        return try await files.bulkReaders.withConnection(on: threads.bulk, body)
+    }
+
     /// Runs `body` in a transaction of its own at once; for start-up work only.
     func writeNow<T>(_ body: (PartitionTransaction) throws -> T) throws -> T {
         let files = try leaseNow(creating: true)!
+        defer { release() }
+        return try files.writer.writeNow(body)
+    }
+
+    /// The same if the partition has a file; nil if it has none.
+    func writeNowIfPresent<T>(_ body: (PartitionTransaction) throws -> T) throws -> T? {
+        guard let files = try leaseNow(creating: false) else { return nil }
         defer { release() }
         return try files.writer.writeNow(body)
     }
@@ -141,16 +186,18 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         case bulk
     }
 
-    /// Reads items of `range` into `page`; see `ItemsTable.read`.
+    /// Reads items (or a local index's entries, from `table`) of `range`
+    /// into `page`; see `ItemsTable.read`.
     func read(
-        _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage, as readClass: ReadClass
+        _ range: KeyRange, in table: String = ItemsTable.items, forward: Bool, limit: PageLimit, peek: Bool,
+        into page: inout ItemPage, as readClass: ReadClass
     ) async throws -> Bool {
         let executor = readClass == .request ? threads.requests : threads.bulk
         guard let files = try await lease(creating: false, on: executor) else { return false }
         defer { release() }
         let pool = readClass == .request ? files.readers : files.bulkReaders
         return try await pool.withConnection(on: executor) { connection in
-            try ItemsTable.read(range, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
+            try ItemsTable.read(range, in: table, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
         }
     }
 
@@ -177,7 +224,8 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         defer { openFiles.release(PartitionFiles.writerDescriptors) }
         let statistics: PartitionStatistics
         do {
-            statistics = try PartitionFiles.inspect(location, durability: environment.durability)
+            statistics = try PartitionFiles.inspect(
+                location, durability: environment.durability, localIndexes: indexing?.current.locals.count ?? 0)
         } catch {
             throw OpenFiles.translate(error)
         }
@@ -311,7 +359,8 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
             do {
                 files = try PartitionFiles(
                     location: location, environment: environment, preparation: preparation,
-                    checkpointer: Checkpointer(database: self, requests: environment.checkpoints))
+                    checkpointer: Checkpointer(database: self, requests: environment.checkpoints),
+                    context: Self.context(indexing, propagator, environment))
             } catch {
                 openFiles.release(PartitionFiles.writerDescriptors)
                 throw OpenFiles.translate(error)

@@ -33,23 +33,39 @@ final class PartitionFiles: Sendable {
 
     /// Opens the database (creating it for `.create`) and prepares it;
     /// blocks. The caller has counted `writerDescriptors` in `openFiles`.
+    /// What a table partition's writer needs to maintain the table's indexes.
+    struct Context {
+        var indexing: TableIndexing
+        var propagator: IndexPropagator
+        var itemCollectionLimit: Int
+    }
+
     init(
         location: DatabaseLocation, environment: Partition.Environment, preparation: Preparation,
-        checkpointer: Checkpointer?
+        checkpointer: Checkpointer?, context: Context?
     ) throws {
         // A new file is created private (0600) before SQLite opens it.
         let connection = try preparation == .create ? SQLiteConnection(location) : SQLiteConnection(path: location.uri)
         let statistics: PartitionStatistics
+        let writerContext: PartitionContext?
         do {
-            statistics = try Self.prepare(connection, preparation, at: location, durability: environment.durability)
+            let localIndexes = context?.indexing.current.locals.count ?? 0
+            statistics = try Self.prepare(
+                connection, preparation, at: location, durability: environment.durability, localIndexes: localIndexes)
             if checkpointer != nil { try Checkpointer.turnOffAutomaticCheckpoints(of: connection) }
+            writerContext = try context.map {
+                PartitionContext(
+                    indexing: $0.indexing, propagator: $0.propagator, itemCollectionLimit: $0.itemCollectionLimit,
+                    hasChangeLog: try ChangeLogTable.exists(on: connection))
+            }
         } catch {
             connection.close()
             throw error
         }
         openFiles = location.isFile ? environment.openFiles : nil
         writer = GroupCommitWriter(
-            connection: connection, label: "strata.writer.\(location.uri)", totals: statistics, checkpointer: checkpointer)
+            connection: connection, label: "strata.writer.\(location.uri)", totals: statistics, checkpointer: checkpointer,
+            context: writerContext)
         // No mmap: mapped pages would count toward the server's resident
         // memory for as long as a table is read, while the page cache stays bounded.
         let openReader: @Sendable () throws -> SQLiteConnection = {
@@ -70,17 +86,19 @@ final class PartitionFiles: Sendable {
     /// from creating (and deleting again) the log's shared-memory file, the
     /// most of what opening a file costs. The caller has counted
     /// `writerDescriptors`.
-    static func inspect(_ location: DatabaseLocation, durability: StorageOptions.Durability) throws -> PartitionStatistics {
+    static func inspect(
+        _ location: DatabaseLocation, durability: StorageOptions.Durability, localIndexes: Int
+    ) throws -> PartitionStatistics {
         let connection = try SQLiteConnection(path: location.uri)
         defer { connection.close() }
         try connection.execute("PRAGMA locking_mode=EXCLUSIVE")
-        return try prepare(connection, .firstOpen, at: location, durability: durability)
+        return try prepare(connection, .firstOpen, at: location, durability: durability, localIndexes: localIndexes)
     }
 
     /// Returns the partition's statistics.
     private static func prepare(
         _ connection: SQLiteConnection, _ preparation: Preparation, at location: DatabaseLocation,
-        durability: StorageOptions.Durability
+        durability: StorageOptions.Durability, localIndexes: Int
     ) throws -> PartitionStatistics {
         if case .reopen(let statistics) = preparation {
             try Partition.configure(connection, location: location, durability: durability)
@@ -92,7 +110,7 @@ final class PartitionFiles: Sendable {
         try connection.execute("BEGIN IMMEDIATE")
         do {
             if version == FormatVersion.unstamped { try FormatVersion.stamp(connection, .partition) }
-            try ItemsTable.create(on: connection)
+            try ItemsTable.create(on: connection, localIndexes: localIndexes)
             let statistics = preparation == .create ? PartitionStatistics() : try ItemsTable.statistics(on: connection)
             try connection.execute("COMMIT")
             return statistics

@@ -1,14 +1,51 @@
+import StrataModel
+import Synchronization
+
+/// What a partition's writes need besides its database: the table's
+/// secondary indexes and the propagator of its global ones. One per open
+/// connection; an index partition has none.
+final class PartitionContext: Sendable {
+    let indexing: TableIndexing
+    let propagator: IndexPropagator
+    /// Bytes an item collection may hold, on a table with local indexes.
+    let itemCollectionLimit: Int
+    /// Whether the database holds the change log's tables (known once a
+    /// transaction that created them, or found them, has committed).
+    let hasChangeLog: Atomic<Bool>
+
+    init(indexing: TableIndexing, propagator: IndexPropagator, itemCollectionLimit: Int, hasChangeLog: Bool) {
+        self.indexing = indexing
+        self.propagator = propagator
+        self.itemCollectionLimit = itemCollectionLimit
+        self.hasChangeLog = Atomic(hasChangeLog)
+    }
+}
+
 /// What a write request sees of its partition during the group transaction,
-/// and the statistics the transaction changes. Only valid inside the
-/// request's body, on the partition writer's queue.
+/// and what the transaction changes besides the items: the statistics, the
+/// local index entries, and the change log that feeds the global indexes.
+/// Only valid inside the request's body, on the partition writer's queue.
 final class PartitionTransaction: GroupCommitTransaction {
+    struct Savepoint {
+        var delta: PartitionStatistics
+        var changeCount: Int
+        var createdChangeLog: Bool
+    }
+
     private let connection: SQLiteConnection
+    private let context: PartitionContext?
     private var delta = PartitionStatistics()
     /// Item bytes written, including those of requests later rolled back.
     private(set) var bytesWritten = 0
+    /// Changes for the global indexes, in commit order.
+    private var changes: [IndexChange] = []
+    private var createdChangeLog = false
+    /// The propagation position this transaction records in the log.
+    private var recordedPosition: Int?
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, context: PartitionContext?) {
         self.connection = connection
+        self.context = context
     }
 
     func current(_ key: [UInt8]) throws -> StoredItem? {
@@ -21,8 +58,17 @@ final class PartitionTransaction: GroupCommitTransaction {
         try ItemsTable.size(of: key, on: connection)
     }
 
-    /// Stores `new` under `key` over an item of `oldSize` (nil: none).
-    func put(_ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?) throws {
+    /// Stores `new` under `key` over an item of `oldSize` (nil: none), and
+    /// updates the table's indexes. With `limitingCollection`, refuses a
+    /// write that grows an item collection past its limit.
+    func put(_ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false) throws {
+        if let snapshot = indexes {
+            let old = oldSize == nil ? nil : try current(key)
+            try maintain(snapshot, key: key, old: old?.value, new: new.value)
+            if limitingCollection, !snapshot.locals.isEmpty, new.size > (oldSize ?? 0) {
+                try checkCollectionSize(of: key, in: snapshot)
+            }
+        }
         try ItemsTable.upsert(key, new, on: connection)
         bytesWritten += new.value.count + key.count
         delta.itemCount += oldSize == nil ? 1 : 0
@@ -30,25 +76,132 @@ final class PartitionTransaction: GroupCommitTransaction {
     }
 
     func delete(_ key: [UInt8], existingSize: Int) throws {
+        if let snapshot = indexes {
+            try maintain(snapshot, key: key, old: try current(key)?.value, new: nil)
+        }
         try ItemsTable.delete(key, on: connection)
         delta.itemCount -= 1
         delta.sizeBytes -= existingSize
     }
 
+    /// Applies a global index's mutation to this index partition.
+    func apply(_ mutation: IndexMutation) throws {
+        switch mutation {
+        case .put(let key, let entry):
+            try put(key, entry, replacingSize: try currentSize(key))
+        case .delete(let key):
+            if let size = try currentSize(key) { try delete(key, existingSize: size) }
+        }
+    }
+
+    /// Queues copies of up to `limit` items after `start` for index
+    /// `index`, as a backfill does; returns the last key copied, or nil
+    /// if none was left. Runs on the writer, so that the copies take their
+    /// place among the partition's changes.
+    func copyForBackfill(after start: [UInt8]?, limit: Int, index: String) throws -> [UInt8]? {
+        let page = try ItemsTable.keyedPage(after: start, limit: limit, on: connection)
+        for (key, value) in page {
+            changes.append(IndexChange(sequence: 0, key: key, old: nil, new: value, onlyIndex: index))
+        }
+        return page.last?.key
+    }
+
+    /// The logged changes the global indexes may not hold yet; for the
+    /// catch-up at start-up.
+    func unappliedChanges() throws -> [IndexChange] {
+        guard try ChangeLogTable.exists(on: connection) else { return [] }
+        return try ChangeLogTable.unapplied(on: connection).map {
+            IndexChange(sequence: $0.sequence, key: $0.key, old: $0.old, new: $0.new)
+        }
+    }
+
+    /// Records that the global indexes hold every change up to `sequence`.
+    func recordApplied(through sequence: Int) throws {
+        try ChangeLogTable.markApplied(through: sequence, on: connection)
+    }
+
+    // MARK: Indexes
+
+    /// The table's indexes, if it has any (an index partition has none).
+    private var indexes: TableIndexing.Snapshot? {
+        guard let snapshot = context?.indexing.current, !snapshot.isEmpty else { return nil }
+        return snapshot
+    }
+
+    /// Local indexes change in this transaction; global ones get a change
+    /// in the log, applied after the commit.
+    private func maintain(_ snapshot: TableIndexing.Snapshot, key: [UInt8], old: [UInt8]?, new: [UInt8]?) throws {
+        if !snapshot.locals.isEmpty {
+            let oldItem = try old.map { try ItemEncoding.decode($0) }
+            let newItem = try new.map { try ItemEncoding.decode($0) }
+            for local in snapshot.locals {
+                let mutations = IndexMutation.mutations(
+                    of: local.definition, old: oldItem, new: newItem, tableKey: key, schema: snapshot.tableKey)
+                for mutation in mutations {
+                    switch mutation {
+                    case .put(let entryKey, let entry): try ItemsTable.upsert(entryKey, entry, in: local.sqlTable, on: connection)
+                    case .delete(let entryKey): try ItemsTable.delete(entryKey, in: local.sqlTable, on: connection)
+                    }
+                }
+            }
+        }
+        if !snapshot.globals.isEmpty {
+            try prepareChangeLog()
+            let sequence = try ChangeLogTable.append(key: key, old: old, new: new, on: connection)
+            changes.append(IndexChange(sequence: sequence, key: key, old: old, new: new))
+            bytesWritten += (old?.count ?? 0) + (new?.count ?? 0)
+        }
+    }
+
+    private func prepareChangeLog() throws {
+        guard let context, !createdChangeLog, !context.hasChangeLog.load(ordering: .relaxed) else { return }
+        try ChangeLogTable.create(on: connection)
+        createdChangeLog = true
+    }
+
+    /// The items of the key's partition-key value and their local index
+    /// entries must stay within the limit.
+    private func checkCollectionSize(of key: [UInt8], in snapshot: TableIndexing.Snapshot) throws {
+        let range = KeyRange.allKeys(withPrefix: Array(key.prefix(KeyEncoding.partitionPrefixLength(ofEncoded: key))))
+        var total = try ItemsTable.bytes(in: range, of: ItemsTable.items, on: connection)
+        for local in snapshot.locals { total += try ItemsTable.bytes(in: range, of: local.sqlTable, on: connection) }
+        if let context, total > context.itemCollectionLimit {
+            throw DynamoError.itemCollectionSizeLimitExceeded("Collection size exceeded")
+        }
+    }
+
     // MARK: GroupCommitTransaction
 
-    var savepoint: PartitionStatistics { delta }
+    var savepoint: Savepoint {
+        Savepoint(delta: delta, changeCount: changes.count, createdChangeLog: createdChangeLog)
+    }
 
-    func rollBack(to savepoint: PartitionStatistics) {
-        delta = savepoint
+    func rollBack(to savepoint: Savepoint) {
+        delta = savepoint.delta
+        changes.removeLast(changes.count - savepoint.changeCount)
+        createdChangeLog = savepoint.createdChangeLog
     }
 
     func willCommit() throws {
-        guard delta != PartitionStatistics() else { return }
-        try ItemsTable.addStatistics(delta, on: connection)
+        if delta != PartitionStatistics() {
+            try ItemsTable.addStatistics(delta, on: connection)
+        }
+        if let context, let position = context.propagator.positionToRecord,
+           createdChangeLog || context.hasChangeLog.load(ordering: .relaxed) {
+            try ChangeLogTable.markApplied(through: position, on: connection)
+            recordedPosition = position
+        }
     }
 
     func addCommitted(to totals: inout PartitionStatistics) {
         totals.add(delta)
+        if createdChangeLog { context?.hasChangeLog.store(true, ordering: .relaxed) }
+        if let recordedPosition { context?.propagator.recorded(recordedPosition) }
+    }
+
+    /// Answers once the global indexes hold the transaction's changes.
+    func deliver(_ answer: @escaping @Sendable () -> Void) {
+        guard !changes.isEmpty, let context else { return answer() }
+        context.propagator.submit(changes, answer: answer)
     }
 }

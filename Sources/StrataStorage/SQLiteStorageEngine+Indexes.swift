@@ -1,23 +1,243 @@
 import StrataModel
 
+/// Secondary indexes: reads, statistics, and the global indexes' life
+/// (backfill when UpdateTable adds one, removal when it deletes one, and
+/// the catch-up of the change log at start-up).
 extension SQLiteStorageEngine {
+    /// What an UpdateTable leaves to do once its record is saved.
+    struct IndexWork {
+        /// Global indexes added, with their new partitions, to fill.
+        var added: [(index: IndexDefinition, store: TableStore)] = []
+        /// Global indexes marked DELETING, to remove.
+        var removed: [String] = []
+    }
+
+    /// A fresh storage name for a global index's partitions.
+    static func newIndexStorage() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "g" + String(generator.next() as UInt64, radix: 36)
+    }
+
+    /// Gives global indexes new in `record` (against `entry`'s) their
+    /// status and partitions, and lists what changes in the background.
+    func prepareIndexChanges(_ record: inout CatalogRecord, of entry: Entry) throws -> IndexWork {
+        let before = entry.definition.globalIndexes
+        var work = IndexWork()
+        for position in record.definition.globalIndexes.indices {
+            let index = record.definition.globalIndexes[position]
+            guard let previous = before.first(where: { $0.name == index.name }) else {
+                record.definition.globalIndexes[position].status = .creating
+                if index.backfilling == nil { record.definition.globalIndexes[position].backfilling = true }
+                let storage = Self.newIndexStorage()
+                record.indexStorage[index.name] = storage
+                let store = try Self.openIndexStore(
+                    storage, of: record, isNew: true, options: options, instance: instance, environment: partitionEnvironment)
+                work.added.append((record.definition.globalIndexes[position], store))
+                continue
+            }
+            if index.status == .deleting, previous.status != .deleting { work.removed.append(index.name) }
+        }
+        return work
+    }
+
+    /// Puts the saved changes into effect and starts their background work.
+    func start(_ work: IndexWork, table: String) {
+        guard let entry = tables.withLock({ $0.entries[table] }) else { return }
+        let definition = entry.definition
+        entry.indexing.update { snapshot in
+            snapshot.globals.append(contentsOf: work.added.map { .init(definition: $0.index, store: $0.store) })
+            for position in snapshot.globals.indices {
+                if let current = definition.globalIndexes.first(where: { $0.name == snapshot.globals[position].definition.name }) {
+                    snapshot.globals[position].definition = current
+                }
+            }
+        }
+        for (index, _) in work.added { Task(executorPreference: threads.bulk) { await self.backfill(index.name, of: table) } }
+        for name in work.removed { Task(executorPreference: threads.bulk) { await self.removeIndex(name, of: table) } }
+    }
+
+    /// At start-up: finishes what a stop interrupted.
+    func resumeIndexWork(of entry: Entry) {
+        let table = entry.definition.name
+        for index in entry.definition.globalIndexes {
+            switch index.status {
+            case .creating: Task(executorPreference: threads.bulk) { await self.backfill(index.name, of: table) }
+            case .deleting: Task(executorPreference: threads.bulk) { await self.removeIndex(index.name, of: table) }
+            case .active, .updating: break
+            }
+        }
+    }
+
+    /// Copies every item of the table into a new global index, a page at a
+    /// time on each partition's writer, so that the copies take their
+    /// place among the writes that go on meanwhile; then makes the index
+    /// ACTIVE. Copying again after a crash is harmless.
+    func backfill(_ name: String, of table: String) async {
+        guard let entry = tables.withLock({ $0.entries[table] }) else { return }
+        do {
+            for partition in entry.store.partitions {
+                var start: [UInt8]?
+                repeat {
+                    let after = start
+                    start = try await partition.writeIfPresent {
+                        try $0.copyForBackfill(after: after, limit: Self.backfillPage, index: name)
+                    } ?? nil
+                } while start != nil
+            }
+            for partition in entry.store.partitions { await partition.propagator?.idle() }
+            _ = try await changeRecord(named: table) { record, _ in
+                guard let position = record.definition.globalIndexes.firstIndex(where: { $0.name == name }),
+                      record.definition.globalIndexes[position].status == .creating else { return }
+                record.definition.globalIndexes[position].status = .active
+                record.definition.globalIndexes[position].backfilling = nil
+            }
+            start(IndexWork(), table: table)
+        } catch {
+            options.logger.warning("Backfill of a global index ended", metadata: ["table": "\(table)", "index": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Items copied per page of a backfill: the writer holds its other
+    /// requests back for this long.
+    static var backfillPage: Int { 256 }
+
+    /// Stops maintaining a global index, closes and removes its partitions,
+    /// then drops it from the table's definition.
+    func removeIndex(_ name: String, of table: String) async {
+        guard let entry = tables.withLock({ $0.entries[table] }),
+              let store = entry.indexing.current.global(named: name)?.store else { return }
+        entry.indexing.update { $0.globals.removeAll { $0.definition.name == name } }
+        await store.close()
+        for partition in store.partitions {
+            guard case .file(let path) = partition.location else { continue }
+            for suffix in ["", "-wal", "-shm"] { try? FileSystem.remove(path + suffix) }
+        }
+        do {
+            _ = try await changeRecord(named: table) { record, _ in
+                record.definition.globalIndexes.removeAll { $0.name == name }
+                record.indexStorage[name] = nil
+            }
+        } catch {
+            options.logger.warning("Could not record the removal of a global index", metadata: ["index": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// At start-up, before any request: applies the logged changes the
+    /// global indexes may lack (a crash came between a commit and its
+    /// propagation), in order, and records that they hold them.
+    static func catchUpIndexes(of entry: Entry) throws {
+        let snapshot = entry.indexing.current
+        guard !snapshot.globals.isEmpty else { return }
+        for partition in entry.store.partitions {
+            guard let changes = try partition.writeNowIfPresent({ try $0.unappliedChanges() }), let last = changes.last else { continue }
+            for (_, indexPartition, mutations) in try IndexPropagator.plan(changes, for: snapshot) {
+                try indexPartition.writeNow { transaction in
+                    for mutation in mutations { try transaction.apply(mutation) }
+                }
+            }
+            try partition.writeNow { try $0.recordApplied(through: last.sequence) }
+        }
+    }
+
+    // MARK: Reads
+
     public func queryIndex(
         table: String, index: String, condition: IndexKeyCondition, forward: Bool, exclusiveStart: Item?, limit: PageLimit
     ) async throws -> ItemPage {
-        throw DynamoError.internalFailure("Secondary indexes are not built yet")
+        let (store, sqlTable, definition, tableKey) = try locate(index, of: table)
+        var range = IndexKeyEncoding.range(condition)
+        if let exclusiveStart {
+            let start = KeyRange.Bound(try Self.entryKey(of: exclusiveStart, in: definition, tableKey: tableKey), inclusive: false)
+            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
+        }
+        var page = ItemPage()
+        let prefix = IndexKeyEncoding.partitionPrefix(condition.partition)
+        page.isTruncated = try await store.partition(forEncodedKey: prefix)
+            .read(range, in: sqlTable, forward: forward, limit: limit, peek: true, into: &page, as: .request)
+        return page
     }
 
     public func scanIndex(
         table: String, index: String, segment: Int, totalSegments: Int, exclusiveStart: Item?, limit: PageLimit
     ) async throws -> ItemPage {
-        throw DynamoError.internalFailure("Secondary indexes are not built yet")
+        let (store, sqlTable, definition, tableKey) = try locate(index, of: table)
+        let start = try exclusiveStart.map { try Self.entryKey(of: $0, in: definition, tableKey: tableKey) }
+        return try await scan(
+            store.partitions, in: sqlTable, segment: segment, totalSegments: totalSegments, exclusiveStart: start, limit: limit)
     }
 
     public func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics] {
-        [:]
+        let snapshot = try entry(named: name).indexing.current
+        var statistics: [String: PartitionStatistics] = [:]
+        for global in snapshot.globals { statistics[global.definition.name] = global.store.statistics }
+        let partitions = try entry(named: name).store.partitions
+        for local in snapshot.locals {
+            var total = PartitionStatistics()
+            let sqlTable = local.sqlTable
+            for partition in partitions {
+                if let counted = try await partition.bulkRead({ try ItemsTable.count(sqlTable, on: $0) }) { total.add(counted) }
+            }
+            statistics[local.definition.name] = total
+        }
+        return statistics
     }
 
     public func itemCollectionSize(table: String, partitionKey: AttributeValue) async throws -> Int {
-        0
+        let entry = try entry(named: table)
+        let locals = entry.indexing.current.locals.map(\.sqlTable)
+        guard !locals.isEmpty else { return 0 }
+        let prefix = KeyEncoding.partitionPrefix(partitionKey)
+        let range = KeyRange.allKeys(withPrefix: prefix)
+        return try await entry.store.partition(forEncodedKey: prefix).bulkRead { connection in
+            try ([ItemsTable.items] + locals).reduce(0) { $0 + (try ItemsTable.bytes(in: range, of: $1, on: connection)) }
+        } ?? 0
+    }
+
+    func entry(named name: String) throws(DynamoError) -> Entry {
+        guard let entry = tables.withLock({ $0.entries[name] }) else {
+            throw .resourceNotFound("Requested resource not found")
+        }
+        return entry
+    }
+
+    /// Where an index's entries are: a global index's own partitions, or a
+    /// table of the table's partitions for a local one.
+    private func locate(
+        _ index: String, of table: String
+    ) throws(DynamoError) -> (TableStore, String, IndexDefinition, KeySchema) {
+        let entry = try entry(named: table)
+        let snapshot = entry.indexing.current
+        if let global = snapshot.global(named: index) {
+            return (global.store, ItemsTable.items, global.definition, snapshot.tableKey)
+        }
+        if let local = snapshot.local(named: index) {
+            return (entry.store, local.sqlTable, local.definition, snapshot.tableKey)
+        }
+        throw .validation("The table does not have the specified index: \(index)")
+    }
+
+    /// The encoded entry key of a LastEvaluatedKey-shaped item.
+    private static func entryKey(of item: Item, in index: IndexDefinition, tableKey: KeySchema) throws(DynamoError) -> [UInt8] {
+        guard let values = index.keyValues(of: item), let partition = item[tableKey.partitionKey.name] else {
+            throw .validation("The provided starting key is invalid")
+        }
+        let sort = tableKey.sortKey.flatMap { item[$0.name] }
+        if tableKey.sortKey != nil, sort == nil { throw .validation("The provided starting key is invalid") }
+        return IndexKeyEncoding.entryKey(values, tableKey: KeyEncoding.encode(PrimaryKey(partition: partition, sort: sort)))
+    }
+}
+
+extension SQLiteStorageEngine.Entry {
+    /// The table's partitions and its global indexes'.
+    var allPartitions: [Partition] {
+        store.partitions + indexing.current.globals.flatMap(\.store.partitions)
+    }
+
+    /// Closes the table's partitions, lets their last changes reach the
+    /// global indexes, then closes those.
+    func close() async {
+        await store.close()
+        for partition in store.partitions { await partition.propagator?.idle() }
+        for global in indexing.current.globals { await global.store.close() }
     }
 }

@@ -12,6 +12,8 @@ public final class SQLiteStorageEngine: StorageEngine {
     struct Entry {
         var record: CatalogRecord
         let store: TableStore
+        /// The table's indexes as its partitions maintain them.
+        let indexing: TableIndexing
         var definition: TableDefinition { record.definition }
     }
 
@@ -23,7 +25,7 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     let options: StorageOptions
     /// Distinguishes this process's in-memory databases from any other's.
-    private let instance: String = {
+    let instance: String = {
         var generator = SystemRandomNumberGenerator()
         return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
     }()
@@ -58,14 +60,11 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         let catalog = try Catalog(location: catalogLocation, durability: options.durability)
         var entries: [String: Entry] = [:]
-        let environment = Partition.Environment(
-            durability: options.durability, readersPerPartition: options.readersPerPartition,
-            bulkReadersPerPartition: options.bulkReadersPerPartition,
-            threads: threads, checkpoints: checkpoints, openFiles: openFiles)
+        let environment = Self.partitionEnvironment(options: options, threads: threads, checkpoints: checkpoints, openFiles: openFiles)
         for record in try catalog.load() {
-            let store = try Self.openStore(record, isNew: false, options: options, instance: instance, environment: environment)
-            for partition in store.partitions { try partition.prepareAtStartUp() }
-            entries[record.definition.name] = Entry(record: record, store: store)
+            let entry = try Self.openEntry(record, isNew: false, options: options, instance: instance, environment: environment)
+            for partition in entry.allPartitions { try partition.prepareAtStartUp() }
+            entries[record.definition.name] = entry
         }
         self.catalog = Mutex(catalog)
         tables.withLock { $0.entries = entries }
@@ -76,6 +75,9 @@ public final class SQLiteStorageEngine: StorageEngine {
             stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
             haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
+        // After the transaction log's replay, which may add changes.
+        for entry in entries.values { try Self.catchUpIndexes(of: entry) }
+        for entry in entries.values { resumeIndexWork(of: entry) }
     }
 
     /// A data directory Strata creates is private (0700), its files 0600.
@@ -91,11 +93,18 @@ public final class SQLiteStorageEngine: StorageEngine {
     public var requestExecutor: (any TaskExecutor)? { threads.requests }
     public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
 
-    private var partitionEnvironment: Partition.Environment {
+    var partitionEnvironment: Partition.Environment {
+        Self.partitionEnvironment(options: options, threads: threads, checkpoints: checkpoints, openFiles: openFiles)
+    }
+
+    private static func partitionEnvironment(
+        options: StorageOptions, threads: StorageThreads, checkpoints: CheckpointRequests, openFiles: OpenFiles
+    ) -> Partition.Environment {
         Partition.Environment(
             durability: options.durability, readersPerPartition: options.readersPerPartition,
             bulkReadersPerPartition: options.bulkReadersPerPartition,
-            threads: threads, checkpoints: checkpoints, openFiles: openFiles)
+            threads: threads, checkpoints: checkpoints, openFiles: openFiles, indexLag: options.indexLag,
+            itemCollectionLimit: options.itemCollectionLimit, logger: options.logger)
     }
 
     /// Runs blocking work that is not a request's read (files, the
@@ -104,15 +113,29 @@ public final class SQLiteStorageEngine: StorageEngine {
         try await withTaskExecutorPreference(threads.bulk) { try body() }
     }
 
-    /// A table's partitions, and its directory on disk; partition files
-    /// open when used (see `Partition`). A new table (`isNew`) has none.
-    private static func openStore(
+    /// A table's partitions and its global indexes' partitions, and its
+    /// directory on disk; partition files open when used (see
+    /// `Partition`). A new table (`isNew`) has none.
+    static func openEntry(
         _ record: CatalogRecord, isNew: Bool, options: StorageOptions, instance: String, environment: Partition.Environment
-    ) throws -> TableStore {
+    ) throws -> Entry {
         let id = record.definition.id
         if let directory = options.dataDirectory {
             try FileSystem.createDirectories(DataDirectory(path: directory).table(id: id))
         }
+        var globals: [TableIndexing.GlobalIndex] = []
+        for index in record.definition.globalIndexes {
+            guard let storage = record.indexStorage[index.name] else {
+                throw DynamoError.internalFailure("The catalog has no storage for index \(index.name)")
+            }
+            let store = try openIndexStore(
+                storage, of: record, isNew: isNew, options: options, instance: instance, environment: environment)
+            globals.append(.init(definition: index, store: store))
+        }
+        let locals = record.definition.localIndexes.enumerated().map { position, index in
+            TableIndexing.LocalIndex(definition: index, sqlTable: TableIndexing.localTable(position))
+        }
+        let indexing = TableIndexing(.init(tableKey: record.definition.keySchema, locals: locals, globals: globals))
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {
             let location: DatabaseLocation = if let directory = options.dataDirectory {
@@ -120,9 +143,27 @@ public final class SQLiteStorageEngine: StorageEngine {
             } else {
                 .memory(name: "strata-\(instance)-\(id)-p\(index)")
             }
-            partitions.append(try Partition(location: location, environment: environment, isNew: isNew))
+            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, indexing: indexing))
         }
-        return TableStore(id: id, partitions: partitions)
+        return Entry(record: record, store: TableStore(id: id, partitions: partitions), indexing: indexing)
+    }
+
+    /// The partitions of the global index that `storage` names.
+    static func openIndexStore(
+        _ storage: String, of record: CatalogRecord, isNew: Bool, options: StorageOptions, instance: String,
+        environment: Partition.Environment
+    ) throws -> TableStore {
+        let id = record.definition.id
+        var partitions: [Partition] = []
+        for index in 0..<record.partitionCount {
+            let location: DatabaseLocation = if let directory = options.dataDirectory {
+                .file(DataDirectory(path: directory).partition(index, ofIndex: storage, table: id))
+            } else {
+                .memory(name: "strata-\(instance)-\(id)-\(storage)-p\(index)")
+            }
+            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, indexing: nil))
+        }
+        return TableStore(id: "\(id)/\(storage)", partitions: partitions)
     }
 
     /// A crash between creating a table's files and committing its catalog
@@ -166,12 +207,13 @@ public final class SQLiteStorageEngine: StorageEngine {
             }
             tables.creating.insert(name)
         }
-        let record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
+        var record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
+        for index in definition.globalIndexes { record.indexStorage[index.name] = Self.newIndexStorage() }
         do {
-            let store = try await openNewStore(record)
+            let entry = try await openNewEntry(record)
             tables.withLock { tables in
                 tables.creating.remove(name)
-                tables.entries[name] = Entry(record: record, store: store)
+                tables.entries[name] = entry
             }
         } catch {
             tables.withLock { _ = $0.creating.remove(name) }
@@ -183,12 +225,12 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// Creates the new table's directory (each partition's file comes with
     /// its first write), then records the table in the catalog; undoes the
     /// directory if either fails.
-    private func openNewStore(_ record: CatalogRecord) async throws -> TableStore {
+    private func openNewEntry(_ record: CatalogRecord) async throws -> Entry {
         let environment = partitionEnvironment
-        let store: TableStore
+        let entry: Entry
         do {
-            store = try await onStorageThreads {
-                try Self.openStore(record, isNew: true, options: options, instance: instance, environment: environment)
+            entry = try await onStorageThreads {
+                try Self.openEntry(record, isNew: true, options: options, instance: instance, environment: environment)
             }
         } catch {
             try? await onStorageThreads { removeTableFiles(id: record.definition.id) }
@@ -197,19 +239,33 @@ public final class SQLiteStorageEngine: StorageEngine {
         do {
             try await onStorageThreads { try catalog.withLock { try $0.save(record) } }
         } catch {
-            await discard(store)
+            await discard(entry)
             throw DynamoError.internalFailure("Could not record the table: \(error)")
         }
-        return store
+        return entry
     }
 
     public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition {
+        let (definition, work) = try await changeRecord(named: name) { record, entry in
+            try change(&record.definition)
+            return try prepareIndexChanges(&record, of: entry)
+        }
+        start(work, table: name)
+        return definition
+    }
+
+    /// Applies `change` to the table's catalog record and saves it, under
+    /// the catalog lock; returns what `change` returns.
+    func changeRecord<T>(
+        named name: String, _ change: (inout CatalogRecord, Entry) throws -> T
+    ) async throws -> (TableDefinition, T) {
         try await onStorageThreads {
             try catalog.withLock { catalog in
-                guard var record = tables.withLock({ $0.entries[name]?.record }) else {
+                guard let entry = tables.withLock({ $0.entries[name] }) else {
                     throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
                 }
-                try change(&record.definition)
+                var record = entry.record
+                let result = try change(&record, entry)
                 do {
                     try catalog.save(record)
                 } catch {
@@ -217,7 +273,7 @@ public final class SQLiteStorageEngine: StorageEngine {
                 }
                 let updated = record
                 tables.withLock { $0.entries[name]?.record = updated }
-                return updated.definition
+                return (updated.definition, result)
             }
         }
     }
@@ -237,15 +293,16 @@ public final class SQLiteStorageEngine: StorageEngine {
                 return entry
             }
         }
-        await discard(entry.store)
+        await discard(entry)
         return entry.definition
     }
 
-    /// Closes a table's store and removes its files, on the storage threads.
-    private func discard(_ store: TableStore) async {
+    /// Closes a table's partitions and its indexes' and removes its files,
+    /// on the storage threads.
+    private func discard(_ entry: Entry) async {
         await withTaskExecutorPreference(threads.bulk) {
-            await store.close()
-            removeTableFiles(id: store.id)
+            await entry.close()
+            removeTableFiles(id: entry.store.id)
         }
     }
 
@@ -279,19 +336,29 @@ public final class SQLiteStorageEngine: StorageEngine {
     }
 
     public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) async throws -> ItemPage {
-        let store = try store(named: table)
+        try await scan(
+            try store(named: table).partitions, segment: segment, totalSegments: totalSegments,
+            exclusiveStart: exclusiveStart.map(KeyEncoding.encode), limit: limit)
+    }
+
+    /// Reads a segment of `partitions` (a table's, or an index's), from
+    /// `sqlTable` in each, after the encoded key `exclusiveStart`.
+    func scan(
+        _ partitions: [Partition], in sqlTable: String = ItemsTable.items, segment: Int, totalSegments: Int,
+        exclusiveStart: [UInt8]?, limit: PageLimit
+    ) async throws -> ItemPage {
         // Segments are equal ranges of the partition hash, like partitions.
         if let exclusiveStart,
-           PartitionHash.partition(of: PartitionHash.hash(exclusiveStart.partition), count: totalSegments) != segment {
+           PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: exclusiveStart), count: totalSegments) != segment {
             throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
         }
         let segmentHashes = PartitionHash.range(ofPartition: segment, count: totalSegments)
-        let start = exclusiveStart.map { KeyRange.Bound(KeyEncoding.encode($0), inclusive: false) }
+        let start = exclusiveStart.map { KeyRange.Bound($0, inclusive: false) }
         var page = ItemPage()
         // One stay on the bulk threads for every partition the page reads.
         return try await withTaskExecutorPreference(threads.bulk) {
-            for (index, partition) in store.partitions.enumerated() {
-                let partitionHashes = PartitionHash.range(ofPartition: index, count: store.partitions.count)
+            for (index, partition) in partitions.enumerated() {
+                let partitionHashes = PartitionHash.range(ofPartition: index, count: partitions.count)
                 let lower = max(segmentHashes.lowerBound, partitionHashes.lowerBound)
                 let upper = min(segmentHashes.upperBound, partitionHashes.upperBound)
                 guard lower <= upper else { continue }
@@ -301,7 +368,7 @@ public final class SQLiteStorageEngine: StorageEngine {
                     if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
                     range.raiseLower(to: start)
                 }
-                if try await partition.read(range, forward: true, limit: limit, peek: false, into: &page, as: .bulk) {
+                if try await partition.read(range, in: sqlTable, forward: true, limit: limit, peek: false, into: &page, as: .bulk) {
                     page.isTruncated = true
                     return page
                 }
@@ -328,7 +395,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             case .keep:
                 break
             case .put(let item):
-                try transaction.put(encoded, item, replacingSize: size)
+                try transaction.put(encoded, item, replacingSize: size, limitingCollection: true)
             case .delete:
                 if let size { try transaction.delete(encoded, existingSize: size) }
             }
@@ -371,12 +438,12 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     public func close() async {
         checkpoints.finish()
-        let stores = tables.withLock { tables in
+        let entries = tables.withLock { tables in
             defer { tables.entries.removeAll() }
-            return tables.entries.values.map(\.store)
+            return Array(tables.entries.values)
         }
         await withTaskExecutorPreference(threads.bulk) {
-            for store in stores { await store.close() }
+            for entry in entries { await entry.close() }
             await transactions.close()
             catalog.withLock { $0.close() }
         }

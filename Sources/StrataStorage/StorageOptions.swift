@@ -54,6 +54,16 @@ public struct StorageOptions: Sendable {
     /// applied at the next start.
     var haltTransactionsAfterCommit = false
 
+    /// How long a global index trails its table. Zero (the default): a
+    /// write is answered once its index entries are written, so that a
+    /// client reads its own writes through an index. More reproduces
+    /// DynamoDB's eventually consistent indexes in tests.
+    public var indexLag: Duration = .zero
+    /// Bytes one item collection (the items of one partition-key value
+    /// and their local index entries) may hold on a table with local
+    /// indexes: DynamoDB's 10 GB, lowered by tests.
+    public var itemCollectionLimit = 10 * 1024 * 1024 * 1024
+
     public init(dataDirectory: String?, durability: Durability = .process, partitionsPerTable: Int = 8) {
         self.dataDirectory = dataDirectory
         self.durability = durability

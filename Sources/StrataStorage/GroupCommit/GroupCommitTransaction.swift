@@ -6,8 +6,10 @@ protocol GroupCommitTransaction: AnyObject, SendableMetatype {
     associatedtype Totals: Sendable
     /// What rolling one failed request back must restore.
     associatedtype Savepoint
+    /// What every transaction of one writer shares.
+    associatedtype Context: Sendable
 
-    init(connection: SQLiteConnection)
+    init(connection: SQLiteConnection, context: Context)
 
     var savepoint: Savepoint { get }
     func rollBack(to savepoint: Savepoint)
@@ -17,4 +19,13 @@ protocol GroupCommitTransaction: AnyObject, SendableMetatype {
     func addCommitted(to totals: inout Totals)
     /// Bytes written to the write-ahead log, rolled back or not.
     var bytesWritten: Int { get }
+    /// Answers the committed transaction's requests with `answer`, now or
+    /// once work that must follow the commit is done.
+    func deliver(_ answer: @escaping @Sendable () -> Void)
+}
+
+extension GroupCommitTransaction {
+    func deliver(_ answer: @escaping @Sendable () -> Void) {
+        answer()
+    }
 }

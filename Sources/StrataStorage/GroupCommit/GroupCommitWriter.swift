@@ -30,9 +30,14 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     private let committedTotals: Mutex<Transaction.Totals>
     /// Told the bytes each commit added to the write-ahead log.
     private let checkpointer: Checkpointer?
+    private let context: Transaction.Context
 
-    init(connection: SQLiteConnection, label: String, totals: Transaction.Totals, checkpointer: Checkpointer?) {
+    init(
+        connection: SQLiteConnection, label: String, totals: Transaction.Totals, checkpointer: Checkpointer?,
+        context: Transaction.Context
+    ) {
         self.connection = connection
+        self.context = context
         self.queue = DispatchQueue(label: label)
         self.committedTotals = Mutex(totals)
         self.checkpointer = checkpointer
@@ -93,7 +98,7 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     }
 
     private func runBatch(_ jobs: [Job]) {
-        let transaction = Transaction(connection: connection)
+        let transaction = Transaction(connection: connection, context: context)
         var answers: [@Sendable () -> Void] = []
         answers.reserveCapacity(jobs.count)
         do {
@@ -114,7 +119,8 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
             for job in jobs { job.fail(DynamoError.internalFailure("The storage engine failed: \(error)")) }
             return
         }
-        for answer in answers { answer() }
+        let committed = answers
+        transaction.deliver { for answer in committed { answer() } }
     }
 
     /// Runs `body` in one transaction of its own, now, on the calling
@@ -122,7 +128,7 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     /// any request arrives.
     func writeNow<T>(_ body: (Transaction) throws -> T) throws -> T {
         try queue.sync {
-            let transaction = Transaction(connection: connection)
+            let transaction = Transaction(connection: connection, context: context)
             var result: T?
             try inTransaction(transaction) { result = try body(transaction) }
             return result!

@@ -28,7 +28,7 @@ final class TransactionLog: Sendable {
         let connection: SQLiteConnection
         private(set) var bytesWritten = 0
 
-        init(connection: SQLiteConnection) {
+        init(connection: SQLiteConnection, context: Void) {
             self.connection = connection
         }
 
@@ -69,7 +69,7 @@ final class TransactionLog: Sendable {
         } else {
             self.checkpointConnection = nil
         }
-        writer = GroupCommitWriter(connection: connection, label: "strata.transaction-log", totals: (), checkpointer: checkpointer)
+        writer = GroupCommitWriter(connection: connection, label: "strata.transaction-log", totals: (), checkpointer: checkpointer, context: ())
     }
 
     /// The records not yet applied, oldest first.

@@ -1,0 +1,209 @@
+import Logging
+import StrataModel
+import Synchronization
+
+/// One change of an item, on its way from a base partition's change log to
+/// the table's global indexes.
+struct IndexChange: Sendable {
+    /// The change's position in the base partition's log; 0 for a
+    /// backfill copy, which the log does not hold.
+    var sequence: Int
+    /// The item's table key, encoded.
+    var key: [UInt8]
+    /// The encoded images before and after; nil where there is no item.
+    var old: [UInt8]?
+    var new: [UInt8]?
+    /// Set for a backfill copy: only this index receives it.
+    var onlyIndex: String? = nil
+}
+
+/// Carries one base partition's changes to the global indexes, in the
+/// order the partition committed them, so that every index converges to
+/// what the table implies. Applying a change is idempotent (delete the
+/// old image's entry, put the new one's), so after a crash replaying the
+/// log from the recorded position is safe.
+///
+/// By default the writes that made a batch of changes are answered once
+/// the batch is in the indexes: a client reads its own writes through an
+/// index, as with DynamoDB Local. With a lag, they are answered at once
+/// and the batch waits that long, as DynamoDB's indexes trail the table.
+final class IndexPropagator: Sendable {
+    private struct Batch {
+        var changes: [IndexChange]
+        var answer: (@Sendable () -> Void)?
+        var due: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var pending: [Batch] = []
+        var running = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Every change up to this position is in the indexes.
+        var applied: Int
+        /// The position the log's `propagation` row holds.
+        var recorded: Int
+        /// A batch failed to apply: the position stops moving, so that a
+        /// restart replays everything from before the failure.
+        var stalled = false
+    }
+
+    private let indexing: TableIndexing
+    private let lag: Duration
+    private let executor: StorageExecutor
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    init(indexing: TableIndexing, lag: Duration, executor: StorageExecutor, logger: Logger, applied: Int = 0) {
+        self.indexing = indexing
+        self.lag = lag
+        self.executor = executor
+        self.logger = logger
+        state = Mutex(State(applied: applied, recorded: applied))
+    }
+
+    /// Queues changes a base partition has just committed; `answer`
+    /// answers the writes that made them.
+    func submit(_ changes: [IndexChange], answer: @escaping @Sendable () -> Void) {
+        let immediate = lag > .zero
+        let batch = Batch(changes: changes, answer: immediate ? nil : answer, due: .now + lag)
+        let start = state.withLock { state -> Bool in
+            state.pending.append(batch)
+            defer { state.running = true }
+            return !state.running
+        }
+        if immediate { answer() }
+        if start {
+            Task(executorPreference: executor) { await self.run() }
+        }
+    }
+
+    /// Waits until every queued change is in the indexes.
+    func idle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                guard state.running else { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// The position to record in the log with the partition's next
+    /// commit, if it moved since it was last recorded.
+    var positionToRecord: Int? {
+        state.withLock { state in state.applied > state.recorded ? state.applied : nil }
+    }
+
+    func recorded(_ position: Int) {
+        state.withLock { $0.recorded = max($0.recorded, position) }
+    }
+
+    // MARK: Applying
+
+    private func run() async {
+        while let batches = await nextBatches() {
+            let changes = batches.flatMap(\.changes)
+            do {
+                try await apply(changes)
+                let last = changes.lazy.map(\.sequence).max() ?? 0
+                state.withLock { state in
+                    if !state.stalled { state.applied = max(state.applied, last) }
+                }
+            } catch {
+                state.withLock { $0.stalled = true }
+                logger.error(
+                    "Global secondary indexes could not be updated; they will catch up when the server restarts",
+                    metadata: ["error": "\(error)"])
+            }
+            for batch in batches { batch.answer?() }
+        }
+    }
+
+    /// Every batch that is due, waiting for the first if need be; nil
+    /// once nothing is queued.
+    private func nextBatches() async -> [Batch]? {
+        while true {
+            enum Next {
+                case batches([Batch])
+                case wait(ContinuousClock.Instant)
+                case idle([CheckedContinuation<Void, Never>])
+            }
+            let now = ContinuousClock.now
+            let next = state.withLock { state -> Next in
+                guard let first = state.pending.first else {
+                    state.running = false
+                    defer { state.idleWaiters = [] }
+                    return .idle(state.idleWaiters)
+                }
+                guard first.due <= now else { return .wait(first.due) }
+                let count = state.pending.prefix { $0.due <= now }.count
+                defer { state.pending.removeFirst(count) }
+                return .batches(Array(state.pending.prefix(count)))
+            }
+            switch next {
+            case .batches(let batches):
+                return batches
+            case .wait(let due):
+                try? await Task.sleep(until: due, clock: .continuous)
+            case .idle(let waiters):
+                for waiter in waiters { waiter.resume() }
+                return nil
+            }
+        }
+    }
+
+    /// Writes the entries the changes imply to each index partition they
+    /// touch, all partitions at once, each in the changes' order. A
+    /// partition of an index removed meanwhile is closed: its writes are
+    /// moot.
+    private func apply(_ changes: [IndexChange]) async throws {
+        let work = try Self.plan(changes, for: indexing.current)
+        let indexing = indexing
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, partition, mutations) in work {
+                group.addTask {
+                    do {
+                        try await partition.write { transaction in
+                            for mutation in mutations { try transaction.apply(mutation) }
+                        }
+                    } catch {
+                        if indexing.current.global(named: index) != nil { throw error }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The mutations `changes` make to each global index partition, in
+    /// the changes' order, with the name of the partition's index.
+    static func plan(
+        _ changes: [IndexChange], for snapshot: TableIndexing.Snapshot
+    ) throws -> [(index: String, partition: Partition, mutations: [IndexMutation])] {
+        let globals = snapshot.globals.filter { $0.definition.status != .deleting }
+        guard !globals.isEmpty else { return [] }
+        var work: [(index: String, partition: Partition, mutations: [IndexMutation])] = []
+        var positions: [ObjectIdentifier: Int] = [:]
+        for change in changes {
+            let old = try change.old.map { try ItemEncoding.decode($0) }
+            let new = try change.new.map { try ItemEncoding.decode($0) }
+            for global in globals where change.onlyIndex == nil || change.onlyIndex == global.definition.name {
+                let mutations = IndexMutation.mutations(
+                    of: global.definition, old: old, new: new, tableKey: change.key, schema: snapshot.tableKey,
+                    rewrite: change.onlyIndex != nil)
+                for mutation in mutations {
+                    let partition = global.store.partition(forEncodedKey: mutation.key)
+                    let id = ObjectIdentifier(partition)
+                    if let position = positions[id] {
+                        work[position].mutations.append(mutation)
+                    } else {
+                        positions[id] = work.count
+                        work.append((global.definition.name, partition, [mutation]))
+                    }
+                }
+            }
+        }
+        return work
+    }
+}

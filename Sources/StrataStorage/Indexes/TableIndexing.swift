@@ -1,0 +1,54 @@
+import StrataModel
+import Synchronization
+
+/// The secondary indexes a table's partitions maintain as they write, and
+/// where the global ones live. Its snapshot changes when UpdateTable adds
+/// or removes a global index; every write takes the snapshot current when
+/// it runs.
+final class TableIndexing: Sendable {
+    struct LocalIndex: Sendable {
+        var definition: IndexDefinition
+        /// The table in each base partition that holds the entries.
+        var sqlTable: String
+    }
+
+    struct GlobalIndex: Sendable {
+        var definition: IndexDefinition
+        var store: TableStore
+    }
+
+    struct Snapshot: Sendable {
+        var tableKey: KeySchema
+        var locals: [LocalIndex]
+        var globals: [GlobalIndex]
+
+        var isEmpty: Bool { locals.isEmpty && globals.isEmpty }
+
+        func global(named name: String) -> GlobalIndex? {
+            globals.first { $0.definition.name == name }
+        }
+
+        func local(named name: String) -> LocalIndex? {
+            locals.first { $0.definition.name == name }
+        }
+    }
+
+    /// The SQL table of the local index at `position` (fixed at creation).
+    static func localTable(_ position: Int) -> String {
+        "local_index_\(position)"
+    }
+
+    private let state: Mutex<Snapshot>
+
+    init(_ snapshot: Snapshot) {
+        state = Mutex(snapshot)
+    }
+
+    var current: Snapshot {
+        state.withLock { $0 }
+    }
+
+    func update(_ change: (inout Snapshot) -> Void) {
+        state.withLock { change(&$0) }
+    }
+}

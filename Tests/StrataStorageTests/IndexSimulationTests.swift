@@ -132,8 +132,9 @@ import Testing
 
     /// Every index, scanned, holds the model's projection; a query of
     /// each partition-key value returns its entries in index order.
-    static func expectIndexes(of engine: SQLiteStorageEngine, toMatch model: [PrimaryKey: Item]) async throws {
-        let definition = Self.definition()
+    static func expectIndexes(
+        of engine: SQLiteStorageEngine, toMatch model: [PrimaryKey: Item], definition: TableDefinition = definition()
+    ) async throws {
         for index in definition.indexes {
             let expected = model.values.compactMap { item -> Item? in
                 index.keyValues(of: item) == nil ? nil : index.entry(of: item, tableKey: definition.keySchema)

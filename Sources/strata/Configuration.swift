@@ -30,6 +30,8 @@ struct Configuration {
     var writeTimeout: Int?
     var allowedHosts: [String] = []
     var maxOpenFiles: Int?
+    var indexLag: Int?
+    var itemCollectionLimit: String?
 
     /// The flags, in the order `strata serve --help` lists them.
     static let options: [CommandLineOption<Configuration>] = [
@@ -51,6 +53,8 @@ struct Configuration {
         .integer("idle-timeout", "Seconds a keep-alive connection may wait for its next request. [env: STRATA_IDLE_TIMEOUT] (default: 75)") { $0.idleTimeout = $1 },
         .integer("write-timeout", "Seconds an answer may wait for the client to read it. [env: STRATA_WRITE_TIMEOUT] (default: 30)") { $0.writeTimeout = $1 },
         .value("allowed-host", "A Host name answered besides the loopback names when listening on a loopback address; repeat for more. [env: STRATA_ALLOWED_HOSTS, comma-separated]") { $0.allowedHosts.append($1) },
+        .integer("index-lag", "Milliseconds global secondary indexes trail their table, as DynamoDB's do; 0 answers a write once its index entries are written. [env: STRATA_INDEX_LAG_MS] (default: 0)") { $0.indexLag = $1 },
+        .value("item-collection-limit", "Bytes the items of one partition key and their local index entries may hold (suffix K, M or G), on tables with local indexes. [env: STRATA_ITEM_COLLECTION_LIMIT] (default: 10G)") { $0.itemCollectionLimit = $1 },
         .integer("max-open-files", "File descriptors the tables' files may hold; idle tables close theirs to stay within it, and a request finding all in use gets LimitExceededException. [env: STRATA_MAX_OPEN_FILES] (default: half of the open-files limit, after a reserve)") { $0.maxOpenFiles = $1 },
     ]
 
@@ -129,6 +133,18 @@ struct Configuration {
             return Int(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: multiplier).overflow ? nil : $0 * multiplier }
         }
         return Int(text)
+    }
+
+    func resolvedIndexLag() throws -> Duration {
+        .milliseconds(try resolveInteger(indexLag, environment: "STRATA_INDEX_LAG_MS", default: 0, valid: 0...3_600_000))
+    }
+
+    func resolvedItemCollectionLimit() throws -> Int {
+        let text = itemCollectionLimit ?? Self.environment("STRATA_ITEM_COLLECTION_LIMIT") ?? "10G"
+        guard let bytes = Self.byteCount(text), bytes > 0 else {
+            throw UsageError("item-collection-limit must be a byte count, such as 10G or 64K, not \(text)")
+        }
+        return bytes
     }
 
     /// nil: derived from the open-files limit (`DescriptorBudget`).

@@ -41,6 +41,8 @@ struct ServeCommand {
             durability: try options.resolvedDurability(),
             partitionsPerTable: try options.resolvedPartitions())
         storageOptions.logger = logger
+        storageOptions.indexLag = try options.resolvedIndexLag()
+        storageOptions.itemCollectionLimit = try options.resolvedItemCollectionLimit()
         let requestedStorageFiles = try options.resolvedMaxOpenFiles()
         let openFiles = OpenFilesLimit.raise()
         let descriptors = DescriptorBudget(limit: openFiles.after, cores: StorageOptions.coreCount, storage: requestedStorageFiles)

@@ -75,6 +75,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
             haltAfterCommit: options.haltTransactionsAfterCommit)
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
+        for entry in entries.values { removeOrphanedIndexFiles(of: entry.record) }
         // After the transaction log's replay, which may add changes.
         for entry in entries.values { try Self.catchUpIndexes(of: entry) }
         for entry in entries.values { resumeIndexWork(of: entry) }
@@ -174,6 +175,19 @@ public final class SQLiteStorageEngine: StorageEngine {
         let tablesDirectory = DataDirectory(path: directory).tables
         for name in try FileSystem.contents(of: tablesDirectory) where !ids.contains(name) {
             try? FileSystem.remove(tablesDirectory + "/" + name)
+        }
+    }
+
+    /// The same for a global index whose creation or removal a crash cut
+    /// short: files in a table's directory that are neither its
+    /// partitions nor its indexes' go.
+    private func removeOrphanedIndexFiles(of record: CatalogRecord) {
+        guard let directory = options.dataDirectory else { return }
+        let tableDirectory = DataDirectory(path: directory).table(id: record.definition.id)
+        let owners = Set(record.indexStorage.values)
+        for name in (try? FileSystem.contents(of: tableDirectory)) ?? [] {
+            guard let dash = name.firstIndex(of: "-"), name.first == "g" else { continue }
+            if !owners.contains(String(name[..<dash])) { try? FileSystem.remove(tableDirectory + "/" + name) }
         }
     }
 

@@ -12,23 +12,30 @@ public struct IndexKeyValues: Sendable, Hashable {
 
 extension IndexDefinition {
     /// The item's index key, or nil if the item lacks one of the key
-    /// attributes or holds one of the wrong type: it is not in the index
-    /// (sparse). Writes check the types first (`IndexKeyCheck`), so a
-    /// stored item with a wrong type is one written before the index
-    /// existed; the backfill skips it, as DynamoDB does.
+    /// attributes or holds one that no key may hold (another type, empty,
+    /// too long): it is not in the index (sparse). Writes check values
+    /// first (`IndexKeyCheck`), so a stored item with such a value is one
+    /// written before the index existed; the backfill skips it, as
+    /// DynamoDB does.
     public func keyValues(of item: Item) -> IndexKeyValues? {
         var partition: [AttributeValue] = []
         var sort: [AttributeValue] = []
         partition.reserveCapacity(keySchema.partitionKeys.count)
         for attribute in keySchema.partitionKeys {
-            guard let value = item[attribute.name], attribute.type.matches(value), !value.isEmptyKeyValue else { return nil }
+            guard let value = item[attribute.name], Self.isKeyValue(value, of: attribute, limit: KeyLimits.maximumPartitionKeyBytes)
+            else { return nil }
             partition.append(value)
         }
         for attribute in keySchema.sortKeys {
-            guard let value = item[attribute.name], attribute.type.matches(value), !value.isEmptyKeyValue else { return nil }
+            guard let value = item[attribute.name], Self.isKeyValue(value, of: attribute, limit: KeyLimits.maximumSortKeyBytes)
+            else { return nil }
             sort.append(value)
         }
         return IndexKeyValues(partition: partition, sort: sort)
+    }
+
+    private static func isKeyValue(_ value: AttributeValue, of attribute: KeyAttribute, limit: Int) -> Bool {
+        attribute.type.matches(value) && !value.isEmptyKeyValue && value.size <= limit
     }
 
     /// What the index stores of `item`: its index key, the table's key,

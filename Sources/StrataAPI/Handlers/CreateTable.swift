@@ -11,6 +11,8 @@ extension DynamoAPI {
             throughput: input.throughput.map { .init(readCapacityUnits: $0.read, writeCapacityUnits: $0.write) },
             tags: input.tags, deletionProtection: input.deletionProtection, tableClass: input.tableClass)
         if input.billingMode == .payPerRequest { definition.lastSwitchToPayPerRequest = now }
+        definition.globalIndexes = input.globalIndexes
+        definition.localIndexes = input.localIndexes
         let created = try await storage.createTable(definition)
         return TableDescription(wrapper: "TableDescription", definition: created, statistics: .init())
     }

@@ -10,6 +10,10 @@ extension DynamoAPI {
         }
         admission.tableUpdated(from: before, to: updated)
         let statistics = try await storage.statistics(ofTable: input.tableName)
-        return TableDescription(wrapper: "TableDescription", definition: updated, statistics: statistics)
+        // An index being created or deleted keeps the table UPDATING for a while on AWS.
+        let changesIndexes = input.indexUpdates?.contains(where: \.changesIndexes) == true
+        return TableDescription(
+            wrapper: "TableDescription", definition: updated, statistics: statistics, status: changesIndexes ? "UPDATING" : "ACTIVE",
+            indexStatistics: try await storage.indexStatistics(ofTable: input.tableName))
     }
 }

@@ -9,6 +9,8 @@ struct TableDescription: OperationOutput {
     var definition: TableDefinition
     var statistics: PartitionStatistics
     var status = "ACTIVE"
+    /// Entries and bytes of each index, by name.
+    var indexStatistics: [String: PartitionStatistics] = [:]
 
     /// DeleteTable's description leaves out what no longer matters.
     var isDeletion: Bool { status == "DELETING" }
@@ -34,14 +36,7 @@ struct TableDescription: OperationOutput {
         if !isDeletion {
             o["CreationDateTime"] = .number(Self.timestamp(definition.creationTime))
         }
-        var throughput = JSONObject()
-        let provisioned = definition.throughput
-        if let v = provisioned?.lastIncrease { throughput["LastIncreaseDateTime"] = .number(Self.timestamp(v)) }
-        if let v = provisioned?.lastDecrease { throughput["LastDecreaseDateTime"] = .number(Self.timestamp(v)) }
-        throughput["NumberOfDecreasesToday"] = .number(String(provisioned?.decreasesToday ?? 0))
-        throughput["ReadCapacityUnits"] = .number(String(provisioned?.readCapacityUnits ?? 0))
-        throughput["WriteCapacityUnits"] = .number(String(provisioned?.writeCapacityUnits ?? 0))
-        o["ProvisionedThroughput"] = .object(throughput)
+        o["ProvisionedThroughput"] = Self.throughput(definition.throughput)
         o["TableSizeBytes"] = .number(String(statistics.sizeBytes))
         o["ItemCount"] = .number(String(statistics.itemCount))
         o["TableArn"] = .string(definition.arn)
@@ -56,7 +51,51 @@ struct TableDescription: OperationOutput {
             o["TableClassSummary"] = .object(JSONObject([("TableClass", .string(tableClass))]))
         }
         o["DeletionProtectionEnabled"] = .bool(definition.deletionProtection)
+        if !isDeletion {
+            if !definition.globalIndexes.isEmpty { o["GlobalSecondaryIndexes"] = .array(definition.globalIndexes.map(index)) }
+            if !definition.localIndexes.isEmpty { o["LocalSecondaryIndexes"] = .array(definition.localIndexes.map(index)) }
+        }
         return .object(o)
+    }
+
+    /// A table's or global index's ProvisionedThroughput: zeros when it has none.
+    private static func throughput(_ provisioned: TableDefinition.Throughput?) -> JSONValue {
+        var throughput = JSONObject()
+        if let v = provisioned?.lastIncrease { throughput["LastIncreaseDateTime"] = .number(timestamp(v)) }
+        if let v = provisioned?.lastDecrease { throughput["LastDecreaseDateTime"] = .number(timestamp(v)) }
+        throughput["NumberOfDecreasesToday"] = .number(String(provisioned?.decreasesToday ?? 0))
+        throughput["ReadCapacityUnits"] = .number(String(provisioned?.readCapacityUnits ?? 0))
+        throughput["WriteCapacityUnits"] = .number(String(provisioned?.writeCapacityUnits ?? 0))
+        return .object(throughput)
+    }
+
+    /// A GlobalSecondaryIndexDescription, or a LocalSecondaryIndexDescription
+    /// (no status, throughput or backfilling).
+    private func index(_ index: IndexDefinition) -> JSONValue {
+        var o = JSONObject()
+        o["IndexName"] = .string(index.name)
+        o["KeySchema"] = .array(
+            index.keySchema.partitionKeys.map { Self.keyElement($0.name, "HASH") } + index.keySchema.sortKeys.map { Self.keyElement($0.name, "RANGE") })
+        var projection = JSONObject()
+        projection["ProjectionType"] = .string(index.projection.kind.rawValue)
+        if index.projection.kind == .include {
+            projection["NonKeyAttributes"] = .array(index.projection.nonKeyAttributes.map { .string($0) })
+        }
+        o["Projection"] = .object(projection)
+        if index.kind == .global {
+            o["IndexStatus"] = .string(index.status.rawValue)
+            if let backfilling = index.backfilling { o["Backfilling"] = .bool(backfilling) }
+            o["ProvisionedThroughput"] = Self.throughput(index.throughput)
+        }
+        let statistics = indexStatistics[index.name] ?? PartitionStatistics()
+        o["IndexSizeBytes"] = .number(String(statistics.sizeBytes))
+        o["ItemCount"] = .number(String(statistics.itemCount))
+        o["IndexArn"] = .string(index.arn(tableARN: definition.arn))
+        return .object(o)
+    }
+
+    private static func keyElement(_ name: String, _ type: String) -> JSONValue {
+        .object(JSONObject([("AttributeName", .string(name)), ("KeyType", .string(type))]))
     }
 
     /// Seconds since 1970 with millisecond precision, as DynamoDB sends them.

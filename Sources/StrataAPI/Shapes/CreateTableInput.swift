@@ -12,11 +12,13 @@ struct CreateTableInput: OperationInput {
     let tags: [(key: String, value: String)]
     let deletionProtection: Bool
     let tableClass: String?
+    let globalIndexes: [IndexDefinition]
+    let localIndexes: [IndexDefinition]
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let name = try request.string("TableName")
         let attributeDefinitions = try request.objects("AttributeDefinitions")
-        let keySchema = try request.objects("KeySchema")
+        let keySchemaRequest = try request.objects("KeySchema")
         let billingModeText = try request.string("BillingMode")
         let throughputRequest = try request.object("ProvisionedThroughput")
 
@@ -25,10 +27,15 @@ struct CreateTableInput: OperationInput {
         }
         var violations = ConstraintViolations()
         violations.checkTableName(name)
-        let keyElements = try KeySchemaInput.decode(keySchema, at: "keySchema", into: &violations)
+        let keyElements = try KeySchemaInput.decode(keySchemaRequest, at: "keySchema", into: &violations)
         let definitions = try AttributeDefinitionsInput.decode(attributeDefinitions, into: &violations)
         violations.checkEnum(billingModeText, at: "billingMode", allowed: ["PROVISIONED", "PAY_PER_REQUEST"])
         let throughput = try ThroughputInput.decode(throughputRequest, at: "provisionedThroughput", into: &violations)
+        // Every global index's violations come before every local one's.
+        let globalIndexes = try SecondaryIndexInput.decode(
+            request.objects("GlobalSecondaryIndexes"), at: "globalSecondaryIndexes", kind: .global, into: &violations)
+        let localIndexes = try SecondaryIndexInput.decode(
+            request.objects("LocalSecondaryIndexes"), at: "localSecondaryIndexes", kind: .local, into: &violations)
         try violations.throwIfAny()
         guard let keyElements, let definitions else {
             throw .validation("Invalid table definition")
@@ -37,12 +44,14 @@ struct CreateTableInput: OperationInput {
         let billingMode = TableDefinition.BillingMode(rawValue: billingModeText ?? "PROVISIONED") ?? .provisioned
         try ThroughputInput.checkMatches(
             billingMode: billingMode, explicitMode: billingModeText != nil, throughput: throughputRequest == nil ? nil : throughput)
-        let globalIndexes = try request.array("GlobalSecondaryIndexes"), localIndexes = try request.array("LocalSecondaryIndexes")
-        if globalIndexes != nil || localIndexes != nil {
-            throw .validation("Secondary indexes are not supported by this server yet")
-        }
+        let hasIndexes = request.value("GlobalSecondaryIndexes") != nil || request.value("LocalSecondaryIndexes") != nil
+        let keySchema = try KeySchemaInput.resolve(keyElements, definitions: definitions, hasIndexes: hasIndexes)
+        (self.globalIndexes, self.localIndexes) = hasIndexes
+            ? try SecondaryIndexInput.resolve(
+                globals: globalIndexes, locals: localIndexes, tableKey: keySchema, definitions: definitions, billingMode: billingMode)
+            : ([], [])
         self.tableName = name
-        self.keySchema = try KeySchemaInput.resolve(keyElements, definitions: definitions)
+        self.keySchema = keySchema
         self.attributeDefinitions = definitions
         self.billingMode = billingMode
         self.throughput = billingMode == .provisioned ? throughput : nil

@@ -7,14 +7,18 @@ enum KeySchemaInput {
         var keyType: String
     }
 
-    static func decode(_ elements: [RequestBody]?, at path: String, into violations: inout ConstraintViolations) throws(DynamoError) -> [Element]? {
+    /// `maximumElements`: 2 for a table or a local index; a global index
+    /// has no bound in the shape (multi-attribute keys), only in its checks.
+    static func decode(
+        _ elements: [RequestBody]?, at path: String, maximumElements: Int? = 2, into violations: inout ConstraintViolations
+    ) throws(DynamoError) -> [Element]? {
         guard let elements else {
             violations.requireNonNull(nil, at: path)
             return nil
         }
         if elements.isEmpty {
             violations.add("[]", at: path, "Member must have length greater than or equal to 1")
-        } else if elements.count > 2 {
+        } else if let maximumElements, elements.count > maximumElements {
             violations.add(describe(elements), at: path, "Member must have length less than or equal to 2")
         }
         var result: [Element] = []
@@ -48,8 +52,10 @@ enum KeySchemaInput {
         }.joined(separator: ", ") + "]"
     }
 
-    /// Checks the key schema against the attribute definitions, in DynamoDB's order.
-    static func resolve(_ elements: [Element], definitions: [KeyAttribute]) throws(DynamoError) -> KeySchema {
+    /// Checks the key schema against the attribute definitions, in
+    /// DynamoDB's order; with indexes, the definitions are checked once
+    /// the indexes are (`SecondaryIndexInput`).
+    static func resolve(_ elements: [Element], definitions: [KeyAttribute], hasIndexes: Bool = false) throws(DynamoError) -> KeySchema {
         for element in elements where !definitions.contains(where: { $0.name == element.name }) {
             if elements.count == 1 && !definitions.isEmpty {
                 throw .validation(
@@ -66,14 +72,23 @@ enum KeySchemaInput {
         if elements.count == 2 && elements[1].keyType != "RANGE" {
             throw .validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
         }
-        var seen = Set<String>()
-        for definition in definitions where !seen.insert(definition.name).inserted {
-            throw .validation("Attribute Name is duplicated: \(definition.name)")
-        }
+        if hasIndexes { return attributes(elements, definitions) }
+        try checkNoDuplicates(definitions)
         guard definitions.count == elements.count else {
             throw .validation(
                 "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
         }
+        return attributes(elements, definitions)
+    }
+
+    static func checkNoDuplicates(_ definitions: [KeyAttribute]) throws(DynamoError) {
+        var seen = Set<String>()
+        for definition in definitions where !seen.insert(definition.name).inserted {
+            throw .validation("Attribute Name is duplicated: \(definition.name)")
+        }
+    }
+
+    private static func attributes(_ elements: [Element], _ definitions: [KeyAttribute]) -> KeySchema {
         let attributes = elements.map { element in definitions.first { $0.name == element.name }! }
         return KeySchema(partitionKey: attributes[0], sortKey: attributes.count > 1 ? attributes[1] : nil)
     }

@@ -90,6 +90,17 @@ struct RequestBody {
         return result
     }
 
+    /// A list of strings.
+    func strings(_ name: String) throws(DynamoError) -> [String]? {
+        guard let elements = try array(name) else { return nil }
+        var result: [String] = []
+        for element in elements {
+            guard case .string(let s) = element else { throw Self.mismatch(element, expected: .string) }
+            result.append(s)
+        }
+        return result
+    }
+
     func item(_ name: String) throws(DynamoError) -> Item? {
         guard let value = value(name) else { return nil }
         guard case .object = value else { throw Self.mismatch(value, expected: .map) }

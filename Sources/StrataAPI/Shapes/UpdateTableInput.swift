@@ -11,6 +11,9 @@ struct UpdateTableInput: OperationInput {
     let sendsThroughput: Bool
     let deletionProtection: Bool?
     let tableClass: String?
+    let indexUpdates: [GlobalIndexUpdateInput]?
+    /// The request's AttributeDefinitions, which only index creations use.
+    let attributeDefinitions: [KeyAttribute]?
     private let asksUnsupportedUpdate: Bool
     private let sendsEncryption: Bool
 
@@ -24,22 +27,28 @@ struct UpdateTableInput: OperationInput {
         violations.checkTableName(name)
         violations.checkEnum(billingModeText, at: "billingMode", allowed: ["PROVISIONED", "PAY_PER_REQUEST"])
         throughput = try ThroughputInput.decode(throughputRequest, at: "provisionedThroughput", into: &violations)
+        let definitionsRequest = try request.objects("AttributeDefinitions")
+        attributeDefinitions = definitionsRequest == nil ? nil : try AttributeDefinitionsInput.decode(definitionsRequest, into: &violations)
+        indexUpdates = try GlobalIndexUpdateInput.decode(request.objects("GlobalSecondaryIndexUpdates"), into: &violations)
         try violations.throwIfAny()
         tableName = name ?? ""
         billingMode = billingModeText.flatMap(TableDefinition.BillingMode.init(rawValue:))
         sendsThroughput = throughputRequest != nil
-        let indexUpdates = try request.array("GlobalSecondaryIndexUpdates"), stream = try request.object("StreamSpecification")
+        let stream = try request.object("StreamSpecification")
         let replicaUpdates = try request.array("ReplicaUpdates")
-        asksUnsupportedUpdate = indexUpdates != nil || stream != nil || replicaUpdates != nil
+        asksUnsupportedUpdate = stream != nil || replicaUpdates != nil
+        if indexUpdates?.contains(where: \.changesIndexes) == true, throughputRequest != nil {
+            throw .validation("One or more parameter values were invalid: You cannot create or delete index while updating table IOPS")
+        }
         sendsEncryption = try request.object("SSESpecification") != nil
     }
 
     /// Refuses what this server cannot change and a request that changes nothing.
     func checkChanges() throws(DynamoError) {
         if asksUnsupportedUpdate {
-            throw .validation("This server does not support index, stream or replica updates yet")
+            throw .validation("This server does not support stream or replica updates yet")
         }
-        if billingMode == nil, !sendsThroughput, deletionProtection == nil, tableClass == nil, !sendsEncryption {
+        if billingMode == nil, !sendsThroughput, deletionProtection == nil, tableClass == nil, !sendsEncryption, indexUpdates == nil {
             throw .validation(
                 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
         }
@@ -49,6 +58,7 @@ struct UpdateTableInput: OperationInput {
     /// DynamoDB refuses given the table's current state.
     func apply(to definition: inout TableDefinition, at now: Double) throws(DynamoError) {
         let billingMode = self.billingMode ?? definition.billingMode
+        try switchIndexes(to: billingMode, in: &definition)
         if billingMode == .payPerRequest {
             if sendsThroughput {
                 throw .validation(
@@ -71,6 +81,27 @@ struct UpdateTableInput: OperationInput {
         }
         if let deletionProtection { definition.deletionProtection = deletionProtection }
         if let tableClass { definition.tableClass = tableClass }
+        if let indexUpdates {
+            try GlobalIndexUpdateInput.apply(indexUpdates, definitions: attributeDefinitions, to: &definition, at: now)
+        }
+    }
+
+    /// A switch of billing mode takes the global indexes along: to
+    /// PROVISIONED, each needs an Update with its throughput in the same
+    /// request; to PAY_PER_REQUEST, they lose theirs.
+    private func switchIndexes(to billingMode: TableDefinition.BillingMode, in definition: inout TableDefinition) throws(DynamoError) {
+        guard billingMode != definition.billingMode, !definition.globalIndexes.isEmpty else { return }
+        if billingMode == .payPerRequest {
+            for position in definition.globalIndexes.indices { definition.globalIndexes[position].throughput = nil }
+            return
+        }
+        var updated = Set<String>()
+        for case .update(let name, _) in indexUpdates ?? [] { updated.insert(name) }
+        let missing = definition.globalIndexes.map(\.name).filter { !updated.contains($0) }
+        if !missing.isEmpty {
+            throw .validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: \(missing.joined(separator: ","))")
+        }
+        for position in definition.globalIndexes.indices { definition.globalIndexes[position].throughput = nil }
     }
 
     private static func applyThroughput(_ units: ThroughputInput.Units, to definition: inout TableDefinition, at now: Double) throws(DynamoError) {
@@ -82,13 +113,20 @@ struct UpdateTableInput: OperationInput {
             throw .validation(
                 "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: \(current.readCapacityUnits). Requested ReadCapacityUnits: \(units.read). Current WriteCapacityUnits provisioned for the table: \(current.writeCapacityUnits). Requested WriteCapacityUnits: \(units.write). Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.")
         }
-        if units.read > current.readCapacityUnits || units.write > current.writeCapacityUnits { current.lastIncrease = now }
-        if units.read < current.readCapacityUnits || units.write < current.writeCapacityUnits {
-            current.lastDecrease = now
-            current.decreasesToday += 1
-        }
-        current.readCapacityUnits = units.read
-        current.writeCapacityUnits = units.write
+        current.change(to: units, at: now)
         definition.throughput = current
+    }
+}
+
+extension TableDefinition.Throughput {
+    /// New units, with the dates and count of increases and decreases.
+    mutating func change(to units: ThroughputInput.Units, at now: Double) {
+        if units.read > readCapacityUnits || units.write > writeCapacityUnits { lastIncrease = now }
+        if units.read < readCapacityUnits || units.write < writeCapacityUnits {
+            lastDecrease = now
+            decreasesToday += 1
+        }
+        readCapacityUnits = units.read
+        writeCapacityUnits = units.write
     }
 }

@@ -36,7 +36,8 @@ public enum IndexKeyCheck {
     /// The first violation, looking at indexes in name order (DynamoDB
     /// names the alphabetically first index that has the attribute).
     public static func violation(in item: Item, table: TableDefinition, origin: Origin) -> Violation? {
-        let indexes = table.indexes
+        // A global index on its way out constrains nothing any more.
+        let indexes = table.indexes.filter { $0.status != .deleting }
         guard !indexes.isEmpty else { return nil }
         for index in indexes.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
             for (role, attributes) in [(KeyRole.partition, index.keySchema.partitionKeys), (.sort, index.keySchema.sortKeys)] {

@@ -13,7 +13,7 @@ public struct ItemPage: Sendable {
 
     public init() {}
 
-    mutating func append(_ item: StoredItem) {
+    public mutating func append(_ item: StoredItem) {
         items.append(item)
         bytesRead += item.size
     }

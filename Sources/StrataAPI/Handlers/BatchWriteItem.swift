@@ -7,6 +7,10 @@ extension DynamoAPI {
 
     func batchWriteItem(_ input: BatchWriteItemInput, _ context: RequestContext) async throws -> BatchWriteItemOutput {
         let writes = try input.writes(existingTable)
+        // One put with a bad index key value fails the whole request, before anything is written.
+        for write in writes {
+            if let item = write.request.item { try IndexKeyCheck.check(item, table: write.table, origin: .put) }
+        }
         // Writes that admission refuses come back unprocessed; the rest all
         // join their partitions' next group commits at once.
         var admitted: [(write: BatchWrite, ticket: AdmissionTicket)] = []
@@ -22,15 +26,16 @@ extension DynamoAPI {
         }
         if let throttled, admitted.isEmpty { throw throttled }
         // A write to an item that a transaction holds comes back unprocessed.
-        let units = try await withThrowingTaskGroup(of: (Int, Double?).self) { group in
+        let units = try await withThrowingTaskGroup(of: (Int, Charged<Void>?).self) { group in
             for (index, entry) in admitted.enumerated() {
                 let write = entry.write
                 group.addTask { [storage] in
                     do {
-                        let stored = write.request.item.map { StoredItem($0) }
-                        let units = try await storage.writeItem(table: write.table.name, key: write.key) { current in
+                        let item = write.request.item, stored = item.map { StoredItem($0) }, table = write.table
+                        let units = try await storage.writeItem(table: table.name, key: write.key) { current in
                             let units = CapacityUnits.write(bytes: max(current.size ?? 0, stored?.size ?? 0))
-                            return ItemWrite(stored.map { .put($0) } ?? .delete, result: units)
+                            let indexes = table.indexes.isEmpty ? IndexWriteUnits() : IndexWriteUnits(table: table, old: try current.item(), new: item)
+                            return ItemWrite(stored.map { .put($0) } ?? .delete, result: Charged(result: (), units: units, indexes: indexes))
                         }
                         return (index, units)
                     } catch DynamoError.transactionConflict {
@@ -38,7 +43,7 @@ extension DynamoAPI {
                     }
                 }
             }
-            var units = [Double?](repeating: nil, count: admitted.count)
+            var units = [Charged<Void>?](repeating: nil, count: admitted.count)
             for try await (index, cost) in group { units[index] = cost }
             return units
         }
@@ -46,9 +51,9 @@ extension DynamoAPI {
         // answer sums them per table.
         var ledger = ConsumedCapacityLedger()
         for (entry, cost) in zip(admitted, units) {
-            entry.ticket.charge(cost ?? 0)
+            entry.ticket.charge(cost?.totalUnits ?? 0)
             if let cost {
-                ledger.add(cost, table: entry.write.table.name)
+                ledger.add(cost.consumed(tableName: entry.write.table.name))
             } else {
                 unprocessed.append(entry.write)
             }

@@ -6,7 +6,19 @@ import StrataModel
 /// condition fails still consumes capacity.
 struct Charged<Result: Sendable>: Sendable {
     var result: Result
+    /// The table's own units.
     var units: Double
+    /// The indexes' units, charged on top.
+    var indexes = IndexWriteUnits()
+
+    var totalUnits: Double { units + indexes.total }
+
+    /// The capacity a response reports.
+    func consumed(tableName: String) -> ConsumedCapacity {
+        var consumed = ConsumedCapacity(tableName: tableName, units: units)
+        indexes.add(to: &consumed)
+        return consumed
+    }
 }
 
 struct ChargedFailure: Error {
@@ -23,7 +35,7 @@ extension DynamoAPI {
         let ticket = try context.admit(.write, table: table, partitionKey: partitionKey, reserving: CapacityUnits.write(bytes: 0))
         do {
             let outcome = try await write()
-            ticket.charge(outcome.units)
+            ticket.charge(outcome.totalUnits)
             return outcome
         } catch let failure as ChargedFailure {
             ticket.charge(failure.units)

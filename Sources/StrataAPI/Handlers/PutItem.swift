@@ -6,6 +6,8 @@ extension DynamoAPI {
     func putItem(_ input: PutItemInput, _ context: RequestContext) async throws -> ItemOutput {
         let table = try existingTable(input.tableName)
         let key = try input.primaryKey(in: table)
+        try IndexKeyCheck.check(input.item, table: table, origin: .put)
+        let indexed = !table.indexes.isEmpty, item = input.item
         let condition = input.condition, returnOld = input.returnsOldItem
         let newSize = input.itemSize
         // Encoded here, so that the partition's single writer only stores it.
@@ -13,15 +15,16 @@ extension DynamoAPI {
         let outcome = try await chargedWrite(table: table, partitionKey: key.partition, context: context) {
             try await storage.writeItem(table: input.tableName, key: key) { current in
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
-                let old = condition.condition != nil || returnOld ? try current.item() : nil
+                let old = condition.condition != nil || returnOld || indexed ? try current.item() : nil
                 do {
                     try condition.check(old)
                 } catch {
                     throw ChargedFailure(error: error, units: units)
                 }
-                return ItemWrite(.put(stored), result: Charged(result: returnOld ? old : nil, units: units))
+                let indexes = indexed ? IndexWriteUnits(table: table, old: old, new: item) : IndexWriteUnits()
+                return ItemWrite(.put(stored), result: Charged(result: returnOld ? old : nil, units: units, indexes: indexes))
             }
         }
-        return .attributes(outcome.result, consumed: ConsumedCapacity(tableName: input.tableName, units: outcome.units), report: input.report)
+        return .attributes(outcome.result, consumed: outcome.consumed(tableName: input.tableName), report: input.report)
     }
 }

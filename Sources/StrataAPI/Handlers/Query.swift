@@ -7,14 +7,29 @@ extension DynamoAPI {
         let read = input.read
         let table = try existingTable(read.tableName)
         let plan = try input.plan(in: table, cache: expressionCache)
-        let partitionKey = plan.keyCondition.partitionKey
+        // One partition-key value of the table; a global index has its own.
+        let partitionKey = plan.index?.index.kind == .global ? nil : plan.keyCondition.partition[0]
         let ticket = try context.admit(.read, table: table, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        let limit = PageLimit(items: read.limit)
+        if let index = plan.index {
+            var page = try await storage.queryIndex(
+                table: read.tableName, index: index.index.name, condition: plan.keyCondition, forward: input.forward,
+                exclusiveStart: plan.indexStart, limit: limit)
+            var fetched = 0.0
+            let entries = page
+            if index.fetchesItems { (page, fetched) = try await fetchItems(of: page, table: table, consistent: read.consistent) }
+            let consumed = indexCapacity(entries, fetchedUnits: fetched, read: index, table: read.tableName, consistent: read.consistent)
+            ticket.charge(consumed.units)
+            return try read.respond(page: page, filter: plan.filter, selection: plan.selection, keyNames: index.keyNames, consumed: consumed)
+        }
         let page = try await storage.query(
-            table: read.tableName, partitionKey: partitionKey, condition: plan.keyCondition.sortKey,
-            forward: input.forward, exclusiveStart: plan.exclusiveStart, limit: PageLimit(items: read.limit))
+            table: read.tableName, partitionKey: plan.keyCondition.partition[0], condition: plan.keyCondition.sortCondition,
+            forward: input.forward, exclusiveStart: plan.exclusiveStart, limit: limit)
         // The items read, before filtering, summed and rounded once.
         let units = CapacityUnits.read(bytes: page.bytesRead, consistent: read.consistent)
         ticket.charge(units)
-        return try read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
+        return try read.respond(
+            page: page, filter: plan.filter, selection: plan.selection, keyNames: table.keySchema.attributes.map(\.name),
+            consumed: ConsumedCapacity(tableName: read.tableName, units: units))
     }
 }

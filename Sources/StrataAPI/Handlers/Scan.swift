@@ -9,6 +9,23 @@ extension DynamoAPI {
         let plan = try input.plan(in: table, cache: expressionCache)
         let segment = input.segment ?? (0, 1)
         let ticket = try context.admit(.read, table: table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        if let index = plan.index {
+            var page: ItemPage
+            do {
+                page = try await storage.scanIndex(
+                    table: read.tableName, index: index.index.name, segment: segment.index, totalSegments: segment.total,
+                    exclusiveStart: plan.indexStart, limit: PageLimit(items: read.limit))
+            } catch is ScanStartOutsideSegment {
+                ticket.release()
+                throw input.wrongSegment
+            }
+            var fetched = 0.0
+            let entries = page
+            if index.fetchesItems { (page, fetched) = try await fetchItems(of: page, table: table, consistent: read.consistent) }
+            let consumed = indexCapacity(entries, fetchedUnits: fetched, read: index, table: read.tableName, consistent: read.consistent)
+            ticket.charge(consumed.units)
+            return try read.respond(page: page, filter: plan.filter, selection: plan.selection, keyNames: index.keyNames, consumed: consumed)
+        }
         let page: ItemPage
         do {
             page = try await storage.scan(
@@ -26,7 +43,9 @@ extension DynamoAPI {
             units = max(units, CapacityUnits.read(bytes: 0, consistent: read.consistent) * Self.scanBillingPartitions(table))
         }
         ticket.charge(units)
-        return try read.respond(page: page, filter: plan.filter, selection: plan.selection, schema: table.keySchema, units: units)
+        return try read.respond(
+            page: page, filter: plan.filter, selection: plan.selection, keyNames: table.keySchema.attributes.map(\.name),
+            consumed: ConsumedCapacity(tableName: read.tableName, units: units))
     }
 
     /// How many partitions DynamoDB itself would give the table, which sets a

@@ -14,7 +14,7 @@ extension DynamoAPI {
         let outcome: TransactionWriteOutcome
         do {
             outcome = try await storage.writeTransaction(targets, token: input.token) { current in
-                try TransactWriteAction.decide(actions, keys: keyItems, current: current, units: &units)
+                try TransactWriteAction.decide(actions, tables: tables, keys: keyItems, current: current, units: &units)
             }
         } catch let conflict as TransactionConflict {
             TransactionAdmission.charge(tickets, units: units)

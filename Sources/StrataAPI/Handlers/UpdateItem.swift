@@ -22,12 +22,15 @@ extension DynamoAPI {
                 new.merge(keyAttributes) { _, key in key }
                 let newSize = new.itemSize
                 try ItemSize.checkUpdated(newSize)
+                try IndexKeyCheck.check(new, table: table, origin: .update)
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
-                return ItemWrite(.put(StoredItem(new, size: newSize)), result: Charged(result: input.returned(old: old, new: new), units: units))
+                return ItemWrite(
+                    .put(StoredItem(new, size: newSize)),
+                    result: Charged(result: input.returned(old: old, new: new), units: units, indexes: IndexWriteUnits(table: table, old: old, new: new)))
             }
         }
         return .attributes(
             outcome.result.flatMap { $0.isEmpty ? nil : $0 },
-            consumed: ConsumedCapacity(tableName: input.tableName, units: outcome.units), report: input.report)
+            consumed: outcome.consumed(tableName: input.tableName), report: input.report)
     }
 }

@@ -6,10 +6,13 @@ import StrataModel
 struct QueryInput: OperationInput {
     /// What the request asks of one table, checked against its schema.
     struct Plan {
-        let keyCondition: KeyCondition
+        let keyCondition: IndexKeyCondition
         let filter: ConditionExpression?
         let selection: ReadSelection
         let exclusiveStart: PrimaryKey?
+        /// A read of an index, and its start key (a LastEvaluatedKey).
+        var index: IndexRead?
+        var indexStart: Item?
     }
 
     let read: ReadRequest
@@ -22,21 +25,31 @@ struct QueryInput: OperationInput {
 
     func plan(in table: TableDefinition, cache: ExpressionCache) throws(DynamoError) -> Plan {
         let request = read.request
-        if let indexName = read.indexName {
-            throw .validation("The table does not have the specified index: \(indexName)")
-        }
+        var index = try IndexRead.resolve(read, in: table)
+        let schema = index?.index.keySchema ?? IndexKeySchema(table.keySchema)
         let context = read.parameters.context()
-        let keyCondition: KeyCondition
+        let keyCondition: IndexKeyCondition
         if let text = try request.string("KeyConditionExpression") {
             let expression = try ConditionExpression.parse(text, context: context, kind: .keyCondition, cache: cache)
-            keyCondition = try expression.keyCondition(schema: table.keySchema)
+            keyCondition = try expression.keyCondition(index: schema)
         } else if let legacy = request.value("KeyConditions") {
-            keyCondition = try KeyConditionExpression.legacy(legacy, schema: table.keySchema)
+            keyCondition = try KeyConditionExpression.legacy(legacy, index: schema)
         } else {
             throw .validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
         }
-        let (filter, selection) = try read.resolve(context: context, cache: cache, schema: table.keySchema, forbidKeysInFilter: true)
+        let (filter, selection) = try read.resolve(context: context, cache: cache, keysForbiddenInFilter: schema.attributes.map(\.name))
         try context.checkAllUsed()
+        if index != nil {
+            try index!.checkSelection(selection, select: read.select, filter: filter, table: table)
+            var start: Item?
+            if let startItem = read.exclusiveStartKey {
+                start = try index!.startKey(startItem, table: table)
+                if schema.partitionKeys.map({ startItem[$0.name] }) != keyCondition.partition.map(Optional.some) {
+                    throw .validation("The provided starting key is outside query boundaries based on provided conditions")
+                }
+            }
+            return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: nil, index: index, indexStart: start)
+        }
 
         var start: PrimaryKey?
         if let startItem = read.exclusiveStartKey {
@@ -47,7 +60,7 @@ struct QueryInput: OperationInput {
                     "The provided exclusive start key is invalid: ExclusiveStartKey: {\(table.keySchema.partitionKey.name)=\(value)}")
             }
             start = try ItemKey.startKey(startItem, schema: table.keySchema)
-            if start?.partition != keyCondition.partitionKey {
+            if start?.partition != keyCondition.partition[0] {
                 throw .validation("The provided starting key is outside query boundaries based on provided conditions")
             }
         }

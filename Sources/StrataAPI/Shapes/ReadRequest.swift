@@ -73,7 +73,7 @@ struct ReadRequest {
 
     /// The filter and what to return of each item.
     func resolve(
-        context: ExpressionContext, cache: ExpressionCache, schema: KeySchema, forbidKeysInFilter: Bool
+        context: ExpressionContext, cache: ExpressionCache, keysForbiddenInFilter: [String]
     ) throws(DynamoError) -> (ConditionExpression?, ReadSelection) {
         var filter: ConditionExpression?
         if let text = try request.string("FilterExpression") {
@@ -82,9 +82,9 @@ struct ReadRequest {
             filter = try ConditionExpression.legacy(
                 legacy, conditionalOperator: try request.string("ConditionalOperator"), parameter: operation.legacyParameter)
         }
-        if forbidKeysInFilter, let filter {
-            for attribute in schema.attributes where filter.attributeNames.contains(attribute.name) {
-                throw .validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(attribute.name)")
+        if let filter {
+            for name in keysForbiddenInFilter where filter.attributeNames.contains(name) {
+                throw .validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(name)")
             }
         }
         var projection: ProjectionExpression?
@@ -108,11 +108,12 @@ struct ReadRequest {
     /// Applies the filter after the page was read (so after Limit, as
     /// DynamoDB does), then the projection. Whole items with no filter are
     /// written as JSON straight from their stored bytes.
+    /// `keyNames`: the attributes of a LastEvaluatedKey.
     func respond(
-        page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, schema: KeySchema, units: Double
+        page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, keyNames: [String], consumed: ConsumedCapacity
     ) throws(DynamoError) -> ItemListOutput {
         var response = ItemListOutput()
-        if report != .none { response.consumed = (ConsumedCapacity(tableName: tableName, units: units), report) }
+        if report != .none { response.consumed = (consumed, report) }
         if case .count = selection { response.countOnly = true }
         response.scannedCount = page.items.count
         response.items.reserveCapacity(page.bytesRead + page.bytesRead / 4 + 16)
@@ -136,7 +137,7 @@ struct ReadRequest {
             if !response.countOnly { response.appendItem { writer in writer.item(selection.apply(to: item)) } }
         }
         if page.isTruncated, let last = try page.items.last?.item() {
-            response.lastEvaluatedKey = schema.attributes.reduce(into: Item()) { key, attribute in key[attribute.name] = last[attribute.name] }
+            response.lastEvaluatedKey = keyNames.reduce(into: Item()) { key, name in key[name] = last[name] }
         }
         return response
     }

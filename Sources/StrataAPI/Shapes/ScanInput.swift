@@ -8,6 +8,9 @@ struct ScanInput: OperationInput {
         let filter: ConditionExpression?
         let selection: ReadSelection
         let exclusiveStart: PrimaryKey?
+        /// A read of an index, and its start key (a LastEvaluatedKey).
+        var index: IndexRead?
+        var indexStart: Item?
     }
 
     let read: ReadRequest
@@ -46,12 +49,15 @@ struct ScanInput: OperationInput {
     }
 
     func plan(in table: TableDefinition, cache: ExpressionCache) throws(DynamoError) -> Plan {
-        if let indexName = read.indexName {
-            throw .validation("The table does not have the specified index: \(indexName)")
-        }
+        var index = try IndexRead.resolve(read, in: table)
         let context = read.parameters.context()
-        let (filter, selection) = try read.resolve(context: context, cache: cache, schema: table.keySchema, forbidKeysInFilter: false)
+        let (filter, selection) = try read.resolve(context: context, cache: cache, keysForbiddenInFilter: [])
         try context.checkAllUsed()
+        if index != nil {
+            try index!.checkSelection(selection, select: read.select, filter: filter, table: table)
+            let start = try read.exclusiveStartKey.map { item throws(DynamoError) in try index!.startKey(item, table: table) }
+            return Plan(filter: filter, selection: selection, exclusiveStart: nil, index: index, indexStart: start)
+        }
         let start = try read.exclusiveStartKey.map { item throws(DynamoError) in try ItemKey.startKey(item, schema: table.keySchema) }
         return Plan(filter: filter, selection: selection, exclusiveStart: start)
     }

@@ -117,11 +117,16 @@ struct TransactWriteAction {
         return key
     }
 
+    /// An error that refuses the whole request rather than cancelling it.
+    private struct TopLevel: Error {
+        let error: DynamoError
+    }
+
     /// Checks every condition against the items as they stand and works out
     /// each action's write; cancels if any action fails. Records each
     /// action's units in `units` as it goes, failed or not.
     static func decide(
-        _ actions: [TransactWriteAction], keys: [Item], current: [CurrentItem], units: inout [Double?]
+        _ actions: [TransactWriteAction], tables: [TableDefinition], keys: [Item], current: [CurrentItem], units: inout [Double?]
     ) throws -> [ItemAction] {
         var reasons = [CancellationReason](repeating: .none, count: actions.count)
         var writes: [ItemAction] = []
@@ -139,10 +144,12 @@ struct TransactWriteAction {
             case .conditionCheck:
                 writes.append(.keep)
             case .delete:
+                units[index]! += IndexWriteUnits(table: tables[index], old: old, new: nil, transactional: true).total
                 writes.append(.delete)
             case .put:
                 let stored = StoredItem(action.item)
                 units[index] = CapacityUnits.write(bytes: max(oldSize, stored.size), transactional: true)
+                    + IndexWriteUnits(table: tables[index], old: old, new: action.item, transactional: true).total
                 writes.append(.put(stored))
             case .update:
                 guard let update = action.update, old != nil || update.createsMissingItem else {
@@ -154,8 +161,16 @@ struct TransactWriteAction {
                     new.merge(keys[index]) { _, key in key }
                     let newSize = new.itemSize
                     try ItemSize.checkUpdated(newSize)
+                    if let violation = IndexKeyCheck.violation(in: new, table: tables[index], origin: .update) {
+                        // An empty value refuses the request; another bad one cancels it.
+                        if case .empty = violation { throw TopLevel(error: violation.error) }
+                        throw violation.error
+                    }
                     units[index] = CapacityUnits.write(bytes: max(oldSize, newSize), transactional: true)
+                        + IndexWriteUnits(table: tables[index], old: old, new: new, transactional: true).total
                     writes.append(.put(StoredItem(new, size: newSize)))
+                } catch let refusal as TopLevel {
+                    throw refusal.error
                 } catch {
                     reasons[index] = .validationError(error)
                     writes.append(.keep)

@@ -43,9 +43,18 @@ struct TransactWriteItemsInput: OperationInput {
     func keys(in tables: [TableDefinition]) throws(DynamoError) -> [PrimaryKey] {
         for (action, table) in zip(actions, tables) {
             try ItemKey.checkNoEmptyKeyValues(action.item, schema: table.keySchema)
+            // An empty index key value refuses the whole request; another
+            // bad one only cancels, below.
+            if action.kind == .put, case .empty(let message)? = IndexKeyCheck.violation(in: action.item, table: table, origin: .put) {
+                throw .validation(message)
+            }
         }
         return try TransactionKeys.resolve(tables: tables) { index, table throws(DynamoError) in
-            try actions[index].key(schema: table.keySchema)
+            let key = try actions[index].key(schema: table.keySchema)
+            if actions[index].kind == .put, let violation = IndexKeyCheck.violation(in: actions[index].item, table: table, origin: .put) {
+                throw violation.error
+            }
+            return key
         }
     }
 }

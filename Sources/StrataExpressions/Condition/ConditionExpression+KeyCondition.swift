@@ -10,43 +10,65 @@ extension ConditionExpression {
     /// Turns a resolved KeyConditionExpression (or legacy KeyConditions)
     /// into the partition-key value and sort-key range a Query reads.
     public func keyCondition(schema: KeySchema) throws(DynamoError) -> KeyCondition {
-        let conjuncts = condition.conjuncts
-        var terms: [(name: String, condition: SortKeyCondition)] = []
-        for term in conjuncts {
-            terms.append(try Self.keyTerm(term))
-        }
+        let condition = try keyCondition(index: IndexKeySchema(schema))
+        return KeyCondition(
+            partitionKeyName: schema.partitionKey.name, partitionKey: condition.partition[0],
+            sortKeyName: condition.sortCondition == nil ? nil : schema.sortKey?.name, sortKey: condition.sortCondition)
+    }
+
+    /// The same for an index's key, which may have several attributes in
+    /// each role: equality on every partition-key attribute, equality on
+    /// the first sort-key attributes, and at most one condition of any kind
+    /// on the sort-key attribute after those.
+    public func keyCondition(index schema: IndexKeySchema) throws(DynamoError) -> IndexKeyCondition {
         var byName: [String: SortKeyCondition] = [:]
+        let terms = try condition.conjuncts.map { term throws(DynamoError) in try Self.keyTerm(term) }
         for term in terms where byName.updateValue(term.condition, forKey: term.name) != nil {
             throw .validation("KeyConditionExpressions must only contain one condition per key")
         }
-        if terms.count > 2 {
+        let multiAttribute = schema.partitionKeys.count > 1 || schema.sortKeys.count > 1
+        if terms.count > 2, !multiAttribute {
             throw .validation("Conditions can be of length 1 or 2 only")
         }
-        let partitionKey = schema.partitionKey
-        guard let partitionTerm = byName.removeValue(forKey: partitionKey.name) else {
-            throw .validation("Query condition missed key schema element: \(partitionKey.name)")
+        var partition: [AttributeValue] = []
+        for attribute in schema.partitionKeys {
+            let term = byName.removeValue(forKey: attribute.name)
+            guard case .equal(let value)? = term else {
+                if schema.partitionKeys.count > 1 {
+                    throw .validation("HASH key attributes \(attribute.name) must have equality conditions specified in the query")
+                }
+                throw .validation(term == nil ? "Query condition missed key schema element: \(attribute.name)" : "Query key condition not supported")
+            }
+            try Self.checkType(value, attribute)
+            partition.append(value)
         }
-        guard case .equal(let partitionValue) = partitionTerm else {
+        var result = IndexKeyCondition(partition: partition)
+        guard !byName.isEmpty else { return result }
+        if byName.keys.contains(where: { name in !schema.sortKeys.contains { $0.name == name } }) {
+            if schema.sortKeys.count == 1 {
+                throw .validation("Query condition missed key schema element: \(schema.sortKeys[0].name)")
+            }
             throw .validation("Query key condition not supported")
         }
-        try Self.checkType(partitionValue, partitionKey)
-        var result = KeyCondition(partitionKeyName: partitionKey.name, partitionKey: partitionValue)
-        guard let (name, sortCondition) = byName.first else { return result }
-        guard let sortKey = schema.sortKey else {
-            throw .validation("Query key condition not supported")
+        let last = schema.sortKeys.lastIndex { byName[$0.name] != nil }!
+        for (position, attribute) in schema.sortKeys.enumerated() where position < last {
+            guard case .equal(let value)? = byName[attribute.name] else {
+                throw .validation(
+                    "RANGE key attributes \(attribute.name) must have equality conditions specified in the query because a condition is present on key attribute \(schema.sortKeys[last].name)")
+            }
+            try Self.checkType(value, attribute)
+            result.sortEqualities.append(value)
         }
-        guard sortKey.name == name else {
-            throw .validation("Query condition missed key schema element: \(sortKey.name)")
-        }
+        let attribute = schema.sortKeys[last]
+        let sortCondition = byName[attribute.name]!
         switch sortCondition {
         case .equal(let v), .less(let v), .lessOrEqual(let v), .greater(let v), .greaterOrEqual(let v), .beginsWith(let v):
-            try Self.checkType(v, sortKey)
+            try Self.checkType(v, attribute)
         case .between(let a, let b):
-            try Self.checkType(a, sortKey)
-            try Self.checkType(b, sortKey)
+            try Self.checkType(a, attribute)
+            try Self.checkType(b, attribute)
         }
-        result.sortKeyName = name
-        result.sortKey = sortCondition
+        result.sortCondition = sortCondition
         return result
     }
 
@@ -158,8 +180,15 @@ extension Operand {
 /// The legacy KeyConditions parameter of Query.
 public enum KeyConditionExpression {
     public static func legacy(_ json: JSONValue, schema: KeySchema) throws(DynamoError) -> KeyCondition {
-        // Operators, argument counts and types are checked first, as for filters.
-        let expression = try ConditionExpression.legacy(json, conditionalOperator: nil, parameter: .keyConditions)
-        return try expression.keyCondition(schema: schema)
+        try parse(json).keyCondition(schema: schema)
+    }
+
+    public static func legacy(_ json: JSONValue, index schema: IndexKeySchema) throws(DynamoError) -> IndexKeyCondition {
+        try parse(json).keyCondition(index: schema)
+    }
+
+    /// Operators, argument counts and types are checked first, as for filters.
+    private static func parse(_ json: JSONValue) throws(DynamoError) -> ConditionExpression {
+        try ConditionExpression.legacy(json, conditionalOperator: nil, parameter: .keyConditions)
     }
 }

@@ -33,9 +33,17 @@ extension DynamoAPI {
         table: TableDefinition, partitionKey: AttributeValue, context: RequestContext, _ write: () async throws -> Charged<T>
     ) async throws -> Charged<T> {
         let ticket = try context.admit(.write, table: table, partitionKey: partitionKey, reserving: CapacityUnits.write(bytes: 0))
+        let indexTickets: IndexWriteTickets
+        do {
+            indexTickets = try IndexWriteTickets(table: table, context: context)
+        } catch {
+            ticket.release()
+            throw error
+        }
         do {
             let outcome = try await write()
             ticket.charge(outcome.totalUnits)
+            indexTickets.charge(outcome.indexes)
             return outcome
         } catch let failure as ChargedFailure {
             ticket.charge(failure.units)

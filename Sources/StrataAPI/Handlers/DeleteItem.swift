@@ -20,6 +20,8 @@ extension DynamoAPI {
                 return ItemWrite(.delete, result: Charged(result: returnOld ? old : nil, units: units, indexes: indexes))
             }
         }
-        return .attributes(outcome.result, consumed: outcome.consumed(tableName: input.tableName), report: input.report)
+        var output = ItemOutput.attributes(outcome.result, consumed: outcome.consumed(tableName: input.tableName), report: input.report)
+        output.collection = try await collectionMetrics(asked: input.reportsCollection, table: table, partitionKey: key.partition)
+        return output
     }
 }

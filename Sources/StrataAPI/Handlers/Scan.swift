@@ -8,7 +8,7 @@ extension DynamoAPI {
         let table = try existingTable(read.tableName)
         let plan = try input.plan(in: table, cache: expressionCache)
         let segment = input.segment ?? (0, 1)
-        let ticket = try context.admit(.read, table: table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        let ticket = try context.admit(.read, table: plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         if let index = plan.index {
             var page: ItemPage
             do {

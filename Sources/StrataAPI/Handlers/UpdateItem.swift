@@ -29,8 +29,10 @@ extension DynamoAPI {
                     result: Charged(result: input.returned(old: old, new: new), units: units, indexes: IndexWriteUnits(table: table, old: old, new: new)))
             }
         }
-        return .attributes(
+        var output = ItemOutput.attributes(
             outcome.result.flatMap { $0.isEmpty ? nil : $0 },
             consumed: outcome.consumed(tableName: input.tableName), report: input.report)
+        output.collection = try await collectionMetrics(asked: input.reportsCollection, table: table, partitionKey: key.partition)
+        return output
     }
 }

@@ -13,6 +13,7 @@ struct ItemOutput: OperationOutput {
     var member: (name: String, value: Value)?
     var consumed: ConsumedCapacity
     var report: CapacityReport
+    var collection: ItemCollectionMetrics?
 
     /// The writes' answer: the attributes ReturnValues asked for.
     static func attributes(_ item: Item?, consumed: ConsumedCapacity, report: CapacityReport) -> ItemOutput {
@@ -30,6 +31,10 @@ struct ItemOutput: OperationOutput {
             }
         }
         ConsumedCapacity.append([consumed], report: report, list: false, first: member == nil, to: &writer)
+        if let collection {
+            if member != nil || report != .none { writer.raw(",") }
+            collection.write(to: &writer)
+        }
         writer.raw("}")
     }
 }

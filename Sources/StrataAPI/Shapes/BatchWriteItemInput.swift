@@ -23,6 +23,7 @@ struct BatchWriteItemInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         var violations = ConstraintViolations()
         report = try CapacityReport.decode(request, into: &violations)
+        _ = try ItemCollectionMetrics.decode(request, into: &violations)
         try violations.throwIfAny()
         let requestItems = try RequestItemsInput.decode(request, operation: "BatchWriteItem")
         for member in requestItems.members {

@@ -8,12 +8,14 @@ struct DeleteItemInput: OperationInput {
     let returnsOldItem: Bool
     let condition: WriteCondition
     let report: CapacityReport
+    let reportsCollection: Bool
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Key")
         tableName = write.tableName
         key = write.item
         report = write.report
+        reportsCollection = write.reportsCollection
         returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
         condition = try WriteCondition.decodeAlone(request, cache: cache)
     }

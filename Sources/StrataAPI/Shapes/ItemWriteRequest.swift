@@ -9,6 +9,8 @@ struct ItemWriteRequest {
     let item: Item
     let returnValues: String?
     let report: CapacityReport
+    /// ReturnItemCollectionMetrics is SIZE.
+    let reportsCollection: Bool
 
     static func decode(_ request: RequestBody, itemMember: String) throws(DynamoError) -> ItemWriteRequest {
         let tableName = try request.string("TableName")
@@ -19,9 +21,10 @@ struct ItemWriteRequest {
         violations.requireNonNull(item, at: itemMember.lowercased())
         violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
         let report = try CapacityReport.decode(request, into: &violations)
+        let metrics = try ItemCollectionMetrics.decode(request, into: &violations)
         try violations.throwIfAny()
         guard let tableName, let item else { throw .validation("Invalid request") }
-        return ItemWriteRequest(tableName: tableName, item: item, returnValues: returnValues, report: report)
+        return ItemWriteRequest(tableName: tableName, item: item, returnValues: returnValues, report: report, reportsCollection: metrics)
     }
 }
 

@@ -10,6 +10,7 @@ struct PutItemInput: OperationInput {
     let returnsOldItem: Bool
     let condition: WriteCondition
     let report: CapacityReport
+    let reportsCollection: Bool
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Item")
@@ -17,6 +18,7 @@ struct PutItemInput: OperationInput {
         item = write.item
         itemSize = write.item.itemSize
         report = write.report
+        reportsCollection = write.reportsCollection
         returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
         condition = try WriteCondition.decodeAlone(request, cache: cache)
     }

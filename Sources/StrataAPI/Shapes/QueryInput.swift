@@ -44,9 +44,7 @@ struct QueryInput: OperationInput {
             var start: Item?
             if let startItem = read.exclusiveStartKey {
                 start = try index!.startKey(startItem, table: table)
-                if schema.partitionKeys.map({ startItem[$0.name] }) != keyCondition.partition.map(Optional.some) {
-                    throw .validation("The provided starting key is outside query boundaries based on provided conditions")
-                }
+                try Self.checkBounds(of: startItem, schema: schema, condition: keyCondition)
             }
             return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: nil, index: index, indexStart: start)
         }
@@ -65,6 +63,25 @@ struct QueryInput: OperationInput {
             }
         }
         return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: start)
+    }
+
+    /// An index's start key must lie within the key condition, with
+    /// DynamoDB's messages for each way it does not.
+    private static func checkBounds(of start: Item, schema: IndexKeySchema, condition: IndexKeyCondition) throws(DynamoError) {
+        let samePartition = schema.partitionKeys.map { start[$0.name] } == condition.partition.map(Optional.some)
+        let conditioned = condition.sortEqualities.count + (condition.sortCondition == nil ? 0 : 1)
+        if conditioned == 0 {
+            if !samePartition {
+                throw .validation("The provided starting key is outside query boundaries based on provided conditions")
+            }
+            return
+        }
+        var meets = zip(schema.sortKeys, condition.sortEqualities).allSatisfy { start[$0.name] == $1 }
+        if meets, let sortCondition = condition.sortCondition, let value = start[schema.sortKeys[condition.sortEqualities.count].name] {
+            meets = sortCondition.isMet(by: value)
+        }
+        if !meets { throw .validation("The provided starting key does not match the range key predicate") }
+        if !samePartition { throw .validation("The query can return at most one row and cannot be restarted") }
     }
 
     /// A key value as DynamoDB prints it in messages: `AttributeValue: {S:abc}`.

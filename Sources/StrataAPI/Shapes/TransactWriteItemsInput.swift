@@ -22,7 +22,7 @@ struct TransactWriteItemsInput: OperationInput {
                 token.isEmpty ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 36")
         }
         report = try CapacityReport.decode(request, into: &violations)
-        violations.checkEnum(try request.string("ReturnItemCollectionMetrics"), at: "returnItemCollectionMetrics", allowed: ["SIZE", "NONE"])
+        _ = try ItemCollectionMetrics.decode(request, into: &violations)
         var members: [TransactWriteAction.Members] = []
         for (index, element) in elements.enumerated() {
             members.append(try TransactWriteAction.members(of: element, position: index + 1, into: &violations))

@@ -11,6 +11,7 @@ struct UpdateItemInput: OperationInput {
     let update: UpdateExpression
     let condition: WriteCondition
     let report: CapacityReport
+    let reportsCollection: Bool
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Key")
@@ -18,6 +19,7 @@ struct UpdateItemInput: OperationInput {
         key = write.item
         returnValues = write.returnValues ?? "NONE"
         report = write.report
+        reportsCollection = write.reportsCollection
 
         let parameters = try ExpressionParameters.decode(request)
         let updateText = try request.string("UpdateExpression")

@@ -79,3 +79,19 @@ extension AttributeValue {
         return false
     }
 }
+
+extension SortKeyCondition {
+    /// Whether a key value meets the condition.
+    public func isMet(by value: AttributeValue) -> Bool {
+        func order(_ bound: AttributeValue) -> Int? { value.order(comparedTo: bound) }
+        switch self {
+        case .equal(let v): return order(v) == 0
+        case .less(let v): return order(v).map { $0 < 0 } ?? false
+        case .lessOrEqual(let v): return order(v).map { $0 <= 0 } ?? false
+        case .greater(let v): return order(v).map { $0 > 0 } ?? false
+        case .greaterOrEqual(let v): return order(v).map { $0 >= 0 } ?? false
+        case .between(let a, let b): return (order(a).map { $0 >= 0 } ?? false) && (order(b).map { $0 <= 0 } ?? false)
+        case .beginsWith(let v): return value.begins(with: v)
+        }
+    }
+}

@@ -16,12 +16,18 @@ protocol Checkpointable: AnyObject, Sendable {
 /// wrote; once enough has piled up it asks the engine's background work
 /// for a checkpoint of its database.
 final class Checkpointer: Sendable {
-    /// Bytes of items committed between checkpoints: about SQLite's own
+    /// Log size at which a checkpoint is asked for: about SQLite's own
     /// default of 1000 pages.
     static let threshold = 4 * 1024 * 1024
+    /// Log size at which the writer copies the log itself. Background
+    /// checkpoints run at the lowest priority and beside commits: under a
+    /// steady load they may never finish the log, which then only grows
+    /// (to gigabytes in minutes, each new page of it zeroed by the kernel).
+    /// A writer that checkpoints between its commits lets the next one
+    /// start the log over.
+    static let writerLimit = 64 * 1024 * 1024
 
     private struct State {
-        var bytesSinceCheckpoint = 0
         var requested = false
     }
 
@@ -40,15 +46,17 @@ final class Checkpointer: Sendable {
         try connection.execute("PRAGMA wal_autocheckpoint=0")
     }
 
-    func noteCommitted(bytes: Int) {
+    /// Told the log's size after a commit; returns whether the writer
+    /// should checkpoint itself now.
+    func noteCommitted(logBytes: Int) -> Bool {
+        guard logBytes >= Self.threshold else { return false }
         let due = state.withLock { state -> Bool in
-            state.bytesSinceCheckpoint += bytes
-            guard !state.requested, state.bytesSinceCheckpoint >= Self.threshold else { return false }
+            guard !state.requested else { return false }
             state.requested = true
-            state.bytesSinceCheckpoint = 0
             return true
         }
         if due { requests.submit(self) }
+        return logBytes >= Self.writerLimit
     }
 
     /// Blocks while SQLite copies the log; on the storage threads only.

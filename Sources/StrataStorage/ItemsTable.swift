@@ -6,15 +6,36 @@ import StrataModel
 enum ItemsTable {
     static let items = "items"
 
-    /// Creates the tables of a new partition, with `localIndexes` tables
-    /// for local index entries (`TableIndexing.localTable`); leaves
-    /// existing ones as they are.
-    static func create(on connection: SQLiteConnection, localIndexes: Int = 0) throws {
+    /// What a partition's database holds.
+    enum Layout: Equatable {
+        /// A table's items, with `localIndexes` tables for local index
+        /// entries (`TableIndexing.localTable`).
+        case table(localIndexes: Int)
+        /// A global index's entries. They arrive in no order, so they are
+        /// kept in key order (WITHOUT ROWID): a Query reads neighbouring
+        /// rows instead of one page per entry.
+        case globalIndex
+    }
+
+    /// A global index partition's pages. Kept in key order, an entry
+    /// lives in its B-tree's pages only up to about a quarter page: 8 KB
+    /// pages keep entries of up to 2 KB off overflow pages, where 4 KB
+    /// pages halved Query on an index of 1 KB items, and 16 KB pages
+    /// doubled what each write puts in the log (Benchmarks/indexes). Set
+    /// before the file has any.
+    static let globalIndexPageSize = "PRAGMA page_size=8192"
+
+    /// Creates the tables of a new partition; leaves existing ones as they are.
+    static func create(on connection: SQLiteConnection, layout: Layout) throws {
+        let items = layout == .globalIndex
+            ? "CREATE TABLE IF NOT EXISTS items(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;"
+            : "CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL, size INTEGER NOT NULL);"
         try connection.execute("""
-            CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL, size INTEGER NOT NULL);
+            \(items)
             CREATE TABLE IF NOT EXISTS stats(id INTEGER PRIMARY KEY CHECK (id = 0), items INTEGER NOT NULL, bytes INTEGER NOT NULL);
             INSERT OR IGNORE INTO stats VALUES (0, 0, 0);
             """)
+        guard case .table(let localIndexes) = layout else { return }
         for position in 0..<localIndexes {
             try connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(TableIndexing.localTable(position))(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID")

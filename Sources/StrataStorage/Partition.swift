@@ -225,7 +225,8 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         let statistics: PartitionStatistics
         do {
             statistics = try PartitionFiles.inspect(
-                location, durability: environment.durability, localIndexes: indexing?.current.locals.count ?? 0)
+                location, durability: environment.durability,
+                layout: indexing.map { .table(localIndexes: $0.current.locals.count) } ?? .globalIndex)
         } catch {
             throw OpenFiles.translate(error)
         }

@@ -49,9 +49,8 @@ final class PartitionFiles: Sendable {
         let statistics: PartitionStatistics
         let writerContext: PartitionContext?
         do {
-            let localIndexes = context?.indexing.current.locals.count ?? 0
-            statistics = try Self.prepare(
-                connection, preparation, at: location, durability: environment.durability, localIndexes: localIndexes)
+            let layout: ItemsTable.Layout = context.map { .table(localIndexes: $0.indexing.current.locals.count) } ?? .globalIndex
+            statistics = try Self.prepare(connection, preparation, at: location, durability: environment.durability, layout: layout)
             if checkpointer != nil { try Checkpointer.turnOffAutomaticCheckpoints(of: connection) }
             writerContext = try context.map {
                 PartitionContext(
@@ -87,30 +86,31 @@ final class PartitionFiles: Sendable {
     /// most of what opening a file costs. The caller has counted
     /// `writerDescriptors`.
     static func inspect(
-        _ location: DatabaseLocation, durability: StorageOptions.Durability, localIndexes: Int
+        _ location: DatabaseLocation, durability: StorageOptions.Durability, layout: ItemsTable.Layout
     ) throws -> PartitionStatistics {
         let connection = try SQLiteConnection(path: location.uri)
         defer { connection.close() }
         try connection.execute("PRAGMA locking_mode=EXCLUSIVE")
-        return try prepare(connection, .firstOpen, at: location, durability: durability, localIndexes: localIndexes)
+        return try prepare(connection, .firstOpen, at: location, durability: durability, layout: layout)
     }
 
     /// Returns the partition's statistics.
     private static func prepare(
         _ connection: SQLiteConnection, _ preparation: Preparation, at location: DatabaseLocation,
-        durability: StorageOptions.Durability, localIndexes: Int
+        durability: StorageOptions.Durability, layout: ItemsTable.Layout
     ) throws -> PartitionStatistics {
         if case .reopen(let statistics) = preparation {
             try Partition.configure(connection, location: location, durability: durability)
             return statistics
         }
         // Before anything writes to the file.
+        if preparation == .create, layout == .globalIndex { try connection.execute(ItemsTable.globalIndexPageSize) }
         let version = try FormatVersion.check(connection, .partition, at: location)
         try Partition.configure(connection, location: location, durability: durability)
         try connection.execute("BEGIN IMMEDIATE")
         do {
             if version == FormatVersion.unstamped { try FormatVersion.stamp(connection, .partition) }
-            try ItemsTable.create(on: connection, localIndexes: localIndexes)
+            try ItemsTable.create(on: connection, layout: layout)
             let statistics = preparation == .create ? PartitionStatistics() : try ItemsTable.statistics(on: connection)
             try connection.execute("COMMIT")
             return statistics

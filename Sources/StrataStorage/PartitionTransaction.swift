@@ -35,13 +35,13 @@ final class PartitionTransaction: GroupCommitTransaction {
     private let connection: SQLiteConnection
     private let context: PartitionContext?
     private var delta = PartitionStatistics()
-    /// Item bytes written, including those of requests later rolled back.
-    private(set) var bytesWritten = 0
     /// Changes for the global indexes, in commit order.
     private var changes: [IndexChange] = []
     private var createdChangeLog = false
     /// The propagation position this transaction records in the log.
     private var recordedPosition: Int?
+    /// Record the position however little it moved (at close).
+    private var recordsPosition = false
 
     init(connection: SQLiteConnection, context: PartitionContext?) {
         self.connection = connection
@@ -60,24 +60,26 @@ final class PartitionTransaction: GroupCommitTransaction {
 
     /// Stores `new` under `key` over an item of `oldSize` (nil: none), and
     /// updates the table's indexes. With `limitingCollection`, refuses a
-    /// write that grows an item collection past its limit.
-    func put(_ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false) throws {
+    /// write that grows an item collection past its limit. `knownOld` is
+    /// the old item if the caller decoded it already (`.some(nil)`: none).
+    func put(
+        _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil
+    ) throws {
         if let snapshot = indexes {
-            let old = oldSize == nil ? nil : try current(key)
-            try maintain(snapshot, key: key, old: old?.value, new: new.value)
+            let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
+            try maintain(snapshot, key: key, old: old, new: try new.item())
             if limitingCollection, !snapshot.locals.isEmpty, new.size > (oldSize ?? 0) {
                 try checkCollectionSize(of: key, in: snapshot)
             }
         }
         try ItemsTable.upsert(key, new, on: connection)
-        bytesWritten += new.value.count + key.count
         delta.itemCount += oldSize == nil ? 1 : 0
         delta.sizeBytes += new.size - (oldSize ?? 0)
     }
 
-    func delete(_ key: [UInt8], existingSize: Int) throws {
+    func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil) throws {
         if let snapshot = indexes {
-            try maintain(snapshot, key: key, old: try current(key)?.value, new: nil)
+            try maintain(snapshot, key: key, old: try knownOld ?? (try current(key)?.item()), new: nil)
         }
         try ItemsTable.delete(key, on: connection)
         delta.itemCount -= 1
@@ -98,26 +100,39 @@ final class PartitionTransaction: GroupCommitTransaction {
     /// `index`, as a backfill does; returns the last key copied, or nil
     /// if none was left. Runs on the writer, so that the copies take their
     /// place among the partition's changes.
-    func copyForBackfill(after start: [UInt8]?, limit: Int, index: String) throws -> [UInt8]? {
+    func copyForBackfill(after start: [UInt8]?, limit: Int, index name: String) throws -> [UInt8]? {
         let page = try ItemsTable.keyedPage(after: start, limit: limit, on: connection)
+        guard let snapshot = context?.indexing.current, let index = snapshot.global(named: name)?.definition else { return nil }
         for (key, value) in page {
-            changes.append(IndexChange(sequence: 0, key: key, old: nil, new: value, onlyIndex: index))
+            let item = try ItemEncoding.decode(value)
+            let mutations = IndexMutation.mutations(of: index, old: nil, new: item, tableKey: key, schema: snapshot.tableKey)
+            if !mutations.isEmpty { changes.append(IndexChange(sequence: 0, mutations: mutations.map { (name, $0) })) }
         }
         return page.last?.key
     }
 
-    /// The logged changes the global indexes may not hold yet; for the
-    /// catch-up at start-up.
-    func unappliedChanges() throws -> [IndexChange] {
-        guard try ChangeLogTable.exists(on: connection) else { return [] }
-        return try ChangeLogTable.unapplied(on: connection).map {
-            IndexChange(sequence: $0.sequence, key: $0.key, old: $0.old, new: $0.new)
+    /// The logged changes the global indexes may not hold yet, as the
+    /// items now stand; for the catch-up at start-up.
+    func unappliedChanges(_ snapshot: TableIndexing.Snapshot) throws -> [IndexChange] {
+        try ChangeLogTable.unapplied(on: connection).map { row in
+            let current = try current(row.key)?.item()
+            return IndexChange(
+                sequence: row.sequence,
+                mutations: IndexMutation.replay(
+                    oldEntries: row.oldEntries, current: current, tableKey: row.key,
+                    indexes: snapshot.globals.map(\.definition), schema: snapshot.tableKey))
         }
     }
 
     /// Records that the global indexes hold every change up to `sequence`.
     func recordApplied(through sequence: Int) throws {
         try ChangeLogTable.markApplied(through: sequence, on: connection)
+    }
+
+    /// Has the commit record how far the global indexes are, so that a
+    /// restart has nothing to replay.
+    func recordPropagation() {
+        recordsPosition = true
     }
 
     // MARK: Indexes
@@ -130,10 +145,8 @@ final class PartitionTransaction: GroupCommitTransaction {
 
     /// Local indexes change in this transaction; global ones get a change
     /// in the log, applied after the commit.
-    private func maintain(_ snapshot: TableIndexing.Snapshot, key: [UInt8], old: [UInt8]?, new: [UInt8]?) throws {
+    private func maintain(_ snapshot: TableIndexing.Snapshot, key: [UInt8], old oldItem: Item?, new newItem: Item?) throws {
         if !snapshot.locals.isEmpty {
-            let oldItem = try old.map { try ItemEncoding.decode($0) }
-            let newItem = try new.map { try ItemEncoding.decode($0) }
             for local in snapshot.locals {
                 let mutations = IndexMutation.mutations(
                     of: local.definition, old: oldItem, new: newItem, tableKey: key, schema: snapshot.tableKey)
@@ -145,12 +158,20 @@ final class PartitionTransaction: GroupCommitTransaction {
                 }
             }
         }
-        if !snapshot.globals.isEmpty {
-            try prepareChangeLog()
-            let sequence = try ChangeLogTable.append(key: key, old: old, new: new, on: connection)
-            changes.append(IndexChange(sequence: sequence, key: key, old: old, new: new))
-            bytesWritten += (old?.count ?? 0) + (new?.count ?? 0)
+        var mutations: [(index: String, mutation: IndexMutation)] = []
+        var oldEntries: [String: [UInt8]] = [:]
+        for global in snapshot.globals where global.definition.status != .deleting {
+            let index = global.definition
+            for mutation in IndexMutation.mutations(of: index, old: oldItem, new: newItem, tableKey: key, schema: snapshot.tableKey) {
+                mutations.append((index.name, mutation))
+            }
+            if let values = oldItem.flatMap(index.keyValues) { oldEntries[index.name] = IndexKeyEncoding.entryKey(values, tableKey: key) }
         }
+        // A change no global index sees needs neither the log nor a propagation.
+        guard !mutations.isEmpty else { return }
+        try prepareChangeLog()
+        let sequence = try ChangeLogTable.append(key: key, oldEntries: oldEntries, on: connection)
+        changes.append(IndexChange(sequence: sequence, mutations: mutations))
     }
 
     private func prepareChangeLog() throws {
@@ -170,6 +191,11 @@ final class PartitionTransaction: GroupCommitTransaction {
         }
     }
 
+    /// Changes between records of the propagation position: each record
+    /// and trim costs the log a page or two, and a restart replays at most
+    /// this many changes again, which is harmless.
+    static let recordEvery = 256
+
     // MARK: GroupCommitTransaction
 
     var savepoint: Savepoint {
@@ -186,7 +212,7 @@ final class PartitionTransaction: GroupCommitTransaction {
         if delta != PartitionStatistics() {
             try ItemsTable.addStatistics(delta, on: connection)
         }
-        if let context, let position = context.propagator.positionToRecord,
+        if let context, let position = context.propagator.positionToRecord(every: recordsPosition ? 1 : Self.recordEvery),
            createdChangeLog || context.hasChangeLog.load(ordering: .relaxed) {
             try ChangeLogTable.markApplied(through: position, on: connection)
             recordedPosition = position

@@ -129,8 +129,8 @@ extension SQLiteStorageEngine {
         let snapshot = entry.indexing.current
         guard !snapshot.globals.isEmpty else { return }
         for partition in entry.store.partitions {
-            guard let changes = try partition.writeNowIfPresent({ try $0.unappliedChanges() }), let last = changes.last else { continue }
-            for (_, indexPartition, mutations) in try IndexPropagator.plan(changes, for: snapshot) {
+            guard let changes = try partition.writeNowIfPresent({ try $0.unappliedChanges(snapshot) }), let last = changes.last else { continue }
+            for (_, indexPartition, mutations) in IndexPropagator.plan(changes.lazy.flatMap(\.mutations), for: snapshot) {
                 try indexPartition.writeNow { transaction in
                     for mutation in mutations { try transaction.apply(mutation) }
                 }
@@ -233,9 +233,15 @@ extension SQLiteStorageEngine.Entry {
         store.partitions + indexing.current.globals.flatMap(\.store.partitions)
     }
 
-    /// Closes the table's partitions, lets their last changes reach the
-    /// global indexes, then closes those.
+    /// Closes the table's partitions once their last changes reached the
+    /// global indexes and that is recorded, then closes the indexes.
     func close() async {
+        if !indexing.current.globals.isEmpty {
+            for partition in store.partitions {
+                await partition.propagator?.idle()
+                _ = try? await partition.writeIfPresent { $0.recordPropagation() }
+            }
+        }
         await store.close()
         for partition in store.partitions { await partition.propagator?.idle() }
         for global in indexing.current.globals { await global.store.close() }

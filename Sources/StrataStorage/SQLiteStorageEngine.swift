@@ -403,15 +403,22 @@ public final class SQLiteStorageEngine: StorageEngine {
             }
             // The size first: an unconditional write never reads the old bytes.
             let size = try transaction.currentSize(encoded)
-            let current = CurrentItem(size: size) { size == nil ? nil : try transaction.current(encoded)?.item() }
+            // Decoded once, for the request and for the indexes alike.
+            var old: Item??
+            let current = CurrentItem(size: size) {
+                if let old { return old }
+                let item = size == nil ? nil : try transaction.current(encoded)?.item()
+                old = .some(item)
+                return item
+            }
             let write = try body(current)
             switch write.action {
             case .keep:
                 break
             case .put(let item):
-                try transaction.put(encoded, item, replacingSize: size, limitingCollection: true)
+                try transaction.put(encoded, item, replacingSize: size, limitingCollection: true, knownOld: old)
             case .delete:
-                if let size { try transaction.delete(encoded, existingSize: size) }
+                if let size { try transaction.delete(encoded, existingSize: size, knownOld: old) }
             }
             return write.result
         }

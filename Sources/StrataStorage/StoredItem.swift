@@ -7,6 +7,9 @@ import StrataModel
 public struct StoredItem: Sendable {
     var value: [UInt8]
     public var size: Int
+    /// The item itself, when it was encoded here rather than read: the
+    /// writer that maintains indexes needs it, and need not decode it.
+    private var decoded: Item?
 
     init(value: [UInt8], size: Int) {
         self.value = value
@@ -18,9 +21,11 @@ public struct StoredItem: Sendable {
     public init(_ item: Item, size: Int? = nil) {
         let size = size ?? item.itemSize
         self.init(value: ItemEncoding.encode(item, size: size), size: size)
+        decoded = item
     }
 
     public func item() throws(DynamoError) -> Item {
+        if let decoded { return decoded }
         do {
             return try ItemEncoding.decode(value)
         } catch {

@@ -17,8 +17,6 @@ protocol GroupCommitTransaction: AnyObject, SendableMetatype {
     func willCommit() throws
     /// Adds what the committed transaction did to the writer's totals.
     func addCommitted(to totals: inout Totals)
-    /// Bytes written to the write-ahead log, rolled back or not.
-    var bytesWritten: Int { get }
     /// Answers the committed transaction's requests with `answer`, now or
     /// once work that must follow the commit is done.
     func deliver(_ answer: @escaping @Sendable () -> Void)

@@ -41,6 +41,7 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
         self.queue = DispatchQueue(label: label)
         self.committedTotals = Mutex(totals)
         self.checkpointer = checkpointer
+        if checkpointer != nil { try? connection.trackLogSize() }
     }
 
     /// What every committed transaction added up to.
@@ -148,7 +149,10 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
             throw error
         }
         committedTotals.withLock { transaction.addCommitted(to: &$0) }
-        checkpointer?.noteCommitted(bytes: transaction.bytesWritten)
+        if checkpointer?.noteCommitted(logBytes: connection.logBytes) == true {
+            // PASSIVE: readers keep going; the next commit starts the log over.
+            try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 
     /// Refuses new requests, finishes the queued ones, then closes the

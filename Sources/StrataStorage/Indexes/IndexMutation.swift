@@ -29,4 +29,22 @@ enum IndexMutation: Sendable {
         mutations.append(.put(newKey, StoredItem(entry)))
         return mutations
     }
+
+    /// What a logged change needs after a restart: away with the entries
+    /// the old image had (`oldEntries`, by index name) where the item's
+    /// current entry differs, and the current entry (re)written.
+    static func replay(
+        oldEntries: [String: [UInt8]], current: Item?, tableKey: [UInt8], indexes: [IndexDefinition], schema: KeySchema
+    ) -> [(index: String, mutation: IndexMutation)] {
+        var result: [(index: String, mutation: IndexMutation)] = []
+        for index in indexes where index.status != .deleting {
+            let newValues = current.flatMap(index.keyValues)
+            let newKey = newValues.map { IndexKeyEncoding.entryKey($0, tableKey: tableKey) }
+            if let oldKey = oldEntries[index.name], oldKey != newKey { result.append((index.name, .delete(oldKey))) }
+            if let newKey, let current {
+                result.append((index.name, .put(newKey, StoredItem(index.entry(of: current, tableKey: schema)))))
+            }
+        }
+        return result
+    }
 }

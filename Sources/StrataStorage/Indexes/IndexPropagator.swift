@@ -2,19 +2,14 @@ import Logging
 import StrataModel
 import Synchronization
 
-/// One change of an item, on its way from a base partition's change log to
-/// the table's global indexes.
+/// One change of an item, on its way from a base partition to the
+/// table's global indexes: what it does to each of them, worked out by the
+/// partition's writer, which has both images at hand.
 struct IndexChange: Sendable {
     /// The change's position in the base partition's log; 0 for a
     /// backfill copy, which the log does not hold.
     var sequence: Int
-    /// The item's table key, encoded.
-    var key: [UInt8]
-    /// The encoded images before and after; nil where there is no item.
-    var old: [UInt8]?
-    var new: [UInt8]?
-    /// Set for a backfill copy: only this index receives it.
-    var onlyIndex: String? = nil
+    var mutations: [(index: String, mutation: IndexMutation)]
 }
 
 /// Carries one base partition's changes to the global indexes, in the
@@ -90,9 +85,9 @@ final class IndexPropagator: Sendable {
     }
 
     /// The position to record in the log with the partition's next
-    /// commit, if it moved since it was last recorded.
-    var positionToRecord: Int? {
-        state.withLock { state in state.applied > state.recorded ? state.applied : nil }
+    /// commit, if it moved at least `every` changes since it was last recorded.
+    func positionToRecord(every: Int) -> Int? {
+        state.withLock { state in state.applied - state.recorded >= every ? state.applied : nil }
     }
 
     func recorded(_ position: Int) {
@@ -153,12 +148,11 @@ final class IndexPropagator: Sendable {
         }
     }
 
-    /// Writes the entries the changes imply to each index partition they
-    /// touch, all partitions at once, each in the changes' order. A
-    /// partition of an index removed meanwhile is closed: its writes are
-    /// moot.
+    /// Writes the changes' mutations to each index partition they touch,
+    /// all partitions at once, each in the changes' order. A partition of
+    /// an index removed meanwhile is closed: its writes are moot.
     private func apply(_ changes: [IndexChange]) async throws {
-        let work = try Self.plan(changes, for: indexing.current)
+        let work = Self.plan(changes.lazy.flatMap(\.mutations), for: indexing.current)
         let indexing = indexing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, partition, mutations) in work {
@@ -176,32 +170,23 @@ final class IndexPropagator: Sendable {
         }
     }
 
-    /// The mutations `changes` make to each global index partition, in
-    /// the changes' order, with the name of the partition's index.
+    /// The mutations grouped by the index partition they go to, in order,
+    /// with the name of the partition's index; mutations of indexes no
+    /// longer there are dropped.
     static func plan(
-        _ changes: [IndexChange], for snapshot: TableIndexing.Snapshot
-    ) throws -> [(index: String, partition: Partition, mutations: [IndexMutation])] {
-        let globals = snapshot.globals.filter { $0.definition.status != .deleting }
-        guard !globals.isEmpty else { return [] }
+        _ mutations: some Sequence<(index: String, mutation: IndexMutation)>, for snapshot: TableIndexing.Snapshot
+    ) -> [(index: String, partition: Partition, mutations: [IndexMutation])] {
         var work: [(index: String, partition: Partition, mutations: [IndexMutation])] = []
         var positions: [ObjectIdentifier: Int] = [:]
-        for change in changes {
-            let old = try change.old.map { try ItemEncoding.decode($0) }
-            let new = try change.new.map { try ItemEncoding.decode($0) }
-            for global in globals where change.onlyIndex == nil || change.onlyIndex == global.definition.name {
-                let mutations = IndexMutation.mutations(
-                    of: global.definition, old: old, new: new, tableKey: change.key, schema: snapshot.tableKey,
-                    rewrite: change.onlyIndex != nil)
-                for mutation in mutations {
-                    let partition = global.store.partition(forEncodedKey: mutation.key)
-                    let id = ObjectIdentifier(partition)
-                    if let position = positions[id] {
-                        work[position].mutations.append(mutation)
-                    } else {
-                        positions[id] = work.count
-                        work.append((global.definition.name, partition, [mutation]))
-                    }
-                }
+        for (index, mutation) in mutations {
+            guard let global = snapshot.global(named: index), global.definition.status != .deleting else { continue }
+            let partition = global.store.partition(forEncodedKey: mutation.key)
+            let id = ObjectIdentifier(partition)
+            if let position = positions[id] {
+                work[position].mutations.append(mutation)
+            } else {
+                positions[id] = work.count
+                work.append((index, partition, [mutation]))
             }
         }
         return work

@@ -44,6 +44,32 @@ final class SQLiteConnection: @unchecked Sendable {
         close()
     }
 
+    /// Frames in the write-ahead log after this connection's last commit.
+    private final class LogFrames {
+        var count = 0
+        var pageSize = 4096
+    }
+
+    private let logFrames = LogFrames()
+
+    /// Starts counting the log's size after each commit, as SQLite's own
+    /// automatic checkpoints do; `logBytes` then says how big it is.
+    func trackLogSize() throws {
+        let pageSize = try statement("PRAGMA page_size")
+        if try pageSize.step() { logFrames.pageSize = pageSize.int(0) }
+        pageSize.reset()
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            Unmanaged<LogFrames>.fromOpaque(context!).takeUnretainedValue().count = Int(frames)
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(logFrames).toOpaque())
+    }
+
+    /// Bytes of pages in the write-ahead log after the last commit, with
+    /// `trackLogSize()`.
+    var logBytes: Int {
+        logFrames.count * logFrames.pageSize
+    }
+
     func close() {
         statements.removeAll()
         if let handle {

@@ -22,18 +22,12 @@ final class TransactionLog: Sendable {
     /// How long a client token is remembered.
     static let tokenWindowSeconds = 600
 
-    /// A group transaction of the log: it counts bytes toward the next
-    /// checkpoint and nothing else.
+    /// A group transaction of the log: its SQL changes are all it has.
     final class Batch: GroupCommitTransaction {
         let connection: SQLiteConnection
-        private(set) var bytesWritten = 0
 
         init(connection: SQLiteConnection, context: Void) {
             self.connection = connection
-        }
-
-        func noteWritten(bytes: Int) {
-            bytesWritten += bytes
         }
 
         var savepoint: Void { () }
@@ -140,7 +134,6 @@ final class TransactionLog: Sendable {
                     write.bind(6, 0)
                 }
                 try write.run()
-                transaction.noteWritten(bytes: change.key.count + (change.value?.value.count ?? 0))
             }
             return id
         }

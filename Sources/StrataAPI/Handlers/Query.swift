@@ -12,15 +12,11 @@ extension DynamoAPI {
         let ticket = try context.admit(.read, table: plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         let limit = PageLimit(items: read.limit)
         if let index = plan.index {
-            var page = try await storage.queryIndex(
+            let page = try await storage.queryIndex(
                 table: read.tableName, index: index.index.name, condition: plan.keyCondition, forward: input.forward,
                 exclusiveStart: plan.indexStart, limit: limit)
-            var fetched = 0.0
-            let entries = page
-            if index.fetchesItems { (page, fetched) = try await fetchItems(of: page, table: table, consistent: read.consistent) }
-            let consumed = indexCapacity(entries, fetchedUnits: fetched, read: index, table: read.tableName, consistent: read.consistent)
-            ticket.charge(consumed.units)
-            return try read.respond(page: page, filter: plan.filter, selection: plan.selection, keyNames: index.keyNames, consumed: consumed)
+            return try await respond(
+                to: read, index: index, page: page, table: table, filter: plan.filter, selection: plan.selection, ticket: ticket)
         }
         let page = try await storage.query(
             table: read.tableName, partitionKey: plan.keyCondition.partition[0], condition: plan.keyCondition.sortCondition,

@@ -10,7 +10,7 @@ extension DynamoAPI {
         let segment = input.segment ?? (0, 1)
         let ticket = try context.admit(.read, table: plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         if let index = plan.index {
-            var page: ItemPage
+            let page: ItemPage
             do {
                 page = try await storage.scanIndex(
                     table: read.tableName, index: index.index.name, segment: segment.index, totalSegments: segment.total,
@@ -19,12 +19,8 @@ extension DynamoAPI {
                 ticket.release()
                 throw input.wrongSegment
             }
-            var fetched = 0.0
-            let entries = page
-            if index.fetchesItems { (page, fetched) = try await fetchItems(of: page, table: table, consistent: read.consistent) }
-            let consumed = indexCapacity(entries, fetchedUnits: fetched, read: index, table: read.tableName, consistent: read.consistent)
-            ticket.charge(consumed.units)
-            return try read.respond(page: page, filter: plan.filter, selection: plan.selection, keyNames: index.keyNames, consumed: consumed)
+            return try await respond(
+                to: read, index: index, page: page, table: table, filter: plan.filter, selection: plan.selection, ticket: ticket)
         }
         let page: ItemPage
         do {

@@ -63,6 +63,19 @@ enum KeySchemaInput {
             }
             throw .validation("Invalid KeySchema: Some index key attribute have no definition")
         }
+        try checkHashThenRange(elements)
+        if hasIndexes { return attributes(elements, definitions) }
+        try checkNoDuplicates(definitions)
+        guard definitions.count == elements.count else {
+            throw .validation(
+                "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+        }
+        return attributes(elements, definitions)
+    }
+
+    /// A table's or local index's key: a HASH element, then at most one
+    /// RANGE element of another name.
+    static func checkHashThenRange(_ elements: [Element]) throws(DynamoError) {
         if elements.count == 2 && elements[0].name == elements[1].name {
             throw .validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
         }
@@ -72,13 +85,6 @@ enum KeySchemaInput {
         if elements.count == 2 && elements[1].keyType != "RANGE" {
             throw .validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
         }
-        if hasIndexes { return attributes(elements, definitions) }
-        try checkNoDuplicates(definitions)
-        guard definitions.count == elements.count else {
-            throw .validation(
-                "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
-        }
-        return attributes(elements, definitions)
     }
 
     static func checkNoDuplicates(_ definitions: [KeyAttribute]) throws(DynamoError) {

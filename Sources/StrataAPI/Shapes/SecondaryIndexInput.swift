@@ -136,15 +136,7 @@ struct SecondaryIndexInput {
 
     private func resolveLocal(tableKey: KeySchema, definitions: [KeyAttribute]) throws(DynamoError) -> IndexDefinition {
         let attributes = try definedAttributes(definitions)
-        if keyElements.count == 2 && keyElements[0].name == keyElements[1].name {
-            throw .validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
-        }
-        guard keyElements[0].keyType == "HASH" else {
-            throw .validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-        }
-        if keyElements.count == 2 && keyElements[1].keyType != "RANGE" {
-            throw .validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-        }
+        try KeySchemaInput.checkHashThenRange(keyElements)
         guard keyElements.count == 2 else {
             throw .validation("One or more parameter values were invalid: Index KeySchema does not have a range key for index: \(name)")
         }

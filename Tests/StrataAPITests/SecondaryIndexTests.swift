@@ -9,11 +9,12 @@ import Testing
     /// A CreateTable body: table key pk (S) + sk (S), the given
     /// definitions besides, and index lists as JSON.
     static func createTable(
-        definitions: [String] = ["a", "b", "c", "d"], globals: String? = nil, locals: String? = nil, billing: String = "PAY_PER_REQUEST"
+        definitions: [String] = ["a", "b", "c", "d"], globals: String? = nil, locals: String? = nil, billing: String = "PAY_PER_REQUEST",
+        tableUnits: Int = 5
     ) -> String {
         let attributes = (["pk", "sk"] + definitions).map { #"{"AttributeName":"\#($0)","AttributeType":"S"}"# }.joined(separator: ",")
         var body = #"{"TableName":"tbl","BillingMode":"\#(billing)","AttributeDefinitions":[\#(attributes)],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]"#
-        if billing == "PROVISIONED" { body += #","ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5}"# }
+        if billing == "PROVISIONED" { body += #","ProvisionedThroughput":{"ReadCapacityUnits":\#(tableUnits),"WriteCapacityUnits":\#(tableUnits)}"# }
         if let globals { body += #","GlobalSecondaryIndexes":\#(globals)"# }
         if let locals { body += #","LocalSecondaryIndexes":\#(locals)"# }
         return body + "}"
@@ -133,5 +134,26 @@ import Testing
             == .validation("One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value."))
         let scanned = await harness.success("Scan", #"{"TableName":"tbl"}"#)
         #expect(scanned["Count"] == .number("0"))
+    }
+
+    @Test func aProvisionedGlobalIndexWithoutWriteCapacityRefusesTheWrite() async throws {
+        let harness = try APITestHarness()
+        let index = #"{"IndexName":"gsi","KeySchema":[{"AttributeName":"a","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}"#
+        _ = await harness.success("CreateTable", Self.createTable(definitions: ["a"], globals: "[\(index)]", billing: "PROVISIONED", tableUnits: 5000))
+        // One write unit a second with 300 s of burst: the index takes about
+        // 300 one-unit writes, the table many more.
+        var refused: DynamoError?
+        var written = 0
+        while refused == nil, written < 1000 {
+            switch await harness.call("PutItem", #"{"TableName":"tbl","Item":{"pk":{"S":"p\#(written)"},"sk":{"S":"s"},"a":{"S":"x"}}}"#) {
+            case .success: written += 1
+            case .failure(let error): refused = error
+            }
+        }
+        #expect((300...310).contains(written))
+        #expect(refused == .provisionedThroughputExceeded(
+            "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API"))
+        let missing = await harness.success("GetItem", #"{"TableName":"tbl","Key":{"pk":{"S":"p\#(written)"},"sk":{"S":"s"}}}"#)
+        #expect(missing["Item"] == nil)
     }
 }

@@ -13,13 +13,16 @@ extension DynamoAPI {
         }
         // Writes that admission refuses come back unprocessed; the rest all
         // join their partitions' next group commits at once.
-        var admitted: [(write: BatchWrite, ticket: AdmissionTicket)] = []
+        var admitted: [(write: BatchWrite, ticket: AdmissionTicket, indexTickets: IndexWriteTickets)] = []
         var unprocessed: [BatchWrite] = []
         var throttled: (any Error)?
         for write in writes {
+            var ticket: AdmissionTicket?
             do {
-                admitted.append((write, try context.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))))
+                ticket = try context.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))
+                admitted.append((write, ticket!, try IndexWriteTickets(table: write.table, context: context)))
             } catch {
+                ticket?.release()
                 throttled = error
                 unprocessed.append(write)
             }
@@ -52,6 +55,7 @@ extension DynamoAPI {
         var ledger = ConsumedCapacityLedger()
         for (entry, cost) in zip(admitted, units) {
             entry.ticket.charge(cost?.totalUnits ?? 0)
+            entry.indexTickets.charge(cost?.indexes ?? IndexWriteUnits())
             if let cost {
                 ledger.add(cost.consumed(tableName: entry.write.table.name))
             } else {

@@ -15,7 +15,7 @@ struct IndexChange: Sendable {
 /// Carries one base partition's changes to the global indexes, in the
 /// order the partition committed them, so that every index converges to
 /// what the table implies. Applying a change is idempotent (delete the
-/// old image's entry, put the new one's), so after a crash replaying the
+/// old image's entries, put the new one's), so after a crash replaying the
 /// log from the recorded position is safe.
 ///
 /// By default the writes that made a batch of changes are answered once
@@ -48,12 +48,14 @@ final class IndexPropagator: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
 
-    init(indexing: TableIndexing, lag: Duration, executor: StorageExecutor, logger: Logger, applied: Int = 0) {
+    /// Starts at position 0: the first changes it applies record where
+    /// the log stands (a start catches up on what came before).
+    init(indexing: TableIndexing, lag: Duration, executor: StorageExecutor, logger: Logger) {
         self.indexing = indexing
         self.lag = lag
         self.executor = executor
         self.logger = logger
-        state = Mutex(State(applied: applied, recorded: applied))
+        state = Mutex(State(applied: 0, recorded: 0))
     }
 
     /// Queues changes a base partition has just committed; `answer`

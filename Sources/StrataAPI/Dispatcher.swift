@@ -46,6 +46,8 @@ struct Dispatcher {
         add(dynamoDB, "BatchWriteItem") { try await $0.batchWriteItem($1, $2) }
         add(dynamoDB, "TransactWriteItems") { try await $0.transactWriteItems($1, $2) }
         add(dynamoDB, "TransactGetItems") { try await $0.transactGetItems($1, $2) }
+        add(dynamoDB, "UpdateTimeToLive") { try await $0.updateTimeToLive($1, $2) }
+        add(dynamoDB, "DescribeTimeToLive") { try await $0.describeTimeToLive($1, $2) }
         // DynamoDB Streams' operations join here (streamsPrefix).
         return routes
     }()

@@ -41,6 +41,11 @@ public struct TableDefinition: Sendable, Equatable {
     public var globalIndexes: [IndexDefinition] = []
     /// Made with the table, never changed.
     public var localIndexes: [IndexDefinition] = []
+    /// The attribute whose Number value (epoch seconds) says when an item
+    /// expires; nil while time to live is disabled.
+    public var timeToLiveAttribute: String?
+    /// Seconds since 1970 of the last time to live change.
+    public var timeToLiveChanged: Double?
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -69,6 +74,7 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.tags.elementsEqual(rhs.tags, by: { $0.key == $1.key && $0.value == $1.value })
             && lhs.deletionProtection == rhs.deletionProtection && lhs.tableClass == rhs.tableClass
             && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
+            && lhs.timeToLiveAttribute == rhs.timeToLiveAttribute && lhs.timeToLiveChanged == rhs.timeToLiveChanged
     }
 }
 

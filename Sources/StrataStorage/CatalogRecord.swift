@@ -37,6 +37,8 @@ struct CatalogRecord: Equatable {
         if !definition.localIndexes.isEmpty {
             object["localIndexes"] = .array(definition.localIndexes.map { Self.indexJSON($0, storage: nil) })
         }
+        if let attribute = definition.timeToLiveAttribute { object["timeToLive"] = .string(attribute) }
+        if let changed = definition.timeToLiveChanged { object["timeToLiveChanged"] = .number(String(changed)) }
         return .object(object)
     }
 
@@ -142,6 +144,8 @@ struct CatalogRecord: Equatable {
         if case .array(let locals)? = o["localIndexes"] {
             for json in locals { definition.localIndexes.append(try Self.index(json, kind: .local).0) }
         }
+        if case .string(let attribute)? = o["timeToLive"] { definition.timeToLiveAttribute = attribute }
+        definition.timeToLiveChanged = Self.double(o["timeToLiveChanged"])
         self.init(definition: definition, partitionCount: Int(partitionCount))
         self.indexStorage = indexStorage
     }

@@ -36,6 +36,7 @@ enum ItemsTable {
             INSERT OR IGNORE INTO stats VALUES (0, 0, 0);
             """)
         guard case .table(let localIndexes) = layout else { return }
+        try ExpiryTable.create(on: connection)
         for position in 0..<localIndexes {
             try connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(TableIndexing.localTable(position))(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID")

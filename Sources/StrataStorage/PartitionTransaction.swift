@@ -66,8 +66,13 @@ final class PartitionTransaction: GroupCommitTransaction {
         _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil
     ) throws {
         if let snapshot = indexes {
-            let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
-            try maintain(snapshot, key: key, old: old, new: try new.item())
+            if snapshot.hasIndexes {
+                let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
+                try maintain(snapshot, key: key, old: old, new: try new.item())
+            }
+            if let attribute = snapshot.expiryAttribute {
+                try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: try new.item(), attribute: attribute), on: connection)
+            }
             if limitingCollection, !snapshot.locals.isEmpty, new.size > (oldSize ?? 0) {
                 try checkCollectionSize(of: key, in: snapshot)
             }
@@ -79,7 +84,8 @@ final class PartitionTransaction: GroupCommitTransaction {
 
     func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil) throws {
         if let snapshot = indexes {
-            try maintain(snapshot, key: key, old: try knownOld ?? (try current(key)?.item()), new: nil)
+            if snapshot.hasIndexes { try maintain(snapshot, key: key, old: try knownOld ?? (try current(key)?.item()), new: nil) }
+            if snapshot.expiryAttribute != nil { try ExpiryTable.remove(key, on: connection) }
         }
         try ItemsTable.delete(key, on: connection)
         delta.itemCount -= 1
@@ -109,6 +115,44 @@ final class PartitionTransaction: GroupCommitTransaction {
             if !mutations.isEmpty { changes.append(IndexChange(sequence: 0, mutations: mutations.map { (name, $0) })) }
         }
         return page.last?.key
+    }
+
+    /// Records the expiry of up to `limit` items after `start` (all of
+    /// them anew from the first page), as turning time to live on does;
+    /// returns the last key, or nil if none was left.
+    func fillExpiries(after start: [UInt8]?, limit: Int, attribute: String) throws -> [UInt8]? {
+        if start == nil { try ExpiryTable.removeAll(on: connection) }
+        let page = try ItemsTable.keyedPage(after: start, limit: limit, on: connection)
+        for (key, value) in page {
+            try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: try ItemEncoding.decode(value), attribute: attribute), on: connection)
+        }
+        return page.last?.key
+    }
+
+    /// Deletes up to `limit` items expired at `now`, each an ordinary
+    /// delete (indexes, change log) that costs no capacity. The expiry is
+    /// checked again on the item itself, which a write may have moved.
+    /// Returns how many expiry rows it handled (fewer than `limit`: none
+    /// are left) and how many items it deleted.
+    func deleteExpired(now: Double, limit: Int, attribute: String) throws -> (handled: Int, deleted: Int) {
+        // The seconds `ItemExpiry.isDue` accepts.
+        let window = Int((now - Double(ItemExpiry.ignoredAfter)).rounded(.up))...Int(now.rounded(.down))
+        let keys = try ExpiryTable.due(in: window, limit: limit, on: connection)
+        var deleted = 0
+        for key in keys {
+            guard let stored = try current(key) else {
+                try ExpiryTable.remove(key, on: connection)
+                continue
+            }
+            let item = try stored.item()
+            if let seconds = ItemExpiry.seconds(of: item, attribute: attribute), ItemExpiry.isDue(seconds, now: now) {
+                try delete(key, existingSize: stored.size, knownOld: .some(item))
+                deleted += 1
+            } else {
+                try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection)
+            }
+        }
+        return (keys.count, deleted)
     }
 
     /// The logged changes the global indexes may not hold yet, as the

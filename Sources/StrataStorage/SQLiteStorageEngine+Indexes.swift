@@ -10,6 +10,8 @@ extension SQLiteStorageEngine {
         var added: [(index: IndexDefinition, store: TableStore)] = []
         /// Global indexes marked DELETING, to remove.
         var removed: [String] = []
+        /// Time to live turned on (with its attribute) or off.
+        var expiryChanged = false
     }
 
     /// A fresh storage name for a global index's partitions.
@@ -23,6 +25,7 @@ extension SQLiteStorageEngine {
     func prepareIndexChanges(_ record: inout CatalogRecord, of entry: Entry) throws -> IndexWork {
         let before = entry.definition.globalIndexes
         var work = IndexWork()
+        work.expiryChanged = record.definition.timeToLiveAttribute != entry.definition.timeToLiveAttribute
         for position in record.definition.globalIndexes.indices {
             let index = record.definition.globalIndexes[position]
             guard let previous = before.first(where: { $0.name == index.name }) else {
@@ -51,6 +54,10 @@ extension SQLiteStorageEngine {
                     snapshot.globals[position].definition = current
                 }
             }
+            snapshot.expiryAttribute = definition.timeToLiveAttribute
+        }
+        if work.expiryChanged, let attribute = definition.timeToLiveAttribute {
+            Task(executorPreference: threads.bulk) { await self.fillExpiries(of: table, attribute: attribute) }
         }
         for (index, _) in work.added { Task(executorPreference: threads.bulk) { await self.backfill(index.name, of: table) } }
         for name in work.removed { Task(executorPreference: threads.bulk) { await self.removeIndex(name, of: table) } }

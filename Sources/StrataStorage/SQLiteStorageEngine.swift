@@ -37,6 +37,8 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// held only on the storage threads, never while a table's files open.
     private let catalog: Mutex<Catalog>
     let tables = Mutex(Tables())
+    /// Set by `close()`: background work stops.
+    let closing = Atomic(false)
     private let transactions: TransactionCoordinator
     /// The files besides the tables', for the integrity check.
     let catalogLocation: DatabaseLocation
@@ -136,7 +138,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         let locals = record.definition.localIndexes.enumerated().map { position, index in
             TableIndexing.LocalIndex(definition: index, sqlTable: TableIndexing.localTable(position))
         }
-        let indexing = TableIndexing(.init(tableKey: record.definition.keySchema, locals: locals, globals: globals))
+        let indexing = TableIndexing(.init(
+            tableKey: record.definition.keySchema, locals: locals, globals: globals, expiryAttribute: record.definition.timeToLiveAttribute))
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {
             let location: DatabaseLocation = if let directory = options.dataDirectory {
@@ -445,6 +448,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     public func run() async {
         let logger = options.logger
         await withDiscardingTaskGroup { group in
+            group.addTask(executorPreference: threads.bulk) { await self.sweepExpiredItemsUntilClosed() }
             for await checkpointer in checkpoints.pending {
                 group.addTask(executorPreference: threads.bulk) {
                     do {
@@ -459,6 +463,7 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     public func close() async {
         checkpoints.finish()
+        closing.store(true, ordering: .relaxed)
         let entries = tables.withLock { tables in
             defer { tables.entries.removeAll() }
             return Array(tables.entries.values)

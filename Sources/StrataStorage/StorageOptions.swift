@@ -48,6 +48,14 @@ public struct StorageOptions: Sendable {
     public var transactionReadWait: Duration = .seconds(3)
     /// Where background failures (checkpoints) are reported.
     public var logger = Logger(label: "strata.storage")
+    /// How often `run()` deletes expired items of tables with time to live.
+    public var timeToLiveInterval: Duration = .seconds(1)
+    /// Seconds since 1970 now: when items expire. Tests inject their own.
+    public var now: @Sendable () -> Double = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 
     /// For crash tests: every write transaction stops right after its
     /// commit point, as if the process died there, leaving its record to be

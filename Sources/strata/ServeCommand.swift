@@ -43,6 +43,7 @@ struct ServeCommand {
         storageOptions.logger = logger
         storageOptions.indexLag = try options.resolvedIndexLag()
         storageOptions.itemCollectionLimit = try options.resolvedItemCollectionLimit()
+        storageOptions.timeToLiveInterval = try options.resolvedTimeToLiveInterval()
         let requestedStorageFiles = try options.resolvedMaxOpenFiles()
         let openFiles = OpenFilesLimit.raise()
         let descriptors = DescriptorBudget(limit: openFiles.after, cores: StorageOptions.coreCount, storage: requestedStorageFiles)
@@ -59,7 +60,7 @@ struct ServeCommand {
         }
         let storage = try SQLiteStorageEngine(options: storageOptions)
         let admission = AdmissionController(configuration: admissionConfiguration)
-        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion), admission: admission)
+        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion, timeToLiveCooldown: try options.resolvedTimeToLiveCooldown()), admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger, options: serverOptions)
         _ = try await server.start()
 

@@ -1,10 +1,11 @@
 import StrataModel
 import Synchronization
 
-/// The secondary indexes a table's partitions maintain as they write, and
-/// where the global ones live. Its snapshot changes when UpdateTable adds
-/// or removes a global index; every write takes the snapshot current when
-/// it runs.
+/// What a table's partitions maintain beside its items as they write: the
+/// secondary indexes (and where the global ones live) and the expiry of
+/// each item when time to live is on. Its snapshot changes when
+/// UpdateTable adds or removes a global index or UpdateTimeToLive turns
+/// expiry on or off; every write takes the snapshot current when it runs.
 final class TableIndexing: Sendable {
     struct LocalIndex: Sendable {
         var definition: IndexDefinition
@@ -21,8 +22,11 @@ final class TableIndexing: Sendable {
         var tableKey: KeySchema
         var locals: [LocalIndex]
         var globals: [GlobalIndex]
+        /// The time to live attribute, while time to live is on.
+        var expiryAttribute: String?
 
-        var isEmpty: Bool { locals.isEmpty && globals.isEmpty }
+        var hasIndexes: Bool { !locals.isEmpty || !globals.isEmpty }
+        var isEmpty: Bool { !hasIndexes && expiryAttribute == nil }
 
         func global(named name: String) -> GlobalIndex? {
             globals.first { $0.definition.name == name }

@@ -1,0 +1,65 @@
+import StrataModel
+
+/// Time to live: items whose expiry has passed are deleted by a sweep
+/// through each partition's writer, as ordinary deletes that update the
+/// indexes and cost no capacity.
+extension SQLiteStorageEngine {
+    /// Items one writer transaction of a sweep or a fill handles at most:
+    /// the writer holds its requests back for that long.
+    static var expiryPage: Int { 256 }
+
+    /// Deletes every item expired at `now` in every table with time to
+    /// live; returns how many.
+    @discardableResult
+    public func sweepExpiredItems(now: Double) async -> Int {
+        let entries = tables.withLock { $0.entries.values.filter { $0.indexing.current.expiryAttribute != nil } }
+        var deleted = 0
+        for entry in entries {
+            guard let attribute = entry.indexing.current.expiryAttribute else { continue }
+            for partition in entry.store.partitions {
+                do {
+                    var handled = Self.expiryPage
+                    while handled == Self.expiryPage {
+                        let (count, gone) = try await partition.writeIfPresent {
+                            try $0.deleteExpired(now: now, limit: Self.expiryPage, attribute: attribute)
+                        } ?? (0, 0)
+                        handled = count
+                        deleted += gone
+                    }
+                } catch {
+                    // A table deleted meanwhile: nothing left to sweep.
+                    options.logger.debug("Time to live sweep stopped", metadata: ["table": "\(entry.definition.name)", "error": "\(error)"])
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Sweeps every `timeToLiveInterval` until the engine closes.
+    func sweepExpiredItemsUntilClosed() async {
+        while !closing.load(ordering: .relaxed), !Task.isCancelled {
+            try? await Task.sleep(for: options.timeToLiveInterval)
+            if closing.load(ordering: .relaxed) { return }
+            await sweepExpiredItems(now: options.now())
+        }
+    }
+
+    /// Records the expiry of every item of a table that just turned time
+    /// to live on, a page at a time through each partition's writer.
+    func fillExpiries(of table: String, attribute: String) async {
+        guard let entry = tables.withLock({ $0.entries[table] }) else { return }
+        do {
+            for partition in entry.store.partitions {
+                var start: [UInt8]?
+                repeat {
+                    let after = start
+                    start = try await partition.writeIfPresent {
+                        try $0.fillExpiries(after: after, limit: Self.expiryPage, attribute: attribute)
+                    } ?? nil
+                } while start != nil
+            }
+        } catch {
+            options.logger.warning("Recording expiries ended", metadata: ["table": "\(table)", "error": "\(error)"])
+        }
+    }
+}

@@ -155,5 +155,9 @@ import Testing
             "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API"))
         let missing = await harness.success("GetItem", #"{"TableName":"tbl","Key":{"pk":{"S":"p\#(written)"},"sk":{"S":"s"}}}"#)
         #expect(missing["Item"] == nil)
+        // A transaction and a batch meet the same empty bucket.
+        #expect(await harness.error("TransactWriteItems", #"{"TransactItems":[{"Put":{"TableName":"tbl","Item":{"pk":{"S":"t"},"sk":{"S":"s"},"a":{"S":"x"}}}}]}"#) == refused)
+        // A batch none of whose writes could be admitted fails as a whole.
+        #expect(await harness.error("BatchWriteItem", #"{"RequestItems":{"tbl":[{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"S":"s"},"a":{"S":"x"}}}}]}}"#) == refused)
     }
 }

@@ -8,13 +8,28 @@ extension DynamoAPI {
         let tables = try actions.map { action throws(DynamoError) in try existingTable(action.tableName) }
         let keys = try input.keys(in: tables)
         let tickets = try TransactionAdmission.admit(.write, tables: tables, keys: keys, context: context)
+        // Each table's provisioned global indexes once, with what they have left.
+        var indexTickets: [String: IndexWriteTickets] = [:]
+        for table in tables where indexTickets[table.name] == nil {
+            do {
+                indexTickets[table.name] = try IndexWriteTickets(table: table, context: context)
+            } catch {
+                for ticket in tickets { ticket.release() }
+                throw error
+            }
+        }
+        var indexUnits = [IndexWriteUnits](repeating: IndexWriteUnits(), count: actions.count)
+        defer {
+            for (table, units) in zip(tables, indexUnits) { indexTickets[table.name]?.charge(units) }
+        }
         let targets = zip(actions, keys).map { TransactionTarget(table: $0.tableName, key: $1) }
         let keyItems = zip(keys, tables).map { $0.item(in: $1.keySchema) }
         var units = [Double?](repeating: nil, count: actions.count)
         let outcome: TransactionWriteOutcome
         do {
             outcome = try await storage.writeTransaction(targets, token: input.token) { current in
-                try TransactWriteAction.decide(actions, tables: tables, keys: keyItems, current: current, units: &units)
+                try TransactWriteAction.decide(
+                    actions, tables: tables, keys: keyItems, current: current, units: &units, indexUnits: &indexUnits)
             }
         } catch let conflict as TransactionConflict {
             TransactionAdmission.charge(tickets, units: units)

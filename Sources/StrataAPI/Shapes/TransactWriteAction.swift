@@ -126,7 +126,8 @@ struct TransactWriteAction {
     /// each action's write; cancels if any action fails. Records each
     /// action's units in `units` as it goes, failed or not.
     static func decide(
-        _ actions: [TransactWriteAction], tables: [TableDefinition], keys: [Item], current: [CurrentItem], units: inout [Double?]
+        _ actions: [TransactWriteAction], tables: [TableDefinition], keys: [Item], current: [CurrentItem], units: inout [Double?],
+        indexUnits: inout [IndexWriteUnits]
     ) throws -> [ItemAction] {
         var reasons = [CancellationReason](repeating: .none, count: actions.count)
         var writes: [ItemAction] = []
@@ -144,12 +145,13 @@ struct TransactWriteAction {
             case .conditionCheck:
                 writes.append(.keep)
             case .delete:
-                units[index]! += IndexWriteUnits(table: tables[index], old: old, new: nil, transactional: true).total
+                indexUnits[index] = IndexWriteUnits(table: tables[index], old: old, new: nil, transactional: true)
+                units[index]! += indexUnits[index].total
                 writes.append(.delete)
             case .put:
                 let stored = StoredItem(action.item)
-                units[index] = CapacityUnits.write(bytes: max(oldSize, stored.size), transactional: true)
-                    + IndexWriteUnits(table: tables[index], old: old, new: action.item, transactional: true).total
+                indexUnits[index] = IndexWriteUnits(table: tables[index], old: old, new: action.item, transactional: true)
+                units[index] = CapacityUnits.write(bytes: max(oldSize, stored.size), transactional: true) + indexUnits[index].total
                 writes.append(.put(stored))
             case .update:
                 guard let update = action.update, old != nil || update.createsMissingItem else {
@@ -166,8 +168,8 @@ struct TransactWriteAction {
                         if case .empty = violation { throw TopLevel(error: violation.error) }
                         throw violation.error
                     }
-                    units[index] = CapacityUnits.write(bytes: max(oldSize, newSize), transactional: true)
-                        + IndexWriteUnits(table: tables[index], old: old, new: new, transactional: true).total
+                    indexUnits[index] = IndexWriteUnits(table: tables[index], old: old, new: new, transactional: true)
+                    units[index] = CapacityUnits.write(bytes: max(oldSize, newSize), transactional: true) + indexUnits[index].total
                     writes.append(.put(StoredItem(new, size: newSize)))
                 } catch let refusal as TopLevel {
                     throw refusal.error

@@ -82,15 +82,7 @@ extension SQLiteStorageEngine {
     func backfill(_ name: String, of table: String) async {
         guard let entry = tables.withLock({ $0.entries[table] }) else { return }
         do {
-            for partition in entry.store.partitions {
-                var start: [UInt8]?
-                repeat {
-                    let after = start
-                    start = try await partition.writeIfPresent {
-                        try $0.copyForBackfill(after: after, limit: Self.backfillPage, index: name)
-                    } ?? nil
-                } while start != nil
-            }
+            try await Self.walk(entry.store) { try $0.copyForBackfill(after: $1, limit: Self.backfillPage, index: name) }
             for partition in entry.store.partitions { await partition.propagator?.idle() }
             _ = try await changeRecord(named: table) { record, _ in
                 guard let position = record.definition.globalIndexes.firstIndex(where: { $0.name == name }),
@@ -107,6 +99,22 @@ extension SQLiteStorageEngine {
     /// Items copied per page of a backfill: the writer holds its other
     /// requests back for this long.
     static var backfillPage: Int { 256 }
+
+    /// Walks a table's partitions a page at a time, each page a request of
+    /// its partition's writer, so that the walk takes its place among the
+    /// writes going on: `page` handles the page after a key (from the
+    /// first if nil) and returns its last key, nil when none was left.
+    static func walk(
+        _ store: TableStore, _ page: @escaping @Sendable (PartitionTransaction, [UInt8]?) throws -> [UInt8]?
+    ) async throws {
+        for partition in store.partitions {
+            var start: [UInt8]?
+            repeat {
+                let after = start
+                start = try await partition.writeIfPresent { try page($0, after) } ?? nil
+            } while start != nil
+        }
+    }
 
     /// Stops maintaining a global index, closes and removes its partitions,
     /// then drops it from the table's definition.

@@ -49,15 +49,7 @@ extension SQLiteStorageEngine {
     func fillExpiries(of table: String, attribute: String) async {
         guard let entry = tables.withLock({ $0.entries[table] }) else { return }
         do {
-            for partition in entry.store.partitions {
-                var start: [UInt8]?
-                repeat {
-                    let after = start
-                    start = try await partition.writeIfPresent {
-                        try $0.fillExpiries(after: after, limit: Self.expiryPage, attribute: attribute)
-                    } ?? nil
-                } while start != nil
-            }
+            try await Self.walk(entry.store) { try $0.fillExpiries(after: $1, limit: Self.expiryPage, attribute: attribute) }
         } catch {
             options.logger.warning("Recording expiries ended", metadata: ["table": "\(table)", "error": "\(error)"])
         }

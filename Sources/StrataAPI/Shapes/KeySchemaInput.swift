@@ -26,15 +26,7 @@ enum KeySchemaInput {
             let name = try element.string("AttributeName")
             let keyType = try element.string("KeyType")
             let memberPath = "\(path).\(index + 1).member"
-            if let name {
-                if name.utf8.count > 255 {
-                    violations.add("'\(name)'", at: "\(memberPath).attributeName", "Member must have length less than or equal to 255")
-                } else if name.isEmpty {
-                    violations.add("'\(name)'", at: "\(memberPath).attributeName", "Member must have length greater than or equal to 1")
-                }
-            } else {
-                violations.requireNonNull(nil, at: "\(memberPath).attributeName")
-            }
+            violations.checkAttributeName(name, at: "\(memberPath).attributeName")
             if keyType == nil {
                 violations.requireNonNull(nil, at: "\(memberPath).keyType")
             }

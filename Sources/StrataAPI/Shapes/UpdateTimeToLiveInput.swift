@@ -16,15 +16,7 @@ struct UpdateTimeToLiveInput: OperationInput {
         violations.checkTableName(name)
         violations.requireNonNull(specification, at: "timeToLiveSpecification")
         if specification != nil {
-            if let attributeName {
-                if attributeName.utf8.count > 255 {
-                    violations.add("'\(attributeName)'", at: "timeToLiveSpecification.attributeName", "Member must have length less than or equal to 255")
-                } else if attributeName.isEmpty {
-                    violations.add("''", at: "timeToLiveSpecification.attributeName", "Member must have length greater than or equal to 1")
-                }
-            } else {
-                violations.requireNonNull(nil, at: "timeToLiveSpecification.attributeName")
-            }
+            violations.checkAttributeName(attributeName, at: "timeToLiveSpecification.attributeName")
             violations.requireNonNull(enabled, at: "timeToLiveSpecification.enabled")
         }
         try violations.throwIfAny()

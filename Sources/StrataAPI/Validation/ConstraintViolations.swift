@@ -46,6 +46,16 @@ struct ConstraintViolations {
         }
     }
 
+    /// An attribute name member: present, 1 to 255 bytes.
+    mutating func checkAttributeName(_ name: String?, at path: String) {
+        guard let name else { return requireNonNull(nil, at: path) }
+        if name.utf8.count > 255 {
+            add("'\(name)'", at: path, "Member must have length less than or equal to 255")
+        } else if name.isEmpty {
+            add("''", at: path, "Member must have length greater than or equal to 1")
+        }
+    }
+
     mutating func checkEnum(_ value: String?, at path: String, allowed: [String]) {
         guard let value, !allowed.contains(value) else { return }
         add("'\(value)'", at: path, "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")

@@ -29,6 +29,14 @@ final class Checkpointer: Sendable {
 
     private struct State {
         var requested = false
+        /// The log's size after the last commit.
+        var logBytes = 0
+        /// After a failed checkpoint (a full disk, say), the next one waits
+        /// until the log has grown by another threshold: retried after
+        /// every commit, checkpoints would take whatever space a full disk
+        /// regains, growing the database file halfway, and leave none for
+        /// the commits that could otherwise go on.
+        var retryAbove = 0
     }
 
     let database: any Checkpointable
@@ -51,17 +59,29 @@ final class Checkpointer: Sendable {
     func noteCommitted(logBytes: Int) -> Bool {
         guard logBytes >= Self.threshold else { return false }
         let due = state.withLock { state -> Bool in
-            guard !state.requested else { return false }
+            state.logBytes = logBytes
+            guard !state.requested, logBytes >= state.retryAbove else { return false }
             state.requested = true
             return true
         }
         if due { requests.submit(self) }
-        return logBytes >= Self.writerLimit
+        return logBytes >= Self.writerLimit && state.withLock { logBytes >= $0.retryAbove }
     }
 
     /// Blocks while SQLite copies the log; on the storage threads only.
     func checkpoint() async throws {
-        defer { state.withLock { $0.requested = false } }
-        try await database.checkpoint()
+        do {
+            try await database.checkpoint()
+            state.withLock { $0.requested = false }
+        } catch {
+            state.withLock { $0.requested = false }
+            failed()
+            throw error
+        }
+    }
+
+    /// A checkpoint, the writer's own or a background one, failed.
+    func failed() {
+        state.withLock { $0.retryAbove = $0.logBytes + Self.threshold }
     }
 }

@@ -149,9 +149,13 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
             throw error
         }
         committedTotals.withLock { transaction.addCommitted(to: &$0) }
-        if checkpointer?.noteCommitted(logBytes: connection.logBytes) == true {
+        if let checkpointer, checkpointer.noteCommitted(logBytes: connection.logBytes) {
             // PASSIVE: readers keep going; the next commit starts the log over.
-            try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            do {
+                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            } catch {
+                checkpointer.failed()
+            }
         }
     }
 

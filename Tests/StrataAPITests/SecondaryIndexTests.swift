@@ -132,6 +132,8 @@ import Testing
             == .validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: gsi, IndexKey: a"))
         #expect(await harness.error("UpdateItem", #"{"TableName":"tbl","Key":{"pk":{"S":"p"},"sk":{"S":"s"}},"UpdateExpression":"SET a = :v","ExpressionAttributeValues":{":v":{"S":""}}}"#)
             == .validation("One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value."))
+        #expect(await harness.error("UpdateItem", #"{"TableName":"tbl","Key":{"pk":{"S":"p"},"sk":{"S":"s"}},"UpdateExpression":"SET a.b = :v","ExpressionAttributeValues":{":v":{"S":"x"}}}"#)
+            == .validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: a"))
         let scanned = await harness.success("Scan", #"{"TableName":"tbl"}"#)
         #expect(scanned["Count"] == .number("0"))
     }

@@ -53,6 +53,12 @@ struct UpdateItemInput: OperationInput {
             throw .validation(
                 "One or more parameter values were invalid: Cannot update attribute \(attribute.name). This attribute is part of the key")
         }
+        // An index key may be set, but only as a whole.
+        let indexKeys = Set(table.indexes.filter { $0.status != .deleting }.flatMap { $0.keySchema.attributes.map(\.name) })
+        if let path = update.updatedPaths.first(where: { !$0.isTopLevel && indexKeys.contains($0.attributeName) }) {
+            throw .validation(
+                "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: \(path.attributeName)")
+        }
         return key
     }
 

@@ -58,14 +58,15 @@ final class Checkpointer: Sendable {
     /// should checkpoint itself now.
     func noteCommitted(logBytes: Int) -> Bool {
         guard logBytes >= Self.threshold else { return false }
-        let due = state.withLock { state -> Bool in
+        let (due, retrying) = state.withLock { state -> (Bool, Bool) in
             state.logBytes = logBytes
-            guard !state.requested, logBytes >= state.retryAbove else { return false }
+            let retrying = logBytes >= state.retryAbove
+            guard !state.requested, retrying else { return (false, retrying) }
             state.requested = true
-            return true
+            return (true, true)
         }
         if due { requests.submit(self) }
-        return logBytes >= Self.writerLimit && state.withLock { logBytes >= $0.retryAbove }
+        return logBytes >= Self.writerLimit && retrying
     }
 
     /// Blocks while SQLite copies the log; on the storage threads only.

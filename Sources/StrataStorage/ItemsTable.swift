@@ -15,6 +15,11 @@ enum ItemsTable {
         /// kept in key order (WITHOUT ROWID): a Query reads neighbouring
         /// rows instead of one page per entry.
         case globalIndex
+
+        /// The layout of a partition that keeps `upkeep` (nil: an index's).
+        init(_ upkeep: PartitionUpkeep?) {
+            self = upkeep.map { .table(localIndexes: $0.indexing.current.locals.count) } ?? .globalIndex
+        }
     }
 
     /// A global index partition's pages. Kept in key order, an entry

@@ -72,10 +72,11 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
 
     let location: DatabaseLocation
     let threads: StorageThreads
-    /// A table partition's indexes and the propagator of its changes to
-    /// the global ones; nil for an index's partition.
-    let indexing: TableIndexing?
-    let propagator: IndexPropagator?
+    /// What a table partition keeps up beside its items, with the
+    /// propagator of its changes to the global indexes; nil for an index's
+    /// partition.
+    let upkeep: PartitionUpkeep?
+    var propagator: IndexPropagator? { upkeep?.propagator }
     private let environment: Environment
     private let state: Mutex<State>
     /// When the partition was last used, on `OpenFiles`' clock; read
@@ -87,28 +88,21 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
     init(location: DatabaseLocation, environment: Environment, isNew: Bool, indexing: TableIndexing?) throws {
         self.location = location
         self.environment = environment
-        self.indexing = indexing
         threads = environment.threads
-        propagator = indexing.map {
-            IndexPropagator(indexing: $0, lag: environment.indexLag, executor: environment.threads.requests, logger: environment.logger)
+        upkeep = indexing.map {
+            PartitionUpkeep(
+                indexing: $0,
+                propagator: IndexPropagator(indexing: $0, lag: environment.indexLag, executor: environment.threads.requests, logger: environment.logger),
+                itemCollectionLimit: environment.itemCollectionLimit)
         }
         switch location {
         case .memory:
             let files = try PartitionFiles(
-                location: location, environment: environment, preparation: .create, checkpointer: nil, context: Self.context(indexing, propagator, environment))
+                location: location, environment: environment, preparation: .create, checkpointer: nil, upkeep: upkeep)
             state = Mutex(State(phase: .open(files), prepared: true))
         case .file(let path):
             state = Mutex(State(phase: !isNew && FileSystem.exists(path) ? .closed : .absent))
         }
-    }
-
-    /// What the writer of a table partition's files needs; nil for an index partition.
-    private static func context(
-        _ indexing: TableIndexing?, _ propagator: IndexPropagator?, _ environment: Environment
-    ) -> PartitionFiles.Context? {
-        guard let indexing, let propagator else { return nil }
-        return PartitionFiles.Context(
-            indexing: indexing, propagator: propagator, itemCollectionLimit: environment.itemCollectionLimit)
     }
 
     static func configure(_ connection: SQLiteConnection, location: DatabaseLocation, durability: StorageOptions.Durability) throws {
@@ -226,7 +220,7 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         do {
             statistics = try PartitionFiles.inspect(
                 location, durability: environment.durability,
-                layout: indexing.map { .table(localIndexes: $0.current.locals.count) } ?? .globalIndex)
+                layout: ItemsTable.Layout(upkeep))
         } catch {
             throw OpenFiles.translate(error)
         }
@@ -361,7 +355,7 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
                 files = try PartitionFiles(
                     location: location, environment: environment, preparation: preparation,
                     checkpointer: Checkpointer(database: self, requests: environment.checkpoints),
-                    context: Self.context(indexing, propagator, environment))
+                    upkeep: upkeep)
             } catch {
                 openFiles.release(PartitionFiles.writerDescriptors)
                 throw OpenFiles.translate(error)

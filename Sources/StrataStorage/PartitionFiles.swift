@@ -33,30 +33,19 @@ final class PartitionFiles: Sendable {
 
     /// Opens the database (creating it for `.create`) and prepares it;
     /// blocks. The caller has counted `writerDescriptors` in `openFiles`.
-    /// What a table partition's writer needs to maintain the table's indexes.
-    struct Context {
-        var indexing: TableIndexing
-        var propagator: IndexPropagator
-        var itemCollectionLimit: Int
-    }
-
     init(
         location: DatabaseLocation, environment: Partition.Environment, preparation: Preparation,
-        checkpointer: Checkpointer?, context: Context?
+        checkpointer: Checkpointer?, upkeep: PartitionUpkeep?
     ) throws {
         // A new file is created private (0600) before SQLite opens it.
         let connection = try preparation == .create ? SQLiteConnection(location) : SQLiteConnection(path: location.uri)
         let statistics: PartitionStatistics
         let writerContext: PartitionContext?
         do {
-            let layout: ItemsTable.Layout = context.map { .table(localIndexes: $0.indexing.current.locals.count) } ?? .globalIndex
-            statistics = try Self.prepare(connection, preparation, at: location, durability: environment.durability, layout: layout)
+            statistics = try Self.prepare(
+                connection, preparation, at: location, durability: environment.durability, layout: ItemsTable.Layout(upkeep))
             if checkpointer != nil { try Checkpointer.turnOffAutomaticCheckpoints(of: connection) }
-            writerContext = try context.map {
-                PartitionContext(
-                    indexing: $0.indexing, propagator: $0.propagator, itemCollectionLimit: $0.itemCollectionLimit,
-                    hasChangeLog: try ChangeLogTable.exists(on: connection))
-            }
+            writerContext = try upkeep.map { PartitionContext(upkeep: $0, hasChangeLog: try ChangeLogTable.exists(on: connection)) }
         } catch {
             connection.close()
             throw error

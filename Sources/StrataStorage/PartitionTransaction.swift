@@ -1,22 +1,26 @@
 import StrataModel
 import Synchronization
 
-/// What a partition's writes need besides its database: the table's
-/// secondary indexes and the propagator of its global ones. One per open
-/// connection; an index partition has none.
-final class PartitionContext: Sendable {
+/// What a table partition's writes keep up beside its items: the table's
+/// indexes and expiries, the propagator of its changes to the global
+/// indexes, and the item collection limit. An index partition has none.
+struct PartitionUpkeep: Sendable {
     let indexing: TableIndexing
     let propagator: IndexPropagator
     /// Bytes an item collection may hold, on a table with local indexes.
     let itemCollectionLimit: Int
+}
+
+/// A partition writer's upkeep, with what it knows of its own database.
+/// One per open connection.
+final class PartitionContext: Sendable {
+    let upkeep: PartitionUpkeep
     /// Whether the database holds the change log's tables (known once a
     /// transaction that created them, or found them, has committed).
     let hasChangeLog: Atomic<Bool>
 
-    init(indexing: TableIndexing, propagator: IndexPropagator, itemCollectionLimit: Int, hasChangeLog: Bool) {
-        self.indexing = indexing
-        self.propagator = propagator
-        self.itemCollectionLimit = itemCollectionLimit
+    init(upkeep: PartitionUpkeep, hasChangeLog: Bool) {
+        self.upkeep = upkeep
         self.hasChangeLog = Atomic(hasChangeLog)
     }
 }
@@ -65,13 +69,14 @@ final class PartitionTransaction: GroupCommitTransaction {
     func put(
         _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil
     ) throws {
-        if let snapshot = indexes {
+        if let snapshot = upkeep {
+            let newItem = try new.item()
             if snapshot.hasIndexes {
                 let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
-                try maintain(snapshot, key: key, old: old, new: try new.item())
+                try maintain(snapshot, key: key, old: old, new: newItem)
             }
             if let attribute = snapshot.expiryAttribute {
-                try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: try new.item(), attribute: attribute), on: connection)
+                try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection)
             }
             if limitingCollection, !snapshot.locals.isEmpty, new.size > (oldSize ?? 0) {
                 try checkCollectionSize(of: key, in: snapshot)
@@ -83,7 +88,7 @@ final class PartitionTransaction: GroupCommitTransaction {
     }
 
     func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil) throws {
-        if let snapshot = indexes {
+        if let snapshot = upkeep {
             if snapshot.hasIndexes { try maintain(snapshot, key: key, old: try knownOld ?? (try current(key)?.item()), new: nil) }
             if snapshot.expiryAttribute != nil { try ExpiryTable.remove(key, on: connection) }
         }
@@ -108,7 +113,7 @@ final class PartitionTransaction: GroupCommitTransaction {
     /// place among the partition's changes.
     func copyForBackfill(after start: [UInt8]?, limit: Int, index name: String) throws -> [UInt8]? {
         let page = try ItemsTable.keyedPage(after: start, limit: limit, on: connection)
-        guard let snapshot = context?.indexing.current, let index = snapshot.global(named: name)?.definition else { return nil }
+        guard let snapshot = context?.upkeep.indexing.current, let index = snapshot.global(named: name)?.definition else { return nil }
         for (key, value) in page {
             let item = try ItemEncoding.decode(value)
             let mutations = IndexMutation.mutations(of: index, old: nil, new: item, tableKey: key, schema: snapshot.tableKey)
@@ -181,24 +186,22 @@ final class PartitionTransaction: GroupCommitTransaction {
 
     // MARK: Indexes
 
-    /// The table's indexes, if it has any (an index partition has none).
-    private var indexes: TableIndexing.Snapshot? {
-        guard let snapshot = context?.indexing.current, !snapshot.isEmpty else { return nil }
+    /// What the table keeps up beside its items, if anything (an index
+    /// partition keeps up nothing).
+    private var upkeep: TableIndexing.Snapshot? {
+        guard let snapshot = context?.upkeep.indexing.current, !snapshot.isEmpty else { return nil }
         return snapshot
     }
 
     /// Local indexes change in this transaction; global ones get a change
     /// in the log, applied after the commit.
     private func maintain(_ snapshot: TableIndexing.Snapshot, key: [UInt8], old oldItem: Item?, new newItem: Item?) throws {
-        if !snapshot.locals.isEmpty {
-            for local in snapshot.locals {
-                let mutations = IndexMutation.mutations(
-                    of: local.definition, old: oldItem, new: newItem, tableKey: key, schema: snapshot.tableKey)
-                for mutation in mutations {
-                    switch mutation {
-                    case .put(let entryKey, let entry): try ItemsTable.upsert(entryKey, entry, in: local.sqlTable, on: connection)
-                    case .delete(let entryKey): try ItemsTable.delete(entryKey, in: local.sqlTable, on: connection)
-                    }
+        for local in snapshot.locals {
+            let mutations = IndexMutation.mutations(of: local.definition, old: oldItem, new: newItem, tableKey: key, schema: snapshot.tableKey)
+            for mutation in mutations {
+                switch mutation {
+                case .put(let entryKey, let entry): try ItemsTable.upsert(entryKey, entry, in: local.sqlTable, on: connection)
+                case .delete(let entryKey): try ItemsTable.delete(entryKey, in: local.sqlTable, on: connection)
                 }
             }
         }
@@ -230,7 +233,7 @@ final class PartitionTransaction: GroupCommitTransaction {
         let range = KeyRange.allKeys(withPrefix: Array(key.prefix(KeyEncoding.partitionPrefixLength(ofEncoded: key))))
         var total = try ItemsTable.bytes(in: range, of: ItemsTable.items, on: connection)
         for local in snapshot.locals { total += try ItemsTable.bytes(in: range, of: local.sqlTable, on: connection) }
-        if let context, total > context.itemCollectionLimit {
+        if let context, total > context.upkeep.itemCollectionLimit {
             throw DynamoError.itemCollectionSizeLimitExceeded("Collection size exceeded")
         }
     }
@@ -256,7 +259,7 @@ final class PartitionTransaction: GroupCommitTransaction {
         if delta != PartitionStatistics() {
             try ItemsTable.addStatistics(delta, on: connection)
         }
-        if let context, let position = context.propagator.positionToRecord(every: recordsPosition ? 1 : Self.recordEvery),
+        if let context, let position = context.upkeep.propagator.positionToRecord(every: recordsPosition ? 1 : Self.recordEvery),
            createdChangeLog || context.hasChangeLog.load(ordering: .relaxed) {
             try ChangeLogTable.markApplied(through: position, on: connection)
             recordedPosition = position
@@ -266,12 +269,12 @@ final class PartitionTransaction: GroupCommitTransaction {
     func addCommitted(to totals: inout PartitionStatistics) {
         totals.add(delta)
         if createdChangeLog { context?.hasChangeLog.store(true, ordering: .relaxed) }
-        if let recordedPosition { context?.propagator.recorded(recordedPosition) }
+        if let recordedPosition { context?.upkeep.propagator.recorded(recordedPosition) }
     }
 
     /// Answers once the global indexes hold the transaction's changes.
     func deliver(_ answer: @escaping @Sendable () -> Void) {
         guard !changes.isEmpty, let context else { return answer() }
-        context.propagator.submit(changes, answer: answer)
+        context.upkeep.propagator.submit(changes, answer: answer)
     }
 }

@@ -4,8 +4,9 @@ import StrataModel
 /// (backfill when UpdateTable adds one, removal when it deletes one, and
 /// the catch-up of the change log at start-up).
 extension SQLiteStorageEngine {
-    /// What an UpdateTable leaves to do once its record is saved.
-    struct IndexWork {
+    /// What an UpdateTable leaves to do once its record is saved: global
+    /// indexes to fill or remove, expiries to record.
+    struct TableWork {
         /// Global indexes added, with their new partitions, to fill.
         var added: [(index: IndexDefinition, store: TableStore)] = []
         /// Global indexes marked DELETING, to remove.
@@ -22,9 +23,9 @@ extension SQLiteStorageEngine {
 
     /// Gives global indexes new in `record` (against `entry`'s) their
     /// status and partitions, and lists what changes in the background.
-    func prepareIndexChanges(_ record: inout CatalogRecord, of entry: Entry) throws -> IndexWork {
+    func prepareTableWork(_ record: inout CatalogRecord, of entry: Entry) throws -> TableWork {
         let before = entry.definition.globalIndexes
-        var work = IndexWork()
+        var work = TableWork()
         work.expiryChanged = record.definition.timeToLiveAttribute != entry.definition.timeToLiveAttribute
         for position in record.definition.globalIndexes.indices {
             let index = record.definition.globalIndexes[position]
@@ -44,7 +45,7 @@ extension SQLiteStorageEngine {
     }
 
     /// Puts the saved changes into effect and starts their background work.
-    func start(_ work: IndexWork, table: String) {
+    func start(_ work: TableWork, table: String) {
         guard let entry = tables.withLock({ $0.entries[table] }) else { return }
         let definition = entry.definition
         entry.indexing.update { snapshot in
@@ -82,7 +83,7 @@ extension SQLiteStorageEngine {
     func backfill(_ name: String, of table: String) async {
         guard let entry = tables.withLock({ $0.entries[table] }) else { return }
         do {
-            try await Self.walk(entry.store) { try $0.copyForBackfill(after: $1, limit: Self.backfillPage, index: name) }
+            try await Self.walk(entry.store) { try $0.copyForBackfill(after: $1, limit: Self.walkPage, index: name) }
             for partition in entry.store.partitions { await partition.propagator?.idle() }
             _ = try await changeRecord(named: table) { record, _ in
                 guard let position = record.definition.globalIndexes.firstIndex(where: { $0.name == name }),
@@ -90,15 +91,15 @@ extension SQLiteStorageEngine {
                 record.definition.globalIndexes[position].status = .active
                 record.definition.globalIndexes[position].backfilling = nil
             }
-            start(IndexWork(), table: table)
+            start(TableWork(), table: table)
         } catch {
             options.logger.warning("Backfill of a global index ended", metadata: ["table": "\(table)", "index": "\(name)", "error": "\(error)"])
         }
     }
 
-    /// Items copied per page of a backfill: the writer holds its other
-    /// requests back for this long.
-    static var backfillPage: Int { 256 }
+    /// Items one page of a walk (a backfill, an expiry fill, a sweep)
+    /// handles: the writer holds its other requests back for that long.
+    static var walkPage: Int { 256 }
 
     /// Walks a table's partitions a page at a time, each page a request of
     /// its partition's writer, so that the walk takes its place among the
@@ -182,10 +183,11 @@ extension SQLiteStorageEngine {
     }
 
     public func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics] {
-        let snapshot = try entry(named: name).indexing.current
+        let entry = try entry(named: name)
+        let snapshot = entry.indexing.current
         var statistics: [String: PartitionStatistics] = [:]
         for global in snapshot.globals { statistics[global.definition.name] = global.store.statistics }
-        let partitions = try entry(named: name).store.partitions
+        let partitions = entry.store.partitions
         for local in snapshot.locals {
             var total = PartitionStatistics()
             let sqlTable = local.sqlTable
@@ -206,13 +208,6 @@ extension SQLiteStorageEngine {
         return try await entry.store.partition(forEncodedKey: prefix).bulkRead { connection in
             try ([ItemsTable.items] + locals).reduce(0) { $0 + (try ItemsTable.bytes(in: range, of: $1, on: connection)) }
         } ?? 0
-    }
-
-    func entry(named name: String) throws(DynamoError) -> Entry {
-        guard let entry = tables.withLock({ $0.entries[name] }) else {
-            throw .resourceNotFound("Requested resource not found")
-        }
-        return entry
     }
 
     /// Where an index's entries are: a global index's own partitions, or a

@@ -4,10 +4,6 @@ import StrataModel
 /// through each partition's writer, as ordinary deletes that update the
 /// indexes and cost no capacity.
 extension SQLiteStorageEngine {
-    /// Items one writer transaction of a sweep or a fill handles at most:
-    /// the writer holds its requests back for that long.
-    static var expiryPage: Int { 256 }
-
     /// Deletes every item expired at `now` in every table with time to
     /// live; returns how many.
     @discardableResult
@@ -18,10 +14,10 @@ extension SQLiteStorageEngine {
             guard let attribute = entry.indexing.current.expiryAttribute else { continue }
             for partition in entry.store.partitions {
                 do {
-                    var handled = Self.expiryPage
-                    while handled == Self.expiryPage {
+                    var handled = Self.walkPage
+                    while handled == Self.walkPage {
                         let (count, gone) = try await partition.writeIfPresent {
-                            try $0.deleteExpired(now: now, limit: Self.expiryPage, attribute: attribute)
+                            try $0.deleteExpired(now: now, limit: Self.walkPage, attribute: attribute)
                         } ?? (0, 0)
                         handled = count
                         deleted += gone
@@ -49,7 +45,7 @@ extension SQLiteStorageEngine {
     func fillExpiries(of table: String, attribute: String) async {
         guard let entry = tables.withLock({ $0.entries[table] }) else { return }
         do {
-            try await Self.walk(entry.store) { try $0.fillExpiries(after: $1, limit: Self.expiryPage, attribute: attribute) }
+            try await Self.walk(entry.store) { try $0.fillExpiries(after: $1, limit: Self.walkPage, attribute: attribute) }
         } catch {
             options.logger.warning("Recording expiries ended", metadata: ["table": "\(table)", "error": "\(error)"])
         }

@@ -208,10 +208,14 @@ public final class SQLiteStorageEngine: StorageEngine {
     }
 
     func store(named name: String) throws(DynamoError) -> TableStore {
-        guard let store = tables.withLock({ $0.entries[name]?.store }) else {
+        try entry(named: name).store
+    }
+
+    func entry(named name: String) throws(DynamoError) -> Entry {
+        guard let entry = tables.withLock({ $0.entries[name] }) else {
             throw .resourceNotFound("Requested resource not found")
         }
-        return store
+        return entry
     }
 
     // MARK: Tables
@@ -265,7 +269,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition {
         let (definition, work) = try await changeRecord(named: name) { record, entry in
             try change(&record.definition)
-            return try prepareIndexChanges(&record, of: entry)
+            return try prepareTableWork(&record, of: entry)
         }
         start(work, table: name)
         return definition

@@ -16,7 +16,7 @@ extension DynamoAPI {
                 } catch {
                     throw ChargedFailure(error: error, units: units)
                 }
-                let indexes = indexed ? IndexWriteUnits(table: table, old: old, new: nil) : IndexWriteUnits()
+                let indexes = IndexWriteUnits(table: table, old: old, new: nil)
                 return ItemWrite(.delete, result: Charged(result: returnOld ? old : nil, units: units, indexes: indexes))
             }
         }

@@ -19,18 +19,17 @@ struct IndexWriteUnits: Sendable {
     }
 
     private static func units(of index: IndexDefinition, table: TableDefinition, old: Item?, new: Item?, transactional: Bool) -> Double {
-        let oldKey = old.flatMap(index.keyValues), newKey = new.flatMap(index.keyValues)
         func cost(_ item: Item) -> Double {
             CapacityUnits.write(bytes: index.entry(of: item, tableKey: table.keySchema).itemSize, transactional: transactional)
         }
-        switch (old, oldKey, new, newKey) {
-        case (let old?, _?, let new?, _?) where oldKey == newKey:
-            return index.entry(of: old, tableKey: table.keySchema) == index.entry(of: new, tableKey: table.keySchema) ? 0 : cost(new)
-        default:
-            let removed = oldKey == nil ? 0 : cost(old!)
-            let added = newKey == nil ? 0 : cost(new!)
-            return removed + added
+        // The items that have an entry, with its key.
+        let before = old.flatMap { item in index.keyValues(of: item).map { (key: $0, item: item) } }
+        let after = new.flatMap { item in index.keyValues(of: item).map { (key: $0, item: item) } }
+        if let before, let after, before.key == after.key {
+            let unchanged = index.entry(of: before.item, tableKey: table.keySchema) == index.entry(of: after.item, tableKey: table.keySchema)
+            return unchanged ? 0 : cost(after.item)
         }
+        return (before.map { cost($0.item) } ?? 0) + (after.map { cost($0.item) } ?? 0)
     }
 
     /// Adds the charges to a response's capacity.

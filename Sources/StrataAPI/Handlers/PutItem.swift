@@ -21,7 +21,7 @@ extension DynamoAPI {
                 } catch {
                     throw ChargedFailure(error: error, units: units)
                 }
-                let indexes = indexed ? IndexWriteUnits(table: table, old: old, new: item) : IndexWriteUnits()
+                let indexes = IndexWriteUnits(table: table, old: old, new: item)
                 return ItemWrite(.put(stored), result: Charged(result: returnOld ? old : nil, units: units, indexes: indexes))
             }
         }

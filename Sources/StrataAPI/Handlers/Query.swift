@@ -9,7 +9,9 @@ extension DynamoAPI {
         let plan = try input.plan(in: table, cache: expressionCache)
         // One partition-key value of the table; a global index has its own.
         let partitionKey = plan.index?.index.kind == .global ? nil : plan.keyCondition.partition[0]
-        let ticket = try context.admit(.read, table: plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        // A global index with throughput of its own has buckets of its own.
+        let admitted = plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table
+        let ticket = try context.admit(.read, table: admitted, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         let limit = PageLimit(items: read.limit)
         if let index = plan.index {
             let page = try await storage.queryIndex(

@@ -8,7 +8,9 @@ extension DynamoAPI {
         let table = try existingTable(read.tableName)
         let plan = try input.plan(in: table, cache: expressionCache)
         let segment = input.segment ?? (0, 1)
-        let ticket = try context.admit(.read, table: plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        // A global index with throughput of its own has buckets of its own.
+        let admitted = plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table
+        let ticket = try context.admit(.read, table: admitted, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         if let index = plan.index {
             let page: ItemPage
             do {

@@ -74,13 +74,7 @@ enum ItemKey {
     }
 
     private static func checkNotEmpty(_ value: AttributeValue, name: String, prefix: String) throws(DynamoError) {
-        let empty: Bool
-        switch value {
-        case .s(let s): empty = s.isEmpty
-        case .b(let b): empty = b.isEmpty
-        default: empty = false
-        }
-        if empty {
+        if value.isEmptyKeyValue {
             throw .validation(
                 "\(prefix) The AttributeValue for a key attribute cannot contain an empty \(value.typeName == "S" ? "string" : "binary") value. Key: \(name)")
         }

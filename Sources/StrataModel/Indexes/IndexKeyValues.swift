@@ -68,7 +68,7 @@ extension IndexDefinition {
 
 extension AttributeValue {
     /// An empty string or binary: never allowed as a key value.
-    var isEmptyKeyValue: Bool {
+    public var isEmptyKeyValue: Bool {
         switch self {
         case .s(let s): s.isEmpty
         case .b(let b): b.isEmpty

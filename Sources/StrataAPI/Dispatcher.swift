@@ -48,7 +48,11 @@ struct Dispatcher {
         add(dynamoDB, "TransactGetItems") { try await $0.transactGetItems($1, $2) }
         add(dynamoDB, "UpdateTimeToLive") { try await $0.updateTimeToLive($1, $2) }
         add(dynamoDB, "DescribeTimeToLive") { try await $0.describeTimeToLive($1, $2) }
-        // DynamoDB Streams' operations join here (streamsPrefix).
+        let streams = streamsPrefix
+        add(streams, "ListStreams") { try await $0.listStreams($1, $2) }
+        add(streams, "DescribeStream") { try await $0.describeStream($1, $2) }
+        add(streams, "GetShardIterator") { try await $0.getShardIterator($1, $2) }
+        add(streams, "GetRecords") { try await $0.getRecords($1, $2) }
         return routes
     }()
 

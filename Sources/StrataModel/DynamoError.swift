@@ -22,6 +22,10 @@ public enum DynamoError: Error, Sendable, Equatable {
     case idempotentParameterMismatch(String)
     case payloadTooLarge(String)
     case internalFailure(String)
+    /// DynamoDB Streams: a shard iterator older than 15 minutes.
+    case expiredIterator(String)
+    /// DynamoDB Streams: a position whose records are past retention.
+    case trimmedDataAccess(String)
 
     /// The error type's name, the last part of `__type`.
     public var typeName: String {
@@ -47,6 +51,8 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .idempotentParameterMismatch: "IdempotentParameterMismatchException"
         case .payloadTooLarge: "RequestEntityTooLarge"
         case .internalFailure: "InternalServerError"
+        case .expiredIterator: "ExpiredIteratorException"
+        case .trimmedDataAccess: "TrimmedDataAccessException"
         }
     }
 
@@ -86,7 +92,7 @@ public enum DynamoError: Error, Sendable, Equatable {
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
-             .internalFailure(let m):
+             .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m):
             m
         }
     }

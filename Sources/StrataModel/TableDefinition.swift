@@ -46,6 +46,9 @@ public struct TableDefinition: Sendable, Equatable {
     public var timeToLiveAttribute: String?
     /// Seconds since 1970 of the last time to live change.
     public var timeToLiveChanged: Double?
+    /// The table's streams, oldest first: the last is enabled unless the
+    /// table's stream is off; the others are disabled and still readable.
+    public var streams: [StreamDefinition] = []
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -75,6 +78,7 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.deletionProtection == rhs.deletionProtection && lhs.tableClass == rhs.tableClass
             && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
             && lhs.timeToLiveAttribute == rhs.timeToLiveAttribute && lhs.timeToLiveChanged == rhs.timeToLiveChanged
+            && lhs.streams == rhs.streams
     }
 }
 

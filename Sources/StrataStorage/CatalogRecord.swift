@@ -39,6 +39,7 @@ struct CatalogRecord: Equatable {
         }
         if let attribute = definition.timeToLiveAttribute { object["timeToLive"] = .string(attribute) }
         if let changed = definition.timeToLiveChanged { object["timeToLiveChanged"] = .number(String(changed)) }
+        if !definition.streams.isEmpty { object["streams"] = .array(definition.streams.map(Self.streamJSON)) }
         return .object(object)
     }
 
@@ -78,6 +79,24 @@ struct CatalogRecord: Equatable {
             projection: IndexProjection(kind: projection, nonKeyAttributes: nonKeyAttributes),
             throughput: try o["throughput"].map(throughput), status: status, backfilling: backfilling)
         return (definition, storage)
+    }
+
+    private static func streamJSON(_ stream: StreamDefinition) -> JSONValue {
+        var object = JSONObject()
+        object["generation"] = .number(String(stream.generation))
+        object["viewType"] = .string(stream.viewType.rawValue)
+        object["created"] = .number(String(stream.created))
+        if let disabled = stream.disabled { object["disabled"] = .number(String(disabled)) }
+        object["label"] = .string(stream.label)
+        return .object(object)
+    }
+
+    private static func stream(_ json: JSONValue) throws(Corrupt) -> StreamDefinition {
+        guard case .object(let o) = json, let generation = double(o["generation"]),
+              case .string(let viewText)? = o["viewType"], let viewType = StreamViewType(rawValue: viewText),
+              let created = double(o["created"]), case .string(let label)? = o["label"]
+        else { throw Corrupt() }
+        return StreamDefinition(generation: Int(generation), viewType: viewType, created: created, disabled: double(o["disabled"]), label: label)
     }
 
     private static func throughputJSON(_ throughput: TableDefinition.Throughput) -> JSONValue {
@@ -146,6 +165,7 @@ struct CatalogRecord: Equatable {
         }
         if case .string(let attribute)? = o["timeToLive"] { definition.timeToLiveAttribute = attribute }
         definition.timeToLiveChanged = Self.double(o["timeToLiveChanged"])
+        if case .array(let streams)? = o["streams"] { definition.streams = try streams.map(Self.stream) }
         self.init(definition: definition, partitionCount: Int(partitionCount))
         self.indexStorage = indexStorage
     }

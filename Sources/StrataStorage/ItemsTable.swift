@@ -42,6 +42,7 @@ enum ItemsTable {
             """)
         guard case .table(let localIndexes) = layout else { return }
         try ExpiryTable.create(on: connection)
+        try StreamLogTable.create(on: connection)
         for position in 0..<localIndexes {
             try connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(TableIndexing.localTable(position))(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID")

@@ -29,6 +29,8 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         /// How long global indexes trail the table (zero: writes wait for them).
         var indexLag: Duration
         var itemCollectionLimit: Int
+        /// Seconds since 1970 now, for stream records.
+        var now: @Sendable () -> Double
         var logger: Logger
     }
 
@@ -93,7 +95,7 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
             PartitionUpkeep(
                 indexing: $0,
                 propagator: IndexPropagator(indexing: $0, lag: environment.indexLag, executor: environment.threads.requests, logger: environment.logger),
-                itemCollectionLimit: environment.itemCollectionLimit)
+                itemCollectionLimit: environment.itemCollectionLimit, now: environment.now)
         }
         switch location {
         case .memory:
@@ -168,9 +170,15 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
 
     /// The stored value of one key, read on the request threads.
     func get(_ key: [UInt8]) async throws -> StoredItem? {
+        try await read { try ItemsTable.stored(key, on: $0) } ?? nil
+    }
+
+    /// Runs `body` on a request reader's connection, on the request
+    /// threads; nil if the partition has no file.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) async throws -> T? {
         guard let files = try await lease(creating: false, on: threads.requests) else { return nil }
         defer { release() }
-        return try await files.readers.withConnection(on: threads.requests) { try ItemsTable.stored(key, on: $0) }
+        return try await files.readers.withConnection(on: threads.requests, body)
     }
 
     /// Whose read a range read is: a request's (a Query page), on the

@@ -9,6 +9,8 @@ struct PartitionUpkeep: Sendable {
     let propagator: IndexPropagator
     /// Bytes an item collection may hold, on a table with local indexes.
     let itemCollectionLimit: Int
+    /// Seconds since 1970 now, for stream records.
+    let now: @Sendable () -> Double
 }
 
 /// A partition writer's upkeep, with what it knows of its own database.
@@ -63,17 +65,24 @@ final class PartitionTransaction: GroupCommitTransaction {
     }
 
     /// Stores `new` under `key` over an item of `oldSize` (nil: none), and
-    /// updates the table's indexes. With `limitingCollection`, refuses a
-    /// write that grows an item collection past its limit. `knownOld` is
-    /// the old item if the caller decoded it already (`.some(nil)`: none).
+    /// updates the table's indexes and stream. With `limitingCollection`,
+    /// refuses a write that grows an item collection past its limit.
+    /// `knownOld` is the old item if the caller decoded it already
+    /// (`.some(nil)`: none).
     func put(
         _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil
     ) throws {
         if let snapshot = upkeep {
             let newItem = try new.item()
-            if snapshot.hasIndexes {
+            if snapshot.needsOldItem {
                 let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
-                try maintain(snapshot, key: key, old: old, new: newItem)
+                // A write that changes nothing leaves the indexes as they
+                // are and the stream without a record.
+                if let old, old.isSameItem(as: newItem) { return }
+                if snapshot.hasIndexes { try maintain(snapshot, key: key, old: old, new: newItem) }
+                if let stream = snapshot.stream {
+                    try record(old == nil ? .insert : .modify, in: stream, old: old, new: newItem, schema: snapshot.tableKey)
+                }
             }
             if let attribute = snapshot.expiryAttribute {
                 try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection)
@@ -87,9 +96,16 @@ final class PartitionTransaction: GroupCommitTransaction {
         delta.sizeBytes += new.size - (oldSize ?? 0)
     }
 
-    func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil) throws {
+    /// Deletes the item under `key`; `origin` says who, for the stream.
+    func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil, origin: StreamRecord.Origin = .request) throws {
         if let snapshot = upkeep {
-            if snapshot.hasIndexes { try maintain(snapshot, key: key, old: try knownOld ?? (try current(key)?.item()), new: nil) }
+            if snapshot.needsOldItem {
+                let old = try knownOld ?? (try current(key)?.item())
+                if snapshot.hasIndexes { try maintain(snapshot, key: key, old: old, new: nil) }
+                if let stream = snapshot.stream, let old {
+                    try record(.remove, in: stream, old: old, new: nil, schema: snapshot.tableKey, origin: origin)
+                }
+            }
             if snapshot.expiryAttribute != nil { try ExpiryTable.remove(key, on: connection) }
         }
         try ItemsTable.delete(key, on: connection)
@@ -151,13 +167,19 @@ final class PartitionTransaction: GroupCommitTransaction {
             }
             let item = try stored.item()
             if let seconds = ItemExpiry.seconds(of: item, attribute: attribute), ItemExpiry.isDue(seconds, now: now) {
-                try delete(key, existingSize: stored.size, knownOld: .some(item))
+                try delete(key, existingSize: stored.size, knownOld: .some(item), origin: .timeToLive)
                 deleted += 1
             } else {
                 try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection)
             }
         }
         return (keys.count, deleted)
+    }
+
+    /// Deletes up to `limit` of the oldest stream records written before
+    /// `cutoff` (milliseconds since 1970); returns how many.
+    func trimStreamRecords(before cutoff: Int, limit: Int) throws -> Int {
+        try StreamLogTable.trim(before: cutoff, limit: limit, on: connection)
     }
 
     /// The logged changes the global indexes may not hold yet, as the
@@ -219,6 +241,21 @@ final class PartitionTransaction: GroupCommitTransaction {
         try prepareChangeLog()
         let sequence = try ChangeLogTable.append(key: key, oldEntries: oldEntries, on: connection)
         changes.append(IndexChange(sequence: sequence, mutations: mutations))
+    }
+
+    /// Appends the change's record to the stream, with the images its
+    /// view type keeps.
+    private func record(
+        _ event: StreamRecord.Event, in stream: StreamDefinition, old: Item?, new: Item?, schema: KeySchema,
+        origin: StreamRecord.Origin = .request
+    ) throws {
+        guard let context, let image = new ?? old else { return }
+        var keys: Item = [:]
+        for attribute in schema.attributes { keys[attribute.name] = image[attribute.name] }
+        try StreamLogTable.append(
+            generation: stream.generation, at: Int((context.upkeep.now() * 1000).rounded(.down)), event: event, origin: origin,
+            keys: keys, old: stream.viewType.keepsOldImage ? old : nil, new: stream.viewType.keepsNewImage ? new : nil,
+            on: connection)
     }
 
     private func prepareChangeLog() throws {

@@ -13,6 +13,8 @@ extension SQLiteStorageEngine {
         var removed: [String] = []
         /// Time to live turned on (with its attribute) or off.
         var expiryChanged = false
+        /// The stream turned on or off.
+        var streamChanged = false
     }
 
     /// A fresh storage name for a global index's partitions.
@@ -27,6 +29,7 @@ extension SQLiteStorageEngine {
         let before = entry.definition.globalIndexes
         var work = TableWork()
         work.expiryChanged = record.definition.timeToLiveAttribute != entry.definition.timeToLiveAttribute
+        work.streamChanged = record.definition.currentStream != entry.definition.currentStream
         for position in record.definition.globalIndexes.indices {
             let index = record.definition.globalIndexes[position]
             guard let previous = before.first(where: { $0.name == index.name }) else {
@@ -56,6 +59,7 @@ extension SQLiteStorageEngine {
                 }
             }
             snapshot.expiryAttribute = definition.timeToLiveAttribute
+            snapshot.stream = definition.currentStream
         }
         if work.expiryChanged, let attribute = definition.timeToLiveAttribute {
             Task(executorPreference: threads.bulk) { await self.fillExpiries(of: table, attribute: attribute) }

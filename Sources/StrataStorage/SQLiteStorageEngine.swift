@@ -107,7 +107,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             durability: options.durability, readersPerPartition: options.readersPerPartition,
             bulkReadersPerPartition: options.bulkReadersPerPartition,
             threads: threads, checkpoints: checkpoints, openFiles: openFiles, indexLag: options.indexLag,
-            itemCollectionLimit: options.itemCollectionLimit, logger: options.logger)
+            itemCollectionLimit: options.itemCollectionLimit, now: options.now, logger: options.logger)
     }
 
     /// Runs blocking work that is not a request's read (files, the
@@ -139,7 +139,8 @@ public final class SQLiteStorageEngine: StorageEngine {
             TableIndexing.LocalIndex(definition: index, sqlTable: TableIndexing.localTable(position))
         }
         let indexing = TableIndexing(.init(
-            tableKey: record.definition.keySchema, locals: locals, globals: globals, expiryAttribute: record.definition.timeToLiveAttribute))
+            tableKey: record.definition.keySchema, locals: locals, globals: globals,
+            expiryAttribute: record.definition.timeToLiveAttribute, stream: record.definition.currentStream))
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {
             let location: DatabaseLocation = if let directory = options.dataDirectory {
@@ -272,6 +273,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             return try prepareTableWork(&record, of: entry)
         }
         start(work, table: name)
+        if work.streamChanged { try await settleStream(of: name) }
         return definition
     }
 
@@ -453,6 +455,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         let logger = options.logger
         await withDiscardingTaskGroup { group in
             group.addTask(executorPreference: threads.bulk) { await self.sweepExpiredItemsUntilClosed() }
+            group.addTask(executorPreference: threads.bulk) { await self.trimStreamRecordsUntilClosed() }
             for await checkpointer in checkpoints.pending {
                 group.addTask(executorPreference: threads.bulk) {
                     do {

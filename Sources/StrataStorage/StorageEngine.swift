@@ -92,6 +92,16 @@ public protocol StorageEngine: Sendable {
     /// write transaction holds some of them for longer than a read waits.
     func readTransaction(_ targets: [TransactionTarget]) async throws -> [Item?]
 
+    /// Where each shard of stream `generation` of a table stands: one
+    /// shard per partition, in the engine's order.
+    func streamShards(table: String, generation: Int) async throws -> [StreamShardRange]
+    /// Up to `limit` records of stream `generation` in shard `shard`, from
+    /// sequence number `start` on, within about `maxBytes`, with where the
+    /// shard stood as they were read.
+    func streamRecords(
+        table: String, shard: Int, generation: Int, from start: Int, limit: Int, maxBytes: Int
+    ) async throws -> StreamRecordPage
+
     /// Reads everything the engine stores and reports what it checked and
     /// every problem found; problems are findings, not errors.
     func checkIntegrity() throws -> IntegrityReport

@@ -50,7 +50,10 @@ public struct StorageOptions: Sendable {
     public var logger = Logger(label: "strata.storage")
     /// How often `run()` deletes expired items of tables with time to live.
     public var timeToLiveInterval: Duration = .seconds(1)
-    /// Seconds since 1970 now: when items expire. Tests inject their own.
+    /// How often `run()` trims stream records older than 24 hours.
+    public var streamTrimInterval: Duration = .seconds(60)
+    /// Seconds since 1970 now: when items expire, when stream records are
+    /// written and trimmed. Tests inject their own.
     public var now: @Sendable () -> Double = {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

@@ -18,10 +18,13 @@ struct APITestHarness {
             admission: AdmissionController(configuration: AdmissionConfiguration()), clock: clock)
     }
 
-    /// The response as JSON, or the error.
-    func call(_ operation: String, _ body: String) async -> Result<JSONValue, DynamoError> {
+    static let dynamoDB = "DynamoDB_20120810."
+    static let streams = "DynamoDBStreams_20120810."
+
+    /// The response as JSON, or the error; `service` is the target's prefix.
+    func call(_ operation: String, _ body: String, service: String = dynamoDB) async -> Result<JSONValue, DynamoError> {
         let context = RequestContext(requestID: "test", logger: Logger(label: "strata-test"))
-        switch await api.handle(target: "DynamoDB_20120810." + operation, body: Array(body.utf8), context: context) {
+        switch await api.handle(target: service + operation, body: Array(body.utf8), context: context) {
         case .success(let bytes):
             do {
                 return .success(try JSONParser.parse(bytes))
@@ -34,8 +37,10 @@ struct APITestHarness {
         }
     }
 
-    func success(_ operation: String, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) async -> JSONObject {
-        switch await call(operation, body) {
+    func success(
+        _ operation: String, _ body: String, service: String = dynamoDB, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> JSONObject {
+        switch await call(operation, body, service: service) {
         case .success(.object(let object)):
             return object
         case .success(let other):
@@ -46,8 +51,10 @@ struct APITestHarness {
         return JSONObject()
     }
 
-    func error(_ operation: String, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) async -> DynamoError? {
-        switch await call(operation, body) {
+    func error(
+        _ operation: String, _ body: String, service: String = dynamoDB, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> DynamoError? {
+        switch await call(operation, body, service: service) {
         case .success(let value):
             Issue.record("\(operation) succeeded: \(value)", sourceLocation: sourceLocation)
             return nil

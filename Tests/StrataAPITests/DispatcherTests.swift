@@ -16,8 +16,10 @@ import Testing
         ("DescribeTable", .unknownOperation),
         ("DynamoDB_20120810.describeTable", .unknownOperation),
         ("DynamoDB_20111205.DescribeTable", .unknownOperation),
-        // The streams service shares the port; it has no operations yet.
-        ("DynamoDBStreams_20120810.DescribeStream", .unknownOperation),
+        // The streams service shares the port, with its own operations.
+        ("DynamoDBStreams_20120810.ListStreams", .resourceNotFound("Requested resource not found: Table: absent not found")),
+        ("DynamoDBStreams_20120810.DescribeTable", .unknownOperation),
+        ("DynamoDB_20120810.ListStreams", .unknownOperation),
         ("", .unknownOperation),
     ])
     func targetsRouteByServiceAndOperation(target: String, expected: DynamoError) async throws {

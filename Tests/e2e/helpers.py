@@ -274,8 +274,8 @@ class StrataServer:
         except FileNotFoundError:
             return ""
 
-    def client(self, **config):
-        return make_client(self.url, **config)
+    def client(self, service: str = "dynamodb", **config):
+        return make_client(self.url, service, **config)
 
     def __repr__(self) -> str:
         return f"<StrataServer {self.url if self.port else '(not started)'} data={self.data_dir}>"
@@ -299,8 +299,8 @@ class ExternalServer:
     def log_text(self) -> str:
         return ""
 
-    def client(self, **config):
-        return make_client(self.url, **config)
+    def client(self, service: str = "dynamodb", **config):
+        return make_client(self.url, service, **config)
 
     def __repr__(self) -> str:
         return f"<ExternalServer {self.url}>"
@@ -345,11 +345,12 @@ def assert_check_passes(data_dir: Path) -> subprocess.CompletedProcess:
 # Clients
 # ---------------------------------------------------------------------------
 
-def make_client(url: str, **config):
+def make_client(url: str, service: str = "dynamodb", **config):
+    """A boto3 client of `service` ("dynamodb" or "dynamodbstreams") for `url`."""
     options = dict(retries={"max_attempts": 0}, connect_timeout=5, read_timeout=30)
     options.update(config)
     return boto3.session.Session().client(
-        "dynamodb", endpoint_url=url, region_name=REGION,
+        service, endpoint_url=url, region_name=REGION,
         aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
         config=Config(**options))
 

@@ -1,7 +1,10 @@
 """Time to live that deletes: with `--ttl-interval 1`, items whose TTL
 attribute (a Number of epoch seconds) has passed are gone within the
 interval plus a second, from the table and from its global index; items
-without it, with a future expiry or with a non-Number never expire. The AWS CLI turns it on and reads it back."""
+without it, with a future expiry or with a non-Number never expire. The AWS CLI turns it on and reads it back.
+Each deletion leaves a REMOVE stream record of DynamoDB's own service, and
+costs the table no capacity: a provisioned table drained by its writes is
+still swept, and keeps what its writes left."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import time
 import pytest
 
 from helpers import unique_name, wait_for
+from stream_reader import read_stream
 
 INTERVAL_S = 1
 
@@ -56,3 +60,51 @@ def test_expired_items_vanish_from_the_table_and_its_index(server_factory, aws_f
     assert time.monotonic() - written >= 1.0
     assert keys_in() == ["future", "none", "string"]
     assert keys_in("byG") == ["future", "none", "string"]
+
+
+# The Streams API's Identity shape, as boto3 reads it.
+SERVICE = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
+
+
+@pytest.mark.needs_binary
+def test_expiry_leaves_service_remove_records_and_costs_no_capacity(server_factory):
+    server = server_factory(extra_args=("--ttl-interval", str(INTERVAL_S), "--ttl-cooldown", "0"))
+    client, streams = server.client(), server.client("dynamodbstreams")
+    name = unique_name("ttlstream")
+    # 1 write unit a second, and DynamoDB's 300 seconds of burst.
+    throughput = {"ReadCapacityUnits": 50, "WriteCapacityUnits": 1}
+    client.create_table(
+        TableName=name, ProvisionedThroughput=throughput,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"}, "ProvisionedThroughput": throughput}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+
+    # 220 of the 300 burst units: 200 items that expire in 2 s, 20 that stay.
+    expires = int(time.time()) + 2
+    items = [{"pk": {"S": f"gone{n}"}, "g": {"S": "all"}, "expires": {"N": str(expires)}} for n in range(200)]
+    items += [{"pk": {"S": f"kept{n}"}, "g": {"S": "all"}, "expires": {"N": str(expires + 3600)}} for n in range(20)]
+    for start in range(0, len(items), 25):
+        unprocessed = {name: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}
+        while unprocessed:
+            unprocessed = client.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems") or {}
+
+    def count(**request):
+        return client.scan(TableName=name, Select="COUNT", **request)["Count"]
+
+    wait_for(lambda: count() == 20, timeout=expires + INTERVAL_S + 1 - time.time(), what="every expired item to go")
+    assert count(IndexName="byG") == 20
+
+    records = read_stream(streams, client.describe_table(TableName=name)["Table"]["LatestStreamArn"])
+    removes = [r for r in records if r["eventName"] == "REMOVE"]
+    assert sorted(r["dynamodb"]["Keys"]["pk"]["S"] for r in removes) == sorted(f"gone{n}" for n in range(200))
+    assert all(r["userIdentity"] == SERVICE for r in removes)
+    assert all("userIdentity" not in r for r in records if r["eventName"] != "REMOVE")
+    assert all(r["dynamodb"]["OldImage"]["expires"] == {"N": str(expires)} for r in removes)
+
+    # Had the 200 deletions been charged, the table would be 120 units in
+    # debt; it still has the 80 its writes left (and what refilled since).
+    for n in range(60):
+        client.put_item(TableName=name, Item={"pk": {"S": f"after{n}"}, "g": {"S": "all"}})

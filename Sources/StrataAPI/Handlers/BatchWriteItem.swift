@@ -54,7 +54,7 @@ extension DynamoAPI {
         // answer sums them per table.
         var ledger = ConsumedCapacityLedger()
         for (entry, cost) in zip(admitted, units) {
-            entry.ticket.charge(cost?.totalUnits ?? 0)
+            entry.ticket.charge(cost.map { entry.indexTickets.tableUnits($0.units, indexes: $0.indexes) } ?? 0)
             entry.indexTickets.charge(cost?.indexes ?? IndexWriteUnits())
             if let cost {
                 ledger.add(cost.consumed(tableName: entry.write.table.name))

@@ -11,8 +11,6 @@ struct Charged<Result: Sendable>: Sendable {
     /// The indexes' units, charged on top.
     var indexes = IndexWriteUnits()
 
-    var totalUnits: Double { units + indexes.total }
-
     /// The capacity a response reports.
     func consumed(tableName: String) -> ConsumedCapacity {
         var consumed = ConsumedCapacity(tableName: tableName, units: units)
@@ -42,7 +40,7 @@ extension DynamoAPI {
         }
         do {
             let outcome = try await write()
-            ticket.charge(outcome.totalUnits)
+            ticket.charge(indexTickets.tableUnits(outcome.units, indexes: outcome.indexes))
             indexTickets.charge(outcome.indexes)
             return outcome
         } catch let failure as ChargedFailure {

@@ -13,6 +13,7 @@ extension DynamoAPI {
         if input.billingMode == .payPerRequest { definition.lastSwitchToPayPerRequest = now }
         definition.globalIndexes = input.globalIndexes
         definition.localIndexes = input.localIndexes
+        if let stream = input.stream, stream.enabled, let viewType = stream.viewType { definition.enableStream(viewType, at: now) }
         let created = try await storage.createTable(definition)
         return TableDescription(wrapper: "TableDescription", definition: created, statistics: .init())
     }

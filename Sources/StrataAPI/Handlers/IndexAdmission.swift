@@ -39,4 +39,10 @@ struct IndexWriteTickets {
             ticket.charge(units.charges.first { $0.index.name == name }?.units ?? 0)
         }
     }
+
+    /// What a write costs the table's own bucket: its own units, and those
+    /// of the indexes without throughput of their own (an on-demand table's).
+    func tableUnits(_ units: Double, indexes: IndexWriteUnits) -> Double {
+        units + indexes.charges.filter { charge in !tickets.contains { $0.index == charge.index.name } }.reduce(0) { $0 + $1.units }
+    }
 }

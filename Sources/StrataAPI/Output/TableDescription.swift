@@ -23,14 +23,8 @@ struct TableDescription: OperationOutput {
         })
         }
         o["TableName"] = .string(definition.name)
-        var keySchema: [JSONValue] = [
-            .object(JSONObject([("AttributeName", .string(definition.keySchema.partitionKey.name)), ("KeyType", .string("HASH"))])),
-        ]
-        if let sortKey = definition.keySchema.sortKey {
-            keySchema.append(.object(JSONObject([("AttributeName", .string(sortKey.name)), ("KeyType", .string("RANGE"))])))
-        }
         if !isDeletion {
-            o["KeySchema"] = .array(keySchema)
+            o["KeySchema"] = .array(Self.keySchema(definition.keySchema))
         }
         o["TableStatus"] = .string(status)
         if !isDeletion {
@@ -54,6 +48,15 @@ struct TableDescription: OperationOutput {
         if !isDeletion {
             if !definition.globalIndexes.isEmpty { o["GlobalSecondaryIndexes"] = .array(definition.globalIndexes.map(index)) }
             if !definition.localIndexes.isEmpty { o["LocalSecondaryIndexes"] = .array(definition.localIndexes.map(index)) }
+            if let stream = definition.currentStream {
+                o["StreamSpecification"] = .object(JSONObject([
+                    ("StreamEnabled", .bool(true)), ("StreamViewType", .string(stream.viewType.rawValue)),
+                ]))
+            }
+            if let latest = definition.streams.last {
+                o["LatestStreamLabel"] = .string(latest.label)
+                o["LatestStreamArn"] = .string(latest.arn(tableARN: definition.arn))
+            }
         }
         return .object(o)
     }
@@ -92,6 +95,11 @@ struct TableDescription: OperationOutput {
         o["ItemCount"] = .number(String(statistics.itemCount))
         o["IndexArn"] = .string(index.arn(tableARN: definition.arn))
         return .object(o)
+    }
+
+    /// A table's KeySchema member.
+    static func keySchema(_ schema: KeySchema) -> [JSONValue] {
+        [keyElement(schema.partitionKey.name, "HASH")] + (schema.sortKey.map { [keyElement($0.name, "RANGE")] } ?? [])
     }
 
     private static func keyElement(_ name: String, _ type: String) -> JSONValue {

@@ -14,6 +14,7 @@ struct CreateTableInput: OperationInput {
     let tableClass: String?
     let globalIndexes: [IndexDefinition]
     let localIndexes: [IndexDefinition]
+    let stream: StreamSpecificationInput?
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let name = try request.string("TableName")
@@ -36,7 +37,9 @@ struct CreateTableInput: OperationInput {
             request.objects("GlobalSecondaryIndexes"), at: "globalSecondaryIndexes", kind: .global, into: &violations)
         let localIndexes = try SecondaryIndexInput.decode(
             request.objects("LocalSecondaryIndexes"), at: "localSecondaryIndexes", kind: .local, into: &violations)
+        let stream = try StreamSpecificationInput.decode(request.object("StreamSpecification"), into: &violations)
         try violations.throwIfAny()
+        try stream?.check()
         guard let keyElements, let definitions else {
             throw .validation("Invalid table definition")
         }
@@ -51,6 +54,7 @@ struct CreateTableInput: OperationInput {
                 globals: globalIndexes, locals: localIndexes, tableKey: keySchema, definitions: definitions, billingMode: billingMode)
             : ([], [])
         self.tableName = name
+        self.stream = stream
         self.keySchema = keySchema
         self.attributeDefinitions = definitions
         self.billingMode = billingMode

@@ -14,7 +14,8 @@ struct UpdateTableInput: OperationInput {
     let indexUpdates: [GlobalIndexUpdateInput]?
     /// The request's AttributeDefinitions, which only index creations use.
     let attributeDefinitions: [KeyAttribute]?
-    private let asksUnsupportedUpdate: Bool
+    let stream: StreamSpecificationInput?
+    private let asksReplicaUpdates: Bool
     private let sendsEncryption: Bool
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
@@ -30,25 +31,28 @@ struct UpdateTableInput: OperationInput {
         let definitionsRequest = try request.objects("AttributeDefinitions")
         attributeDefinitions = definitionsRequest == nil ? nil : try AttributeDefinitionsInput.decode(definitionsRequest, into: &violations)
         indexUpdates = try GlobalIndexUpdateInput.decode(request.objects("GlobalSecondaryIndexUpdates"), into: &violations)
+        stream = try StreamSpecificationInput.decode(request.object("StreamSpecification"), into: &violations)
         try violations.throwIfAny()
+        try stream?.check()
         tableName = name ?? ""
         billingMode = billingModeText.flatMap(TableDefinition.BillingMode.init(rawValue:))
         sendsThroughput = throughputRequest != nil
-        let stream = try request.object("StreamSpecification")
-        let replicaUpdates = try request.array("ReplicaUpdates")
-        asksUnsupportedUpdate = stream != nil || replicaUpdates != nil
+        asksReplicaUpdates = try request.array("ReplicaUpdates") != nil
         if indexUpdates?.contains(where: \.changesIndexes) == true, throughputRequest != nil {
             throw .validation("One or more parameter values were invalid: You cannot create or delete index while updating table IOPS")
+        }
+        if stream != nil, throughputRequest != nil {
+            throw .validation("One or more parameter values were invalid: You cannot modify stream status while updating table IOPS")
         }
         sendsEncryption = try request.object("SSESpecification") != nil
     }
 
     /// Refuses what this server cannot change and a request that changes nothing.
     func checkChanges() throws(DynamoError) {
-        if asksUnsupportedUpdate {
-            throw .validation("This server does not support stream or replica updates yet")
+        if asksReplicaUpdates {
+            throw .validation("This server does not support replica updates")
         }
-        if billingMode == nil, !sendsThroughput, deletionProtection == nil, tableClass == nil, !sendsEncryption, indexUpdates == nil {
+        if billingMode == nil, !sendsThroughput, deletionProtection == nil, tableClass == nil, !sendsEncryption, indexUpdates == nil, stream == nil {
             throw .validation(
                 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
         }
@@ -84,6 +88,7 @@ struct UpdateTableInput: OperationInput {
         if let indexUpdates {
             try GlobalIndexUpdateInput.apply(indexUpdates, definitions: attributeDefinitions, to: &definition, at: now)
         }
+        try stream?.apply(to: &definition, at: now)
     }
 
     /// A switch of billing mode takes the global indexes along: to

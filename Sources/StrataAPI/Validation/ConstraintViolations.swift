@@ -61,6 +61,26 @@ struct ConstraintViolations {
         add("'\(value)'", at: path, "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
     }
 
+    /// A string member of `bounds` characters, if present.
+    mutating func checkLength(_ value: String?, at path: String, _ bounds: ClosedRange<Int>) {
+        guard let value else { return }
+        if value.count < bounds.lowerBound {
+            add("'\(value)'", at: path, "Member must have length greater than or equal to \(bounds.lowerBound)")
+        } else if value.count > bounds.upperBound {
+            add("'\(value)'", at: path, "Member must have length less than or equal to \(bounds.upperBound)")
+        }
+    }
+
+    /// A number member within `bounds`, if present.
+    mutating func checkRange(_ value: Int?, at path: String, _ bounds: ClosedRange<Int>) {
+        guard let value else { return }
+        if value < bounds.lowerBound {
+            add("'\(value)'", at: path, "Member must have value greater than or equal to \(bounds.lowerBound)")
+        } else if value > bounds.upperBound {
+            add("'\(value)'", at: path, "Member must have value less than or equal to \(bounds.upperBound)")
+        }
+    }
+
     func throwIfAny() throws(DynamoError) {
         guard !messages.isEmpty else { return }
         let count = messages.count

@@ -2,10 +2,11 @@ import StrataModel
 import Synchronization
 
 /// What a table's partitions maintain beside its items as they write: the
-/// secondary indexes (and where the global ones live) and the expiry of
-/// each item when time to live is on. Its snapshot changes when
-/// UpdateTable adds or removes a global index or UpdateTimeToLive turns
-/// expiry on or off; every write takes the snapshot current when it runs.
+/// secondary indexes (and where the global ones live), the expiry of each
+/// item when time to live is on, and the records of the enabled stream.
+/// Its snapshot changes when UpdateTable adds or removes a global index or
+/// turns the stream on or off, or UpdateTimeToLive turns expiry on or off;
+/// every write takes the snapshot current when it runs.
 final class TableIndexing: Sendable {
     struct LocalIndex: Sendable {
         var definition: IndexDefinition
@@ -24,9 +25,14 @@ final class TableIndexing: Sendable {
         var globals: [GlobalIndex]
         /// The time to live attribute, while time to live is on.
         var expiryAttribute: String?
+        /// The stream that records every change, while one is enabled.
+        var stream: StreamDefinition?
 
         var hasIndexes: Bool { !locals.isEmpty || !globals.isEmpty }
-        var isEmpty: Bool { !hasIndexes && expiryAttribute == nil }
+        var isEmpty: Bool { !hasIndexes && expiryAttribute == nil && stream == nil }
+        /// Whether a write needs the item it replaces: to update the
+        /// indexes, or to write its stream record.
+        var needsOldItem: Bool { hasIndexes || stream != nil }
 
         func global(named name: String) -> GlobalIndex? {
             globals.first { $0.definition.name == name }

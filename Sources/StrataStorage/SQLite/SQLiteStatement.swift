@@ -34,6 +34,15 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds NULL for nil.
+    func bind(_ index: Int32, _ bytes: [UInt8]?) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        bind(index, bytes)
+    }
+
     func bind(_ index: Int32, _ value: Int) {
         sqlite3_bind_int64(handle, index, Int64(value))
     }

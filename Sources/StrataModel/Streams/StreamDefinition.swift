@@ -1,0 +1,65 @@
+/// One stream of a table: made when the table's stream is enabled, closed
+/// when it is disabled, and readable until 24 hours after that. Enabling
+/// again makes a new stream, with a new label and ARN.
+public struct StreamDefinition: Sendable, Equatable {
+    /// Numbers a table's streams from 1: each change log record carries
+    /// the generation of the stream it was written for.
+    public var generation: Int
+    public var viewType: StreamViewType
+    /// Seconds since 1970.
+    public var created: Double
+    /// Seconds since 1970 of the disable; nil while enabled.
+    public var disabled: Double?
+    /// The stream's name within its table, a UTC timestamp as DynamoDB writes
+    /// them (`2026-12-05T03:44:02.123`); unique among the table's streams.
+    public var label: String
+
+    /// How long records, and a disabled stream, stay readable.
+    public static let retention: Double = 24 * 3600
+
+    public init(generation: Int, viewType: StreamViewType, created: Double, disabled: Double? = nil, label: String) {
+        self.generation = generation
+        self.viewType = viewType
+        self.created = created
+        self.disabled = disabled
+        self.label = label
+    }
+
+    public var isEnabled: Bool { disabled == nil }
+
+    /// The stream's ARN, under its table's.
+    public func arn(tableARN: String) -> String {
+        tableARN + "/stream/" + label
+    }
+
+    /// Whether the stream may still be read at `now`.
+    public func isReadable(at now: Double) -> Bool {
+        guard let disabled else { return true }
+        return now - disabled < Self.retention
+    }
+}
+
+extension TableDefinition {
+    /// The enabled stream, if any.
+    public var currentStream: StreamDefinition? {
+        streams.last.flatMap { $0.isEnabled ? $0 : nil }
+    }
+
+    /// Opens a new stream at `now`.
+    public mutating func enableStream(_ viewType: StreamViewType, at now: Double) {
+        var created = now
+        var label = StreamLabel.format(created)
+        // Two streams of a table never share a label (and so an ARN).
+        while streams.contains(where: { $0.label == label }) {
+            created += 0.001
+            label = StreamLabel.format(created)
+        }
+        streams.append(StreamDefinition(generation: (streams.last?.generation ?? 0) + 1, viewType: viewType, created: created, label: label))
+    }
+
+    /// Closes the enabled stream at `now`.
+    public mutating func disableStream(at now: Double) {
+        guard let last = streams.indices.last, streams[last].isEnabled else { return }
+        streams[last].disabled = now
+    }
+}

@@ -48,6 +48,9 @@ struct Dispatcher {
         add(dynamoDB, "TransactGetItems") { try await $0.transactGetItems($1, $2) }
         add(dynamoDB, "UpdateTimeToLive") { try await $0.updateTimeToLive($1, $2) }
         add(dynamoDB, "DescribeTimeToLive") { try await $0.describeTimeToLive($1, $2) }
+        add(dynamoDB, "TagResource") { try await $0.tagResource($1, $2) }
+        add(dynamoDB, "UntagResource") { try await $0.untagResource($1, $2) }
+        add(dynamoDB, "ListTagsOfResource") { try await $0.listTagsOfResource($1, $2) }
         let streams = streamsPrefix
         add(streams, "ListStreams") { try await $0.listStreams($1, $2) }
         add(streams, "DescribeStream") { try await $0.describeStream($1, $2) }

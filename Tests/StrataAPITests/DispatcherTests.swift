@@ -36,6 +36,7 @@ import Testing
         for operation in [
             "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "DescribeLimits", "PutItem", "GetItem",
             "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
+            "UpdateTimeToLive", "DescribeTimeToLive", "TagResource", "UntagResource", "ListTagsOfResource",
         ] {
             let result = await answer(harness, target: "DynamoDB_20120810." + operation)
             if case .failure(let error) = result {

@@ -38,7 +38,9 @@ struct CreateTableInput: OperationInput {
         let localIndexes = try SecondaryIndexInput.decode(
             request.objects("LocalSecondaryIndexes"), at: "localSecondaryIndexes", kind: .local, into: &violations)
         let stream = try StreamSpecificationInput.decode(request.object("StreamSpecification"), into: &violations)
+        let tags = try TagsInput.decode(request.objects("Tags"), into: &violations)
         try violations.throwIfAny()
+        try TagsInput.checkCount(tags)
         try stream?.check()
         guard let keyElements, let definitions else {
             throw .validation("Invalid table definition")
@@ -59,7 +61,7 @@ struct CreateTableInput: OperationInput {
         self.attributeDefinitions = definitions
         self.billingMode = billingMode
         self.throughput = billingMode == .provisioned ? throughput : nil
-        tags = try TagsInput.decode(request.objects("Tags"))
+        self.tags = tags
         deletionProtection = try request.bool("DeletionProtectionEnabled") ?? false
         tableClass = try request.string("TableClass")
     }

@@ -119,17 +119,3 @@ enum AttributeDefinitionsInput {
         return result.count == elements.count ? result : nil
     }
 }
-
-enum TagsInput {
-    static func decode(_ elements: [RequestBody]?) throws(DynamoError) -> [(key: String, value: String)] {
-        guard let elements else { return [] }
-        var tags: [(key: String, value: String)] = []
-        for element in elements {
-            guard let key = try element.string("Key"), let value = try element.string("Value") else {
-                throw .validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null")
-            }
-            tags.append((key, value))
-        }
-        return tags
-    }
-}

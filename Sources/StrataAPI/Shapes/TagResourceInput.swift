@@ -1,0 +1,55 @@
+import StrataExpressions
+import StrataModel
+
+/// TagResource's request.
+struct TagResourceInput: OperationInput {
+    let resourceARN: String
+    let tags: [(key: String, value: String)]
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let arn = try request.string("ResourceArn")
+        let elements = try request.objects("Tags")
+        var violations = ConstraintViolations()
+        violations.requireNonNull(arn, at: "resourceArn")
+        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        violations.requireNonNull(elements, at: "tags")
+        let tags = try TagsInput.decode(elements, into: &violations)
+        try violations.throwIfAny()
+        if tags.isEmpty { throw .validation("Atleast one Tag needs to be provided as Input.") }
+        resourceARN = arn ?? ""
+        self.tags = tags
+    }
+}
+
+/// UntagResource's request.
+struct UntagResourceInput: OperationInput {
+    let resourceARN: String
+    let keys: [String]
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let arn = try request.string("ResourceArn")
+        let keys = try request.strings("TagKeys")
+        var violations = ConstraintViolations()
+        violations.requireNonNull(arn, at: "resourceArn")
+        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        violations.requireNonNull(keys, at: "tagKeys")
+        for (position, key) in (keys ?? []).enumerated() { TagsInput.checkKey(key, at: "tagKeys.\(position + 1).member", into: &violations) }
+        try violations.throwIfAny()
+        resourceARN = arn ?? ""
+        self.keys = keys ?? []
+    }
+}
+
+/// ListTagsOfResource's request. A table's 50 tags at most come in one page.
+struct ListTagsOfResourceInput: OperationInput {
+    let resourceARN: String
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        let arn = try request.string("ResourceArn")
+        var violations = ConstraintViolations()
+        violations.requireNonNull(arn, at: "resourceArn")
+        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        try violations.throwIfAny()
+        resourceARN = arn ?? ""
+    }
+}

@@ -86,17 +86,13 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
     private let lastUseStamp = Atomic<UInt64>(0)
 
     /// A partition of a new table (`isNew`: its file does not exist yet),
-    /// or of a table found in the catalog. Opens nothing on disk.
-    init(location: DatabaseLocation, environment: Environment, isNew: Bool, indexing: TableIndexing?) throws {
+    /// or of a table found in the catalog; `upkeep` is nil for an index's.
+    /// Opens nothing on disk.
+    init(location: DatabaseLocation, environment: Environment, isNew: Bool, upkeep: PartitionUpkeep?) throws {
         self.location = location
         self.environment = environment
         threads = environment.threads
-        upkeep = indexing.map {
-            PartitionUpkeep(
-                indexing: $0,
-                propagator: IndexPropagator(indexing: $0, lag: environment.indexLag, executor: environment.threads.requests, logger: environment.logger),
-                itemCollectionLimit: environment.itemCollectionLimit, now: environment.now)
-        }
+        self.upkeep = upkeep
         switch location {
         case .memory:
             let files = try PartitionFiles(

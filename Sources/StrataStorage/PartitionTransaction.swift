@@ -2,11 +2,13 @@ import StrataModel
 import Synchronization
 
 /// What a table partition's writes keep up beside its items: the table's
-/// indexes and expiries, the propagator of its changes to the global
-/// indexes, and the item collection limit. An index partition has none.
+/// indexes, expiries and stream, the table's propagator of changes to the
+/// global indexes, and the item collection limit. An index partition has none.
 struct PartitionUpkeep: Sendable {
     let indexing: TableIndexing
     let propagator: IndexPropagator
+    /// The partition's position in its table, for the propagator.
+    let position: Int
     /// Bytes an item collection may hold, on a table with local indexes.
     let itemCollectionLimit: Int
     /// Seconds since 1970 now, for stream records.
@@ -296,7 +298,9 @@ final class PartitionTransaction: GroupCommitTransaction {
         if delta != PartitionStatistics() {
             try ItemsTable.addStatistics(delta, on: connection)
         }
-        if let context, let position = context.upkeep.propagator.positionToRecord(every: recordsPosition ? 1 : Self.recordEvery),
+        if let context,
+           let position = context.upkeep.propagator.positionToRecord(
+               for: context.upkeep.position, every: recordsPosition ? 1 : Self.recordEvery),
            createdChangeLog || context.hasChangeLog.load(ordering: .relaxed) {
             try ChangeLogTable.markApplied(through: position, on: connection)
             recordedPosition = position
@@ -306,12 +310,12 @@ final class PartitionTransaction: GroupCommitTransaction {
     func addCommitted(to totals: inout PartitionStatistics) {
         totals.add(delta)
         if createdChangeLog { context?.hasChangeLog.store(true, ordering: .relaxed) }
-        if let recordedPosition { context?.upkeep.propagator.recorded(recordedPosition) }
+        if let recordedPosition, let context { context.upkeep.propagator.recorded(recordedPosition, for: context.upkeep.position) }
     }
 
     /// Answers once the global indexes hold the transaction's changes.
     func deliver(_ answer: @escaping @Sendable () -> Void) {
         guard !changes.isEmpty, let context else { return answer() }
-        context.upkeep.propagator.submit(changes, answer: answer)
+        context.upkeep.propagator.submit(changes, from: context.upkeep.position, answer: answer)
     }
 }

@@ -141,6 +141,9 @@ public final class SQLiteStorageEngine: StorageEngine {
         let indexing = TableIndexing(.init(
             tableKey: record.definition.keySchema, locals: locals, globals: globals,
             expiryAttribute: record.definition.timeToLiveAttribute, stream: record.definition.currentStream))
+        let propagator = IndexPropagator(
+            partitions: record.partitionCount, indexing: indexing, lag: environment.indexLag, executor: environment.threads.requests,
+            logger: environment.logger)
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {
             let location: DatabaseLocation = if let directory = options.dataDirectory {
@@ -148,7 +151,10 @@ public final class SQLiteStorageEngine: StorageEngine {
             } else {
                 .memory(name: "strata-\(instance)-\(id)-p\(index)")
             }
-            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, indexing: indexing))
+            let upkeep = PartitionUpkeep(
+                indexing: indexing, propagator: propagator, position: index, itemCollectionLimit: environment.itemCollectionLimit,
+                now: environment.now)
+            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, upkeep: upkeep))
         }
         return Entry(record: record, store: TableStore(id: id, partitions: partitions), indexing: indexing)
     }
@@ -166,7 +172,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             } else {
                 .memory(name: "strata-\(instance)-\(id)-\(storage)-p\(index)")
             }
-            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, indexing: nil))
+            partitions.append(try Partition(location: location, environment: environment, isNew: isNew, upkeep: nil))
         }
         return TableStore(id: "\(id)/\(storage)", partitions: partitions)
     }

@@ -33,6 +33,7 @@ struct Configuration {
     var indexLag: Int?
     var itemCollectionLimit: String?
     var ttlInterval: Int?
+    var streamTrimInterval: Int?
     var ttlCooldown: Int?
 
     /// The flags, in the order `strata serve --help` lists them.
@@ -58,6 +59,7 @@ struct Configuration {
         .integer("index-lag", "Milliseconds global secondary indexes trail their table, as DynamoDB's do; 0 answers a write once its index entries are written. [env: STRATA_INDEX_LAG_MS] (default: 0)") { $0.indexLag = $1 },
         .value("item-collection-limit", "Bytes the items of one partition key and their local index entries may hold (suffix K, M or G), on tables with local indexes. [env: STRATA_ITEM_COLLECTION_LIMIT] (default: 10G)") { $0.itemCollectionLimit = $1 },
         .integer("ttl-interval", "Seconds between sweeps that delete expired items of tables with time to live. [env: STRATA_TTL_INTERVAL] (default: 1)") { $0.ttlInterval = $1 },
+        .integer("stream-trim-interval", "Seconds between passes that delete stream records older than 24 hours. [env: STRATA_STREAM_TRIM_INTERVAL] (default: 60)") { $0.streamTrimInterval = $1 },
         .integer("ttl-cooldown", "Seconds after a time to live change before UpdateTimeToLive accepts another, as DynamoDB's hour; 0 in tests. [env: STRATA_TTL_COOLDOWN] (default: 3600)") { $0.ttlCooldown = $1 },
         .integer("max-open-files", "File descriptors the tables' files may hold; idle tables close theirs to stay within it, and a request finding all in use gets LimitExceededException. [env: STRATA_MAX_OPEN_FILES] (default: half of the open-files limit, after a reserve)") { $0.maxOpenFiles = $1 },
     ]
@@ -153,6 +155,10 @@ struct Configuration {
 
     func resolvedTimeToLiveInterval() throws -> Duration {
         .seconds(try resolveInteger(ttlInterval, environment: "STRATA_TTL_INTERVAL", default: 1, valid: 1...86_400))
+    }
+
+    func resolvedStreamTrimInterval() throws -> Duration {
+        .seconds(try resolveInteger(streamTrimInterval, environment: "STRATA_STREAM_TRIM_INTERVAL", default: 60, valid: 1...86_400))
     }
 
     func resolvedTimeToLiveCooldown() throws -> Double {

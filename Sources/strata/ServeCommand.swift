@@ -44,6 +44,7 @@ struct ServeCommand {
         storageOptions.indexLag = try options.resolvedIndexLag()
         storageOptions.itemCollectionLimit = try options.resolvedItemCollectionLimit()
         storageOptions.timeToLiveInterval = try options.resolvedTimeToLiveInterval()
+        storageOptions.streamTrimInterval = try options.resolvedStreamTrimInterval()
         let requestedStorageFiles = try options.resolvedMaxOpenFiles()
         let openFiles = OpenFilesLimit.raise()
         let descriptors = DescriptorBudget(limit: openFiles.after, cores: StorageOptions.coreCount, storage: requestedStorageFiles)

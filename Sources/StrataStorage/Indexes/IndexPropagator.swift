@@ -12,11 +12,19 @@ struct IndexChange: Sendable {
     var mutations: [(index: String, mutation: IndexMutation)]
 }
 
-/// Carries one base partition's changes to the global indexes, in the
-/// order the partition committed them, so that every index converges to
-/// what the table implies. Applying a change is idempotent (delete the
-/// old image's entries, put the new one's), so after a crash replaying the
-/// log from the recorded position is safe.
+/// Carries a table's changes to its global indexes, each base partition's
+/// in the order the partition committed them, so that every index
+/// converges to what the table implies (an item's changes all come from
+/// its one partition). Applying a change is idempotent (delete the old
+/// image's entries, put the new one's), so after a crash replaying each
+/// partition's log from its recorded position is safe.
+///
+/// One propagator serves all of a table's partitions: each round applies
+/// what every partition committed meanwhile, so that an index partition
+/// takes many entries in one transaction. With one propagator per base
+/// partition, 32 writers spread over 8 partitions and two indexes of 8
+/// partitions each left about one entry per index transaction, and the
+/// threads' wake-ups ate the machine (Benchmarks/indexes).
 ///
 /// By default the writes that made a batch of changes are answered once
 /// the batch is in the indexes: a client reads its own writes through an
@@ -24,6 +32,8 @@ struct IndexChange: Sendable {
 /// and the batch waits that long, as DynamoDB's indexes trail the table.
 final class IndexPropagator: Sendable {
     private struct Batch {
+        /// The base partition that committed the changes, by its position in the table.
+        var source: Int
         var changes: [IndexChange]
         var answer: (@Sendable () -> Void)?
         var due: ContinuousClock.Instant
@@ -33,10 +43,11 @@ final class IndexPropagator: Sendable {
         var pending: [Batch] = []
         var running = false
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        /// Every change up to this position is in the indexes.
-        var applied: Int
-        /// The position the log's `propagation` row holds.
-        var recorded: Int
+        /// For each base partition: every change up to this position of
+        /// its log is in the indexes.
+        var applied: [Int]
+        /// For each base partition: the position its log's `propagation` row holds.
+        var recorded: [Int]
         /// A batch failed to apply: the position stops moving, so that a
         /// restart replays everything from before the failure.
         var stalled = false
@@ -48,21 +59,22 @@ final class IndexPropagator: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
 
-    /// Starts at position 0: the first changes it applies record where
-    /// the log stands (a start catches up on what came before).
-    init(indexing: TableIndexing, lag: Duration, executor: StorageExecutor, logger: Logger) {
+    /// For a table of `partitions` base partitions. Starts at position 0:
+    /// the first changes it applies record where each log stands (a start
+    /// catches up on what came before).
+    init(partitions: Int, indexing: TableIndexing, lag: Duration, executor: StorageExecutor, logger: Logger) {
         self.indexing = indexing
         self.lag = lag
         self.executor = executor
         self.logger = logger
-        state = Mutex(State(applied: 0, recorded: 0))
+        state = Mutex(State(applied: Array(repeating: 0, count: partitions), recorded: Array(repeating: 0, count: partitions)))
     }
 
-    /// Queues changes a base partition has just committed; `answer`
-    /// answers the writes that made them.
-    func submit(_ changes: [IndexChange], answer: @escaping @Sendable () -> Void) {
+    /// Queues changes base partition `source` has just committed;
+    /// `answer` answers the writes that made them.
+    func submit(_ changes: [IndexChange], from source: Int, answer: @escaping @Sendable () -> Void) {
         let immediate = lag > .zero
-        let batch = Batch(changes: changes, answer: immediate ? nil : answer, due: .now + lag)
+        let batch = Batch(source: source, changes: changes, answer: immediate ? nil : answer, due: .now + lag)
         let start = state.withLock { state -> Bool in
             state.pending.append(batch)
             defer { state.running = true }
@@ -86,26 +98,30 @@ final class IndexPropagator: Sendable {
         }
     }
 
-    /// The position to record in the log with the partition's next
-    /// commit, if it moved at least `every` changes since it was last recorded.
-    func positionToRecord(every: Int) -> Int? {
-        state.withLock { state in state.applied - state.recorded >= every ? state.applied : nil }
+    /// The position to record in base partition `source`'s log with its
+    /// next commit, if it moved at least `every` changes since it was last recorded.
+    func positionToRecord(for source: Int, every: Int) -> Int? {
+        state.withLock { state in
+            state.applied[source] - state.recorded[source] >= every ? state.applied[source] : nil
+        }
     }
 
-    func recorded(_ position: Int) {
-        state.withLock { $0.recorded = max($0.recorded, position) }
+    func recorded(_ position: Int, for source: Int) {
+        state.withLock { $0.recorded[source] = max($0.recorded[source], position) }
     }
 
     // MARK: Applying
 
     private func run() async {
         while let batches = await nextBatches() {
-            let changes = batches.flatMap(\.changes)
             do {
-                try await apply(changes)
-                let last = changes.lazy.map(\.sequence).max() ?? 0
+                try await apply(batches.flatMap(\.changes))
                 state.withLock { state in
-                    if !state.stalled { state.applied = max(state.applied, last) }
+                    guard !state.stalled else { return }
+                    for batch in batches {
+                        let last = batch.changes.lazy.map(\.sequence).max() ?? 0
+                        state.applied[batch.source] = max(state.applied[batch.source], last)
+                    }
                 }
             } catch {
                 state.withLock { $0.stalled = true }

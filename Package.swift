@@ -28,7 +28,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
-        .target(name: "StrataAuth", swiftSettings: strictSwift),
+        .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
         .target(
             name: "StrataAPI",
             dependencies: [
@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataModel", "CZlib",
+                "StrataAPI", "StrataAuth", "StrataModel", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataServer", "StrataAPI", "StrataStorage", "StrataAdmission",
+                "StrataServer", "StrataAPI", "StrataAuth", "StrataStorage", "StrataAdmission",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions", "StrataModel"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "COpenSSL"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),
+        .testTarget(name: "StrataAuthTests", dependencies: ["StrataAuth", "StrataModel"]),
         .testTarget(
             name: "StrataServerTests",
             dependencies: [

@@ -51,6 +51,10 @@ struct Dispatcher {
         add(dynamoDB, "TagResource") { try await $0.tagResource($1, $2) }
         add(dynamoDB, "UntagResource") { try await $0.untagResource($1, $2) }
         add(dynamoDB, "ListTagsOfResource") { try await $0.listTagsOfResource($1, $2) }
+        add(dynamoDB, "DescribeEndpoints") { try await $0.describeEndpoints($1, $2) }
+        add(dynamoDB, "DescribeContinuousBackups") { try await $0.describeContinuousBackups($1, $2) }
+        add(dynamoDB, "DescribeContributorInsights") { try await $0.describeContributorInsights($1, $2) }
+        add(dynamoDB, "DescribeKinesisStreamingDestination") { try await $0.describeKinesisStreamingDestination($1, $2) }
         let streams = streamsPrefix
         add(streams, "ListStreams") { try await $0.listStreams($1, $2) }
         add(streams, "DescribeStream") { try await $0.describeStream($1, $2) }

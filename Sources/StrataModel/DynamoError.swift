@@ -8,7 +8,10 @@ public enum DynamoError: Error, Sendable, Equatable {
     case accessDenied(String)
     case unrecognizedClient(String)
     case invalidSignature(String)
+    case incompleteSignature(String)
     case resourceNotFound(String)
+    /// DescribeContinuousBackups' own "no such table".
+    case tableNotFound(String)
     case resourceInUse(String)
     case limitExceeded(String)
     case conditionalCheckFailed(String, item: Item?)
@@ -37,7 +40,9 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .accessDenied: "AccessDeniedException"
         case .unrecognizedClient: "UnrecognizedClientException"
         case .invalidSignature: "InvalidSignatureException"
+        case .incompleteSignature: "IncompleteSignatureException"
         case .resourceNotFound: "ResourceNotFoundException"
+        case .tableNotFound: "TableNotFoundException"
         case .resourceInUse: "ResourceInUseException"
         case .limitExceeded: "LimitExceededException"
         case .conditionalCheckFailed: "ConditionalCheckFailedException"
@@ -62,7 +67,7 @@ public enum DynamoError: Error, Sendable, Equatable {
     public var namespace: String {
         switch self {
         case .serialization, .unknownOperation, .missingAuthenticationToken, .accessDenied,
-             .unrecognizedClient, .invalidSignature, .payloadTooLarge:
+             .unrecognizedClient, .invalidSignature, .incompleteSignature, .payloadTooLarge:
             "com.amazon.coral.service"
         case .throttling:
             "com.amazon.coral.availability"
@@ -88,7 +93,7 @@ public enum DynamoError: Error, Sendable, Equatable {
         switch self {
         case .unknownOperation: nil
         case .validation(let m), .serialization(let m), .missingAuthenticationToken(let m), .accessDenied(let m),
-             .unrecognizedClient(let m), .invalidSignature(let m), .resourceNotFound(let m), .resourceInUse(let m),
+             .unrecognizedClient(let m), .invalidSignature(let m), .incompleteSignature(let m), .resourceNotFound(let m), .tableNotFound(let m), .resourceInUse(let m),
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),

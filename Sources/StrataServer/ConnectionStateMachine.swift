@@ -87,9 +87,10 @@ struct ConnectionStateMachine<Resources: RequestResources> {
         }
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard head.method == .POST, path == "/" else {
-            // The health check answers GET and HEAD (HEAD without the body).
-            let isHealthCheck = path == "/" && (head.method == .GET || head.method == .HEAD)
-            state = .ignoringBody(head, isHealthCheck ? .ok : .notFound)
+            // The health check answers GET and HEAD (HEAD without the body),
+            // and a browser's CORS preflight (OPTIONS) gets an empty 200.
+            let answered = path == "/" && (head.method == .GET || head.method == .HEAD || head.method == .OPTIONS)
+            state = .ignoringBody(head, answered ? .ok : .notFound)
             return .ignoreBody
         }
         let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0

@@ -10,10 +10,11 @@ struct EncodedResponse: Sendable {
     /// `Connection: close` went out: the connection closes once it is written.
     let closesConnection: Bool
 
-    /// `includeBody` false answers HEAD: the headers of the answer, no body.
+    /// `includeBody` false answers HEAD: the headers of the answer, no
+    /// body. `headers` go out besides DynamoDB's own (CORS, Content-Encoding).
     init(
         status: HTTPResponseStatus, contentType: String, body: [UInt8], requestID: String, keepAlive: Bool,
-        includeBody: Bool = true, allocator: ByteBufferAllocator
+        includeBody: Bool = true, headers: [(name: String, value: String)] = [], allocator: ByteBufferAllocator
     ) {
         var buffer = allocator.buffer(capacity: body.count + 320)
         buffer.writeStaticString("HTTP/1.1 ")
@@ -31,6 +32,12 @@ struct EncodedResponse: Sendable {
         // The SDKs check this CRC32 of the body.
         buffer.writeStaticString("\r\nx-amz-crc32: ")
         buffer.writeString(String(CRC32.checksum(body)))
+        for header in headers {
+            buffer.writeStaticString("\r\n")
+            buffer.writeString(header.name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(header.value)
+        }
         if !keepAlive { buffer.writeStaticString("\r\nConnection: close") }
         buffer.writeStaticString("\r\n\r\n")
         if includeBody { buffer.writeBytes(body) }
@@ -38,17 +45,25 @@ struct EncodedResponse: Sendable {
         closesConnection = !keepAlive
     }
 
-    /// An API answer: the operation's JSON, or DynamoDB's error body.
-    init(_ result: Result<[UInt8], DynamoError>, requestID: String, keepAlive: Bool, allocator: ByteBufferAllocator) {
-        switch result {
-        case .success(let body):
-            self.init(
-                status: .ok, contentType: ErrorResponse.contentType, body: body, requestID: requestID, keepAlive: keepAlive,
-                allocator: allocator)
-        case .failure(let error):
-            self.init(
-                status: HTTPResponseStatus(statusCode: error.httpStatus), contentType: ErrorResponse.contentType,
-                body: ErrorResponse.body(for: error), requestID: requestID, keepAlive: keepAlive, allocator: allocator)
+    /// An API answer: the operation's JSON, or DynamoDB's error body;
+    /// compressed if the client accepts `compression` and it is above the
+    /// threshold (the checksum is of the bytes sent).
+    init(
+        _ result: Result<[UInt8], DynamoError>, requestID: String, keepAlive: Bool,
+        compression: ResponseCompression.Encoding? = nil, headers: [(name: String, value: String)] = [], allocator: ByteBufferAllocator
+    ) {
+        let (status, body): (HTTPResponseStatus, [UInt8]) = switch result {
+        case .success(let body): (.ok, body)
+        case .failure(let error): (HTTPResponseStatus(statusCode: error.httpStatus), ErrorResponse.body(for: error))
         }
+        var headers = headers
+        var sent = body
+        if let compression, body.count > ResponseCompression.threshold, let compressed = ResponseCompression.compress(body, as: compression) {
+            sent = compressed
+            headers.append(("Content-Encoding", compression.rawValue))
+        }
+        self.init(
+            status: status, contentType: ErrorResponse.contentType, body: sent, requestID: requestID, keepAlive: keepAlive,
+            headers: headers, allocator: allocator)
     }
 }

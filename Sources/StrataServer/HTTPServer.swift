@@ -37,6 +37,7 @@ public final class HTTPServer: Sendable {
     /// Binds the listening socket; returns the port (useful with port 0).
     public func start() async throws -> Int {
         let api = self.api, resources = self.resources, hosts = self.hosts, logger = self.logger
+        let authenticator = options.authenticator
         let timeouts = ConnectionDeadlines.Timeouts(
             header: options.headerTimeout, minimumBodyRate: options.minimumBodyRate, bodyRateWindow: options.bodyRateWindow,
             idle: options.idleTimeout, write: options.writeTimeout)
@@ -73,7 +74,9 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(watchdog)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
-                        RequestHandler(api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts))
+                        RequestHandler(
+                            api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,
+                            authenticator: authenticator))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

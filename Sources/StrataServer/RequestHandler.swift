@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import StrataAPI
+import StrataAuth
 import StrataModel
 
 /// Answers the requests of one connection, one at a time and in order,
@@ -19,6 +20,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let logger: Logger
     private let watchdog: ConnectionWatchdog
     private let hosts: HostPolicy
+    private let authenticator: Authenticator?
     private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
     private var machine: ConnectionStateMachine<ServerResources>
@@ -43,7 +45,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Nothing more is read or answered: the connection is closing.
     private var closing = false
 
-    init(api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy) {
+    init(
+        api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
+        authenticator: Authenticator? = nil
+    ) {
+        self.authenticator = authenticator
         self.api = api
         self.logger = logger
         self.watchdog = watchdog
@@ -203,10 +209,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// is a well-formed host name.
     private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
         let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
-        let text = status == .ok ? "healthy: \(host)" : "Page Not Found"
+        let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host)"
         write(EncodedResponse(
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
-            keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, allocator: context.channel.allocator), context: context)
+            keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, headers: CrossOrigin.headers(for: head),
+            allocator: context.channel.allocator), context: context)
     }
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
@@ -216,7 +223,14 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let api = self.api
         let allocator = context.channel.allocator
         // The id the answer carries is the one the request's log lines carry.
-        let requestContext = RequestContext(requestID: requestIDs.make(), logger: logger)
+        let requestID = requestIDs.make(), logger = self.logger
+        let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed)
+        let compression = ResponseCompression.choose(acceptEncoding: head.headers.first(name: "accept-encoding"))
+        let crossOrigin = CrossOrigin.headers(for: head)
+        let authenticator = self.authenticator
+        let signed = authenticator.map { _ in
+            SignedRequest(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: [])
+        }
         let promise = context.eventLoop.makePromise(of: EncodedResponse.self)
         // The task starts on the storage engine's request threads, where it
         // reads without changing threads. Everything but the socket work
@@ -226,6 +240,23 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         Task(executorPreference: api.requestExecutor) {
             let result: Result<[UInt8], DynamoError>
             let raw = Array(body.readableBytesView)
+            // The signature covers the body as sent, before any inflating.
+            var principal: Principal?
+            if let authenticator, var signed {
+                signed.body = raw
+                let request = signed
+                switch Result(catching: { () throws(DynamoError) in try authenticator.authenticate(request, now: SystemWallClock().now()) }) {
+                case .success(let signer):
+                    principal = signer
+                case .failure(let error):
+                    RequestContext(requestID: requestID, logger: logger).logger
+                        .debug("Request refused by its signature", metadata: ["error": "\(error.typeName)"])
+                    promise.succeed(EncodedResponse(
+                        .failure(error), requestID: requestID, keepAlive: keepAlive, headers: crossOrigin, allocator: allocator))
+                    return
+                }
+            }
+            let requestContext = RequestContext(requestID: requestID, logger: logger, principal: principal, host: host)
             if contentEncoding == nil {
                 result = await api.handle(target: target, body: raw, context: requestContext)
             } else {
@@ -235,7 +266,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // A large answer (a Scan page) is checksummed and copied on the
             // bulk threads, so that a request thread never spends a
             // millisecond on it while GetItems wait behind it.
-            let encode = { EncodedResponse(result, requestID: requestContext.requestID, keepAlive: keepAlive, allocator: allocator) }
+            let encode = {
+                EncodedResponse(
+                    result, requestID: requestContext.requestID, keepAlive: keepAlive, compression: compression, headers: crossOrigin,
+                    allocator: allocator)
+            }
             if ((try? result.get())?.count ?? 0) > ServerLimits.largeAnswerBytes {
                 promise.succeed(await withTaskExecutorPreference(api.bulkExecutor, operation: encode))
             } else {

@@ -1,4 +1,5 @@
 import NIOCore
+import StrataAuth
 
 /// How the front protects itself from its clients: caps on requests,
 /// request-body memory and connections, and the timeouts of a connection.
@@ -32,6 +33,9 @@ public struct ServerOptions: Sendable {
     /// Host names accepted beside the loopback names when the server
     /// listens on a loopback address (a defence against DNS rebinding).
     public var allowedHosts: [String] = []
+    /// Checks every API request's SigV4 signature; nil accepts any
+    /// signature, or none, unchecked.
+    public var authenticator: Authenticator?
 
     public init() {}
 }

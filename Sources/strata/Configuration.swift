@@ -35,6 +35,9 @@ struct Configuration {
     var ttlInterval: Int?
     var streamTrimInterval: Int?
     var ttlCooldown: Int?
+    var auth: String?
+    var credentials: [String] = []
+    var credentialsFile: String?
 
     /// The flags, in the order `strata serve --help` lists them.
     static let options: [CommandLineOption<Configuration>] = [
@@ -61,10 +64,13 @@ struct Configuration {
         .integer("ttl-interval", "Seconds between sweeps that delete expired items of tables with time to live. [env: STRATA_TTL_INTERVAL] (default: 1)") { $0.ttlInterval = $1 },
         .integer("stream-trim-interval", "Seconds between passes that delete stream records older than 24 hours. [env: STRATA_STREAM_TRIM_INTERVAL] (default: 60)") { $0.streamTrimInterval = $1 },
         .integer("ttl-cooldown", "Seconds after a time to live change before UpdateTimeToLive accepts another, as DynamoDB's hour; 0 in tests. [env: STRATA_TTL_COOLDOWN] (default: 3600)") { $0.ttlCooldown = $1 },
+        .value("auth", "off: accept any signature unchecked; sigv4: verify every request's AWS Signature Version 4. [env: STRATA_AUTH] (default: off)") { $0.auth = $1 },
+        .value("credentials", "An access key and its secret, KEY:SECRET (or KEY:SECRET:SESSION_TOKEN), for --auth sigv4; repeat for more. [env: STRATA_CREDENTIALS, comma-separated]") { $0.credentials.append($1) },
+        .value("credentials-file", "A file of credentials for --auth sigv4, one KEY:SECRET per line.") { $0.credentialsFile = $1 },
         .integer("max-open-files", "File descriptors the tables' files may hold; idle tables close theirs to stay within it, and a request finding all in use gets LimitExceededException. [env: STRATA_MAX_OPEN_FILES] (default: half of the open-files limit, after a reserve)") { $0.maxOpenFiles = $1 },
     ]
 
-    private static func environment(_ name: String) -> String? {
+    static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 

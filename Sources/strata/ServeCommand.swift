@@ -53,9 +53,10 @@ struct ServeCommand {
             "limit": "\(openFiles.after)", "raised_from": "\(openFiles.before)", "reserve": "\(descriptors.reserve)",
             "storage": "\(descriptors.storage)", "connections": "\(descriptors.connections)",
         ])
-        let serverOptions = try options.resolvedServerOptions(
+        var serverOptions = try options.resolvedServerOptions(
             maximumInFlight: admissionConfiguration.enabled ? admissionConfiguration.maximumInFlight : nil,
             connections: max(1, descriptors.connections))
+        serverOptions.authenticator = try options.resolvedAuthenticator(region: options.resolvedRegion)
         if descriptors.reserve + descriptors.storage > descriptors.limit {
             logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
         }

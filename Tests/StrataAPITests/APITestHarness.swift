@@ -21,10 +21,15 @@ struct APITestHarness {
     static let dynamoDB = "DynamoDB_20120810."
     static let streams = "DynamoDBStreams_20120810."
 
-    /// The response as JSON, or the error; `service` is the target's prefix.
-    func call(_ operation: String, _ body: String, service: String = dynamoDB) async -> Result<JSONValue, DynamoError> {
+    /// The response's bytes, or the error; `service` is the target's prefix.
+    func bytes(_ operation: String, _ body: String, service: String = dynamoDB) async -> Result<[UInt8], DynamoError> {
         let context = RequestContext(requestID: "test", logger: Logger(label: "strata-test"))
-        switch await api.handle(target: service + operation, body: Array(body.utf8), context: context) {
+        return await api.handle(target: service + operation, body: Array(body.utf8), context: context)
+    }
+
+    /// The response as JSON, or the error.
+    func call(_ operation: String, _ body: String, service: String = dynamoDB) async -> Result<JSONValue, DynamoError> {
+        switch await bytes(operation, body, service: service) {
         case .success(let bytes):
             do {
                 return .success(try JSONParser.parse(bytes))

@@ -11,13 +11,17 @@ public struct RequestContext: Sendable {
     private let baseLogger: Logger
     /// nil until SigV4 is turned on.
     public let principal: Principal?
+    /// The request's Host header, if it had one: where the client reached
+    /// this server (DescribeEndpoints).
+    public var host: String?
     var clock: any WallClock = SystemWallClock()
     var admission: AdmissionController?
 
-    public init(requestID: String, logger: Logger, principal: Principal? = nil) {
+    public init(requestID: String, logger: Logger, principal: Principal? = nil, host: String? = nil) {
         self.requestID = requestID
         self.baseLogger = logger
         self.principal = principal
+        self.host = host
     }
 
     /// The logger with the request id as metadata, made only when something is logged.

@@ -2,7 +2,7 @@ import StrataModel
 
 extension DynamoAPI {
     /// Adds tags to a table, replacing the values of keys it has.
-    func tagResource(_ input: TagResourceInput, _ context: RequestContext) async throws -> JSONOutput {
+    func tagResource(_ input: TagResourceInput, _ context: RequestContext) async throws -> EmptyOutput {
         let table = try TableARN.resolve(input.resourceARN, in: storage)
         _ = try await storage.updateTable(named: table.name) { table in
             for tag in input.tags {
@@ -14,15 +14,15 @@ extension DynamoAPI {
             }
             try TagsInput.checkCount(table.tags)
         }
-        return JSONOutput(value: .object(JSONObject()))
+        return EmptyOutput()
     }
 
     /// Removes tags by key; keys the table lacks are no error.
-    func untagResource(_ input: UntagResourceInput, _ context: RequestContext) async throws -> JSONOutput {
+    func untagResource(_ input: UntagResourceInput, _ context: RequestContext) async throws -> EmptyOutput {
         let table = try TableARN.resolve(input.resourceARN, in: storage)
         let keys = Set(input.keys)
         _ = try await storage.updateTable(named: table.name) { $0.tags.removeAll { keys.contains($0.key) } }
-        return JSONOutput(value: .object(JSONObject()))
+        return EmptyOutput()
     }
 
     func listTagsOfResource(_ input: ListTagsOfResourceInput, _ context: RequestContext) async throws -> JSONOutput {

@@ -13,6 +13,11 @@ extension OperationOutput {
     }
 }
 
+/// An answer with no body at all (TagResource, UntagResource).
+struct EmptyOutput: OperationOutput {
+    func write(to writer: inout JSONWriter) {}
+}
+
 /// An answer that is a JSON document built as a value (the control plane's small ones).
 struct JSONOutput: OperationOutput {
     let value: JSONValue

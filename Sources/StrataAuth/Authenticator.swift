@@ -1,0 +1,111 @@
+import StrataModel
+import Synchronization
+
+/// Checks a request's SigV4 signature as DynamoDB does, in its order and
+/// with its errors: a missing or malformed Authorization header, the date
+/// against a 15-minute window, the access key, the credential scope (this
+/// server's region, service `dynamodb`, the date of X-Amz-Date), the
+/// session token, and last the signature itself.
+public final class Authenticator: Sendable {
+    private let credentials: Credentials
+    private let region: String
+    /// Signing keys by access key and scope: a key changes once a day.
+    private let signingKeys = Mutex<[String: [UInt8]]>([:])
+
+    /// How far a request's time may be from the server's.
+    public static let allowedSkew = 15 * 60
+    public static let service = "dynamodb"
+
+    public init(credentials: Credentials, region: String) {
+        self.credentials = credentials
+        self.region = region
+    }
+
+    /// The principal who signed `request`, or the error DynamoDB answers.
+    public func authenticate(_ request: SignedRequest, now: Double) throws(DynamoError) -> Principal {
+        guard let header = request.value(of: "authorization") else {
+            throw .missingAuthenticationToken("Request is missing Authentication Token")
+        }
+        let authorization: AuthorizationHeader
+        do {
+            authorization = try AuthorizationHeader(parsing: header)
+        } catch {
+            throw Self.incomplete(error, header: header)
+        }
+        guard let amzDate = request.value(of: "x-amz-date"), let signedAt = AmzDate.parse(amzDate.trimmingSpaces) else {
+            throw .incompleteSignature(
+                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)")
+        }
+        let current = Int(now.rounded(.down))
+        if signedAt < current - Self.allowedSkew {
+            throw .invalidSignature(
+                "Signature expired: \(AmzDate.format(signedAt)) is now earlier than \(AmzDate.format(current - Self.allowedSkew)) (\(AmzDate.format(current)) - 15 min.)")
+        }
+        if signedAt > current + Self.allowedSkew {
+            throw .invalidSignature(
+                "Signature not yet current: \(AmzDate.format(signedAt)) is still later than \(AmzDate.format(current + Self.allowedSkew)) (\(AmzDate.format(current)) + 15 min.)")
+        }
+        guard let secret = credentials.secret(for: authorization.accessKey) else {
+            throw .unrecognizedClient("The security token included in the request is invalid.")
+        }
+        let scope = authorization.scope
+        let amzDay = String(amzDate.trimmingSpaces.prefix(8))
+        guard scope.date == amzDay else {
+            throw .invalidSignature(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(amzDay)', from '\(amzDate)'.")
+        }
+        guard scope.region == region else {
+            throw .invalidSignature("Credential should be scoped to a valid region. ")
+        }
+        guard scope.service == Self.service else {
+            throw .invalidSignature("Credential should be scoped to correct service: '\(Self.service)'. ")
+        }
+        if request.value(of: "x-amz-security-token") != secret.sessionToken {
+            throw .unrecognizedClient("The security token included in the request is invalid.")
+        }
+        let canonical = SigV4.canonicalRequest(request, signedHeaders: authorization.signedHeaders)
+        let expected = SigV4.signature(
+            signingKey: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope),
+            stringToSign: SigV4.stringToSign(canonicalRequest: canonical, amzDate: amzDate.trimmingSpaces, scope: scope))
+        guard Self.constantTimeEqual(expected, authorization.signature) else {
+            throw .invalidSignature(
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        }
+        return Principal(accessKeyID: authorization.accessKey)
+    }
+
+    private func signingKey(accessKey: String, secret: String, scope: SigV4.Scope) -> [UInt8] {
+        let name = "\(accessKey)/\(scope.text)"
+        if let key = signingKeys.withLock({ $0[name] }) { return key }
+        let key = SigV4.signingKey(secret: secret, scope: scope)
+        signingKeys.withLock { keys in
+            if keys.count > 1024 { keys.removeAll() }
+            keys[name] = key
+        }
+        return key
+    }
+
+    private static func incomplete(_ problem: AuthorizationHeader.Problem, header: String) -> DynamoError {
+        switch problem {
+        case .unsupportedAlgorithm(let algorithm):
+            return .incompleteSignature("Unsupported AWS 'algorithm': '\(algorithm)'")
+        case .missing(let parts):
+            return .incompleteSignature(
+                parts.map { "Authorization header requires '\($0)' parameter." }.joined(separator: " ") + " Authorization=\(header)")
+        case .malformedCredential(let credential):
+            return .incompleteSignature("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'")
+        }
+    }
+
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        SigV4.canonicalValue(self)
+    }
+}

@@ -1,0 +1,130 @@
+/// AWS Signature Version 4 as a pure function of the request, the secret
+/// and the credential scope: the canonical request, the string to sign,
+/// the signing key and the signature. The server verifies with the same
+/// code a client signs with.
+public enum SigV4 {
+    public static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// Date (`20150830`), region, service: what a signature is scoped to.
+    public struct Scope: Sendable, Hashable {
+        public var date: String
+        public var region: String
+        public var service: String
+
+        public init(date: String, region: String, service: String) {
+            self.date = date
+            self.region = region
+            self.service = service
+        }
+
+        public var text: String { "\(date)/\(region)/\(service)/aws4_request" }
+    }
+
+    /// The canonical form of `request`, signing the headers `signedHeaders`
+    /// (lower case, sorted).
+    public static func canonicalRequest(_ request: SignedRequest, signedHeaders: [String]) -> String {
+        let (path, query) = split(request.uri)
+        var lines = [request.method, canonicalPath(path), canonicalQuery(query)]
+        for name in signedHeaders {
+            lines.append(name + ":" + request.values(of: name).map(canonicalValue).joined(separator: ","))
+        }
+        lines.append("")
+        lines.append(signedHeaders.joined(separator: ";"))
+        lines.append(Digest.hex(Digest.sha256(request.body)))
+        return lines.joined(separator: "\n")
+    }
+
+    public static func stringToSign(canonicalRequest: String, amzDate: String, scope: Scope) -> String {
+        [algorithm, amzDate, scope.text, Digest.hex(Digest.sha256(canonicalRequest.utf8))].joined(separator: "\n")
+    }
+
+    public static func signingKey(secret: String, scope: Scope) -> [UInt8] {
+        let date = Digest.hmacSHA256(key: Array(("AWS4" + secret).utf8), scope.date.utf8)
+        let region = Digest.hmacSHA256(key: date, scope.region.utf8)
+        let service = Digest.hmacSHA256(key: region, scope.service.utf8)
+        return Digest.hmacSHA256(key: service, "aws4_request".utf8)
+    }
+
+    public static func signature(signingKey: [UInt8], stringToSign: String) -> String {
+        Digest.hex(Digest.hmacSHA256(key: signingKey, stringToSign.utf8))
+    }
+
+    /// The Authorization header a client sends for `request`, signing
+    /// every header it carries; `amzDate` must be its X-Amz-Date.
+    public static func authorization(
+        for request: SignedRequest, accessKey: String, secret: String, amzDate: String, scope: Scope
+    ) -> String {
+        let signedHeaders = Array(Set(request.headers.map { $0.name.lowercased() })).sorted()
+        let canonical = canonicalRequest(request, signedHeaders: signedHeaders)
+        let signature = signature(
+            signingKey: signingKey(secret: secret, scope: scope),
+            stringToSign: stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope))
+        return "\(algorithm) Credential=\(accessKey)/\(scope.text), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
+    }
+
+    // MARK: Canonical forms
+
+    private static func split(_ uri: String) -> (Substring, Substring) {
+        guard let mark = uri.firstIndex(of: "?") else { return (Substring(uri), "") }
+        return (uri[..<mark], uri[uri.index(after: mark)...])
+    }
+
+    /// The path as sent, encoded once more (every service but S3 signs it
+    /// so); an empty path is `/`.
+    static func canonicalPath(_ path: Substring) -> String {
+        path.isEmpty ? "/" : encode(path, keepingSlash: true)
+    }
+
+    /// Parameters decoded, encoded the one canonical way, sorted by name
+    /// then value.
+    static func canonicalQuery(_ query: Substring) -> String {
+        guard !query.isEmpty else { return "" }
+        let pairs = query.split(separator: "&").map { parameter -> (String, String) in
+            let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = encode(Substring(decode(parts[0])), keepingSlash: false)
+            let value = parts.count > 1 ? encode(Substring(decode(parts[1])), keepingSlash: false) : ""
+            return (name, value)
+        }
+        return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0)=\($1)" }.joined(separator: "&")
+    }
+
+    /// A header value trimmed, its runs of spaces made one.
+    static func canonicalValue(_ value: String) -> String {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    private static func encode(_ text: Substring, keepingSlash: Bool) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepingSlash:
+                out.append("/")
+            default:
+                let digits = Array("0123456789ABCDEF")
+                out.append("%")
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

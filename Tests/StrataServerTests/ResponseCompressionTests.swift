@@ -1,0 +1,49 @@
+import CZlib
+import NIOHTTP1
+import Testing
+@testable import StrataServer
+
+/// Which encoding an answer goes out in, as DynamoDB reads Accept-Encoding,
+/// and that what goes out inflates back to the answer.
+@Suite struct ResponseCompressionTests {
+    @Test(arguments: [
+        // Nothing this server speaks, or nothing acceptable.
+        ("identity", nil), ("", nil), ("br", nil), ("zstd", nil), ("x-gzip", nil), ("\"gzip\"", nil), ("gzip br", nil),
+        ("gzip:q=1", nil), ("gzip ;q=0", nil), ("*;q=0", nil), ("br;q=0.8,identity;q=0.5,*;q=0", nil),
+        // The first named among equals; case and spaces do not matter.
+        ("gzip, deflate", "gzip"), ("br, identity, deflate, gzip", "deflate"), ("GZIP, identity", "gzip"),
+        ("dog, gzip ,, cat", "gzip"),
+        // Qualities: the highest wins; past 1 is 1; below 0 is 0; not a number is 1; the first q= counts.
+        ("gzip;q=0.8, deflate;q=0.5", "gzip"), ("deflate;q=0.5, gzip;q=0.2", "deflate"), ("deflate;q=0.5, gzip;q=31", "gzip"),
+        ("deflate;q=-0.5,gzip;q=0.2", "gzip"), ("deflate;q=0.5,gzip;q=0.x", "gzip"), ("deflate;q=0.5, gzip;q=1;q=0.2", "gzip"),
+        ("gzip; q=0;q=1", nil), ("gzip;q =0;q=1", "gzip"), ("gzip;nq=0;q=1", nil), ("gzip;q=0, gzip;q=1", "gzip"),
+        ("br,identity;q=0.5,gzip;q=0.0001", "gzip"),
+        // The wildcard: gzip first, and a coding named beats it at equal quality.
+        ("*", "gzip"), ("*, deflate", "deflate"), ("*, deflate;q=0.5", "gzip"), ("*, gzip;q=0.5", "deflate"), ("*;q=0.5,identity", "gzip"),
+    ] as [(String, String?)])
+    func theEncodingDynamoDBWouldChoose(header: String, expected: String?) {
+        #expect(ResponseCompression.choose(acceptEncoding: header)?.rawValue == expected, "\(header)")
+    }
+
+    @Test(arguments: [ResponseCompression.Encoding.gzip, .deflate])
+    func compressedAnswersInflateBack(encoding: ResponseCompression.Encoding) throws {
+        let body = Array(String(repeating: #"{"Item":{"x":{"S":"xxxxxxxx"}}}"#, count: 400).utf8)
+        let compressed = try #require(ResponseCompression.compress(body, as: encoding))
+        #expect(compressed.count * 20 < body.count)
+        #expect(try RequestDecompression.decode(compressed, contentEncoding: encoding.rawValue, limit: 1 << 20) == body)
+    }
+
+    @Test func crossOriginHeadersFollowTheRequest() {
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+        #expect(CrossOrigin.headers(for: head).isEmpty)
+        head.headers.add(name: "Origin", value: "http://example.com")
+        #expect(CrossOrigin.headers(for: head).map(\.name) == ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers"])
+        head.method = .OPTIONS
+        head.headers.add(name: "Access-Control-Request-Method", value: "POST")
+        head.headers.add(name: "Access-Control-Request-Headers", value: "x-amz-target, content-type")
+        let preflight = Dictionary(uniqueKeysWithValues: CrossOrigin.headers(for: head).map { ($0.name, $0.value) })
+        #expect(preflight["Access-Control-Allow-Methods"] == "POST")
+        #expect(preflight["Access-Control-Allow-Headers"] == "x-amz-target, content-type")
+        #expect(preflight["Access-Control-Max-Age"] == CrossOrigin.maxAge)
+    }
+}

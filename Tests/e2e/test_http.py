@@ -460,3 +460,40 @@ def test_many_concurrent_connections(strata, table):
     assert len(done) == 32
     response = raw_request(strata.url, "DescribeTable", {"TableName": name})
     assert response.json()["Table"]["ItemCount"] == 32 * 15
+
+
+def test_large_answers_are_compressed_as_the_client_accepts(strata, dynamodb, table):
+    import gzip
+    import zlib
+    name = table()
+    dynamodb.put_item(TableName=name, Item={"p": {"S": "big"}, "x": {"S": "x" * 8000}})
+    dynamodb.put_item(TableName=name, Item={"p": {"S": "small"}, "x": {"S": "x" * 100}})
+    body = {"TableName": name, "Key": {"p": {"S": "big"}}}
+    for header, inflate in [("gzip", gzip.decompress), ("br, deflate", zlib.decompress)]:
+        response = raw_request(strata.url, "GetItem", body, headers={"Accept-Encoding": header})
+        encoding = header.split(", ")[-1]
+        assert response.status == 200 and response.headers["Content-Encoding"] == encoding
+        assert len(response.body) < 500
+        # The checksum is of the bytes sent.
+        assert int(response.headers["x-amz-crc32"]) == zlib.crc32(response.body)
+        assert json.loads(inflate(response.body))["Item"]["x"]["S"] == "x" * 8000
+    for headers, key in [({"Accept-Encoding": "identity"}, "big"), ({}, "big"), ({"Accept-Encoding": "gzip"}, "small")]:
+        response = raw_request(strata.url, "GetItem", {"TableName": name, "Key": {"p": {"S": key}}}, headers=headers)
+        assert "Content-Encoding" not in response.headers
+        assert response.json()["Item"]["p"]["S"] == key
+
+
+def test_browsers_get_cors_headers_and_preflight_answers(strata):
+    origin = {"Origin": "http://app.example"}
+    preflight = raw_request(strata.url, None, b"", method="OPTIONS", headers={
+        **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-amz-target"})
+    assert preflight.status == 200 and preflight.body == b""
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "POST"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "content-type,x-amz-target"
+    assert int(preflight.headers["Access-Control-Max-Age"]) > 0
+    answer = raw_request(strata.url, "ListTables", {}, headers=origin)
+    assert answer.status == 200 and answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "x-amzn-RequestId" in answer.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Max-Age" not in answer.headers
+    assert "Access-Control-Allow-Origin" not in raw_request(strata.url, "ListTables", {}).headers

@@ -585,3 +585,15 @@ def test_deleted_table_is_not_listed(dynamodb, table):
     assert name in list_all(dynamodb, 100)
     dynamodb.delete_table(TableName=name)
     assert name not in list_all(dynamodb, 100)
+
+
+def test_tools_reading_settings_get_answers_with_the_features_off(aws, table):
+    """What Terraform and the CDK call besides DescribeTable."""
+    name = table()
+    endpoint = aws("describe-endpoints")["Endpoints"][0]
+    assert endpoint["CachePeriodInMinutes"] == 1440 and endpoint["Address"].startswith("127.0.0.1:")
+    backups = aws("describe-continuous-backups", "--table-name", name)["ContinuousBackupsDescription"]
+    assert backups == {"ContinuousBackupsStatus": "DISABLED",
+                       "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
+    assert aws("describe-contributor-insights", "--table-name", name)["ContributorInsightsStatus"] == "DISABLED"
+    assert aws("describe-kinesis-streaming-destination", "--table-name", name)["KinesisDataStreamDestinations"] == []

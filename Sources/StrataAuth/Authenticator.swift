@@ -63,10 +63,10 @@ public final class Authenticator: Sendable {
         if request.value(of: "x-amz-security-token") != secret.sessionToken {
             throw .unrecognizedClient("The security token included in the request is invalid.")
         }
-        let canonical = SigV4.canonicalRequest(request, signedHeaders: authorization.signedHeaders)
+        let canonical = SigV4.canonicalBytes(request, signedHeaders: authorization.signedHeaders)
         let expected = SigV4.signature(
             signingKey: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope),
-            stringToSign: SigV4.stringToSign(canonicalRequest: canonical, amzDate: amzDate.trimmingSpaces, scope: scope))
+            stringToSign: SigV4.stringToSign(canonicalHash: Digest.sha256(canonical), amzDate: amzDate.trimmingSpaces, scope: scope))
         guard Self.constantTimeEqual(expected, authorization.signature) else {
             throw .invalidSignature(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")

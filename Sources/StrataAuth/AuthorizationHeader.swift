@@ -15,22 +15,43 @@ public struct AuthorizationHeader: Sendable, Equatable {
     }
 
     public init(parsing header: String) throws(Problem) {
-        let trimmed = header.drop { $0 == " " }
-        let algorithm = trimmed.prefix { $0 != " " }
-        guard algorithm == SigV4.algorithm else { throw .unsupportedAlgorithm(String(algorithm)) }
-        var parts: [Substring: Substring] = [:]
-        for part in trimmed.dropFirst(algorithm.count).split(whereSeparator: { $0 == "," || $0 == " " }) {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            parts[part[..<equals]] = part[part.index(after: equals)...]
+        // On the header's bytes: Character-wise splitting cost a tenth of a GetItem.
+        let bytes = Array(header.utf8)
+        var position = bytes.firstIndex { $0 != UInt8(ascii: " ") } ?? bytes.count
+        let algorithmStart = position
+        while position < bytes.count, bytes[position] != UInt8(ascii: " ") { position += 1 }
+        let algorithm = String(decoding: bytes[algorithmStart..<position], as: UTF8.self)
+        guard algorithm == SigV4.algorithm else { throw .unsupportedAlgorithm(algorithm) }
+        var credential: ArraySlice<UInt8>?, signed: ArraySlice<UInt8>?, signature: ArraySlice<UInt8>?
+        while position < bytes.count {
+            while position < bytes.count, bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: ",") { position += 1 }
+            let start = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: " "), bytes[position] != UInt8(ascii: ",") { position += 1 }
+            let part = bytes[start..<position]
+            guard let equals = part.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = part[..<equals], value = part[(equals + 1)...]
+            if name.elementsEqual("Credential".utf8) {
+                credential = value
+            } else if name.elementsEqual("SignedHeaders".utf8) {
+                signed = value
+            } else if name.elementsEqual("Signature".utf8) {
+                signature = value
+            }
         }
-        let missing = ["Credential", "Signature", "SignedHeaders"].filter { parts[Substring($0)] == nil }
-        guard missing.isEmpty, let credential = parts["Credential"], let signed = parts["SignedHeaders"], let signature = parts["Signature"]
-        else { throw .missing(missing) }
-        let fields = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard fields.count == 5, fields[4] == "aws4_request", !fields[0].isEmpty else { throw .malformedCredential(String(credential)) }
-        accessKey = String(fields[0])
-        scope = SigV4.Scope(date: String(fields[1]), region: String(fields[2]), service: String(fields[3]))
-        signedHeaders = signed.split(separator: ";").map { $0.lowercased() }
-        self.signature = String(signature)
+        guard let credential, let signed, let signature else {
+            throw .missing([("Credential", credential), ("Signature", signature), ("SignedHeaders", signed)].filter { $0.1 == nil }.map(\.0))
+        }
+        let fields = credential.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[4].elementsEqual("aws4_request".utf8), !fields[0].isEmpty else {
+            throw .malformedCredential(String(decoding: credential, as: UTF8.self))
+        }
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        accessKey = text(fields[0])
+        scope = SigV4.Scope(date: text(fields[1]), region: text(fields[2]), service: text(fields[3]))
+        signedHeaders = signed.split(separator: UInt8(ascii: ";")).map { name in
+            String(decoding: name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        }
+        self.signature = text(signature)
     }
+
 }

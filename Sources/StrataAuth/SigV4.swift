@@ -23,19 +23,48 @@ public enum SigV4 {
     /// The canonical form of `request`, signing the headers `signedHeaders`
     /// (lower case, sorted).
     public static func canonicalRequest(_ request: SignedRequest, signedHeaders: [String]) -> String {
+        String(decoding: canonicalBytes(request, signedHeaders: signedHeaders), as: UTF8.self)
+    }
+
+    /// The same as bytes, built in one buffer: a verifier makes one per request.
+    static func canonicalBytes(_ request: SignedRequest, signedHeaders: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        let newline = UInt8(ascii: "\n")
         let (path, query) = split(request.uri)
-        var lines = [request.method, canonicalPath(path), canonicalQuery(query)]
+        out.append(contentsOf: request.method.utf8)
+        out.append(newline)
+        out.append(contentsOf: canonicalPath(path).utf8)
+        out.append(newline)
+        out.append(contentsOf: canonicalQuery(query).utf8)
+        out.append(newline)
         for name in signedHeaders {
-            lines.append(name + ":" + request.values(of: name).map(canonicalValue).joined(separator: ","))
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: ":"))
+            var first = true
+            for header in request.headers where SignedRequest.isNamed(header.name, name) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                appendCanonicalValue(header.value, to: &out)
+            }
+            out.append(newline)
         }
-        lines.append("")
-        lines.append(signedHeaders.joined(separator: ";"))
-        lines.append(Digest.hex(Digest.sha256(request.body)))
-        return lines.joined(separator: "\n")
+        out.append(newline)
+        for (position, name) in signedHeaders.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ";")) }
+            out.append(contentsOf: name.utf8)
+        }
+        out.append(newline)
+        out.append(contentsOf: Digest.hex(Digest.sha256(request.body)).utf8)
+        return out
     }
 
     public static func stringToSign(canonicalRequest: String, amzDate: String, scope: Scope) -> String {
-        [algorithm, amzDate, scope.text, Digest.hex(Digest.sha256(canonicalRequest.utf8))].joined(separator: "\n")
+        stringToSign(canonicalHash: Digest.sha256(canonicalRequest.utf8), amzDate: amzDate, scope: scope)
+    }
+
+    static func stringToSign(canonicalHash: [UInt8], amzDate: String, scope: Scope) -> String {
+        [algorithm, amzDate, scope.text, Digest.hex(canonicalHash)].joined(separator: "\n")
     }
 
     public static func signingKey(secret: String, scope: Scope) -> [UInt8] {
@@ -89,8 +118,24 @@ public enum SigV4 {
     }
 
     /// A header value trimmed, its runs of spaces made one.
-    static func canonicalValue(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    public static func canonicalValue(_ value: String) -> String {
+        var out: [UInt8] = []
+        appendCanonicalValue(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendCanonicalValue(_ value: String, to out: inout [UInt8]) {
+        var started = false, pendingSpace = false
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                pendingSpace = started
+            } else {
+                if pendingSpace { out.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                started = true
+                out.append(byte)
+            }
+        }
     }
 
     private static func encode(_ text: Substring, keepingSlash: Bool) -> String {

@@ -16,13 +16,18 @@ public struct SignedRequest: Sendable {
         self.body = body
     }
 
-    /// The values of the header `name` (any case), in order.
+    /// The values of the header `name` (lower case), in order.
     public func values(of name: String) -> [String] {
-        let lowered = name.lowercased()
-        return headers.filter { $0.name.lowercased() == lowered }.map(\.value)
+        headers.compactMap { Self.isNamed($0.name, name) ? $0.value : nil }
     }
 
     public func value(of name: String) -> String? {
-        values(of: name).first
+        headers.first { Self.isNamed($0.name, name) }?.value
+    }
+
+    /// Whether a header name as sent is `lowercased`, in any case (header
+    /// names are ASCII); no string is made.
+    static func isNamed(_ name: String, _ lowercased: String) -> Bool {
+        name.utf8.elementsEqual(lowercased.utf8) { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
     }
 }

@@ -21,6 +21,14 @@ public final class SQLiteStorageEngine: StorageEngine {
         var entries: [String: Entry] = [:]
         /// Names whose CreateTable is opening files, so that a second one fails at once.
         var creating: Set<String> = []
+
+        /// The table a name or an ARN names; an ARN must be the table's
+        /// own (its region and account).
+        func entry(_ reference: String) -> Entry? {
+            guard let name = TableReference.name(inARN: reference) else { return entries[reference] }
+            guard let entry = entries[name], entry.definition.arn == reference else { return nil }
+            return entry
+        }
     }
 
     let options: StorageOptions
@@ -206,8 +214,9 @@ public final class SQLiteStorageEngine: StorageEngine {
         try? FileSystem.remove(DataDirectory(path: directory).table(id: id))
     }
 
+    /// A table by its name or its ARN (DynamoDB takes either).
     public func table(named name: String) -> TableDefinition? {
-        tables.withLock { $0.entries[name]?.definition }
+        tables.withLock { $0.entry(name)?.definition }
     }
 
     public func tableNames() -> [String] {
@@ -219,7 +228,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     }
 
     func entry(named name: String) throws(DynamoError) -> Entry {
-        guard let entry = tables.withLock({ $0.entries[name] }) else {
+        guard let entry = tables.withLock({ $0.entry(name) }) else {
             throw .resourceNotFound("Requested resource not found")
         }
         return entry
@@ -290,7 +299,7 @@ public final class SQLiteStorageEngine: StorageEngine {
     ) async throws -> (TableDefinition, T) {
         try await onStorageThreads {
             try catalog.withLock { catalog in
-                guard let entry = tables.withLock({ $0.entries[name] }) else {
+                guard let entry = tables.withLock({ $0.entry(name) }) else {
                     throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
                 }
                 var record = entry.record
@@ -301,7 +310,7 @@ public final class SQLiteStorageEngine: StorageEngine {
                     throw DynamoError.internalFailure("Could not record the table: \(error)")
                 }
                 let updated = record
-                tables.withLock { $0.entries[name]?.record = updated }
+                tables.withLock { $0.entries[updated.definition.name]?.record = updated }
                 return (updated.definition, result)
             }
         }
@@ -310,9 +319,10 @@ public final class SQLiteStorageEngine: StorageEngine {
     public func deleteTable(named name: String) async throws -> TableDefinition {
         let entry = try await onStorageThreads {
             try catalog.withLock { catalog -> Entry in
-                guard let entry = tables.withLock({ $0.entries[name] }) else {
+                guard let entry = tables.withLock({ $0.entry(name) }) else {
                     throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
                 }
+                let name = entry.definition.name
                 do {
                     try catalog.remove(named: name)
                 } catch {

@@ -19,6 +19,7 @@ struct Configuration {
     var durability: String?
     var logLevel: String?
     var region: String?
+    var accountID: String?
     var throttling: String?
     var maxInFlight: Int?
     var tableMaxUnits: Int?
@@ -49,6 +50,7 @@ struct Configuration {
         .value("durability", "process: survive kill -9; full: also survive power loss (fsync per group commit). [env: STRATA_DURABILITY] (default: process)") { $0.durability = $1 },
         .value("log-level", "trace, debug, info, notice, warning, error or critical. [env: STRATA_LOG_LEVEL] (default: info)") { $0.logLevel = $1 },
         .value("region", "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)") { $0.region = $1 },
+        .value("account-id", "Account named in the ARNs of new tables (12 digits). [env: STRATA_ACCOUNT_ID] (default: 000000000000)") { $0.accountID = $1 },
         .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
         .integer("max-in-flight", "API requests in flight, counted from their head, before the rest get ThrottlingException. [env: STRATA_MAX_IN_FLIGHT] (default: 4096)") { $0.maxInFlight = $1 },
         .integer("table-max-units", "Read and write units per second an on-demand table may use. [env: STRATA_TABLE_MAX_UNITS] (default: 40000)") { $0.tableMaxUnits = $1 },
@@ -76,6 +78,14 @@ struct Configuration {
 
     var resolvedHost: String { host ?? Self.environment("STRATA_HOST") ?? "127.0.0.1" }
     var resolvedRegion: String { region ?? Self.environment("STRATA_REGION") ?? "us-east-1" }
+
+    func resolvedAccountID() throws -> String {
+        let text = accountID ?? Self.environment("STRATA_ACCOUNT_ID") ?? "000000000000"
+        guard text.utf8.count == 12, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            throw UsageError("account-id must be 12 digits, not \(text)")
+        }
+        return text
+    }
 
     func resolvedPort() throws -> Int {
         try resolveInteger(port, environment: "STRATA_PORT", default: 8000, valid: 0...65535)

@@ -62,7 +62,9 @@ struct ServeCommand {
         }
         let storage = try SQLiteStorageEngine(options: storageOptions)
         let admission = AdmissionController(configuration: admissionConfiguration)
-        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(region: options.resolvedRegion, timeToLiveCooldown: try options.resolvedTimeToLiveCooldown()), admission: admission)
+        let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
+                region: options.resolvedRegion, accountID: try options.resolvedAccountID(),
+                timeToLiveCooldown: try options.resolvedTimeToLiveCooldown()), admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger, options: serverOptions)
         _ = try await server.start()
 

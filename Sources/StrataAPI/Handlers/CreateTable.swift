@@ -3,9 +3,14 @@ import StrataModel
 extension DynamoAPI {
     func createTable(_ input: CreateTableInput, _ context: RequestContext) async throws -> TableDescription {
         let now = context.clock.now()
+        // A table may be named by the ARN it will have, in this region and account.
+        let name = TableReference.name(inARN: input.tableName) ?? input.tableName
+        let arn = "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(name)"
+        if TableReference.isARN(input.tableName), input.tableName != arn {
+            throw DynamoError.validation("The table ARN \(input.tableName) is not of this region and account: expected \(arn)")
+        }
         var definition = TableDefinition(
-            name: input.tableName, id: TableID.make(),
-            arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(input.tableName)",
+            name: name, id: TableID.make(), arn: arn,
             creationTime: now, keySchema: input.keySchema, attributeDefinitions: input.attributeDefinitions,
             billingMode: input.billingMode,
             throughput: input.throughput.map { .init(readCapacityUnits: $0.read, writeCapacityUnits: $0.write) },

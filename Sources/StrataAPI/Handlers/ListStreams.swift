@@ -7,10 +7,10 @@ extension DynamoAPI {
         let now = context.clock.now()
         let names: [String]
         if let name = input.tableName {
-            guard storage.table(named: name) != nil else {
+            guard let table = storage.table(named: name) else {
                 throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
             }
-            names = [name]
+            names = [table.name]
         } else {
             names = storage.tableNames()
         }

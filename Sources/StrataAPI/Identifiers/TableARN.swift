@@ -10,12 +10,10 @@ enum TableARN {
         guard text.hasPrefix("arn:") else {
             throw .validation("Invalid TableArn: ARNs must start with 'arn:': \(text)")
         }
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        let resource = parts.count == 6 ? parts[5].split(separator: "/", omittingEmptySubsequences: false) : []
-        guard parts.count == 6, parts[2] == "dynamodb", resource.count == 2, resource[0] == "table", !resource[1].isEmpty else {
+        guard TableReference.name(inARN: text) != nil else {
             throw .validation("Invalid TableArn: Invalid ResourceArn provided as input \(text)")
         }
-        guard let table = storage.table(named: String(resource[1])), table.arn == text else {
+        guard let table = storage.table(named: text) else {
             // Sic: DynamoDB's own spelling.
             throw .resourceNotFound("Requested resource not found: ResourcArn: \(text) not found")
         }

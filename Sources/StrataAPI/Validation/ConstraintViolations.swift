@@ -15,12 +15,20 @@ struct ConstraintViolations {
     }
 
     /// The rules every table name (and index name) follows.
+    /// A table's name, or its ARN (up to 1024 characters).
     mutating func checkTableName(_ name: String?, at path: String = "tableName") {
         guard let name else {
             requireNonNull(name, at: path)
             return
         }
-        checkName(name, at: path, maximumLength: 255)
+        if TableReference.isARN(name) {
+            checkLength(name, at: path, 1...TableReference.maximumLength)
+            if TableReference.name(inARN: name) == nil {
+                add("'\(name)'", at: path, "Member must be a table name or a table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)")
+            }
+        } else {
+            checkName(name, at: path, maximumLength: 255)
+        }
     }
 
     mutating func checkName(_ name: String, at path: String, maximumLength: Int) {

@@ -5,10 +5,17 @@ public struct APIConfiguration: Sendable {
     /// Seconds after a time to live change during which DynamoDB refuses
     /// another: an hour. Tests lower it.
     public var timeToLiveCooldown: Double
+    /// A log line per request at `info` (operation, table, status, error
+    /// type, duration, signer). Off by default: at 60,000 GetItem/s it
+    /// costs a tenth of the throughput in JSON and a quarter in text.
+    public var accessLog: Bool
 
-    public init(region: String = "us-east-1", accountID: String = "000000000000", timeToLiveCooldown: Double = 3600) {
+    public init(
+        region: String = "us-east-1", accountID: String = "000000000000", timeToLiveCooldown: Double = 3600, accessLog: Bool = false
+    ) {
         self.region = region
         self.accountID = accountID
         self.timeToLiveCooldown = timeToLiveCooldown
+        self.accessLog = accessLog
     }
 }

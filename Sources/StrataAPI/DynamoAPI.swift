@@ -39,18 +39,51 @@ public final class DynamoAPI: Sendable {
     /// Answers one request. `target` is the whole `X-Amz-Target` header,
     /// e.g. `DynamoDB_20120810.GetItem`.
     public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {
+        let started = ContinuousClock.now
         guard let route = Dispatcher.route(for: target) else {
+            logAccess(target: target, table: nil, result: .failure(.unknownOperation), since: started, context: context)
             return .failure(.unknownOperation)
         }
         var context = context
         context.admission = admission
         context.clock = clock
+        var table: String?
+        let result: Result<[UInt8], DynamoError>
         do {
             let request = try RequestBody.parse(body)
-            return .success(try await route.run(self, request, context))
+            table = try? request.string("TableName")
+            result = .success(try await route.run(self, request, context))
         } catch {
-            return .failure(Self.clientError(error, context: context))
+            result = .failure(Self.clientError(error, context: context))
         }
+        logAccess(target: target, table: table, result: result, since: started, context: context)
+        return result
+    }
+
+    /// The access log: a line per request at `info`, with its operation,
+    /// table, status, error type, duration and signer.
+    private func logAccess(
+        target: String, table: String?, result: Result<[UInt8], DynamoError>, since started: ContinuousClock.Instant,
+        context: RequestContext
+    ) {
+        guard configuration.accessLog else { return }
+        context.logger.info("Request", metadata: {
+            let elapsed = (ContinuousClock.now - started).components
+            let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds / 1_000_000_000_000) / 1000
+            var metadata: Logger.Metadata = [
+                "operation": .string(String(target.split(separator: ".").last ?? "")),
+                "duration_ms": .stringConvertible(milliseconds),
+            ]
+            switch result {
+            case .success: metadata["status"] = .stringConvertible(200)
+            case .failure(let error):
+                metadata["status"] = .stringConvertible(error.httpStatus)
+                metadata["error"] = .string(error.typeName)
+            }
+            if let table { metadata["table"] = .string(table) }
+            if let principal = context.principal { metadata["principal"] = .string(principal.accessKeyID) }
+            return metadata
+        }())
     }
 
     /// Only `DynamoError`s reach a client, and a server fault only as

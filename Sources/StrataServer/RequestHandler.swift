@@ -210,6 +210,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
         let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
         let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host)"
+        logger.debug("Plain request", metadata: ["method": "\(head.method.rawValue)", "uri": "\(head.uri)", "status": "\(status.code)"])
         write(EncodedResponse(
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
             keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, headers: CrossOrigin.headers(for: head),

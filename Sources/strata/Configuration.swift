@@ -18,6 +18,8 @@ struct Configuration {
     var partitions: Int?
     var durability: String?
     var logLevel: String?
+    var logFormat: String?
+    var accessLog: String?
     var region: String?
     var accountID: String?
     var throttling: String?
@@ -49,6 +51,8 @@ struct Configuration {
         .integer("partitions", "Storage partitions per new table. [env: STRATA_PARTITIONS] (default: 8)") { $0.partitions = $1 },
         .value("durability", "process: survive kill -9; full: also survive power loss (fsync per group commit). [env: STRATA_DURABILITY] (default: process)") { $0.durability = $1 },
         .value("log-level", "trace, debug, info, notice, warning, error or critical. [env: STRATA_LOG_LEVEL] (default: info)") { $0.logLevel = $1 },
+        .value("log-format", "text, or json: one object per line. [env: STRATA_LOG_FORMAT] (default: text)") { $0.logFormat = $1 },
+        .value("access-log", "on: a log line per API request at info (operation, table, status, error, duration, signer). [env: STRATA_ACCESS_LOG] (default: off)") { $0.accessLog = $1 },
         .value("region", "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)") { $0.region = $1 },
         .value("account-id", "Account named in the ARNs of new tables (12 digits). [env: STRATA_ACCOUNT_ID] (default: 000000000000)") { $0.accountID = $1 },
         .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
@@ -115,6 +119,18 @@ struct Configuration {
             throw UsageError("log level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return level
+    }
+
+    func resolvedLogFormat() throws -> String {
+        let text = (logFormat ?? Self.environment("STRATA_LOG_FORMAT") ?? "text").lowercased()
+        guard ["text", "json"].contains(text) else { throw UsageError("log format must be text or json, not \(text)") }
+        return text
+    }
+
+    func resolvedAccessLog() throws -> Bool {
+        let text = (accessLog ?? Self.environment("STRATA_ACCESS_LOG") ?? "off").lowercased()
+        guard ["on", "off"].contains(text) else { throw UsageError("access-log must be on or off, not \(text)") }
+        return text == "on"
     }
 
     func resolvedAdmission() throws -> AdmissionConfiguration {

@@ -29,7 +29,9 @@ struct ServeCommand {
 
     func run() async throws {
         let level = try options.resolvedLogLevel()
+        let json = try options.resolvedLogFormat() == "json"
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -64,7 +66,7 @@ struct ServeCommand {
         let admission = AdmissionController(configuration: admissionConfiguration)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),
-                timeToLiveCooldown: try options.resolvedTimeToLiveCooldown()), admission: admission)
+                timeToLiveCooldown: try options.resolvedTimeToLiveCooldown(), accessLog: try options.resolvedAccessLog()), admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger, options: serverOptions)
         _ = try await server.start()
 

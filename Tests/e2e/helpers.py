@@ -87,7 +87,7 @@ def _kill_leftovers() -> None:
 atexit.register(_kill_leftovers)
 
 _LISTENING = re.compile(r"Strata listening")
-_PORT = re.compile(r"\bport=(\d+)")
+_PORT = re.compile(r"\bport(?:=|\":\")(\d+)")  # text or JSON logs
 
 
 class ServerExited(RuntimeError):

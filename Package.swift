@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
@@ -24,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataStorage",
-            dependencies: ["StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strictSwift
         ),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
@@ -33,7 +37,7 @@ let package = Package(
             name: "StrataAPI",
             dependencies: [
                 "StrataModel", "StrataExpressions", "StrataStorage", "StrataAdmission", "StrataAuth",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -45,6 +49,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -54,6 +59,8 @@ let package = Package(
                 "StrataServer", "StrataAPI", "StrataAuth", "StrataStorage", "StrataAdmission", "StrataModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift,
             // Release on Linux: the Swift runtime linked in (no Foundation in

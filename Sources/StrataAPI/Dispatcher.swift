@@ -7,6 +7,8 @@ import StrataModel
 struct Dispatcher {
     /// Runs one operation on a parsed request body.
     struct Route: Sendable {
+        /// The operation's name, as metrics and logs call it.
+        let name: String
         let run: @Sendable (DynamoAPI, RequestBody, RequestContext) async throws -> [UInt8]
     }
 
@@ -22,7 +24,7 @@ struct Dispatcher {
             _ prefix: String, _ name: String, bulk: Bool = false,
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
         ) {
-            routes[prefix + name] = Route { api, request, context in
+            routes[prefix + name] = Route(name: name) { api, request, context in
                 try await withTaskExecutorPreference(bulk ? api.storage.bulkExecutor : nil) {
                     let input = try Input(request, cache: api.expressionCache)
                     return try await handle(api, input, context).bytes

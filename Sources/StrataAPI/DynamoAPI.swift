@@ -14,6 +14,7 @@ public final class DynamoAPI: Sendable {
     let clock: any WallClock
     /// Parsed expressions by text, shared by every request.
     let expressionCache = ExpressionCache()
+    private let metrics = RequestMetrics()
 
     /// What a client sees of any failure that is not its own.
     static let internalErrorMessage = "The server encountered an internal error trying to fulfill the request."
@@ -41,7 +42,8 @@ public final class DynamoAPI: Sendable {
     public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {
         let started = ContinuousClock.now
         guard let route = Dispatcher.route(for: target) else {
-            logAccess(target: target, table: nil, result: .failure(.unknownOperation), since: started, context: context)
+            metrics.record(operation: nil, table: nil, error: .unknownOperation, duration: ContinuousClock.now - started)
+            logAccess(operation: "unknown", table: nil, result: .failure(.unknownOperation), since: started, context: context)
             return .failure(.unknownOperation)
         }
         var context = context
@@ -51,19 +53,29 @@ public final class DynamoAPI: Sendable {
         let result: Result<[UInt8], DynamoError>
         do {
             let request = try RequestBody.parse(body)
-            table = try? request.string("TableName")
+            table = Self.tableName(of: request)
             result = .success(try await route.run(self, request, context))
         } catch {
             result = .failure(Self.clientError(error, context: context))
         }
-        logAccess(target: target, table: table, result: result, since: started, context: context)
+        let failure: DynamoError? = if case .failure(let error) = result { error } else { nil }
+        metrics.record(operation: route.name, table: table, error: failure, duration: ContinuousClock.now - started)
+        logAccess(operation: route.name, table: table, result: result, since: started, context: context)
         return result
+    }
+
+    /// The table a request names, for its metrics and log line: its
+    /// TableName, or the one table of a batch.
+    private static func tableName(of request: RequestBody) -> String? {
+        if let name = try? request.string("TableName") { return name }
+        guard case .object(let tables)? = request.value("RequestItems"), tables.members.count == 1 else { return nil }
+        return tables.members.first?.key
     }
 
     /// The access log: a line per request at `info`, with its operation,
     /// table, status, error type, duration and signer.
     private func logAccess(
-        target: String, table: String?, result: Result<[UInt8], DynamoError>, since started: ContinuousClock.Instant,
+        operation: String, table: String?, result: Result<[UInt8], DynamoError>, since started: ContinuousClock.Instant,
         context: RequestContext
     ) {
         guard configuration.accessLog else { return }
@@ -71,7 +83,7 @@ public final class DynamoAPI: Sendable {
             let elapsed = (ContinuousClock.now - started).components
             let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds / 1_000_000_000_000) / 1000
             var metadata: Logger.Metadata = [
-                "operation": .string(String(target.split(separator: ".").last ?? "")),
+                "operation": .string(operation),
                 "duration_ms": .stringConvertible(milliseconds),
             ]
             switch result {

@@ -88,8 +88,10 @@ struct ConnectionStateMachine<Resources: RequestResources> {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard head.method == .POST, path == "/" else {
             // The health check answers GET and HEAD (HEAD without the body),
-            // and a browser's CORS preflight (OPTIONS) gets an empty 200.
+            // a browser's CORS preflight (OPTIONS) gets an empty 200, and
+            // GET /metrics the metrics (or a 404 when there are none).
             let answered = path == "/" && (head.method == .GET || head.method == .HEAD || head.method == .OPTIONS)
+                || path == "/metrics" && head.method == .GET
             state = .ignoringBody(head, answered ? .ok : .notFound)
             return .ignoreBody
         }

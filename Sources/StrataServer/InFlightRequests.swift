@@ -17,6 +17,11 @@ final class InFlightRequests: Sendable {
         self.maximum = maximum
     }
 
+    /// Requests in flight now.
+    var count: Int {
+        state.withLock { $0.count }
+    }
+
     /// Counts a request in, unless the cap is reached.
     func tryBegin() -> Bool {
         state.withLock { state in

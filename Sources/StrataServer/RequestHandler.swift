@@ -21,6 +21,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let watchdog: ConnectionWatchdog
     private let hosts: HostPolicy
     private let authenticator: Authenticator?
+    private let metrics: (@Sendable (Int) -> [UInt8])?
     private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
     private var machine: ConnectionStateMachine<ServerResources>
@@ -47,9 +48,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(
         api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
-        authenticator: Authenticator? = nil
+        authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil
     ) {
         self.authenticator = authenticator
+        self.metrics = metrics
         self.api = api
         self.logger = logger
         self.watchdog = watchdog
@@ -188,6 +190,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .payloadTooLarge:
             writeError(.payloadTooLarge("Request entity too large"), context: context)
         case .throttled:
+            ServerMetrics.shedRequests.increment()
             writeError(.throttling("Rate of requests exceeds the allowed throughput."), context: context)
         }
     }
@@ -208,6 +211,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// for every other path. The health check echoes the host only when it
     /// is a well-formed host name.
     private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        if head.uri.hasPrefix("/metrics") {
+            return answerMetrics(head: head, context: context)
+        }
         let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
         let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host)"
         logger.debug("Plain request", metadata: ["method": "\(head.method.rawValue)", "uri": "\(head.uri)", "status": "\(status.code)"])
@@ -215,6 +221,17 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
             keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, headers: CrossOrigin.headers(for: head),
             allocator: context.channel.allocator), context: context)
+    }
+
+    /// `GET /metrics`: made from what the executable's registry holds and
+    /// the requests in flight now; a scrape logs at debug.
+    private func answerMetrics(head: HTTPRequestHead, context: ChannelHandlerContext) {
+        logger.debug("Metrics scrape")
+        let body = metrics?(resources.inFlight.count)
+        write(EncodedResponse(
+            status: body == nil ? .notFound : .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+            body: body ?? Array("Page Not Found".utf8), requestID: requestIDs.make(), keepAlive: head.isKeepAlive,
+            headers: CrossOrigin.headers(for: head), allocator: context.channel.allocator), context: context)
     }
 
     private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {

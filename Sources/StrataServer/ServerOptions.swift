@@ -36,6 +36,9 @@ public struct ServerOptions: Sendable {
     /// Checks every API request's SigV4 signature; nil accepts any
     /// signature, or none, unchecked.
     public var authenticator: Authenticator?
+    /// Answers `GET /metrics` (Prometheus' text format) from the requests
+    /// in flight; nil answers 404.
+    public var metrics: (@Sendable (_ inFlight: Int) -> [UInt8])?
 
     public init() {}
 }

@@ -43,6 +43,11 @@ final class Checkpointer: Sendable {
     private let requests: CheckpointRequests
     private let state = Mutex(State())
 
+    /// The log's size after the last commit, for the metrics.
+    var logBytes: Int {
+        state.withLock { $0.logBytes }
+    }
+
     init(database: any Checkpointable, requests: CheckpointRequests) {
         self.database = database
         self.requests = requests

@@ -116,6 +116,11 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         }
     }
 
+    /// The write-ahead log's size after the last commit (0 when closed).
+    var logBytes: Int {
+        currentFiles?.writer.logBytes ?? 0
+    }
+
     /// The open files, if any: for tests.
     var currentFiles: PartitionFiles? {
         state.withLock { state in

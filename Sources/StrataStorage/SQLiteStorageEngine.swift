@@ -345,6 +345,17 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
     }
 
+    public func tableMetrics() -> [TableMetrics] {
+        let entries = tables.withLock { Array($0.entries.values) }
+        return entries.map { entry in
+            let statistics = entry.store.statistics
+            return TableMetrics(
+                name: entry.definition.name, items: statistics.itemCount, bytes: statistics.sizeBytes,
+                logBytes: entry.allPartitions.reduce(0) { $0 + $1.logBytes },
+                pendingIndexChanges: entry.store.partitions.first?.propagator?.pendingChanges ?? 0)
+        }.sorted { $0.name < $1.name }
+    }
+
     public func statistics(ofTable name: String) async throws -> PartitionStatistics {
         // Kept in memory by the writers: nothing to read.
         try store(named: name).statistics

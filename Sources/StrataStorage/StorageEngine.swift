@@ -102,6 +102,9 @@ public protocol StorageEngine: Sendable {
         table: String, shard: Int, generation: Int, from start: Int, limit: Int, maxBytes: Int
     ) async throws -> StreamRecordPage
 
+    /// Each table's figures for the metrics, from memory.
+    func tableMetrics() -> [TableMetrics]
+
     /// Reads everything the engine stores and reports what it checked and
     /// every problem found; problems are findings, not errors.
     func checkIntegrity() throws -> IntegrityReport

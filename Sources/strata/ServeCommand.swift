@@ -63,6 +63,9 @@ struct ServeCommand {
             logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
         }
         let storage = try SQLiteStorageEngine(options: storageOptions)
+        let metrics = MetricsExporter(storage: storage)
+        metrics.bootstrap()
+        serverOptions.metrics = { metrics.export(inFlight: $0) }
         let admission = AdmissionController(configuration: admissionConfiguration)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),

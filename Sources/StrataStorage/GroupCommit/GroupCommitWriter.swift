@@ -30,6 +30,12 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     private let committedTotals: Mutex<Transaction.Totals>
     /// Told the bytes each commit added to the write-ahead log.
     private let checkpointer: Checkpointer?
+
+    /// The write-ahead log's size after the last commit, as the
+    /// checkpointer saw it (0 for a database it does not watch).
+    var logBytes: Int {
+        checkpointer?.logBytes ?? 0
+    }
     private let context: Transaction.Context
 
     init(
@@ -87,13 +93,15 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     /// Only on `queue`.
     private func drain() {
         while true {
-            let jobs = state.withLock { state -> [Job] in
+            let (jobs, waiting) = state.withLock { state -> ([Job], Int) in
                 let batch = Array(state.pending.prefix(Self.maximumBatch))
                 state.pending.removeFirst(batch.count)
                 if batch.isEmpty { state.draining = false }
-                return batch
+                return (batch, state.pending.count)
             }
             if jobs.isEmpty { return }
+            WriterMetrics.batchSize.record(jobs.count)
+            WriterMetrics.queueDepth.record(waiting)
             runBatch(jobs)
         }
     }

@@ -86,6 +86,11 @@ final class IndexPropagator: Sendable {
         }
     }
 
+    /// Changes committed to the table and not yet in its global indexes.
+    var pendingChanges: Int {
+        state.withLock { state in state.pending.reduce(0) { $0 + $1.changes.count } }
+    }
+
     /// Waits until every queued change is in the indexes.
     func idle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

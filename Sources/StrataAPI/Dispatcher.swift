@@ -54,6 +54,9 @@ struct Dispatcher {
         add(dynamoDB, "UntagResource") { try await $0.untagResource($1, $2) }
         add(dynamoDB, "ListTagsOfResource") { try await $0.listTagsOfResource($1, $2) }
         add(dynamoDB, "DescribeEndpoints") { try await $0.describeEndpoints($1, $2) }
+        add(dynamoDB, "PutResourcePolicy") { try await $0.putResourcePolicy($1, $2) }
+        add(dynamoDB, "GetResourcePolicy") { try await $0.getResourcePolicy($1, $2) }
+        add(dynamoDB, "DeleteResourcePolicy") { try await $0.deleteResourcePolicy($1, $2) }
         add(dynamoDB, "DescribeContinuousBackups") { try await $0.describeContinuousBackups($1, $2) }
         add(dynamoDB, "DescribeContributorInsights") { try await $0.describeContributorInsights($1, $2) }
         add(dynamoDB, "DescribeKinesisStreamingDestination") { try await $0.describeKinesisStreamingDestination($1, $2) }

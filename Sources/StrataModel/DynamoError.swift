@@ -12,6 +12,8 @@ public enum DynamoError: Error, Sendable, Equatable {
     case resourceNotFound(String)
     /// DescribeContinuousBackups' own "no such table".
     case tableNotFound(String)
+    /// A table or stream has no resource-based policy, or not that revision.
+    case policyNotFound(String)
     case resourceInUse(String)
     case limitExceeded(String)
     case conditionalCheckFailed(String, item: Item?)
@@ -43,6 +45,7 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .incompleteSignature: "IncompleteSignatureException"
         case .resourceNotFound: "ResourceNotFoundException"
         case .tableNotFound: "TableNotFoundException"
+        case .policyNotFound: "PolicyNotFoundException"
         case .resourceInUse: "ResourceInUseException"
         case .limitExceeded: "LimitExceededException"
         case .conditionalCheckFailed: "ConditionalCheckFailedException"
@@ -93,7 +96,7 @@ public enum DynamoError: Error, Sendable, Equatable {
         switch self {
         case .unknownOperation: nil
         case .validation(let m), .serialization(let m), .missingAuthenticationToken(let m), .accessDenied(let m),
-             .unrecognizedClient(let m), .invalidSignature(let m), .incompleteSignature(let m), .resourceNotFound(let m), .tableNotFound(let m), .resourceInUse(let m),
+             .unrecognizedClient(let m), .invalidSignature(let m), .incompleteSignature(let m), .resourceNotFound(let m), .tableNotFound(let m), .policyNotFound(let m), .resourceInUse(let m),
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),

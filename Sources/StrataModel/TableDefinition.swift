@@ -49,6 +49,10 @@ public struct TableDefinition: Sendable, Equatable {
     /// The table's streams, oldest first: the last is enabled unless the
     /// table's stream is off; the others are disabled and still readable.
     public var streams: [StreamDefinition] = []
+    /// The table's resource-based policy, if one was put.
+    public var resourcePolicy: ResourcePolicy?
+    /// Its streams' policies, by stream label.
+    public var streamPolicies: [String: ResourcePolicy] = [:]
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -78,7 +82,7 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.deletionProtection == rhs.deletionProtection && lhs.tableClass == rhs.tableClass
             && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
             && lhs.timeToLiveAttribute == rhs.timeToLiveAttribute && lhs.timeToLiveChanged == rhs.timeToLiveChanged
-            && lhs.streams == rhs.streams
+            && lhs.streams == rhs.streams && lhs.resourcePolicy == rhs.resourcePolicy && lhs.streamPolicies == rhs.streamPolicies
     }
 }
 

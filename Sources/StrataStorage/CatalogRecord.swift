@@ -40,6 +40,10 @@ struct CatalogRecord: Equatable {
         if let attribute = definition.timeToLiveAttribute { object["timeToLive"] = .string(attribute) }
         if let changed = definition.timeToLiveChanged { object["timeToLiveChanged"] = .number(String(changed)) }
         if !definition.streams.isEmpty { object["streams"] = .array(definition.streams.map(Self.streamJSON)) }
+        if let policy = definition.resourcePolicy { object["policy"] = Self.policyJSON(policy) }
+        if !definition.streamPolicies.isEmpty {
+            object["streamPolicies"] = .object(JSONObject(definition.streamPolicies.sorted { $0.key < $1.key }.map { ($0.key, Self.policyJSON($0.value)) }))
+        }
         return .object(object)
     }
 
@@ -79,6 +83,16 @@ struct CatalogRecord: Equatable {
             projection: IndexProjection(kind: projection, nonKeyAttributes: nonKeyAttributes),
             throughput: try o["throughput"].map(throughput), status: status, backfilling: backfilling)
         return (definition, storage)
+    }
+
+    private static func policyJSON(_ policy: ResourcePolicy) -> JSONValue {
+        .object(JSONObject([("document", .string(policy.document)), ("revision", .string(policy.revision))]))
+    }
+
+    private static func policy(_ json: JSONValue) throws(Corrupt) -> ResourcePolicy {
+        guard case .object(let o) = json, case .string(let document)? = o["document"], case .string(let revision)? = o["revision"]
+        else { throw Corrupt() }
+        return ResourcePolicy(document: document, revision: revision)
     }
 
     private static func streamJSON(_ stream: StreamDefinition) -> JSONValue {
@@ -166,6 +180,10 @@ struct CatalogRecord: Equatable {
         if case .string(let attribute)? = o["timeToLive"] { definition.timeToLiveAttribute = attribute }
         definition.timeToLiveChanged = Self.double(o["timeToLiveChanged"])
         if case .array(let streams)? = o["streams"] { definition.streams = try streams.map(Self.stream) }
+        if let policy = o["policy"] { definition.resourcePolicy = try Self.policy(policy) }
+        if case .object(let policies)? = o["streamPolicies"] {
+            for (label, policy) in policies.members { definition.streamPolicies[label] = try Self.policy(policy) }
+        }
         self.init(definition: definition, partitionCount: Int(partitionCount))
         self.indexStorage = indexStorage
     }

@@ -37,6 +37,8 @@ import Testing
             "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "DescribeLimits", "PutItem", "GetItem",
             "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems",
             "UpdateTimeToLive", "DescribeTimeToLive", "TagResource", "UntagResource", "ListTagsOfResource",
+            "DescribeEndpoints", "DescribeContinuousBackups", "DescribeContributorInsights", "DescribeKinesisStreamingDestination",
+            "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
         ] {
             let result = await answer(harness, target: "DynamoDB_20120810." + operation)
             if case .failure(let error) = result {

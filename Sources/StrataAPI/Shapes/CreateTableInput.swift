@@ -41,6 +41,7 @@ struct CreateTableInput: OperationInput {
         let tags = try TagsInput.decode(request.objects("Tags"), into: &violations)
         try violations.throwIfAny()
         try TagsInput.checkCount(tags)
+        try TagsInput.checkReserved(tags)
         try stream?.check()
         guard let keyElements, let definitions else {
             throw .validation("Invalid table definition")

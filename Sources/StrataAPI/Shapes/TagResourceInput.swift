@@ -16,6 +16,7 @@ struct TagResourceInput: OperationInput {
         let tags = try TagsInput.decode(elements, into: &violations)
         try violations.throwIfAny()
         if tags.isEmpty { throw .validation("Atleast one Tag needs to be provided as Input.") }
+        try TagsInput.checkReserved(tags)
         resourceARN = arn ?? ""
         self.tags = tags
     }

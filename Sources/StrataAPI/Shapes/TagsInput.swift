@@ -37,6 +37,13 @@ enum TagsInput {
         }
     }
 
+    /// Refuses keys AWS keeps for itself.
+    static func checkReserved(_ tags: [(key: String, value: String)]) throws(DynamoError) {
+        if let reserved = tags.first(where: { $0.key.lowercased().hasPrefix("aws:") }) {
+            throw .validation("One or more parameter values were invalid: Tag keys starting with 'aws:' are reserved for system use: \(reserved.key)")
+        }
+    }
+
     /// Refuses a table that would carry more tags than DynamoDB allows.
     static func checkCount(_ tags: [(key: String, value: String)]) throws(DynamoError) {
         if tags.count > maximumPerTable {

@@ -22,6 +22,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let hosts: HostPolicy
     private let authenticator: Authenticator?
     private let metrics: (@Sendable (Int) -> [UInt8])?
+    private let metricsToken: String?
     private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
     private var machine: ConnectionStateMachine<ServerResources>
@@ -48,10 +49,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(
         api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
-        authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil
+        authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil, metricsToken: String? = nil
     ) {
         self.authenticator = authenticator
         self.metrics = metrics
+        self.metricsToken = metricsToken
         self.api = api
         self.logger = logger
         self.watchdog = watchdog
@@ -227,6 +229,13 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// the requests in flight now; a scrape logs at debug.
     private func answerMetrics(head: HTTPRequestHead, context: ChannelHandlerContext) {
         logger.debug("Metrics scrape")
+        if let metricsToken, head.headers.first(name: "authorization") != "Bearer \(metricsToken)" {
+            write(EncodedResponse(
+                status: .unauthorized, contentType: "text/plain", body: Array("Unauthorized".utf8), requestID: requestIDs.make(),
+                keepAlive: head.isKeepAlive, headers: [("WWW-Authenticate", "Bearer")], allocator: context.channel.allocator),
+                  context: context)
+            return
+        }
         let body = metrics?(resources.inFlight.count)
         write(EncodedResponse(
             status: body == nil ? .notFound : .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",

@@ -39,6 +39,9 @@ public struct ServerOptions: Sendable {
     /// Answers `GET /metrics` (Prometheus' text format) from the requests
     /// in flight; nil answers 404.
     public var metrics: (@Sendable (_ inFlight: Int) -> [UInt8])?
+    /// A token `GET /metrics` must carry (`Authorization: Bearer TOKEN`,
+    /// as Prometheus sends it); nil leaves the metrics open.
+    public var metricsToken: String?
 
     public init() {}
 }

@@ -20,6 +20,7 @@ struct Configuration {
     var logLevel: String?
     var logFormat: String?
     var accessLog: String?
+    var metricsAuth: String?
     var region: String?
     var accountID: String?
     var throttling: String?
@@ -53,6 +54,7 @@ struct Configuration {
         .value("log-level", "trace, debug, info, notice, warning, error or critical. [env: STRATA_LOG_LEVEL] (default: info)") { $0.logLevel = $1 },
         .value("log-format", "text, or json: one object per line. [env: STRATA_LOG_FORMAT] (default: text)") { $0.logFormat = $1 },
         .value("access-log", "on: a log line per API request at info (operation, table, status, error, duration, signer). [env: STRATA_ACCESS_LOG] (default: off)") { $0.accessLog = $1 },
+        .value("metrics-auth", "A token GET /metrics must carry as Authorization: Bearer TOKEN; the metrics are open without it. [env: STRATA_METRICS_AUTH]") { $0.metricsAuth = $1 },
         .value("region", "Region named in table ARNs. [env: STRATA_REGION] (default: us-east-1)") { $0.region = $1 },
         .value("account-id", "Account named in the ARNs of new tables (12 digits). [env: STRATA_ACCOUNT_ID] (default: 000000000000)") { $0.accountID = $1 },
         .value("throttling", "on: enforce provisioned throughput, the on-demand table maximums and per-key limits as DynamoDB does; off: admit everything. [env: STRATA_THROTTLING] (default: on)") { $0.throttling = $1 },
@@ -157,6 +159,7 @@ struct Configuration {
         server.minimumBodyRate = try resolveInteger(minBodyRate, environment: "STRATA_MIN_BODY_RATE", default: 1024, valid: 0...1 << 30)
         server.idleTimeout = .seconds(Int64(try resolveInteger(idleTimeout, environment: "STRATA_IDLE_TIMEOUT", default: 75, valid: 1...86_400)))
         server.writeTimeout = .seconds(Int64(try resolveInteger(writeTimeout, environment: "STRATA_WRITE_TIMEOUT", default: 30, valid: 1...3600)))
+        server.metricsToken = metricsAuth ?? Self.environment("STRATA_METRICS_AUTH")
         server.allowedHosts = allowedHosts.isEmpty
             ? (Self.environment("STRATA_ALLOWED_HOSTS") ?? "").split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
             : allowedHosts

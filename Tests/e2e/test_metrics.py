@@ -68,3 +68,13 @@ def test_counters_move_by_exactly_the_workload_and_promtool_accepts(server_facto
     assert after["strata_requests_in_flight"] == 0
     assert after["process_resident_memory_bytes"] > 1_000_000 and after["process_open_fds"] > 3
     subprocess.run(["promtool", "check", "metrics"], input=text, text=True, check=True, capture_output=True)
+
+
+@pytest.mark.needs_binary
+def test_metrics_may_ask_for_a_token(server_factory):
+    server = server_factory(extra_args=("--metrics-auth", "s3cret-scrape"))
+    assert raw_request(server.url, None, b"", method="GET", path="/metrics").status == 401
+    assert raw_request(server.url, None, b"", method="GET", path="/metrics", headers={"Authorization": "Bearer nope"}).status == 401
+    granted = raw_request(server.url, None, b"", method="GET", path="/metrics", headers={"Authorization": "Bearer s3cret-scrape"})
+    assert granted.status == 200 and b"strata_requests_in_flight" in granted.body
+    assert raw_request(server.url, None, b"", method="GET").status == 200

@@ -9,9 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$here/../common.sh"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && swift build -c release --product strata >/dev/null)
-duration=${DURATION:-5} rounds=${ROUNDS:-3} conns=${CONNS:-32}
 key=AKIDBENCH secret=bench-secret
 work=$(mktemp -d)
 pids=()
@@ -35,7 +35,6 @@ c.put_item(TableName="bench", Item={"pk": {"S": "k1"}, "payload": {"S": "x" * 10
 PY
   python3 "$here/sign.py" "$url" bench "$key" "$secret" >"$work/$(basename "$url" | tr ':.' '__').lua"
 done
-declare -A results
 for round in $(seq 1 "$rounds"); do
   for mode in off sigv4; do
     url=${!mode}
@@ -46,7 +45,6 @@ for round in $(seq 1 "$rounds"); do
     echo "round $round GetItem, auth $mode: $r_rps req/s, p50 $r_p50_ms ms, p99 $r_p99_ms ms"
   done
 done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 a=$(median "${results[sigv4]}") b=$(median "${results[off]}")
 printf '\nGetItem, --auth off:   %s req/s\nGetItem, --auth sigv4: %s req/s\n' "$b" "$a"
 awk -v a="$a" -v b="$b" 'BEGIN { printf "sigv4 / off: %.0f%% (issue 15: at least 85%%)\n", 100 * a / b }'

@@ -2,6 +2,7 @@
 botocore as an SDK signs it (valid for the server's 15 minutes): every
 request then costs the server a full signature check."""
 
+import os
 import sys
 
 import botocore.auth
@@ -15,13 +16,10 @@ request = botocore.awsrequest.AWSRequest(method="POST", url=url + "/", data=body
 botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret), "dynamodb", "us-east-1").add_auth(request)
 headers = {k: v for k, v in request.headers.items()}
 lua_headers = ",\n".join(f'  ["{k}"] = "{v}"' for k, v in headers.items())
-print(f"""local body = '{body}'
+common = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "wrk-common.lua")
+print(f"""dofile("{common}")
+local body = '{body}'
 local headers = {{
 {lua_headers}
 }}
-request = function() return wrk.format("POST", "/", headers, body) end
-done = function(summary, latency, requests)
-  local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
-end""")
+request = function() return wrk.format("POST", "/", headers, body) end""")

@@ -1,23 +1,12 @@
 -- wrk script for the index benchmark (run.sh): PutItem on a table with
 -- no index and on one with two global indexes, and a 10-item Query on a
 -- table and on a global index holding the same items. WORKLOAD picks one.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk-common.lua")
 local workload = os.getenv("WORKLOAD") or "put_plain"
 local keys = tonumber(os.getenv("KEYS") or "100000")
 local groups = tonumber(os.getenv("GROUPS") or "1000")
 local payload = string.rep("x", 900)
 
--- Each wrk thread has its own Lua state: seed each with its own number, or
--- the threads write the same items at the same time (and a write of an
--- item as it already is changes nothing, so costs almost nothing).
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_number", threads)
-end
-
-function init(args)
-  math.randomseed(os.time() * 1000 + (thread_number or 0) * 7919)
-end
 
 local function req(target, body)
   return wrk.format("POST", "/", {
@@ -58,10 +47,4 @@ request = function() return make() end
 local errors = 0
 response = function(status, headers, body)
   if status ~= 200 then errors = errors + 1 end
-end
-
-done = function(summary, latency, requests)
-  local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
 end

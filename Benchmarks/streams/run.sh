@@ -10,30 +10,10 @@
 # bytes per item (200), SKIP_BUILD=1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-[ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && swift build -c release --product strata >/dev/null)
-duration=${DURATION:-5} rounds=${ROUNDS:-3} conns=${CONNS:-32}
-work=$(mktemp -d)
-"$root/.build/release/strata" --port 0 --data-dir "$work/data" --throttling off >"$work/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 200); do grep -q "Strata listening" "$work/log" && break; sleep 0.05; done
-port=$(grep -o 'port=[0-9]*' "$work/log" | head -1 | cut -d= -f2)
-url="http://127.0.0.1:$port"
+source "$here/../common.sh"
+bench_start
 python3 "$here/load.py" "$url"
-
-declare -A results
-for round in $(seq 1 "$rounds"); do
-  for w in put_plain put_stream; do
-    line=$(WORKLOAD=$w wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$here/ops.lua" "$url" | grep '^RESULT')
-    eval "$(sed 's/^RESULT //' <<<"$line" | tr ' ' '\n' | sed 's/^/r_/')"
-    [ "$r_errors" = 0 ] || { echo "$w: $r_errors errors" >&2; exit 1; }
-    results[$w]+="$r_rps "
-    echo "round $round $w: $r_rps req/s, p50 $r_p50_ms ms, p99 $r_p99_ms ms"
-  done
-done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+bench_rounds "$here/ops.lua" put_plain put_stream
 put_plain=$(median "${results[put_plain]}") put_stream=$(median "${results[put_stream]}")
 drain=$(python3 "$here/drain.py" "$url" st_stream | grep '^RESULT')
 eval "$(sed 's/^RESULT //' <<<"$drain" | tr ' ' '\n' | sed 's/^/d_/')"

@@ -5,7 +5,12 @@ crash tests."""
 
 from __future__ import annotations
 
+import random
+import threading
+
 from botocore.exceptions import ClientError
+
+from helpers import wait_for
 
 
 def random_key(rng, prefix="p"):
@@ -107,3 +112,33 @@ class Writer:
                     self.model.pop(ident, None)
                 else:
                     self.model[ident] = value
+
+
+def kill_while_writing(server, table: str, *, seed: int, writers: int, writes: int) -> None:
+    """`writers` clients write at random until `writes` were acknowledged,
+    then the server is killed with SIGKILL and the clients stop (a client
+    whose write meets a transaction conflict goes on)."""
+    stop = threading.Event()
+    acknowledged = [0]
+    lock = threading.Lock()
+
+    def work(client_seed):
+        writer = Writer(server.client(), table, random.Random(client_seed))
+        while not stop.is_set():
+            try:
+                writer.one()
+            except ClientError:  # a conflict between transactions, or the like
+                continue
+            except Exception:  # the kill: connection refused, reset, timed out
+                return
+            with lock:
+                acknowledged[0] += 1
+
+    threads = [threading.Thread(target=work, args=(seed + i,), daemon=True) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    wait_for(lambda: acknowledged[0] >= writes, timeout=90, what="writes before the kill")
+    server.kill()
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)

@@ -11,7 +11,6 @@ import datetime
 from unittest import mock
 
 import boto3
-import botocore
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError

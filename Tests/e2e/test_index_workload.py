@@ -14,13 +14,12 @@ local index.
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
 
-from helpers import assert_check_passes, unique_name, wait_for
+from helpers import assert_check_passes, unique_name
 from index_model import assert_indexes_match
-from random_writes import Writer
+from random_writes import Writer, kill_while_writing
 
 TABLE_KEYS = ["pk", "sk"]
 GLOBAL_INDEXES = [
@@ -70,28 +69,7 @@ def test_indexes_converge_after_kill_9(server_factory):
     name = unique_name("idxcrash")
     create_table(server.client(), name)
     for cycle in range(3):
-        stop = threading.Event()
-        acknowledged = [0]
-        lock = threading.Lock()
-
-        def work(seed):
-            writer = Writer(server.client(), name, random.Random(seed))
-            while not stop.is_set():
-                try:
-                    writer.one()
-                except Exception:  # the kill: connection refused, reset, timed out
-                    return
-                with lock:
-                    acknowledged[0] += 1
-
-        threads = [threading.Thread(target=work, args=(cycle * 100 + i,), daemon=True) for i in range(6)]
-        for thread in threads:
-            thread.start()
-        wait_for(lambda: acknowledged[0] >= 400, timeout=60, what="writes before the kill")
-        server.kill()
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
+        kill_while_writing(server, name, seed=cycle * 100, writers=6, writes=400)
         assert_check_passes(server.data_dir)
         server.start()
         assert_indexes_match(server.client(), name, INDEXES, TABLE_KEYS)

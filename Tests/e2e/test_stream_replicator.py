@@ -11,15 +11,13 @@ SIGKILL three times. Once the writers stop and the poller drains:
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 
 import pytest
-from botocore.exceptions import ClientError
 
 from helpers import assert_check_passes, unique_name, wait_for
-from random_writes import Writer
+from random_writes import kill_while_writing
 from stream_reader import shard_ids
 
 KEY_SCHEMA = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -111,30 +109,7 @@ def test_a_replica_fed_by_the_stream_equals_its_source_across_kill_9(server_fact
     poller = threading.Thread(target=poll_until_stopped, daemon=True)
     poller.start()
     for cycle in range(3):
-        stop = threading.Event()
-        acknowledged = [0]
-        lock = threading.Lock()
-
-        def work(seed):
-            writer = Writer(server.client(), source, random.Random(seed))
-            while not stop.is_set():
-                try:
-                    writer.one()
-                except ClientError:  # a conflict between transactions, or the like
-                    continue
-                except Exception:  # the kill: connection refused, reset, timed out
-                    return
-                with lock:
-                    acknowledged[0] += 1
-
-        writers = [threading.Thread(target=work, args=(cycle * 100 + i,), daemon=True) for i in range(8)]
-        for thread in writers:
-            thread.start()
-        wait_for(lambda: acknowledged[0] >= 600, timeout=90, what="writes before the kill")
-        server.kill()
-        stop.set()
-        for thread in writers:
-            thread.join(timeout=30)
+        kill_while_writing(server, source, seed=cycle * 100, writers=8, writes=600)
         assert_check_passes(server.data_dir)
         server.start()
 

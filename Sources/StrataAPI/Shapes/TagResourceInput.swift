@@ -10,8 +10,7 @@ struct TagResourceInput: OperationInput {
         let arn = try request.string("ResourceArn")
         let elements = try request.objects("Tags")
         var violations = ConstraintViolations()
-        violations.requireNonNull(arn, at: "resourceArn")
-        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        violations.checkResourceARN(arn)
         violations.requireNonNull(elements, at: "tags")
         let tags = try TagsInput.decode(elements, into: &violations)
         try violations.throwIfAny()
@@ -31,8 +30,7 @@ struct UntagResourceInput: OperationInput {
         let arn = try request.string("ResourceArn")
         let keys = try request.strings("TagKeys")
         var violations = ConstraintViolations()
-        violations.requireNonNull(arn, at: "resourceArn")
-        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        violations.checkResourceARN(arn)
         violations.requireNonNull(keys, at: "tagKeys")
         for (position, key) in (keys ?? []).enumerated() { TagsInput.checkKey(key, at: "tagKeys.\(position + 1).member", into: &violations) }
         try violations.throwIfAny()
@@ -48,8 +46,7 @@ struct ListTagsOfResourceInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let arn = try request.string("ResourceArn")
         var violations = ConstraintViolations()
-        violations.requireNonNull(arn, at: "resourceArn")
-        violations.checkLength(arn, at: "resourceArn", 1...1283)
+        violations.checkResourceARN(arn)
         try violations.throwIfAny()
         resourceARN = arn ?? ""
     }

@@ -79,6 +79,13 @@ struct ConstraintViolations {
         }
     }
 
+    /// The ResourceArn of the tagging and policy operations: required, and
+    /// up to DynamoDB's 1283 characters.
+    mutating func checkResourceARN(_ arn: String?) {
+        requireNonNull(arn, at: "resourceArn")
+        checkLength(arn, at: "resourceArn", 1...1283)
+    }
+
     /// A number member within `bounds`, if present.
     mutating func checkRange(_ value: Int?, at path: String, _ bounds: ClosedRange<Int>) {
         guard let value else { return }

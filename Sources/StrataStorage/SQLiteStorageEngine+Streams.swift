@@ -59,6 +59,8 @@ extension SQLiteStorageEngine {
                     _ = try await changeRecord(named: table) { record, _ in
                         let latest = record.definition.streams.last
                         record.definition.streams.removeAll { !$0.isReadable(at: now) && $0 != latest }
+                        let kept = Set(record.definition.streams.map(\.label))
+                        record.definition.streamPolicies = record.definition.streamPolicies.filter { kept.contains($0.key) }
                     }
                 }
             } catch {

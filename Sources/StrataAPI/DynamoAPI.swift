@@ -42,8 +42,7 @@ public final class DynamoAPI: Sendable {
     public func handle(target: String, body: [UInt8], context: RequestContext) async -> Result<[UInt8], DynamoError> {
         let started = ContinuousClock.now
         guard let route = Dispatcher.route(for: target) else {
-            metrics.record(operation: nil, table: nil, error: .unknownOperation, duration: ContinuousClock.now - started)
-            logAccess(operation: "unknown", table: nil, result: .failure(.unknownOperation), since: started, context: context)
+            account(operation: nil, table: nil, error: .unknownOperation, since: started, context: context)
             return .failure(.unknownOperation)
         }
         var context = context
@@ -59,8 +58,7 @@ public final class DynamoAPI: Sendable {
             result = .failure(Self.clientError(error, context: context))
         }
         let failure: DynamoError? = if case .failure(let error) = result { error } else { nil }
-        metrics.record(operation: route.name, table: table, error: failure, duration: ContinuousClock.now - started)
-        logAccess(operation: route.name, table: table, result: result, since: started, context: context)
+        account(operation: route.name, table: table, error: failure, since: started, context: context)
         return result
     }
 
@@ -72,26 +70,21 @@ public final class DynamoAPI: Sendable {
         return tables.members.first?.key
     }
 
-    /// The access log: a line per request at `info`, with its operation,
-    /// table, status, error type, duration and signer.
-    private func logAccess(
-        operation: String, table: String?, result: Result<[UInt8], DynamoError>, since started: ContinuousClock.Instant,
-        context: RequestContext
-    ) {
+    /// A request's metrics, and its access log line (with `--access-log`,
+    /// at `info`): operation (nil: unknown), table, status, error type,
+    /// duration and signer.
+    private func account(operation: String?, table: String?, error: DynamoError?, since started: ContinuousClock.Instant, context: RequestContext) {
+        let elapsed = ContinuousClock.now - started
+        metrics.record(operation: operation, table: table, error: error, duration: elapsed)
         guard configuration.accessLog else { return }
         context.logger.info("Request", metadata: {
-            let elapsed = (ContinuousClock.now - started).components
-            let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds / 1_000_000_000_000) / 1000
+            let (seconds, attoseconds) = elapsed.components
             var metadata: Logger.Metadata = [
-                "operation": .string(operation),
-                "duration_ms": .stringConvertible(milliseconds),
+                "operation": .string(operation ?? "unknown"),
+                "duration_ms": .stringConvertible(Double(seconds) * 1000 + Double(attoseconds / 1_000_000_000_000) / 1000),
+                "status": .stringConvertible(error?.httpStatus ?? 200),
             ]
-            switch result {
-            case .success: metadata["status"] = .stringConvertible(200)
-            case .failure(let error):
-                metadata["status"] = .stringConvertible(error.httpStatus)
-                metadata["error"] = .string(error.typeName)
-            }
+            if let error { metadata["error"] = .string(error.typeName) }
             if let table { metadata["table"] = .string(table) }
             if let principal = context.principal { metadata["principal"] = .string(principal.accessKeyID) }
             return metadata

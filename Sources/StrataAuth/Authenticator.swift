@@ -9,8 +9,13 @@ import Synchronization
 public final class Authenticator: Sendable {
     private let credentials: Credentials
     private let region: String
+    private struct SigningKeyName: Hashable {
+        let accessKey: String
+        let scope: SigV4.Scope
+    }
+
     /// Signing keys by access key and scope: a key changes once a day.
-    private let signingKeys = Mutex<[String: [UInt8]]>([:])
+    private let signingKeys = Mutex<[SigningKeyName: [UInt8]]>([:])
 
     /// How far a request's time may be from the server's.
     public static let allowedSkew = 15 * 60
@@ -64,9 +69,9 @@ public final class Authenticator: Sendable {
             throw .unrecognizedClient("The security token included in the request is invalid.")
         }
         let canonical = SigV4.canonicalBytes(request, signedHeaders: authorization.signedHeaders)
-        let expected = SigV4.signature(
-            signingKey: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope),
-            stringToSign: SigV4.stringToSign(canonicalHash: Digest.sha256(canonical), amzDate: amzDate.trimmingSpaces, scope: scope))
+        let toSign = SigV4.stringToSignBytes(canonicalHash: Digest.sha256(canonical), amzDate: amzDate.trimmingSpaces, scope: scope)
+        let expected = Digest.hex(Digest.hmacSHA256(
+            key: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope), toSign))
         guard Self.constantTimeEqual(expected, authorization.signature) else {
             throw .invalidSignature(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
@@ -75,7 +80,7 @@ public final class Authenticator: Sendable {
     }
 
     private func signingKey(accessKey: String, secret: String, scope: SigV4.Scope) -> [UInt8] {
-        let name = "\(accessKey)/\(scope.text)"
+        let name = SigningKeyName(accessKey: accessKey, scope: scope)
         if let key = signingKeys.withLock({ $0[name] }) { return key }
         let key = SigV4.signingKey(secret: secret, scope: scope)
         signingKeys.withLock { keys in

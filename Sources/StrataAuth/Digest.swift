@@ -24,12 +24,16 @@ public enum Digest {
     }
 
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
+        appendHex(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendHex(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes {
+            let high = byte >> 4, low = byte & 0x0F
+            out.append(high < 10 ? high + 48 : high + 87)
+            out.append(low < 10 ? low + 48 : low + 87)
+        }
     }
 }

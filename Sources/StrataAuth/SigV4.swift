@@ -55,7 +55,7 @@ public enum SigV4 {
             out.append(contentsOf: name.utf8)
         }
         out.append(newline)
-        out.append(contentsOf: Digest.hex(Digest.sha256(request.body)).utf8)
+        Digest.appendHex(Digest.sha256(request.body), to: &out)
         return out
     }
 
@@ -64,7 +64,20 @@ public enum SigV4 {
     }
 
     static func stringToSign(canonicalHash: [UInt8], amzDate: String, scope: Scope) -> String {
-        [algorithm, amzDate, scope.text, Digest.hex(canonicalHash)].joined(separator: "\n")
+        String(decoding: stringToSignBytes(canonicalHash: canonicalHash, amzDate: amzDate, scope: scope), as: UTF8.self)
+    }
+
+    /// The same as bytes, built in one buffer, for a verifier.
+    static func stringToSignBytes(canonicalHash: [UInt8], amzDate: String, scope: Scope) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        for (position, part) in [algorithm, amzDate, scope.date, scope.region, scope.service].enumerated() {
+            if position > 0 { out.append(position <= 2 ? UInt8(ascii: "\n") : UInt8(ascii: "/")) }
+            out.append(contentsOf: part.utf8)
+        }
+        out.append(contentsOf: "/aws4_request\n".utf8)
+        Digest.appendHex(canonicalHash, to: &out)
+        return out
     }
 
     public static func signingKey(secret: String, scope: Scope) -> [UInt8] {

@@ -14,12 +14,12 @@ command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd "$root" && swift build -c release --product strata >/dev/null)
 key=AKIDBENCH secret=bench-secret
 work=$(mktemp -d)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+# start() runs in a command substitution (a subshell): the PIDs go to a file.
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null; rm -rf "$work"' EXIT
 start() { # name, flags...
   local name=$1; shift
   "$root/.build/release/strata" --port 0 --in-memory --throttling off "$@" >"$work/$name.log" 2>&1 &
-  pids+=($!)
+  echo $! >"$work/$name.pid"
   for _ in $(seq 1 200); do grep -q "Strata listening" "$work/$name.log" && break; sleep 0.05; done
   echo "http://127.0.0.1:$(grep -o 'port=[0-9]*' "$work/$name.log" | head -1 | cut -d= -f2)"
 }

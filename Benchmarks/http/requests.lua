@@ -15,17 +15,9 @@ local function key()
   return string.format("key%08d", math.random(0, keys - 1))
 end
 
--- Each wrk thread has its own Lua state: seed each with its own number, or
--- the threads draw the same keys at the same time (and transactions conflict).
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_number", threads)
-end
-
-function init(args)
-  math.randomseed(os.time() * 1000 + (thread_number or 0) * 7919)
-end
+-- Each thread seeds its own keys (wrk-common.lua); this script's own
+-- done() below replaces the shared one.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk-common.lua")
 
 -- Two different random keys.
 local function two_keys()

@@ -37,7 +37,8 @@ public final class Authenticator: Sendable {
         } catch {
             throw Self.incomplete(error, header: header)
         }
-        guard let amzDate = request.value(of: "x-amz-date"), let signedAt = AmzDate.parse(amzDate.trimmingSpaces) else {
+        guard let sentDate = request.value(of: "x-amz-date"), case let amzDate = SigV4.canonicalValue(sentDate),
+              let signedAt = AmzDate.parse(amzDate) else {
             throw .incompleteSignature(
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)")
         }
@@ -54,10 +55,10 @@ public final class Authenticator: Sendable {
             throw .unrecognizedClient("The security token included in the request is invalid.")
         }
         let scope = authorization.scope
-        let amzDay = String(amzDate.trimmingSpaces.prefix(8))
+        let amzDay = String(amzDate.prefix(8))
         guard scope.date == amzDay else {
             throw .invalidSignature(
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(amzDay)', from '\(amzDate)'.")
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(amzDay)', from '\(sentDate)'.")
         }
         guard scope.region == region else {
             throw .invalidSignature("Credential should be scoped to a valid region. ")
@@ -69,7 +70,7 @@ public final class Authenticator: Sendable {
             throw .unrecognizedClient("The security token included in the request is invalid.")
         }
         let canonical = SigV4.canonicalBytes(request, signedHeaders: authorization.signedHeaders)
-        let toSign = SigV4.stringToSignBytes(canonicalHash: Digest.sha256(canonical), amzDate: amzDate.trimmingSpaces, scope: scope)
+        let toSign = SigV4.stringToSignBytes(canonicalHash: Digest.sha256(canonical), amzDate: amzDate, scope: scope)
         let expected = Digest.hex(Digest.hmacSHA256(
             key: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope), toSign))
         guard Self.constantTimeEqual(expected, authorization.signature) else {
@@ -106,11 +107,5 @@ public final class Authenticator: Sendable {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        SigV4.canonicalValue(self)
     }
 }

@@ -121,6 +121,32 @@ extension SQLiteStorageEngine {
         }
     }
 
+    /// Runs `page` on a partition's writer (if it has a file) until a page
+    /// handles fewer than `walkPage` rows, which means none are left, as a
+    /// sweep or a trim does; returns the sum of what the pages counted.
+    static func drain(
+        _ partition: Partition, _ page: @escaping @Sendable (PartitionTransaction) throws -> (handled: Int, counted: Int)
+    ) async throws -> Int {
+        var total = 0
+        var handled = walkPage
+        while handled == walkPage {
+            let (rows, counted) = try await partition.writeIfPresent(page) ?? (0, 0)
+            handled = rows
+            total += counted
+        }
+        return total
+    }
+
+    /// Runs `work` every `interval` until the engine closes: the sweeper's
+    /// and the trimmer's loop.
+    func repeatUntilClosed(every interval: Duration, _ work: () async -> Void) async {
+        while !closing.load(ordering: .relaxed), !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if closing.load(ordering: .relaxed) { return }
+            await work()
+        }
+    }
+
     /// Stops maintaining a global index, closes and removes its partitions,
     /// then drops it from the table's definition.
     func removeIndex(_ name: String, of table: String) async {

@@ -6,10 +6,18 @@ import StrataModel
 extension SQLiteStorageEngine {
     public func streamShards(table: String, generation: Int) async throws -> [StreamShardRange] {
         var ranges: [StreamShardRange] = []
-        for partition in try store(named: table).partitions {
-            ranges.append(try await partition.read { try StreamLogTable.range(generation: generation, on: $0) } ?? .empty)
-        }
+        for partition in try store(named: table).partitions { ranges.append(try await Self.streamRange(of: partition, generation: generation)) }
         return ranges
+    }
+
+    public func streamShard(table: String, shard: Int, generation: Int) async throws -> StreamShardRange? {
+        let partitions = try store(named: table).partitions
+        guard partitions.indices.contains(shard) else { return nil }
+        return try await Self.streamRange(of: partitions[shard], generation: generation)
+    }
+
+    private static func streamRange(of partition: Partition, generation: Int) async throws -> StreamShardRange {
+        try await partition.read { try StreamLogTable.range(generation: generation, on: $0) } ?? .empty
     }
 
     public func streamRecords(
@@ -48,10 +56,9 @@ extension SQLiteStorageEngine {
             let table = entry.definition.name
             do {
                 for partition in entry.store.partitions {
-                    var count = Self.walkPage
-                    while count == Self.walkPage {
-                        count = try await partition.writeIfPresent { try $0.trimStreamRecords(before: cutoff, limit: Self.walkPage) } ?? 0
-                        trimmed += count
+                    trimmed += try await Self.drain(partition) {
+                        let count = try $0.trimStreamRecords(before: cutoff, limit: Self.walkPage)
+                        return (count, count)
                     }
                 }
                 let streams = entry.definition.streams
@@ -73,10 +80,6 @@ extension SQLiteStorageEngine {
 
     /// Trims every `streamTrimInterval` until the engine closes.
     func trimStreamRecordsUntilClosed() async {
-        while !closing.load(ordering: .relaxed), !Task.isCancelled {
-            try? await Task.sleep(for: options.streamTrimInterval)
-            if closing.load(ordering: .relaxed) { return }
-            await trimStreamRecords(now: options.now())
-        }
+        await repeatUntilClosed(every: options.streamTrimInterval) { await trimStreamRecords(now: options.now()) }
     }
 }

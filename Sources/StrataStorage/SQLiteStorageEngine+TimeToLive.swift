@@ -14,14 +14,7 @@ extension SQLiteStorageEngine {
             guard let attribute = entry.indexing.current.expiryAttribute else { continue }
             for partition in entry.store.partitions {
                 do {
-                    var handled = Self.walkPage
-                    while handled == Self.walkPage {
-                        let (count, gone) = try await partition.writeIfPresent {
-                            try $0.deleteExpired(now: now, limit: Self.walkPage, attribute: attribute)
-                        } ?? (0, 0)
-                        handled = count
-                        deleted += gone
-                    }
+                    deleted += try await Self.drain(partition) { try $0.deleteExpired(now: now, limit: Self.walkPage, attribute: attribute) }
                 } catch {
                     // A table deleted meanwhile: nothing left to sweep.
                     options.logger.debug("Time to live sweep stopped", metadata: ["table": "\(entry.definition.name)", "error": "\(error)"])
@@ -33,11 +26,7 @@ extension SQLiteStorageEngine {
 
     /// Sweeps every `timeToLiveInterval` until the engine closes.
     func sweepExpiredItemsUntilClosed() async {
-        while !closing.load(ordering: .relaxed), !Task.isCancelled {
-            try? await Task.sleep(for: options.timeToLiveInterval)
-            if closing.load(ordering: .relaxed) { return }
-            await sweepExpiredItems(now: options.now())
-        }
+        await repeatUntilClosed(every: options.timeToLiveInterval) { await sweepExpiredItems(now: options.now()) }
     }
 
     /// Records the expiry of every item of a table that just turned time

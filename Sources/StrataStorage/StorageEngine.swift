@@ -95,6 +95,9 @@ public protocol StorageEngine: Sendable {
     /// Where each shard of stream `generation` of a table stands: one
     /// shard per partition, in the engine's order.
     func streamShards(table: String, generation: Int) async throws -> [StreamShardRange]
+    /// Where shard `shard` of stream `generation` stands; nil if the table
+    /// has no such shard.
+    func streamShard(table: String, shard: Int, generation: Int) async throws -> StreamShardRange?
     /// Up to `limit` records of stream `generation` in shard `shard`, from
     /// sequence number `start` on, within about `maxBytes`, with where the
     /// shard stood as they were read.

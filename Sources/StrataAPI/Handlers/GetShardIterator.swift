@@ -5,13 +5,11 @@ extension DynamoAPI {
     func getShardIterator(_ input: GetShardIteratorInput, _ context: RequestContext) async throws -> JSONOutput {
         let now = context.clock.now()
         let (table, stream) = try input.stream.resolve(in: storage, at: now)
-        let ranges = try await storage.streamShards(table: table.name, generation: stream.generation)
         guard let shard = ShardID(input.shardID), shard == ShardID(streamCreated: stream.created, partition: shard.partition),
-              ranges.indices.contains(shard.partition)
+              let range = try await storage.streamShard(table: table.name, shard: shard.partition, generation: stream.generation)
         else {
             throw DynamoError.resourceNotFound("Requested resource not found: Shard does not exist")
         }
-        let range = ranges[shard.partition]
         let position: Int
         switch input.start {
         case .trimHorizon: position = range.first ?? range.next

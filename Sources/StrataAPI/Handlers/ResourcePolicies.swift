@@ -16,13 +16,13 @@ extension DynamoAPI {
         return JSONOutput(value: .object(JSONObject([("RevisionId", .string(revision))])))
     }
 
-    func getResourcePolicy(_ input: ResourcePolicyTargetInput, _ context: RequestContext) async throws -> JSONOutput {
+    func getResourcePolicy(_ input: ResourceARNInput, _ context: RequestContext) async throws -> JSONOutput {
         let (table, stream) = try policyTarget(input.resourceARN, at: context.clock.now())
         guard let policy = table.policy(ofStream: stream) else { throw Self.noPolicy(input.resourceARN) }
         return JSONOutput(value: .object(JSONObject([("Policy", .string(policy.document)), ("RevisionId", .string(policy.revision))])))
     }
 
-    func deleteResourcePolicy(_ input: ResourcePolicyTargetInput, _ context: RequestContext) async throws -> JSONOutput {
+    func deleteResourcePolicy(_ input: ResourceARNInput, _ context: RequestContext) async throws -> JSONOutput {
         let (table, stream) = try policyTarget(input.resourceARN, at: context.clock.now())
         var revision = ""
         _ = try await storage.updateTable(named: table.name) { table throws(DynamoError) in

@@ -25,7 +25,7 @@ extension DynamoAPI {
         return EmptyOutput()
     }
 
-    func listTagsOfResource(_ input: ListTagsOfResourceInput, _ context: RequestContext) async throws -> JSONOutput {
+    func listTagsOfResource(_ input: ResourceARNInput, _ context: RequestContext) async throws -> JSONOutput {
         let table = try TableARN.resolve(input.resourceARN, in: storage)
         let tags: [JSONValue] = table.tags.map { .object(JSONObject([("Key", .string($0.key)), ("Value", .string($0.value))])) }
         return JSONOutput(value: .object(JSONObject([("Tags", .array(tags))])))

@@ -29,8 +29,10 @@ struct PutResourcePolicyInput: OperationInput {
     }
 }
 
-/// The request of GetResourcePolicy and DeleteResourcePolicy.
-struct ResourcePolicyTargetInput: OperationInput {
+/// The request of ListTagsOfResource, GetResourcePolicy and
+/// DeleteResourcePolicy: a resource's ARN, and for a delete the policy
+/// revision it expects. (A table's 50 tags at most come in one page.)
+struct ResourceARNInput: OperationInput {
     let resourceARN: String
     let expectedRevision: String?
 

@@ -38,16 +38,3 @@ struct UntagResourceInput: OperationInput {
         self.keys = keys ?? []
     }
 }
-
-/// ListTagsOfResource's request. A table's 50 tags at most come in one page.
-struct ListTagsOfResourceInput: OperationInput {
-    let resourceARN: String
-
-    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
-        let arn = try request.string("ResourceArn")
-        var violations = ConstraintViolations()
-        violations.checkResourceARN(arn)
-        try violations.throwIfAny()
-        resourceARN = arn ?? ""
-    }
-}

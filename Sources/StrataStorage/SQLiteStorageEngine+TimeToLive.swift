@@ -14,7 +14,10 @@ extension SQLiteStorageEngine {
             guard let attribute = entry.indexing.current.expiryAttribute else { continue }
             for partition in entry.store.partitions {
                 do {
-                    deleted += try await Self.drain(partition) { try $0.deleteExpired(now: now, limit: Self.walkPage, attribute: attribute) }
+                    deleted += try await Self.drain(partition) { transaction in
+                        let (handled, gone) = try transaction.deleteExpired(now: now, limit: Self.walkPage, attribute: attribute)
+                        return (handled, gone)
+                    }
                 } catch {
                     // A table deleted meanwhile: nothing left to sweep.
                     options.logger.debug("Time to live sweep stopped", metadata: ["table": "\(entry.definition.name)", "error": "\(error)"])

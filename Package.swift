@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
         .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
+        .target(name: "StrataPartiQL", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "StrataAPI",
             dependencies: [
-                "StrataModel", "StrataExpressions", "StrataStorage", "StrataAdmission", "StrataAuth",
+                "StrataModel", "StrataExpressions", "StrataPartiQL", "StrataStorage", "StrataAdmission", "StrataAuth",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
@@ -84,6 +85,7 @@ let package = Package(
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "COpenSSL"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),
         .testTarget(name: "StrataAuthTests", dependencies: ["StrataAuth", "StrataModel"]),
+        .testTarget(name: "StrataPartiQLTests", dependencies: ["StrataPartiQL", "StrataModel"]),
         .testTarget(
             name: "StrataServerTests",
             dependencies: [

@@ -60,6 +60,9 @@ struct Dispatcher {
         add(dynamoDB, "DescribeContinuousBackups") { try await $0.describeContinuousBackups($1, $2) }
         add(dynamoDB, "DescribeContributorInsights") { try await $0.describeContributorInsights($1, $2) }
         add(dynamoDB, "DescribeKinesisStreamingDestination") { try await $0.describeKinesisStreamingDestination($1, $2) }
+        add(dynamoDB, "ExecuteStatement") { try await $0.executeStatement($1, $2) }
+        add(dynamoDB, "BatchExecuteStatement") { try await $0.batchExecuteStatement($1, $2) }
+        add(dynamoDB, "ExecuteTransaction") { try await $0.executeTransaction($1, $2) }
         let streams = streamsPrefix
         add(streams, "ListStreams") { try await $0.listStreams($1, $2) }
         add(streams, "DescribeStream") { try await $0.describeStream($1, $2) }

@@ -2,6 +2,7 @@ import Logging
 import StrataAdmission
 import StrataExpressions
 import StrataModel
+import StrataPartiQL
 import StrataStorage
 
 /// The DynamoDB API over a storage engine: finds the operation a target
@@ -14,6 +15,8 @@ public final class DynamoAPI: Sendable {
     let clock: any WallClock
     /// Parsed expressions by text, shared by every request.
     let expressionCache = ExpressionCache()
+    /// Parsed PartiQL statements by text.
+    let statementCache = StatementCache(capacity: 10_000)
     private let metrics = RequestMetrics()
 
     /// What a client sees of any failure that is not its own.

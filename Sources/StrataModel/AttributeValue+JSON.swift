@@ -223,3 +223,31 @@ extension JSONWriter {
         rawBytes(encoded)
     }
 }
+
+extension AttributeValue {
+    /// The value in its wire form, as a JSON tree: what a request built
+    /// inside the server (a lowered PartiQL statement) carries.
+    public var jsonValue: JSONValue {
+        let member: (String, JSONValue)
+        switch self {
+        case .s(let s): member = ("S", .string(s))
+        case .n(let n): member = ("N", .string(n.text))
+        case .b(let b): member = ("B", .string(Base64.encode(b)))
+        case .bool(let b): member = ("BOOL", .bool(b))
+        case .null: member = ("NULL", .bool(true))
+        case .m(let map): member = ("M", .object(JSONObject(map.map { ($0.key, $0.value.jsonValue) })))
+        case .l(let list): member = ("L", .array(list.map(\.jsonValue)))
+        case .ss(let set): member = ("SS", .array(set.map { .string($0) }))
+        case .ns(let set): member = ("NS", .array(set.map { .string($0.text) }))
+        case .bs(let set): member = ("BS", .array(set.map { .string(Base64.encode($0)) }))
+        }
+        return .object(JSONObject([member]))
+    }
+}
+
+extension Item {
+    /// The item as a JSON object of wire-form values.
+    public var jsonValue: JSONValue {
+        .object(JSONObject(map { ($0.key, $0.value.jsonValue) }))
+    }
+}

@@ -31,6 +31,8 @@ public enum DynamoError: Error, Sendable, Equatable {
     case expiredIterator(String)
     /// DynamoDB Streams: a position whose records are past retention.
     case trimmedDataAccess(String)
+    /// PartiQL: an INSERT whose key is taken.
+    case duplicateItem(String)
 
     /// The error type's name, the last part of `__type`.
     public var typeName: String {
@@ -61,6 +63,7 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .internalFailure: "InternalServerError"
         case .expiredIterator: "ExpiredIteratorException"
         case .trimmedDataAccess: "TrimmedDataAccessException"
+        case .duplicateItem: "DuplicateItemException"
         }
     }
 
@@ -100,7 +103,7 @@ public enum DynamoError: Error, Sendable, Equatable {
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
-             .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m):
+             .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m), .duplicateItem(let m):
             m
         }
     }

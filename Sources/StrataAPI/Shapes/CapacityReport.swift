@@ -1,10 +1,10 @@
 import StrataModel
 
 /// `ReturnConsumedCapacity`: whether, and how, to report the units used.
-enum CapacityReport {
-    case none
-    case total
-    case indexes
+enum CapacityReport: String {
+    case none = "NONE"
+    case total = "TOTAL"
+    case indexes = "INDEXES"
 
     static func decode(_ request: RequestBody, into violations: inout ConstraintViolations) throws(DynamoError) -> CapacityReport {
         let value = try request.string("ReturnConsumedCapacity")

@@ -1,0 +1,42 @@
+import StrataExpressions
+import StrataModel
+
+/// BatchExecuteStatement's request: up to 25 statements, all reads or all writes.
+struct BatchExecuteStatementInput: OperationInput {
+    struct Entry {
+        let statement: StatementInput
+        let consistent: Bool
+        let returnValuesOnConditionCheckFailure: String?
+    }
+
+    static let maximumStatements = 25
+
+    let entries: [Entry]
+    let report: CapacityReport
+
+    init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
+        var violations = ConstraintViolations()
+        let statements = try request.objects("Statements")
+        violations.requireNonNull(statements, at: "statements")
+        if let statements {
+            if statements.isEmpty {
+                violations.add("'[]'", at: "statements", "Member must have length greater than or equal to 1")
+            } else if statements.count > Self.maximumStatements {
+                violations.add("'\(statements.count)'", at: "statements", "Member must have length less than or equal to \(Self.maximumStatements)")
+            }
+        }
+        var entries: [Entry] = []
+        for (position, body) in (statements ?? []).enumerated() {
+            let path = "statements.\(position + 1).member."
+            let statement = try StatementInput.decode(body, at: path, into: &violations)
+            let onFailure = try body.string("ReturnValuesOnConditionCheckFailure")
+            violations.checkEnum(onFailure, at: path + "returnValuesOnConditionCheckFailure", allowed: ["ALL_OLD", "NONE"])
+            if let statement {
+                entries.append(Entry(statement: statement, consistent: try body.bool("ConsistentRead") ?? false, returnValuesOnConditionCheckFailure: onFailure))
+            }
+        }
+        report = try CapacityReport.decode(request, into: &violations)
+        try violations.throwIfAny()
+        self.entries = entries
+    }
+}

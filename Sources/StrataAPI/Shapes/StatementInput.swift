@@ -1,0 +1,26 @@
+import StrataModel
+
+/// One PartiQL statement and its parameters: ExecuteStatement's, and each
+/// entry of BatchExecuteStatement and ExecuteTransaction.
+struct StatementInput {
+    static let maximumLength = 8192
+
+    let text: String
+    let parameters: [AttributeValue]
+
+    /// `path`: where the statement sits, for constraint messages
+    /// (`statement`, `statements.1.member.statement`).
+    static func decode(_ request: RequestBody, at path: String, into violations: inout ConstraintViolations) throws(DynamoError) -> StatementInput? {
+        let text = try request.string("Statement")
+        violations.requireNonNull(text, at: path + "statement")
+        violations.checkLength(text, at: path + "statement", 1...maximumLength)
+        var parameters: [AttributeValue] = []
+        if let values = try request.array("Parameters") {
+            if values.isEmpty { violations.add("'[]'", at: path + "parameters", "Member must have length greater than or equal to 1") }
+            parameters.reserveCapacity(values.count)
+            for value in values { parameters.append(try AttributeValue(json: value)) }
+        }
+        guard let text else { return nil }
+        return StatementInput(text: text, parameters: parameters)
+    }
+}

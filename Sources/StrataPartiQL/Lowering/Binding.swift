@@ -1,0 +1,88 @@
+import StrataModel
+
+/// The request's `Parameters`, and the values of constant expressions.
+struct Binding {
+    let parameters: [AttributeValue]
+
+    /// The value of a constant expression (a literal, a parameter, or a
+    /// list, tuple or set of them); nil for anything that reads the item.
+    func constant(_ expression: Expression) throws(DynamoError) -> AttributeValue? {
+        switch expression {
+        case .parameter(let index):
+            return parameters[index]
+        case .string(let text):
+            return .s(text)
+        case .number(let text):
+            return .n(try Self.number(text))
+        case .boolean(let value):
+            return .bool(value)
+        case .null:
+            return .null
+        case .negated(let inner):
+            guard let value = try constant(inner) else { return nil }
+            guard case .n(let number) = value, let negated = try? DynamoNumber.zero.subtracting(number) else {
+                throw PartiQLError.unsupported("Unary minus requires a number")
+            }
+            return .n(negated)
+        case .list(let elements):
+            var values: [AttributeValue] = []
+            for element in elements {
+                guard let value = try constant(element) else { return nil }
+                values.append(value)
+            }
+            return .l(values)
+        case .tuple(let members):
+            var map: [String: AttributeValue] = [:]
+            for member in members {
+                guard let value = try constant(member.value) else { return nil }
+                if map.updateValue(value, forKey: member.key) != nil {
+                    throw PartiQLError.unsupported("Duplicate tuple key: \(member.key)")
+                }
+            }
+            return .m(map)
+        case .bag(let elements):
+            var values: [AttributeValue] = []
+            for element in elements {
+                guard let value = try constant(element) else { return nil }
+                values.append(value)
+            }
+            return try Self.set(values)
+        default:
+            return nil
+        }
+    }
+
+    /// A value the statement needs constant: a key, an inserted item.
+    func requireConstant(_ expression: Expression) throws(DynamoError) -> AttributeValue {
+        guard let value = try constant(expression) else {
+            throw PartiQLError.unsupported("Only constant values are allowed here")
+        }
+        return value
+    }
+
+    static func number(_ text: String) throws(DynamoError) -> DynamoNumber {
+        do {
+            return try DynamoNumber(parsing: text)
+        } catch {
+            throw .validation(error.message(input: text))
+        }
+    }
+
+    /// `<<...>>`: members all strings, all numbers or all binaries.
+    static func set(_ values: [AttributeValue]) throws(DynamoError) -> AttributeValue {
+        var strings: [String] = [], numbers: [DynamoNumber] = [], binaries: [[UInt8]] = []
+        for value in values {
+            switch value {
+            case .s(let s): strings.append(s)
+            case .n(let n): numbers.append(n)
+            case .b(let b): binaries.append(b)
+            default: throw PartiQLError.unsupported("Unsupported type in set: \(value.typeName)")
+            }
+        }
+        if !strings.isEmpty, numbers.isEmpty, binaries.isEmpty { return .ss(strings) }
+        if strings.isEmpty, !numbers.isEmpty, binaries.isEmpty { return .ns(numbers) }
+        if strings.isEmpty, numbers.isEmpty, !binaries.isEmpty { return .bs(binaries) }
+        if values.isEmpty { throw .validation("One or more parameter values were invalid: An number set  may not be empty") }
+        throw PartiQLError.unsupported("A set's members must all be of one type: strings, numbers or binaries")
+    }
+}

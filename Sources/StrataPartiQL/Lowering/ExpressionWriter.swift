@@ -1,0 +1,125 @@
+import StrataModel
+
+/// Writes PartiQL conditions, operands and update actions as DynamoDB
+/// expressions, every name a `#n` placeholder and every value a `:v` one,
+/// so that the text depends only on the statement's shape and the lowered
+/// operation parses it once through the expression cache.
+struct ExpressionWriter {
+    let binding: Binding
+    private(set) var names: [(placeholder: String, name: String)] = []
+    private(set) var values: [(placeholder: String, value: AttributeValue)] = []
+    private var nameIndex: [String: String] = [:]
+
+    init(binding: Binding) {
+        self.binding = binding
+    }
+
+    mutating func name(_ name: String) -> String {
+        if let placeholder = nameIndex[name] { return placeholder }
+        let placeholder = "#n\(names.count)"
+        names.append((placeholder, name))
+        nameIndex[name] = placeholder
+        return placeholder
+    }
+
+    mutating func value(_ value: AttributeValue) -> String {
+        let placeholder = ":v\(values.count)"
+        values.append((placeholder, value))
+        return placeholder
+    }
+
+    mutating func path(_ path: PathSyntax) -> String {
+        var text = name(path.name)
+        for step in path.steps {
+            switch step {
+            case .name(let key): text += "." + name(key)
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    // MARK: Conditions
+
+    mutating func condition(_ expression: Expression) throws(DynamoError) -> String {
+        switch expression {
+        case .and(let left, let right):
+            return "(\(try condition(left))) AND (\(try condition(right)))"
+        case .or(let left, let right):
+            return "(\(try condition(left))) OR (\(try condition(right)))"
+        case .not(let inner):
+            return "NOT (\(try condition(inner)))"
+        case .comparison(let comparator, let left, .missing), .comparison(let comparator, .missing, let left):
+            // `a = MISSING` and `a <> MISSING` test for the attribute.
+            let path = try attributePath(left, function: "MISSING")
+            switch comparator {
+            case .equal: return "attribute_not_exists(\(path))"
+            case .notEqual: return "attribute_exists(\(path))"
+            default: throw PartiQLError.unsupported("MISSING can only be compared with = or <>")
+            }
+        case .comparison(let comparator, let left, let right):
+            return "\(try operand(left)) \(comparator.rawValue) \(try operand(right))"
+        case .between(let tested, let lower, let upper):
+            return "\(try operand(tested)) BETWEEN \(try operand(lower)) AND \(try operand(upper))"
+        case .in(let tested, let candidates):
+            var texts: [String] = []
+            for candidate in candidates { texts.append(try operand(candidate)) }
+            return "\(try operand(tested)) IN (\(texts.joined(separator: ", ")))"
+        case .isMissing(let tested):
+            return "attribute_not_exists(\(try attributePath(tested, function: "IS MISSING")))"
+        case .isNull(let tested):
+            return "attribute_type(\(try attributePath(tested, function: "IS NULL")), \(value(.s("NULL"))))"
+        case .call(let function, let arguments):
+            return try call(function, arguments)
+        default:
+            throw PartiQLError.unsupported("Unsupported condition: the expression is not a predicate")
+        }
+    }
+
+    private mutating func call(_ function: String, _ arguments: [Expression]) throws(DynamoError) -> String {
+        switch (function, arguments.count) {
+        case ("begins_with", 2), ("contains", 2), ("attribute_type", 2):
+            return "\(function)(\(try operand(arguments[0])), \(try operand(arguments[1])))"
+        case ("exists", 1):
+            return "attribute_exists(\(try attributePath(arguments[0], function: function)))"
+        case ("missing", 1):
+            return "attribute_not_exists(\(try attributePath(arguments[0], function: function)))"
+        case ("begins_with", _), ("contains", _), ("attribute_type", _), ("exists", _), ("missing", _):
+            throw PartiQLError.unsupported("Incorrect number of arguments for function \(function)")
+        default:
+            throw PartiQLError.unsupported("Unsupported function in condition: \(function)")
+        }
+    }
+
+    private mutating func attributePath(_ expression: Expression, function: String) throws(DynamoError) -> String {
+        guard let path = expression.path else {
+            throw PartiQLError.unsupported("\(function) requires a document path")
+        }
+        return self.path(path)
+    }
+
+    // MARK: Operands
+
+    /// A value in a condition or on the right of SET.
+    mutating func operand(_ expression: Expression) throws(DynamoError) -> String {
+        if let constant = try binding.constant(expression) { return value(constant) }
+        switch expression {
+        case .path(let path):
+            return self.path(path)
+        case .arithmetic(let operation, let left, let right):
+            return "\(try operand(left)) \(operation.rawValue) \(try operand(right))"
+        case .call("size", let arguments) where arguments.count == 1:
+            return "size(\(try attributePath(arguments[0], function: "size")))"
+        case .call("list_append", let arguments) where arguments.count == 2:
+            return "list_append(\(try operand(arguments[0])), \(try operand(arguments[1])))"
+        case .call("if_not_exists", let arguments) where arguments.count == 2:
+            return "if_not_exists(\(try attributePath(arguments[0], function: "if_not_exists")), \(try operand(arguments[1])))"
+        case .call(let function, _):
+            throw PartiQLError.unsupported("Unsupported function: \(function)")
+        case .missing:
+            throw PartiQLError.unsupported("MISSING is not a value")
+        default:
+            throw PartiQLError.unsupported("Unsupported operand: a condition is not a value")
+        }
+    }
+}

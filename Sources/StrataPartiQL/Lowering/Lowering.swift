@@ -1,0 +1,207 @@
+import StrataModel
+
+extension ParsedStatement {
+    /// Binds `parameters` and lowers the statement against `table`, the
+    /// definition of the table it names.
+    public func lower(parameters: [AttributeValue], table: TableDefinition) throws(DynamoError) -> LoweredStatement {
+        guard parameters.count == parameterCount else { throw PartiQLError.parameterCountMismatch }
+        var lowering = Lowering(table: table, writer: ExpressionWriter(binding: Binding(parameters: parameters)))
+        switch syntax {
+        case .select(let select): return try lowering.select(select)
+        case .exists(let select): return try lowering.exists(select)
+        case .insert(let insert): return try lowering.insert(insert)
+        case .update(let update): return try lowering.update(update)
+        case .delete(let delete): return try lowering.delete(delete)
+        }
+    }
+}
+
+/// Lowers one statement: SELECT to GetItem, Query or Scan; INSERT to a
+/// conditional PutItem; UPDATE and DELETE to UpdateItem and DeleteItem on
+/// the key the WHERE clause fixes, its other terms the condition.
+struct Lowering {
+    let table: TableDefinition
+    var writer: ExpressionWriter
+    private var request = JSONObject()
+
+    init(table: TableDefinition, writer: ExpressionWriter) {
+        self.table = table
+        self.writer = writer
+    }
+
+    private var binding: Binding { writer.binding }
+
+    // MARK: SELECT
+
+    mutating func select(_ select: SelectSyntax) throws(DynamoError) -> LoweredStatement {
+        let schema: IndexKeySchema
+        if let indexName = select.indexName {
+            guard let index = table.index(named: indexName) else {
+                throw .validation("The table does not have the specified index: \(indexName)")
+            }
+            schema = index.keySchema
+            request.members.append(("IndexName", .string(indexName)))
+        } else {
+            schema = IndexKeySchema(table.keySchema)
+        }
+        var terms = Conjuncts(select.condition, binding: binding)
+        var partition: [(String, AttributeValue)] = []
+        for attribute in schema.partitionKeys {
+            guard let value = try terms.takeEquality(of: attribute.name) else { break }
+            partition.append((attribute.name, value))
+        }
+        let fixesPartition = partition.count == schema.partitionKeys.count
+        if !fixesPartition {
+            guard select.orderBy.isEmpty else {
+                throw .validation("Must have WHERE clause in the statement when using ORDER BY clause.")
+            }
+            return try finish(.scan, condition: select.condition, projection: select.projection)
+        }
+        let forward = try ordering(select.orderBy, schema: schema)
+
+        // The whole key of the table, and nothing else: one item.
+        if select.indexName == nil, select.orderBy.isEmpty {
+            var lookup = terms
+            var key: [(String, AttributeValue)] = partition
+            if let sortKey = table.keySchema.sortKey, let value = try lookup.takeEquality(of: sortKey.name) {
+                key.append((sortKey.name, value))
+            }
+            if key.count == table.keySchema.attributes.count, lookup.remaining.isEmpty {
+                request.members.append(("Key", .object(JSONObject(key.map { ($0.0, $0.1.jsonValue) }))))
+                return try finish(.getItem, condition: nil, projection: select.projection)
+            }
+        }
+
+        var keyCondition = partition.map { "\(writer.name($0.0)) = \(writer.value($0.1))" }
+        for attribute in schema.sortKeys {
+            if let value = try terms.takeEquality(of: attribute.name) {
+                keyCondition.append("\(writer.name(attribute.name)) = \(writer.value(value))")
+                continue
+            }
+            if let text = try terms.takeSortCondition(of: attribute.name, writer: &writer) { keyCondition.append(text) }
+            break
+        }
+        // A Query's filter may not read key attributes: such a SELECT scans.
+        if terms.mentions(Set(schema.attributes.map(\.name))) {
+            writer = ExpressionWriter(binding: binding)
+            return try finish(.scan, condition: select.condition, projection: select.projection)
+        }
+        request.members.append(("KeyConditionExpression", .string(keyCondition.joined(separator: " AND "))))
+        if !forward { request.members.append(("ScanIndexForward", .bool(false))) }
+        return try finish(.query, condition: terms.condition, projection: select.projection)
+    }
+
+    /// ORDER BY may name only the sort key; true for ascending.
+    private func ordering(_ orderBy: [OrderingSyntax], schema: IndexKeySchema) throws(DynamoError) -> Bool {
+        guard let first = orderBy.first else { return true }
+        guard orderBy.count == 1, first.path.isTopLevel, first.path.name == schema.sortKeys.first?.name else {
+            throw .validation("Variable reference \(first.path.name) in ORDER BY clause must be the sort key of the table or index.")
+        }
+        return !first.descending
+    }
+
+    /// `EXISTS(SELECT * FROM t WHERE <key> AND ...)`: a ConditionCheck that
+    /// the item exists and meets the other terms.
+    mutating func exists(_ select: SelectSyntax) throws(DynamoError) -> LoweredStatement {
+        var terms = Conjuncts(select.condition, binding: binding)
+        try takeKey(from: &terms)
+        var condition = "attribute_exists(\(writer.name(table.keySchema.partitionKey.name)))"
+        if let rest = terms.condition { condition += " AND (\(try writer.condition(rest)))" }
+        request.members.append(("ConditionExpression", .string(condition)))
+        return try finish(.conditionCheck, condition: nil, projection: nil)
+    }
+
+    // MARK: Writes
+
+    mutating func insert(_ insert: InsertSyntax) throws(DynamoError) -> LoweredStatement {
+        guard case .m(let item) = try binding.requireConstant(insert.value) else {
+            throw PartiQLError.unsupported("Unsupported operation: Insert with a value that is not a tuple")
+        }
+        request.members.append(("Item", item.jsonValue))
+        let partitionKey = writer.name(table.keySchema.partitionKey.name)
+        request.members.append(("ConditionExpression", .string("attribute_not_exists(\(partitionKey))")))
+        return try finish(.putItem, condition: nil, projection: nil, isInsert: true)
+    }
+
+    mutating func update(_ update: UpdateSyntax) throws(DynamoError) -> LoweredStatement {
+        var terms = Conjuncts(update.condition, binding: binding)
+        try takeKey(from: &terms)
+        var sets: [String] = [], removes: [String] = [], adds: [String] = [], deletes: [String] = []
+        for action in update.actions {
+            switch action {
+            case .set(let path, .call(let function, let arguments)) where function == "set_add" || function == "set_delete":
+                guard arguments.count == 2, arguments[0].path == path, let value = try binding.constant(arguments[1]) else {
+                    throw PartiQLError.unsupported("\(function) must name the attribute it sets, and a set value: SET a = \(function)(a, <<...>>)")
+                }
+                let text = "\(writer.path(path)) \(writer.value(value))"
+                if function == "set_add" { adds.append(text) } else { deletes.append(text) }
+            case .set(let path, let value):
+                sets.append("\(writer.path(path)) = \(try writer.operand(value))")
+            case .remove(let path):
+                removes.append(writer.path(path))
+            }
+        }
+        var clauses: [String] = []
+        if !sets.isEmpty { clauses.append("SET " + sets.joined(separator: ", ")) }
+        if !removes.isEmpty { clauses.append("REMOVE " + removes.joined(separator: ", ")) }
+        if !adds.isEmpty { clauses.append("ADD " + adds.joined(separator: ", ")) }
+        if !deletes.isEmpty { clauses.append("DELETE " + deletes.joined(separator: ", ")) }
+        request.members.append(("UpdateExpression", .string(clauses.joined(separator: " "))))
+        // UPDATE changes an item that exists; it never creates one.
+        var condition = "attribute_exists(\(writer.name(table.keySchema.partitionKey.name)))"
+        if let rest = terms.condition { condition += " AND (\(try writer.condition(rest)))" }
+        request.members.append(("ConditionExpression", .string(condition)))
+        if let returning = update.returning { request.members.append(("ReturnValues", .string(returning.rawValue))) }
+        return try finish(.updateItem, condition: nil, projection: nil)
+    }
+
+    mutating func delete(_ delete: DeleteSyntax) throws(DynamoError) -> LoweredStatement {
+        var terms = Conjuncts(delete.condition, binding: binding)
+        try takeKey(from: &terms)
+        if let returning = delete.returning {
+            guard returning == .allOld else {
+                throw .validation("Delete statement only supports RETURNING ALL OLD *")
+            }
+            request.members.append(("ReturnValues", .string(returning.rawValue)))
+        }
+        return try finish(.deleteItem, condition: terms.condition, projection: nil)
+    }
+
+    /// A write's WHERE clause must fix the table's whole key with equalities.
+    private mutating func takeKey(from terms: inout Conjuncts) throws(DynamoError) {
+        var key = JSONObject()
+        for attribute in table.keySchema.attributes {
+            guard let value = try terms.takeEquality(of: attribute.name) else {
+                throw .validation("Where clause does not contain a mandatory equality on all key attributes")
+            }
+            key.members.append((attribute.name, value.jsonValue))
+        }
+        request.members.append(("Key", .object(key)))
+    }
+
+    // MARK: The request
+
+    /// Adds the filter or condition, the projection, the placeholders and
+    /// the table's name.
+    private mutating func finish(
+        _ operation: LoweredStatement.Operation, condition: Expression?, projection: [PathSyntax]?, isInsert: Bool = false
+    ) throws(DynamoError) -> LoweredStatement {
+        if let condition {
+            let member = operation == .query || operation == .scan ? "FilterExpression" : "ConditionExpression"
+            request.members.append((member, .string(try writer.condition(condition))))
+        }
+        if let projection {
+            var paths: [String] = []
+            for path in projection { paths.append(writer.path(path)) }
+            request.members.append(("ProjectionExpression", .string(paths.joined(separator: ", "))))
+        }
+        if !writer.names.isEmpty {
+            request.members.append(("ExpressionAttributeNames", .object(JSONObject(writer.names.map { ($0.placeholder, .string($0.name)) }))))
+        }
+        if !writer.values.isEmpty {
+            request.members.append(("ExpressionAttributeValues", .object(JSONObject(writer.values.map { ($0.placeholder, $0.value.jsonValue) }))))
+        }
+        request.members.insert(("TableName", .string(table.name)), at: 0)
+        return LoweredStatement(operation: operation, request: request, isInsert: isInsert)
+    }
+}

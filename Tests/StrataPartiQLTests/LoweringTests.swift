@@ -139,10 +139,10 @@ import Testing
 
     @Test func updateOfAnItemThatMustExist() throws {
         let lowered = try lower(
-            "UPDATE Music SET Year = Year + 1, Tags = set_add(Tags, <<'c'>>) REMOVE Old SET Gone = set_delete(Gone, <<1>>) WHERE Artist = 'a' AND Song = 'b' AND Year < 3000 RETURNING ALL NEW *")
+            "UPDATE Music SET Year = Year + 1, Tags = set_add(Tags, <<'c'>>) REMOVE Stale SET Gone = set_delete(Gone, <<1>>) WHERE Artist = 'a' AND Song = 'b' AND Year < 3000 RETURNING ALL NEW *")
         #expect(lowered.operation == .updateItem)
         #expect(try item(lowered.request, "Key") == ["Artist": .s("a"), "Song": .s("b")])
-        #expect(expression(lowered.request, "UpdateExpression") == "SET Year = Year + 1 REMOVE Old ADD Tags SS DELETE Gone NS")
+        #expect(expression(lowered.request, "UpdateExpression") == "SET Year = Year + 1 REMOVE Stale ADD Tags SS DELETE Gone NS")
         #expect(expression(lowered.request, "ConditionExpression") == "attribute_exists(Artist) AND (Year < 3000)")
         #expect(string(lowered.request, "ReturnValues") == "ALL_NEW")
     }

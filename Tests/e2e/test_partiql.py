@@ -214,6 +214,8 @@ def test_parameters_of_every_type(dynamodb, music):
     ("SELEC * FROM t", "Statement wasn't well formed, can't be processed: Unexpected token"),
     ("SELECT * FROM", "Statement wasn't well formed, can't be processed: Unexpected end of statement"),
     ("SELECT * FROM \"t\" WHERE a = 'open", "Statement wasn't well formed, can't be processed: Invalid character: 'open"),
+    # OPEN is one of PartiQL's reserved words: it names an attribute only in double quotes.
+    ("SELECT * FROM \"t\" WHERE open = 1", "Statement wasn't well formed, can't be processed: Unexpected keyword"),
 ])
 def test_syntax_errors(dynamodb, statement, message):
     with pytest.raises(ClientError) as excinfo:
@@ -329,12 +331,12 @@ def test_transaction_condition_check_with_exists(dynamodb, music):
     execute(dynamodb, f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'gate', 'open': false}}")
     statements = [
         {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'through'}}"},
-        {"Statement": f'EXISTS(SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'gate\' AND open = true)'},
+        {"Statement": f'EXISTS(SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'gate\' AND "open" = true)'},
     ]
     with pytest.raises(ClientError) as excinfo:
         dynamodb.execute_transaction(TransactStatements=statements)
     assert [r["Code"] for r in excinfo.value.response["CancellationReasons"]] == ["None", "ConditionalCheckFailed"]
-    execute(dynamodb, f'UPDATE "{music}" SET open = true WHERE Artist = \'a\' AND Song = \'gate\'')
+    execute(dynamodb, f'UPDATE "{music}" SET "open" = true WHERE Artist = \'a\' AND Song = \'gate\'')
     dynamodb.execute_transaction(TransactStatements=statements)
     assert "Item" in dynamodb.get_item(TableName=music, Key={"Artist": S("a"), "Song": S("through")})
 

@@ -99,6 +99,18 @@ import Testing
         #expect(expression(lowered.request, "KeyConditionExpression") == "Year = 2001")
     }
 
+    /// `IN` and `OR` on the partition key: a Query of each value, in the
+    /// order written, each value once.
+    @Test func severalPartitionKeyValuesAreSeveralQueries() throws {
+        let lowered = try lower("SELECT * FROM Music WHERE Artist IN ['b', 'a', 'b'] AND Song > 'x' AND Year = 1")
+        #expect(lowered.operation == .query)
+        #expect(lowered.requests.map { expression($0, "KeyConditionExpression") } == ["Artist = 'b' AND Song > 'x'", "Artist = 'a' AND Song > 'x'"])
+        #expect(lowered.requests.map { expression($0, "FilterExpression") } == ["Year = 1", "Year = 1"])
+        let or = try lower("SELECT * FROM Music WHERE Artist = 'c' OR 'd' = Artist")
+        #expect(or.requests.map { expression($0, "KeyConditionExpression") } == ["Artist = 'c'", "Artist = 'd'"])
+        #expect(try lower("SELECT * FROM Music WHERE Artist = 'c' OR Year = 1").operation == .scan)
+    }
+
     @Test func withoutThePartitionKeyItScans() throws {
         let lowered = try lower("SELECT * FROM Music WHERE Year > 2000 OR Artist = 'Acme'")
         #expect(lowered.operation == .scan)

@@ -117,6 +117,19 @@ def test_query_with_order_and_sort_key_conditions(dynamodb, music):
     assert songs(select_all(dynamodb, f'SELECT * FROM "{music}" WHERE Artist = \'Acme\' AND Year IN [2005, 1999]')) == ["Two"]
 
 
+def test_in_and_or_on_the_partition_key_query_each_value(dynamodb, music):
+    fill(dynamodb, music)
+    for i in range(10):
+        execute(dynamodb, f"INSERT INTO \"{music}\" VALUE {{'Artist': 'Many', 'Song': ?}}", S(f"m{i}"))
+    songs = [i["Song"]["S"] for i in select_all(dynamodb, f'SELECT Song FROM "{music}" WHERE Artist IN [\'Zed\', \'Many\', \'Acme\']', Limit=4)]
+    assert songs == ["Alpha"] + [f"m{i}" for i in range(10)] + ["One", "Three", "Two"]
+    either = execute(dynamodb, f'SELECT Song FROM "{music}" WHERE (Artist = \'Zed\' OR Artist = \'Acme\') AND Year <> 2005',
+                     ReturnConsumedCapacity="TOTAL")
+    assert [i["Song"]["S"] for i in either["Items"]] == ["Alpha", "One", "Three"]
+    # Two Queries, each reading less than 4 KB: 0.5 units apiece.
+    assert either["ConsumedCapacity"] == {"TableName": music, "CapacityUnits": 1.0}
+
+
 def test_scan_with_conditions(dynamodb, music):
     fill(dynamodb, music)
     songs = lambda statement: sorted(i["Song"]["S"] for i in select_all(dynamodb, statement))  # noqa: E731

@@ -9,9 +9,7 @@ extension DynamoAPI {
         case .getItem:
             request.members.append(("ConsistentRead", .bool(input.consistent)))
         case .query, .scan:
-            request.members.append(("ConsistentRead", .bool(input.consistent)))
-            if let limit = input.limit { request.members.append(("Limit", .number(String(limit)))) }
-            if let start = input.exclusiveStart { request.members.append(("ExclusiveStartKey", start.jsonValue)) }
+            return try await read(lowered, input, context)
         case .putItem, .updateItem, .deleteItem:
             if let onFailure = input.returnValuesOnConditionCheckFailure {
                 request.members.append(("ReturnValuesOnConditionCheckFailure", .string(onFailure)))
@@ -22,6 +20,43 @@ extension DynamoAPI {
         if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
         return try await perform(lowered, RequestBody(request), context)
     }
+
+    /// A SELECT as Query or Scan pages, from where its NextToken says: the
+    /// Queries of several partition-key values run in turn, sharing the
+    /// Limit, until one stops short or the answer holds a page's worth.
+    private func read(_ lowered: LoweredStatement, _ input: ExecuteStatementInput, _ context: RequestContext) async throws -> StatementOutput {
+        var output = StatementOutput()
+        var position = input.start?.request ?? 0
+        var start = input.start?.key
+        guard position < lowered.requests.count else { throw DynamoError.validation("Invalid NextToken") }
+        var remaining = input.limit
+        while position < lowered.requests.count {
+            var request = lowered.requests[position]
+            request.members.append(("ConsistentRead", .bool(input.consistent)))
+            if let remaining { request.members.append(("Limit", .number(String(remaining)))) }
+            if let start { request.members.append(("ExclusiveStartKey", start.jsonValue)) }
+            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+            let page = try await perform(lowered, RequestBody(request), context)
+            output.append(page)
+            if let key = page.lastEvaluatedKey {
+                output.next = NextToken(request: position, key: key)
+                break
+            }
+            position += 1
+            start = nil
+            remaining = remaining.map { $0 - page.scannedCount }
+            let full = (remaining ?? 1) <= 0 || output.items.bytes.count >= Self.statementPageBytes
+            if full, position < lowered.requests.count {
+                output.next = NextToken(request: position, key: nil)
+                break
+            }
+        }
+        return output
+    }
+
+    /// A SELECT of several partition-key values answers at most about this
+    /// much before it hands back a NextToken, as one Query's page would.
+    static let statementPageBytes = 1 << 20
 
     /// Parses a statement (through the cache), finds its table and lowers it.
     func lower(_ statement: StatementInput) throws(DynamoError) -> LoweredStatement {

@@ -5,8 +5,13 @@ import StrataModel
 struct StatementOutput: OperationOutput {
     /// The items' JSON, comma-separated.
     var items = JSONWriter()
+    /// The items a Query or Scan read, before its filter: what Limit counts.
+    var scannedCount = 0
     var lastEvaluatedKey: Item?
+    var next: NextToken?
     var consumed: (ConsumedCapacity, CapacityReport)?
+
+    init() {}
 
     /// A single-item operation's answer: its item, if any, is the one item.
     init(_ output: ItemOutput) {
@@ -21,6 +26,7 @@ struct StatementOutput: OperationOutput {
 
     init(_ output: ItemListOutput) {
         items = output.items
+        scannedCount = output.scannedCount
         lastEvaluatedKey = output.lastEvaluatedKey
         consumed = output.consumed
     }
@@ -28,14 +34,28 @@ struct StatementOutput: OperationOutput {
     /// The one item, for a batch's or a transaction's response entry.
     var item: [UInt8]? { items.bytes.isEmpty ? nil : items.bytes }
 
+    /// Adds a further page of the same SELECT (the Query of its next
+    /// partition-key value).
+    mutating func append(_ page: StatementOutput) {
+        if !items.bytes.isEmpty, !page.items.bytes.isEmpty { items.raw(",") }
+        items.rawBytes(page.items.bytes)
+        scannedCount += page.scannedCount
+        lastEvaluatedKey = page.lastEvaluatedKey
+        if let (units, report) = page.consumed {
+            if consumed == nil { consumed = (units, report) } else { consumed!.0.add(units) }
+        }
+    }
+
     func write(to writer: inout JSONWriter) {
         writer.reserveCapacity(items.bytes.count + 256)
         writer.raw("{\"Items\":[")
         writer.rawBytes(items.bytes)
         writer.raw("]")
-        if let lastEvaluatedKey {
+        if let next {
             writer.raw(",\"NextToken\":")
-            writer.string(NextToken.token(for: lastEvaluatedKey))
+            writer.string(next.text)
+        }
+        if let lastEvaluatedKey {
             writer.raw(",\"LastEvaluatedKey\":")
             writer.item(lastEvaluatedKey)
         }

@@ -7,7 +7,7 @@ struct ExecuteStatementInput: OperationInput {
     let statement: StatementInput
     let consistent: Bool
     /// Where an earlier page of the same SELECT stopped.
-    let exclusiveStart: Item?
+    let start: NextToken?
     let limit: Int?
     let report: CapacityReport
     let returnValuesOnConditionCheckFailure: String?
@@ -26,6 +26,6 @@ struct ExecuteStatementInput: OperationInput {
         try violations.throwIfAny()
         guard let statement else { throw .validation("Invalid request") }
         self.statement = statement
-        exclusiveStart = try nextToken.map { token throws(DynamoError) in try NextToken.startKey(token) }
+        start = try nextToken.map { token throws(DynamoError) in try NextToken(token) }
     }
 }

@@ -41,6 +41,41 @@ struct Conjuncts {
         return nil
     }
 
+    /// Takes out `name IN [constants]`, or an OR of `name = constant`
+    /// terms, returning the values, each once, in the order written.
+    mutating func takeAlternatives(of name: String) throws(DynamoError) -> [AttributeValue]? {
+        for (position, term) in remaining.enumerated() {
+            var values: [AttributeValue] = []
+            guard try collectAlternatives(term, of: name, into: &values) else { continue }
+            remaining.remove(at: position)
+            var unique: [AttributeValue] = []
+            for value in values where !unique.contains(value) { unique.append(value) }
+            return unique
+        }
+        return nil
+    }
+
+    private func collectAlternatives(_ term: Expression, of name: String, into values: inout [AttributeValue]) throws(DynamoError) -> Bool {
+        switch term {
+        case .in(let tested, let candidates) where Self.isAttribute(tested, name):
+            for candidate in candidates {
+                guard let value = try binding.constant(candidate) else { return false }
+                values.append(value)
+            }
+            return true
+        case .comparison(.equal, let left, let right):
+            let constant = Self.isAttribute(left, name) ? right : Self.isAttribute(right, name) ? left : nil
+            guard let constant, let value = try binding.constant(constant) else { return false }
+            values.append(value)
+            return true
+        case .or(let left, let right):
+            guard try collectAlternatives(left, of: name, into: &values) else { return false }
+            return try collectAlternatives(right, of: name, into: &values)
+        default:
+            return false
+        }
+    }
+
     /// Takes out the first term a key condition can express on the sort
     /// key `name` (a comparison, BETWEEN or begins_with with constants),
     /// written as key-condition text.

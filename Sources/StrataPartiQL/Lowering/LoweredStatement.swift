@@ -18,10 +18,15 @@ public struct LoweredStatement: Sendable {
 
     public let operation: Operation
     /// TableName, Key or Item, the expressions with their names and values,
-    /// IndexName, ScanIndexForward, ReturnValues: whatever the operation needs.
-    public let request: JSONObject
+    /// IndexName, ScanIndexForward, ReturnValues: whatever the operation
+    /// needs. More than one for a SELECT of several partition-key values
+    /// (`IN`, `OR`): a Query of each, run in turn.
+    public let requests: [JSONObject]
     /// INSERT: a failed condition means the key is taken (DuplicateItemException).
     public let isInsert: Bool
+
+    /// The request, when there is one.
+    public var request: JSONObject { requests[0] }
 
     public var isRead: Bool {
         switch operation {

@@ -22,6 +22,8 @@ extension ParsedStatement {
 struct Lowering {
     let table: TableDefinition
     var writer: ExpressionWriter
+    /// The index a SELECT reads, if any.
+    var indexName: String?
     private var request = JSONObject()
 
     init(table: TableDefinition, writer: ExpressionWriter) {
@@ -35,12 +37,12 @@ struct Lowering {
 
     mutating func select(_ select: SelectSyntax) throws(DynamoError) -> LoweredStatement {
         let schema: IndexKeySchema
-        if let indexName = select.indexName {
-            guard let index = table.index(named: indexName) else {
-                throw .validation("The table does not have the specified index: \(indexName)")
+        if let name = select.indexName {
+            guard let index = table.index(named: name) else {
+                throw .validation("The table does not have the specified index: \(name)")
             }
             schema = index.keySchema
-            request.members.append(("IndexName", .string(indexName)))
+            indexName = name
         } else {
             schema = IndexKeySchema(table.keySchema)
         }
@@ -50,16 +52,32 @@ struct Lowering {
             guard let value = try terms.takeEquality(of: attribute.name) else { break }
             partition.append((attribute.name, value))
         }
-        let fixesPartition = partition.count == schema.partitionKeys.count
-        if !fixesPartition {
-            guard select.orderBy.isEmpty else {
-                throw .validation("Must have WHERE clause in the statement when using ORDER BY clause.")
-            }
-            return try finish(.scan, condition: select.condition, projection: select.projection)
+        if partition.count == schema.partitionKeys.count {
+            return try lookUp(select, schema: schema, partition: partition, terms: terms)
         }
-        let forward = try ordering(select.orderBy, schema: schema)
+        // `pk IN [a, b]` or `pk = a OR pk = b`: a Query for each value, in turn.
+        if schema.partitionKeys.count == 1, let name = schema.partitionKeys.first?.name, let values = try terms.takeAlternatives(of: name) {
+            var requests: [JSONObject] = []
+            for value in values {
+                var lowering = Lowering(table: table, writer: ExpressionWriter(binding: binding))
+                lowering.indexName = indexName
+                let one = try lowering.query(select, schema: schema, partition: [(name, value)], terms: terms)
+                if one.operation == .scan { return one }
+                requests.append(one.request)
+            }
+            return LoweredStatement(operation: .query, requests: requests, isInsert: false)
+        }
+        guard select.orderBy.isEmpty else {
+            throw .validation("Must have WHERE clause in the statement when using ORDER BY clause.")
+        }
+        return try finish(.scan, condition: select.condition, projection: select.projection)
+    }
 
-        // The whole key of the table, and nothing else: one item.
+    /// A SELECT that fixes the partition key: GetItem when it fixes the
+    /// table's whole key and nothing else, a Query otherwise.
+    private mutating func lookUp(
+        _ select: SelectSyntax, schema: IndexKeySchema, partition: [(String, AttributeValue)], terms: Conjuncts
+    ) throws(DynamoError) -> LoweredStatement {
         if select.indexName == nil, select.orderBy.isEmpty {
             var lookup = terms
             var key: [(String, AttributeValue)] = partition
@@ -71,7 +89,17 @@ struct Lowering {
                 return try finish(.getItem, condition: nil, projection: select.projection)
             }
         }
+        return try query(select, schema: schema, partition: partition, terms: terms)
+    }
 
+    /// A Query of one partition-key value: the sort-key condition the
+    /// terms allow, the rest as the filter. A filter may not read key
+    /// attributes, so terms that still do make the SELECT a filtered Scan.
+    private mutating func query(
+        _ select: SelectSyntax, schema: IndexKeySchema, partition: [(String, AttributeValue)], terms: Conjuncts
+    ) throws(DynamoError) -> LoweredStatement {
+        var terms = terms
+        let forward = try ordering(select.orderBy, schema: schema)
         var keyCondition = partition.map { "\(writer.name($0.0)) = \(writer.value($0.1))" }
         for attribute in schema.sortKeys {
             if let value = try terms.takeEquality(of: attribute.name) {
@@ -81,7 +109,6 @@ struct Lowering {
             if let text = try terms.takeSortCondition(of: attribute.name, writer: &writer) { keyCondition.append(text) }
             break
         }
-        // A Query's filter may not read key attributes: such a SELECT scans.
         if terms.mentions(Set(schema.attributes.map(\.name))) {
             writer = ExpressionWriter(binding: binding)
             return try finish(.scan, condition: select.condition, projection: select.projection)
@@ -201,7 +228,8 @@ struct Lowering {
         if !writer.values.isEmpty {
             request.members.append(("ExpressionAttributeValues", .object(JSONObject(writer.values.map { ($0.placeholder, $0.value.jsonValue) }))))
         }
+        if let indexName { request.members.insert(("IndexName", .string(indexName)), at: 0) }
         request.members.insert(("TableName", .string(table.name)), at: 0)
-        return LoweredStatement(operation: operation, request: request, isInsert: isInsert)
+        return LoweredStatement(operation: operation, requests: [request], isInsert: isInsert)
     }
 }

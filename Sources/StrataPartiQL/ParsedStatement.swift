@@ -14,12 +14,10 @@ public struct ParsedStatement: Sendable {
     /// The table the statement reads or writes.
     public var tableName: String { syntax.tableName }
 
-    /// Whether the statement only reads (SELECT, or EXISTS in a transaction).
+    /// Whether the statement is a SELECT. An EXISTS checks a condition for
+    /// a transaction's writes, so it counts with them.
     public var isRead: Bool {
-        switch syntax {
-        case .select, .exists: true
-        case .insert, .update, .delete: false
-        }
+        if case .select = syntax { true } else { false }
     }
 }
 

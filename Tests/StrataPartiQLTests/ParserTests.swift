@@ -123,19 +123,33 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "Unexpected end of statement"),
-        ("SELEC * FROM t", "Unexpected token"),
-        ("SELECT * FROM", "Unexpected end of statement"),
+        ("", "Unexpected end of input"),
+        ("SELEC * FROM t", "Expected data manipulation"),
+        ("SELECT * FROM", "Unexpected end of input"),
         ("SELECT * FROM select", "Unexpected keyword"),
-        ("SELECT * FROM t WHERE", "Unexpected end of statement"),
-        ("SELECT * FROM t WHERE a = 'open", "Invalid character: 'open"),
-        ("SELECT * FROM t extra", "Unexpected token"),
+        ("SELECT * FROM t WHERE", "Unexpected end of input"),
+        // An unclosed quote: DynamoDB gives no detail at all.
+        ("SELECT * FROM t WHERE a = 'open", ""),
+        ("SELECT * FROM t extra", "Unexpected token after expression"),
+        ("SELECT * FROM t; SELECT * FROM t", "Unexpected token after expression"),
+        ("SELECT * FROM t WHERE a = = 1", "Unexpected operator"),
         ("UPDATE t WHERE a = 1", "Unexpected keyword"),
-        ("DELETE FROM t RETURNING ALL", "Unexpected end of statement"),
+        ("DELETE FROM t RETURNING ALL", "Unexpected end of input"),
         ("INSERT INTO t VALUES {'a': 1}", "Unexpected keyword"),
     ])
     func syntaxErrors(statement: String, detail: String) {
         #expect(failure(statement) == "Statement wasn't well formed, can't be processed: \(detail)")
+    }
+
+    @Test func commentsAndOneSemicolon() throws {
+        #expect(try parse("SELECT /* every */ * -- attribute\n FROM t;") == .select(SelectSyntax(
+            projection: nil, tableName: "t", indexName: nil, condition: nil, orderBy: [])))
+    }
+
+    @Test func writesNameATableNotAnIndex() {
+        #expect(failure(#"UPDATE "t"."i" SET a = 1 WHERE pk = 1"#) == "This operation is not supported on an index")
+        #expect(failure(#"DELETE FROM "t"."i" WHERE pk = 1"#) == "This operation is not supported on an index")
+        #expect(failure(#"INSERT INTO "t"."i" VALUE {'pk': 1}"#) == "FROM clause may only contain a single table name in data manipulation statements")
     }
 
     @Test func nestingIsCapped() {

@@ -99,8 +99,13 @@ def test_insert_of_a_taken_key_is_a_duplicate(dynamodb, music):
 
 def test_select_projects_nested_paths(dynamodb, music):
     execute(dynamodb, f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'b', 'm': {{'x': 1, 'y': 2}}, 'l': [10, 20, 30]}}")
+    # Each path's value answers under its last name, with any list index.
     result = execute(dynamodb, f'SELECT m.x, l[1], Song FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\'')
-    assert result["Items"] == [{"m": {"M": {"x": N(1)}}, "l": {"L": [N(20)]}, "Song": S("b")}]
+    assert result["Items"] == [{"x": N(1), "l[1]": N(20), "Song": S("b")}]
+    queried = execute(dynamodb, f'SELECT m.y FROM "{music}" WHERE Artist = \'a\'')
+    assert queried["Items"] == [{"y": N(2)}]
+    batch = dynamodb.batch_execute_statement(Statements=[{"Statement": f'SELECT m.y FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\''}])
+    assert batch["Responses"] == [{"TableName": music, "Item": {"y": N(2)}}]
 
 
 def test_select_of_a_missing_item_is_empty(dynamodb, music):
@@ -149,7 +154,7 @@ def test_select_from_a_global_and_a_local_index(dynamodb, music):
     assert set(by_rating[0]) == {"Artist", "Song", "Rating"}  # keys only
     with pytest.raises(ClientError) as excinfo:
         execute(dynamodb, f'SELECT * FROM "{music}"."ByYear" WHERE Year = 2001', ConsistentRead=True)
-    assert_client_error(excinfo, "ValidationException", "Consistent reads are not supported on global secondary indexes")
+    assert_client_error(excinfo, "ValidationException", "Strongly consistent read is not supported on Global Secondary Indexes")
 
 
 def test_paging_with_next_token(dynamodb, music):
@@ -224,9 +229,9 @@ def test_parameters_of_every_type(dynamodb, music):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("statement, message", [
-    ("SELEC * FROM t", "Statement wasn't well formed, can't be processed: Unexpected token"),
-    ("SELECT * FROM", "Statement wasn't well formed, can't be processed: Unexpected end of statement"),
-    ("SELECT * FROM \"t\" WHERE a = 'open", "Statement wasn't well formed, can't be processed: Invalid character: 'open"),
+    ("SELEC * FROM t", "Statement wasn't well formed, can't be processed: Expected data manipulation"),
+    ("SELECT * FROM \"t\" garbage", "Statement wasn't well formed, can't be processed: Unexpected token after expression"),
+    ("SELECT * FROM \"t\" WHERE a = 'open", "Statement wasn't well formed, can't be processed: "),
     # OPEN is one of PartiQL's reserved words: it names an attribute only in double quotes.
     ("SELECT * FROM \"t\" WHERE open = 1", "Statement wasn't well formed, can't be processed: Unexpected keyword"),
 ])
@@ -239,7 +244,10 @@ def test_syntax_errors(dynamodb, statement, message):
 def test_statement_errors(dynamodb, music):
     cases = [
         ('SELECT * FROM "no-such-table"', (), "ResourceNotFoundException", "Requested resource not found"),
-        (f'SELECT * FROM "{music}"."Nope"', (), "ValidationException", "The table does not have the specified index: Nope"),
+        (f'SELECT * FROM "{music}"."Nope"', (), "ValidationException", "The table does not have the specified index"),
+        (f'SELECT * FROM "{music}" WHERE Artist = 1', (), "ValidationException",
+         "Key attribute's data type should match its data type in table's schema: Key Artist"),
+        (f'SELECT a.z, b.z FROM "{music}"', (), "ValidationException", "Duplicate identifiers in select clause: z"),
         (f'UPDATE "{music}" SET x = 1 WHERE Artist = \'a\'', (), "ValidationException",
          "Where clause does not contain a mandatory equality on all key attributes"),
         (f'DELETE FROM "{music}" WHERE Artist = ?', (S("a"), S("b")), "ValidationException",
@@ -251,7 +259,7 @@ def test_statement_errors(dynamodb, music):
         (f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a'}}", (), "ValidationException",
          "One or more parameter values were invalid: Missing the key Song in the item"),
         (f'EXISTS(SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\')', (), "ValidationException",
-         "EXISTS can only be used in ExecuteTransaction"),
+         "EXISTS can only be used in ExecuteTransaction write requests."),
     ]
     for statement, parameters, code, message in cases:
         with pytest.raises(ClientError) as excinfo:
@@ -279,19 +287,20 @@ def test_request_validation(dynamodb_unchecked):
 
 def test_batch_reports_each_statements_error(dynamodb, music):
     execute(dynamodb, f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'taken'}}")
+    execute(dynamodb, f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'other'}}")
     result = dynamodb.batch_execute_statement(Statements=[
         {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'new'}}"},
         {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'taken'}}"},
         {"Statement": f'UPDATE "{music}" SET x = 1 WHERE Artist = ? AND Song = ? AND x = 5',
-         "Parameters": [S("a"), S("taken")], "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
+         "Parameters": [S("a"), S("other")], "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
         {"Statement": "DELETE FROM \"no-such-table\" WHERE a = 1"},
         {"Statement": "DELET"},
     ], ReturnConsumedCapacity="TOTAL")
     responses = result["Responses"]
     assert responses[0] == {"TableName": music}
     assert responses[1]["Error"] == {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}
-    assert responses[2]["Error"]["Code"] == "ConditionalCheckFailed"
-    assert responses[2]["Error"]["Item"] == {"Artist": S("a"), "Song": S("taken")}
+    # DynamoDB returns no item with a member's error, ALL_OLD or not.
+    assert responses[2]["Error"] == {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
     assert responses[3]["Error"]["Code"] == "ResourceNotFound"
     assert responses[4]["Error"]["Code"] == "ValidationError"
     assert result["ConsumedCapacity"] == [{"TableName": music, "CapacityUnits": 1.0}]
@@ -308,15 +317,23 @@ def test_batch_reads(dynamodb, music):
     responses = result["Responses"]
     assert responses[0] == {"TableName": music, "Item": {"Year": N(2001)}}
     assert responses[1] == {"TableName": music}
-    assert responses[2]["Error"]["Code"] == "ValidationError"
+    assert responses[2]["Error"] == {
+        "Code": "ValidationError", "Message": "Select statements within BatchExecuteStatement must specify the primary key in the where clause."}
 
 
-def test_batch_of_reads_and_writes_together(dynamodb, music):
-    result = dynamodb.batch_execute_statement(Statements=[
-        {"Statement": f'SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\''},
-        {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'b'}}"},
-    ])
-    assert result["Responses"][1]["Error"]["Code"] == "ValidationError"
+def test_batches_refused_whole(dynamodb, music):
+    with pytest.raises(ClientError) as excinfo:
+        dynamodb.batch_execute_statement(Statements=[
+            {"Statement": f'SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\''},
+            {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'b'}}"},
+        ])
+    assert_client_error(excinfo, "ValidationException", "Read and write requests together in the same batch is not supported.")
+    with pytest.raises(ClientError) as excinfo:
+        dynamodb.batch_execute_statement(Statements=[
+            {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'b'}}"},
+            {"Statement": f'DELETE FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\''},
+        ])
+    assert_client_error(excinfo, "ValidationException", "Provided list of item keys contains duplicates")
     assert "Item" not in dynamodb.get_item(TableName=music, Key={"Artist": S("a"), "Song": S("b")})
 
 
@@ -352,6 +369,36 @@ def test_transaction_condition_check_with_exists(dynamodb, music):
     execute(dynamodb, f'UPDATE "{music}" SET "open" = true WHERE Artist = \'a\' AND Song = \'gate\'')
     dynamodb.execute_transaction(TransactStatements=statements)
     assert "Item" in dynamodb.get_item(TableName=music, Key={"Artist": S("a"), "Song": S("through")})
+
+
+def test_transaction_rules(dynamodb, music):
+    key = "WHERE Artist = 'a' AND Song = 'b'"
+    cases = [
+        ([f'SELECT * FROM "{music}" {key}', f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'c'}}"],
+         "ExecuteTransaction API does not support both read and write operations in the same request."),
+        ([f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'c'}}", f'DELETE FROM "{music}" {key} RETURNING ALL OLD *'],
+         "Validation failed in TransactStatements[1]: RETURNING clause is not supported in ExecuteTransaction."),
+        ([f'SELECT * FROM "{music}" WHERE Artist = \'a\''],
+         "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause."),
+        ([f'SELECT * FROM "{music}"."ByYear" WHERE Year = 1 AND Song = \'b\''],
+         "Validation failed in TransactStatements[0]: Reads on indices are not supported within transactions."),
+        ([f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'c'}}", f'EXISTS(SELECT * FROM "{music}" {key})'],
+         "Validation failed in TransactStatements[1]: EXISTS() must contain a single item read with additional condition"),
+        (["SELEC"], "Validation failed in TransactStatements[0]: Statement wasn't well formed, can't be processed: Expected data manipulation"),
+    ]
+    for statements, message in cases:
+        with pytest.raises(ClientError) as excinfo:
+            dynamodb.execute_transaction(TransactStatements=[{"Statement": s} for s in statements])
+        assert_client_error(excinfo, "ValidationException", message)
+    # A missing table cancels the transaction, with a reason of its own.
+    with pytest.raises(ClientError) as excinfo:
+        dynamodb.execute_transaction(TransactStatements=[
+            {"Statement": f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a', 'Song': 'c'}}"},
+            {"Statement": "INSERT INTO \"no-such-table\" VALUE {'p': 1}"},
+        ])
+    assert_client_error(excinfo, "TransactionCanceledException")
+    assert excinfo.value.response["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ResourceNotFound", "Message": "Requested resource not found"}]
 
 
 def test_transaction_of_reads(dynamodb, music):
@@ -423,7 +470,8 @@ def _random_condition(rng):
         value = rng.randint(0, 9)
         op = rng.choice(["=", "<>", "<", ">="])
         terms.append(f"a {op} {value}")
-        filters.append(f"a {op} :a")
+        # In PartiQL `a <> v` is false where `a` is missing.
+        filters.append("attribute_exists(a) AND a <> :a" if op == "<>" else f"a {op} :a")
         values[":a"] = N(value)
     if rng.random() < 0.4:
         terms.append("begins_with(b, 'x')")

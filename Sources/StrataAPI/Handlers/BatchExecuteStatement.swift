@@ -4,42 +4,62 @@ import StrataPartiQL
 extension DynamoAPI {
     /// Runs each statement on its own, as BatchGetItem and BatchWriteItem
     /// run their requests; a statement's failure is its response's error,
-    /// never the batch's.
+    /// never the batch's. Only reads mixed with writes, or one item named
+    /// twice, refuse the whole batch.
     func batchExecuteStatement(_ input: BatchExecuteStatementInput, _ context: RequestContext) async throws -> BatchStatementOutput {
         var output = BatchStatementOutput(report: input.report)
-        var ledger = ConsumedCapacityLedger()
-        var reads: Bool?
-        for entry in input.entries {
-            var response = BatchStatementOutput.Response()
+        output.responses = Array(repeating: BatchStatementOutput.Response(), count: input.entries.count)
+        var parsed = [ParsedStatement?](repeating: nil, count: input.entries.count)
+        for (position, entry) in input.entries.enumerated() {
             do {
-                let parsed = try ParsedStatement.parse(entry.statement.text, cache: statementCache)
-                response.tableName = parsed.tableName
-                if let reads, reads != parsed.isRead {
-                    throw DynamoError.validation("Batch statements must be either all reads or all writes")
-                }
-                reads = parsed.isRead
-                let lowered = try parsed.lower(parameters: entry.statement.parameters, table: try existingTable(parsed.tableName))
-                var request = lowered.request
-                switch lowered.operation {
-                case .getItem:
-                    request.members.append(("ConsistentRead", .bool(entry.consistent)))
-                case .query, .scan, .conditionCheck:
-                    throw DynamoError.validation("Select statements within BatchExecuteStatement must specify an equality condition on all key attributes")
-                case .putItem, .updateItem, .deleteItem:
-                    if let onFailure = entry.returnValuesOnConditionCheckFailure {
-                        request.members.append(("ReturnValuesOnConditionCheckFailure", .string(onFailure)))
-                    }
-                }
-                request.members.append(("ReturnConsumedCapacity", .string(CapacityReport.indexes.rawValue)))
-                let result = try await perform(lowered, RequestBody(request), context)
-                if let consumed = result.consumed?.0 { ledger.add(consumed) }
-                if lowered.isRead { response.item = result.item }
-            } catch let error as DynamoError {
-                var item: Item?
-                if case .conditionalCheckFailed(_, let failed) = error { item = failed }
-                response.error = (BatchStatementOutput.code(of: error), error.message, item)
+                parsed[position] = try ParsedStatement.parse(entry.statement.text, cache: statementCache)
+            } catch {
+                output.responses[position].fail(error)
             }
-            output.responses.append(response)
+        }
+        let reads = parsed.compactMap { $0?.isRead }
+        if reads.contains(true), reads.contains(false) {
+            throw DynamoError.validation("Read and write requests together in the same batch is not supported.")
+        }
+
+        var statements = [LoweredStatement?](repeating: nil, count: input.entries.count)
+        var items: Set<ItemIdentity> = []
+        var duplicated = false
+        for (position, statement) in parsed.enumerated() {
+            guard let statement else { continue }
+            output.responses[position].tableName = statement.tableName
+            do {
+                let table = try existingTable(statement.tableName)
+                let lowered = try statement.lower(parameters: input.entries[position].statement.parameters, table: table)
+                if lowered.isRead, lowered.operation != .getItem || lowered.readsIndex {
+                    throw DynamoError.validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
+                }
+                if lowered.operation == .conditionCheck {
+                    throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
+                }
+                statements[position] = lowered
+                guard let item = lowered.item(in: table) else { continue }
+                duplicated = duplicated || !items.insert(item).inserted
+            } catch let error as DynamoError {
+                output.responses[position].fail(error)
+            }
+        }
+        if duplicated { throw DynamoError.validation("Provided list of item keys contains duplicates") }
+
+        var ledger = ConsumedCapacityLedger()
+        for (position, lowered) in statements.enumerated() {
+            guard let lowered else { continue }
+            var request = lowered.request
+            if lowered.isRead { request.members.append(("ConsistentRead", .bool(input.entries[position].consistent))) }
+            request.members.append(("ReturnConsumedCapacity", .string(CapacityReport.indexes.rawValue)))
+            do {
+                var result = try await perform(lowered, RequestBody(request), context)
+                if let columns = lowered.columns { try result.project(columns) }
+                if let consumed = result.consumed?.0 { ledger.add(consumed) }
+                output.responses[position].item = result.item
+            } catch let error as DynamoError {
+                output.responses[position].fail(error)
+            }
         }
         output.consumed = ledger.entries
         return output

@@ -3,32 +3,43 @@ import StrataPartiQL
 
 extension DynamoAPI {
     func executeStatement(_ input: ExecuteStatementInput, _ context: RequestContext) async throws -> StatementOutput {
-        let lowered = try lower(input.statement)
+        let (lowered, table) = try lower(input.statement)
         var request = lowered.request
+        var output: StatementOutput
         switch lowered.operation {
         case .getItem:
             request.members.append(("ConsistentRead", .bool(input.consistent)))
+            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+            output = try await perform(lowered, RequestBody(request), context)
         case .query, .scan:
-            return try await read(lowered, input, context)
+            if input.consistent, case .string(let name)? = request["IndexName"], table.index(named: name)?.kind == .global {
+                throw DynamoError.validation("Strongly consistent read is not supported on Global Secondary Indexes")
+            }
+            output = try await read(lowered, input, context)
         case .putItem, .updateItem, .deleteItem:
             if let onFailure = input.returnValuesOnConditionCheckFailure {
                 request.members.append(("ReturnValuesOnConditionCheckFailure", .string(onFailure)))
             }
+            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+            output = try await perform(lowered, RequestBody(request), context)
         case .conditionCheck:
-            throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction")
+            throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
         }
-        if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
-        return try await perform(lowered, RequestBody(request), context)
+        if let columns = lowered.columns { try output.project(columns) }
+        return output
     }
 
     /// A SELECT as Query or Scan pages, from where its NextToken says: the
     /// Queries of several partition-key values run in turn, sharing the
     /// Limit, until one stops short or the answer holds a page's worth.
     private func read(_ lowered: LoweredStatement, _ input: ExecuteStatementInput, _ context: RequestContext) async throws -> StatementOutput {
+        let statement = NextToken.fingerprint(input.statement)
+        if let start = input.start, start.statement != statement || start.request >= lowered.requests.count {
+            throw DynamoError.validation("NextToken does not match request")
+        }
         var output = StatementOutput()
         var position = input.start?.request ?? 0
         var start = input.start?.key
-        guard position < lowered.requests.count else { throw DynamoError.validation("Invalid NextToken") }
         var remaining = input.limit
         while position < lowered.requests.count {
             var request = lowered.requests[position]
@@ -39,7 +50,7 @@ extension DynamoAPI {
             let page = try await perform(lowered, RequestBody(request), context)
             output.append(page)
             if let key = page.lastEvaluatedKey {
-                output.next = NextToken(request: position, key: key)
+                output.next = NextToken(statement: statement, request: position, key: key)
                 break
             }
             position += 1
@@ -47,7 +58,7 @@ extension DynamoAPI {
             remaining = remaining.map { $0 - page.scannedCount }
             let full = (remaining ?? 1) <= 0 || output.items.bytes.count >= Self.statementPageBytes
             if full, position < lowered.requests.count {
-                output.next = NextToken(request: position, key: nil)
+                output.next = NextToken(statement: statement, request: position, key: nil)
                 break
             }
         }
@@ -59,9 +70,10 @@ extension DynamoAPI {
     static let statementPageBytes = 1 << 20
 
     /// Parses a statement (through the cache), finds its table and lowers it.
-    func lower(_ statement: StatementInput) throws(DynamoError) -> LoweredStatement {
+    func lower(_ statement: StatementInput) throws(DynamoError) -> (LoweredStatement, TableDefinition) {
         let parsed = try ParsedStatement.parse(statement.text, cache: statementCache)
-        return try parsed.lower(parameters: statement.parameters, table: try existingTable(parsed.tableName))
+        let table = try existingTable(parsed.tableName)
+        return (try parsed.lower(parameters: statement.parameters, table: table), table)
     }
 
     /// Runs a lowered statement as its operation: the request decodes into
@@ -86,10 +98,9 @@ extension DynamoAPI {
             case .deleteItem:
                 return StatementOutput(try await deleteItem(DeleteItemInput(request, cache: expressionCache), context))
             case .conditionCheck:
-                throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction")
+                throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
             }
-        } catch DynamoError.conditionalCheckFailed(_, let item) where lowered.isInsert {
-            _ = item
+        } catch DynamoError.conditionalCheckFailed where lowered.isInsert {
             throw DynamoError.duplicateItem(Self.duplicateItemMessage)
         }
     }

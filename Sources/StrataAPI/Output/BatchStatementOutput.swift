@@ -7,7 +7,13 @@ struct BatchStatementOutput: OperationOutput {
         var tableName: String?
         /// The item's JSON.
         var item: [UInt8]?
-        var error: (code: String, message: String?, item: Item?)?
+        var error: (code: String, message: String?)?
+
+        /// Records a statement's failure. (A fault of the server's own is
+        /// not caught: it fails the request, and is logged.)
+        mutating func fail(_ error: DynamoError) {
+            self.error = (BatchStatementOutput.code(of: error), error.message)
+        }
     }
 
     var responses: [Response] = []
@@ -41,10 +47,6 @@ struct BatchStatementOutput: OperationOutput {
                 if let message = error.message {
                     writer.raw(",\"Message\":")
                     writer.string(message)
-                }
-                if let item = error.item {
-                    writer.raw(",\"Item\":")
-                    writer.item(item)
                 }
                 writer.raw("}")
             }

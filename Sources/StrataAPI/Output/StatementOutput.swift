@@ -1,4 +1,5 @@
 import StrataModel
+import StrataPartiQL
 
 /// ExecuteStatement's answer: the items read or returned, where to go on
 /// reading, and the units.
@@ -7,6 +8,7 @@ struct StatementOutput: OperationOutput {
     var items = JSONWriter()
     /// The items a Query or Scan read, before its filter: what Limit counts.
     var scannedCount = 0
+    /// Where the Query or Scan stopped; the answer says it as `next`.
     var lastEvaluatedKey: Item?
     var next: NextToken?
     var consumed: (ConsumedCapacity, CapacityReport)?
@@ -46,6 +48,20 @@ struct StatementOutput: OperationOutput {
         }
     }
 
+    /// Replaces each item by its SELECT columns.
+    mutating func project(_ columns: SelectColumns) throws(DynamoError) {
+        guard !items.bytes.isEmpty else { return }
+        guard case .array(let values) = try? JSONParser.parse(Array("[".utf8) + items.bytes + Array("]".utf8)) else {
+            throw .internalFailure("unreadable items")
+        }
+        var projected = JSONWriter()
+        for (index, value) in values.enumerated() {
+            if index > 0 { projected.raw(",") }
+            projected.item(columns.apply(to: try Item(itemJSON: value)))
+        }
+        items = projected
+    }
+
     func write(to writer: inout JSONWriter) {
         writer.reserveCapacity(items.bytes.count + 256)
         writer.raw("{\"Items\":[")
@@ -54,10 +70,6 @@ struct StatementOutput: OperationOutput {
         if let next {
             writer.raw(",\"NextToken\":")
             writer.string(next.text)
-        }
-        if let lastEvaluatedKey {
-            writer.raw(",\"LastEvaluatedKey\":")
-            writer.item(lastEvaluatedKey)
         }
         if let (capacity, report) = consumed {
             ConsumedCapacity.append([capacity], report: report, list: false, to: &writer)

@@ -3,7 +3,7 @@ import StrataModel
 /// TransactGetItems' answer: one entry per Get, in order (`{}` for an item
 /// not found), and the units per table.
 struct TransactGetItemsOutput: OperationOutput {
-    let items: [Item?]
+    var items: [Item?]
     let consumed: [ConsumedCapacity]
     let report: CapacityReport
 

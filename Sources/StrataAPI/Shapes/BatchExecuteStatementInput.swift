@@ -6,7 +6,6 @@ struct BatchExecuteStatementInput: OperationInput {
     struct Entry {
         let statement: StatementInput
         let consistent: Bool
-        let returnValuesOnConditionCheckFailure: String?
     }
 
     static let maximumStatements = 25
@@ -29,10 +28,11 @@ struct BatchExecuteStatementInput: OperationInput {
         for (position, body) in (statements ?? []).enumerated() {
             let path = "statements.\(position + 1).member."
             let statement = try StatementInput.decode(body, at: path, into: &violations)
+            // Checked, but of no effect: DynamoDB returns no item with a member's error.
             let onFailure = try body.string("ReturnValuesOnConditionCheckFailure")
             violations.checkEnum(onFailure, at: path + "returnValuesOnConditionCheckFailure", allowed: ["ALL_OLD", "NONE"])
             if let statement {
-                entries.append(Entry(statement: statement, consistent: try body.bool("ConsistentRead") ?? false, returnValuesOnConditionCheckFailure: onFailure))
+                entries.append(Entry(statement: statement, consistent: try body.bool("ConsistentRead") ?? false))
             }
         }
         report = try CapacityReport.decode(request, into: &violations)

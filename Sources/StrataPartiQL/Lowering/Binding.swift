@@ -68,21 +68,29 @@ struct Binding {
         }
     }
 
-    /// `<<...>>`: members all strings, all numbers or all binaries.
+    /// `<<...>>`: a string set or a number set, each member once.
     static func set(_ values: [AttributeValue]) throws(DynamoError) -> AttributeValue {
-        var strings: [String] = [], numbers: [DynamoNumber] = [], binaries: [[UInt8]] = []
+        guard !values.isEmpty else { throw .validation("Empty bags are not supported") }
+        var strings: [String] = [], numbers: [DynamoNumber] = []
         for value in values {
             switch value {
             case .s(let s): strings.append(s)
             case .n(let n): numbers.append(n)
-            case .b(let b): binaries.append(b)
-            default: throw PartiQLError.unsupported("Unsupported type in set: \(value.typeName)")
+            default: strings.removeAll(); numbers.removeAll()
             }
         }
-        if !strings.isEmpty, numbers.isEmpty, binaries.isEmpty { return .ss(strings) }
-        if strings.isEmpty, !numbers.isEmpty, binaries.isEmpty { return .ns(numbers) }
-        if strings.isEmpty, numbers.isEmpty, !binaries.isEmpty { return .bs(binaries) }
-        if values.isEmpty { throw .validation("One or more parameter values were invalid: An number set  may not be empty") }
-        throw PartiQLError.unsupported("A set's members must all be of one type: strings, numbers or binaries")
+        let set: AttributeValue
+        if strings.count == values.count {
+            set = .ss(strings)
+        } else if numbers.count == values.count {
+            set = .ns(numbers)
+        } else {
+            throw .validation("Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags")
+        }
+        if Set(values).count < values.count {
+            let members = strings.isEmpty ? numbers.map(\.text) : strings
+            throw .validation("One or more parameter values were invalid: Input collection [\(members.joined(separator: ", "))] contains duplicates.")
+        }
+        return set
     }
 }

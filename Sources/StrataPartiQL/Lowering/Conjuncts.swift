@@ -41,16 +41,33 @@ struct Conjuncts {
         return nil
     }
 
-    /// Takes out `name IN [constants]`, or an OR of `name = constant`
-    /// terms, returning the values, each once, in the order written.
-    mutating func takeAlternatives(of name: String) throws(DynamoError) -> [AttributeValue]? {
+    /// Takes out `key = constant` for a key attribute, whose value must be
+    /// of the key's type.
+    mutating func takeKeyEquality(of key: KeyAttribute) throws(DynamoError) -> AttributeValue? {
+        guard let value = try takeEquality(of: key.name) else { return nil }
+        guard key.type.matches(value) else {
+            throw .validation("Key attribute's data type should match its data type in table's schema: Key \(key.name)")
+        }
+        return value
+    }
+
+    /// Takes out `key IN [constants]`, or an OR of `key = constant` terms,
+    /// returning the values in the order written; a value named twice
+    /// is refused, as DynamoDB refuses it.
+    mutating func takeAlternatives(of key: KeyAttribute) throws(DynamoError) -> [AttributeValue]? {
         for (position, term) in remaining.enumerated() {
             var values: [AttributeValue] = []
-            guard try collectAlternatives(term, of: name, into: &values) else { continue }
+            guard try collectAlternatives(term, of: key.name, into: &values) else { continue }
             remaining.remove(at: position)
-            var unique: [AttributeValue] = []
-            for value in values where !unique.contains(value) { unique.append(value) }
-            return unique
+            for (index, value) in values.enumerated() {
+                guard key.type.matches(value) else {
+                    throw .validation("Key attribute's data type should match its data type in table's schema: Key \(key.name)")
+                }
+                if values[..<index].contains(value) {
+                    throw .validation("Overlapping conditions with range keys are not supported in where clause")
+                }
+            }
+            return values
         }
         return nil
     }
@@ -58,6 +75,7 @@ struct Conjuncts {
     private func collectAlternatives(_ term: Expression, of name: String, into values: inout [AttributeValue]) throws(DynamoError) -> Bool {
         switch term {
         case .in(let tested, let candidates) where Self.isAttribute(tested, name):
+            try ExpressionWriter.checkOperandCount(candidates)
             for candidate in candidates {
                 guard let value = try binding.constant(candidate) else { return false }
                 values.append(value)

@@ -57,11 +57,18 @@ struct ExpressionWriter {
             case .notEqual: return "attribute_exists(\(path))"
             default: throw PartiQLError.unsupported("MISSING can only be compared with = or <>")
             }
+        case .comparison(.notEqual, let left, let right):
+            // In PartiQL a missing attribute is unequal to nothing: `a <> 1`
+            // is false where `a` is missing, unlike in a condition expression.
+            var text = "\(try operand(left)) <> \(try operand(right))"
+            for path in [right, left].compactMap(\.path) { text = "attribute_exists(\(self.path(path))) AND \(text)" }
+            return text
         case .comparison(let comparator, let left, let right):
             return "\(try operand(left)) \(comparator.rawValue) \(try operand(right))"
         case .between(let tested, let lower, let upper):
             return "\(try operand(tested)) BETWEEN \(try operand(lower)) AND \(try operand(upper))"
         case .in(let tested, let candidates):
+            try Self.checkOperandCount(candidates)
             var texts: [String] = []
             for candidate in candidates { texts.append(try operand(candidate)) }
             return "\(try operand(tested)) IN (\(texts.joined(separator: ", ")))"
@@ -80,14 +87,24 @@ struct ExpressionWriter {
         switch (function, arguments.count) {
         case ("begins_with", 2), ("contains", 2), ("attribute_type", 2):
             return "\(function)(\(try operand(arguments[0])), \(try operand(arguments[1])))"
-        case ("exists", 1):
+        case ("exists", 1), ("attribute_exists", 1):
             return "attribute_exists(\(try attributePath(arguments[0], function: function)))"
-        case ("missing", 1):
+        case ("missing", 1), ("attribute_not_exists", 1):
             return "attribute_not_exists(\(try attributePath(arguments[0], function: function)))"
-        case ("begins_with", _), ("contains", _), ("attribute_type", _), ("exists", _), ("missing", _):
+        case ("begins_with", _), ("contains", _), ("attribute_type", _), ("exists", _), ("missing", _), ("attribute_exists", _),
+            ("attribute_not_exists", _):
             throw PartiQLError.unsupported("Incorrect number of arguments for function \(function)")
         default:
             throw PartiQLError.unsupported("Unsupported function in condition: \(function)")
+        }
+    }
+
+    /// The most values an IN may list.
+    static let maximumInOperands = 100
+
+    static func checkOperandCount(_ candidates: [Expression]) throws(DynamoError) {
+        guard candidates.count <= maximumInOperands else {
+            throw .validation("The IN operator is provided with too many operands; number of operands: \(candidates.count)")
         }
     }
 

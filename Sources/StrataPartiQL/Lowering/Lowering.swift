@@ -39,49 +39,67 @@ struct Lowering {
         let schema: IndexKeySchema
         if let name = select.indexName {
             guard let index = table.index(named: name) else {
-                throw .validation("The table does not have the specified index: \(name)")
+                throw .validation("The table does not have the specified index")
             }
             schema = index.keySchema
             indexName = name
         } else {
             schema = IndexKeySchema(table.keySchema)
         }
+        let ordering = try Ordering(select, schema: schema)
         var terms = Conjuncts(select.condition, binding: binding)
         var partition: [(String, AttributeValue)] = []
         for attribute in schema.partitionKeys {
-            guard let value = try terms.takeEquality(of: attribute.name) else { break }
+            guard let value = try terms.takeKeyEquality(of: attribute) else { break }
             partition.append((attribute.name, value))
         }
         if partition.count == schema.partitionKeys.count {
-            return try lookUp(select, schema: schema, partition: partition, terms: terms)
+            return try lookUp(select, schema: schema, ordering: ordering, partition: partition, terms: terms)
         }
         // `pk IN [a, b]` or `pk = a OR pk = b`: a Query for each value, in turn.
-        if schema.partitionKeys.count == 1, let name = schema.partitionKeys.first?.name, let values = try terms.takeAlternatives(of: name) {
+        if schema.partitionKeys.count == 1, let attribute = schema.partitionKeys.first,
+            var values = try terms.takeAlternatives(of: attribute)
+        {
+            guard values.count <= Self.maximumDecomposedReads else {
+                throw .validation("Too many decomposed read operations for a given query.")
+            }
+            if !select.orderBy.isEmpty {
+                guard let descending = ordering.partitionDescending else {
+                    throw .validation("Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.")
+                }
+                values.sort { KeyOrder.precedes($0, $1) != descending }
+            }
             var requests: [JSONObject] = []
             for value in values {
                 var lowering = Lowering(table: table, writer: ExpressionWriter(binding: binding))
                 lowering.indexName = indexName
-                let one = try lowering.query(select, schema: schema, partition: [(name, value)], terms: terms)
+                let one = try lowering.query(select, schema: schema, ordering: ordering, partition: [(attribute.name, value)], terms: terms)
                 if one.operation == .scan { return one }
                 requests.append(one.request)
             }
-            return LoweredStatement(operation: .query, requests: requests, isInsert: false)
+            var lowered = LoweredStatement(operation: .query, requests: requests)
+            lowered.columns = try SelectColumns(select.projection)
+            lowered.readsIndex = indexName != nil
+            return lowered
         }
         guard select.orderBy.isEmpty else {
-            throw .validation("Must have WHERE clause in the statement when using ORDER BY clause.")
+            throw .validation("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
         }
         return try finish(.scan, condition: select.condition, projection: select.projection)
     }
 
+    /// The most Queries one SELECT may stand for.
+    static let maximumDecomposedReads = 50
+
     /// A SELECT that fixes the partition key: GetItem when it fixes the
     /// table's whole key and nothing else, a Query otherwise.
     private mutating func lookUp(
-        _ select: SelectSyntax, schema: IndexKeySchema, partition: [(String, AttributeValue)], terms: Conjuncts
+        _ select: SelectSyntax, schema: IndexKeySchema, ordering: Ordering, partition: [(String, AttributeValue)], terms: Conjuncts
     ) throws(DynamoError) -> LoweredStatement {
         if select.indexName == nil, select.orderBy.isEmpty {
             var lookup = terms
             var key: [(String, AttributeValue)] = partition
-            if let sortKey = table.keySchema.sortKey, let value = try lookup.takeEquality(of: sortKey.name) {
+            if let sortKey = table.keySchema.sortKey, let value = try lookup.takeKeyEquality(of: sortKey) {
                 key.append((sortKey.name, value))
             }
             if key.count == table.keySchema.attributes.count, lookup.remaining.isEmpty {
@@ -89,20 +107,19 @@ struct Lowering {
                 return try finish(.getItem, condition: nil, projection: select.projection)
             }
         }
-        return try query(select, schema: schema, partition: partition, terms: terms)
+        return try query(select, schema: schema, ordering: ordering, partition: partition, terms: terms)
     }
 
     /// A Query of one partition-key value: the sort-key condition the
     /// terms allow, the rest as the filter. A filter may not read key
     /// attributes, so terms that still do make the SELECT a filtered Scan.
     private mutating func query(
-        _ select: SelectSyntax, schema: IndexKeySchema, partition: [(String, AttributeValue)], terms: Conjuncts
+        _ select: SelectSyntax, schema: IndexKeySchema, ordering: Ordering, partition: [(String, AttributeValue)], terms: Conjuncts
     ) throws(DynamoError) -> LoweredStatement {
         var terms = terms
-        let forward = try ordering(select.orderBy, schema: schema)
         var keyCondition = partition.map { "\(writer.name($0.0)) = \(writer.value($0.1))" }
         for attribute in schema.sortKeys {
-            if let value = try terms.takeEquality(of: attribute.name) {
+            if let value = try terms.takeKeyEquality(of: attribute) {
                 keyCondition.append("\(writer.name(attribute.name)) = \(writer.value(value))")
                 continue
             }
@@ -114,17 +131,8 @@ struct Lowering {
             return try finish(.scan, condition: select.condition, projection: select.projection)
         }
         request.members.append(("KeyConditionExpression", .string(keyCondition.joined(separator: " AND "))))
-        if !forward { request.members.append(("ScanIndexForward", .bool(false))) }
+        if ordering.sortDescending { request.members.append(("ScanIndexForward", .bool(false))) }
         return try finish(.query, condition: terms.condition, projection: select.projection)
-    }
-
-    /// ORDER BY may name only the sort key; true for ascending.
-    private func ordering(_ orderBy: [OrderingSyntax], schema: IndexKeySchema) throws(DynamoError) -> Bool {
-        guard let first = orderBy.first else { return true }
-        guard orderBy.count == 1, first.path.isTopLevel, first.path.name == schema.sortKeys.first?.name else {
-            throw .validation("Variable reference \(first.path.name) in ORDER BY clause must be the sort key of the table or index.")
-        }
-        return !first.descending
     }
 
     /// `EXISTS(SELECT * FROM t WHERE <key> AND ...)`: a ConditionCheck that
@@ -135,7 +143,10 @@ struct Lowering {
         var condition = "attribute_exists(\(writer.name(table.keySchema.partitionKey.name)))"
         if let rest = terms.condition { condition += " AND (\(try writer.condition(rest)))" }
         request.members.append(("ConditionExpression", .string(condition)))
-        return try finish(.conditionCheck, condition: nil, projection: nil)
+        var lowered = try finish(.conditionCheck, condition: nil, projection: nil)
+        lowered.hasCondition = terms.condition != nil
+        lowered.readsIndex = select.indexName != nil
+        return lowered
     }
 
     // MARK: Writes
@@ -187,7 +198,8 @@ struct Lowering {
         try takeKey(from: &terms)
         if let returning = delete.returning {
             guard returning == .allOld else {
-                throw .validation("Delete statement only supports RETURNING ALL OLD *")
+                throw .validation(
+                    "Invalid returning clause: RETURNING \(returning.clause) *. Only RETURNING ALL OLD * is allowed in DELETE statements.")
             }
             request.members.append(("ReturnValues", .string(returning.rawValue)))
         }
@@ -198,8 +210,12 @@ struct Lowering {
     private mutating func takeKey(from terms: inout Conjuncts) throws(DynamoError) {
         var key = JSONObject()
         for attribute in table.keySchema.attributes {
-            guard let value = try terms.takeEquality(of: attribute.name) else {
+            guard let value = try terms.takeKeyEquality(of: attribute) else {
                 throw .validation("Where clause does not contain a mandatory equality on all key attributes")
+            }
+            // The same key twice is one item only if both say the same.
+            if let other = try terms.takeKeyEquality(of: attribute), other != value {
+                throw .validation("Multiple conditions on same key \(attribute.name). Only single item Update/Insert/Delete are supported")
             }
             key.members.append((attribute.name, value.jsonValue))
         }
@@ -217,9 +233,14 @@ struct Lowering {
             let member = operation == .query || operation == .scan ? "FilterExpression" : "ConditionExpression"
             request.members.append((member, .string(try writer.condition(condition))))
         }
+        let columns = try SelectColumns(projection)
         if let projection {
-            var paths: [String] = []
-            for path in projection { paths.append(writer.path(path)) }
+            // Nested paths are read as their whole top-level attributes and
+            // cut out after (SelectColumns): a projection would pack the
+            // list elements it keeps, moving them from their indexes.
+            var names: [String] = []
+            for path in projection where !names.contains(path.name) { names.append(path.name) }
+            let paths = columns == nil ? projection.map { writer.path($0) } : names.map { writer.name($0) }
             request.members.append(("ProjectionExpression", .string(paths.joined(separator: ", "))))
         }
         if !writer.names.isEmpty {
@@ -230,6 +251,10 @@ struct Lowering {
         }
         if let indexName { request.members.insert(("IndexName", .string(indexName)), at: 0) }
         request.members.insert(("TableName", .string(table.name)), at: 0)
-        return LoweredStatement(operation: operation, requests: [request], isInsert: isInsert)
+        var lowered = LoweredStatement(operation: operation, requests: [request])
+        lowered.isInsert = isInsert
+        lowered.columns = columns
+        lowered.readsIndex = indexName != nil
+        return lowered
     }
 }

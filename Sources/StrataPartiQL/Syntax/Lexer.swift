@@ -19,8 +19,15 @@ enum Lexer {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 continue
             case UInt8(ascii: "-") where next(is: "-"):
-                // A comment runs to the end of the line.
+                // A comment runs to the end of the line,
                 while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+            case UInt8(ascii: "/") where next(is: "*"):
+                // or to its `*/`.
+                position += 1
+                while position < bytes.count, !(bytes[position - 1] == UInt8(ascii: "*") && bytes[position] == UInt8(ascii: "/") && position - start > 2) {
+                    position += 1
+                }
+                if position >= bytes.count { emit(.invalid, from: start) } else { position += 1 }
             case _ where isLetter(byte) || byte == UInt8(ascii: "_"):
                 while position < bytes.count, isWordByte(bytes[position]) { position += 1 }
                 emit(.word, from: start)
@@ -57,6 +64,7 @@ enum Lexer {
             case UInt8(ascii: "."): emit(.dot, from: start)
             case UInt8(ascii: ","): emit(.comma, from: start)
             case UInt8(ascii: ":"): emit(.colon, from: start)
+            case UInt8(ascii: ";"): emit(.semicolon, from: start)
             case UInt8(ascii: "*"): emit(.star, from: start)
             case UInt8(ascii: "("): emit(.leftParen, from: start)
             case UInt8(ascii: ")"): emit(.rightParen, from: start)

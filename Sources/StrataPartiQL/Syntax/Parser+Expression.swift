@@ -134,7 +134,10 @@ extension Parser {
     }
 
     /// The functions DynamoDB's dialect has; others are refused when lowered.
-    static let functions: Set<String> = ["begins_with", "contains", "attribute_type", "size", "exists", "missing", "list_append", "set_add", "set_delete", "if_not_exists"]
+    static let functions: Set<String> = [
+        "begins_with", "contains", "attribute_type", "size", "exists", "missing", "attribute_exists", "attribute_not_exists",
+        "list_append", "set_add", "set_delete", "if_not_exists",
+    ]
 
     private mutating func call() throws(DynamoError) -> Expression {
         let name = advance().text.lowercased()

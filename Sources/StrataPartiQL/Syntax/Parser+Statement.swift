@@ -13,7 +13,7 @@ extension Parser {
             try expect(.rightParen)
             return .exists(select)
         }
-        throw unexpected()
+        throw current.kind == .invalid || current.kind == .end ? unexpected() : PartiQLError.notAStatement
     }
 
     /// After SELECT: `* | path, ... FROM table[.index] [WHERE ...] [ORDER BY ...]`.
@@ -55,13 +55,16 @@ extension Parser {
     private mutating func insert() throws(DynamoError) -> InsertSyntax {
         try expectKeyword("INTO")
         let tableName = try name()
+        if current.kind == .dot {
+            throw .validation("FROM clause may only contain a single table name in data manipulation statements")
+        }
         try expectKeyword("VALUE")
         return InsertSyntax(tableName: tableName, value: try expression())
     }
 
     /// After UPDATE: `table SET a = 1, b = 2 REMOVE c ... [WHERE ...] [RETURNING ...]`.
     private mutating func update() throws(DynamoError) -> UpdateSyntax {
-        let tableName = try name()
+        let tableName = try writtenTable()
         var actions: [UpdateSyntax.Action] = []
         while true {
             if accept("SET") {
@@ -88,7 +91,7 @@ extension Parser {
     /// After DELETE: `FROM table [WHERE ...] [RETURNING ALL OLD *]`.
     private mutating func delete() throws(DynamoError) -> DeleteSyntax {
         try expectKeyword("FROM")
-        let tableName = try name()
+        let tableName = try writtenTable()
         let condition = accept("WHERE") ? try expression() : nil
         return DeleteSyntax(tableName: tableName, condition: condition, returning: try returning())
     }
@@ -119,6 +122,13 @@ extension Parser {
         case (true, false): return .allNew
         case (false, false): return .modifiedNew
         }
+    }
+
+    /// The table an UPDATE or DELETE writes: never an index.
+    private mutating func writtenTable() throws(DynamoError) -> String {
+        let tableName = try name()
+        if current.kind == .dot { throw .validation("This operation is not supported on an index") }
+        return tableName
     }
 
     /// A table or index name: a double-quoted name, or a word that is not reserved.

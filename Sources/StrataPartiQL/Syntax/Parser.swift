@@ -21,7 +21,10 @@ struct Parser {
     static func parse(_ text: String) throws(DynamoError) -> ParsedStatement {
         var parser = Parser(text)
         let syntax = try parser.statement()
-        guard parser.current.kind == .end else { throw parser.unexpected() }
+        if parser.current.kind == .semicolon { parser.advance() }
+        guard parser.current.kind == .end else {
+            throw parser.current.kind == .invalid ? parser.unexpected() : PartiQLError.trailingTokens
+        }
         return ParsedStatement(syntax: syntax, parameterCount: parser.parameterCount)
     }
 

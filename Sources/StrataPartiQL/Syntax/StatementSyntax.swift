@@ -60,4 +60,14 @@ public enum Returning: String, Sendable, Equatable {
     case modifiedOld = "UPDATED_OLD"
     case allNew = "ALL_NEW"
     case modifiedNew = "UPDATED_NEW"
+
+    /// As the statement wrote it, without the `*`: `ALL OLD`.
+    var clause: String {
+        switch self {
+        case .allOld: "ALL OLD"
+        case .modifiedOld: "MODIFIED OLD"
+        case .allNew: "ALL NEW"
+        case .modifiedNew: "MODIFIED NEW"
+        }
+    }
 }

@@ -7,7 +7,7 @@ struct Token: Sendable {
         case string             // 'text', quotes undone
         case number             // 12, 1.5, 2e3
         case parameter          // ?
-        case dot, comma, colon, star
+        case dot, comma, colon, semicolon, star
         case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace
         case leftAngles, rightAngles  // << and >>, a set's brackets
         case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual

@@ -258,6 +258,10 @@ def test_statement_errors(dynamodb, music):
          "One or more parameter values were invalid: Cannot update attribute Song. This attribute is part of the key"),
         (f"INSERT INTO \"{music}\" VALUE {{'Artist': 'a'}}", (), "ValidationException",
          "One or more parameter values were invalid: Missing the key Song in the item"),
+        (f'UPDATE "{music}" SET n = n + \'x\' WHERE Artist = \'a\' AND Song = \'b\'', (), "ValidationException",
+         "Incorrect operand type for operator or function; operator or function: +, operand type: S"),
+        (f'UPDATE "{music}" SET s = set_add(t, <<1>>) WHERE Artist = \'a\' AND Song = \'b\'', (), "ValidationException",
+         "The first argument to SET_ADD must equal the assignment value"),
         (f'EXISTS(SELECT * FROM "{music}" WHERE Artist = \'a\' AND Song = \'b\')', (), "ValidationException",
          "EXISTS can only be used in ExecuteTransaction write requests."),
     ]
@@ -265,6 +269,9 @@ def test_statement_errors(dynamodb, music):
         with pytest.raises(ClientError) as excinfo:
             execute(dynamodb, statement, *parameters)
         assert_client_error(excinfo, code, message)
+    with pytest.raises(ClientError) as excinfo:
+        execute(dynamodb, f'SELECT * FROM "{music}" WHERE attribute_type(n, \'X\')')
+    assert_client_error(excinfo, "ValidationException", contains="Invalid attribute type name found; type: X, valid types:")
 
 
 def test_request_validation(dynamodb_unchecked):

@@ -102,7 +102,21 @@ extension DynamoAPI {
             }
         } catch DynamoError.conditionalCheckFailed where lowered.isInsert {
             throw DynamoError.duplicateItem(Self.duplicateItemMessage)
+        } catch DynamoError.validation(let message) {
+            throw DynamoError.validation(Self.statementMessage(message))
         }
+    }
+
+    /// An expression's fault, said of the statement: without the name of
+    /// the expression parameter the statement became ("Invalid
+    /// UpdateExpression: Incorrect operand type ..." is "Incorrect operand
+    /// type ...").
+    static func statementMessage(_ message: String) -> String {
+        for parameter in ["UpdateExpression", "ConditionExpression", "FilterExpression", "KeyConditionExpression", "ProjectionExpression"] {
+            let prefix = "Invalid \(parameter): "
+            if message.hasPrefix(prefix) { return String(message.dropFirst(prefix.count)) }
+        }
+        return message
     }
 
     static let duplicateItemMessage = "Duplicate primary key exists in table"

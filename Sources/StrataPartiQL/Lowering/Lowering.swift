@@ -168,8 +168,11 @@ struct Lowering {
         for action in update.actions {
             switch action {
             case .set(let path, .call(let function, let arguments)) where function == "set_add" || function == "set_delete":
-                guard arguments.count == 2, arguments[0].path == path, let value = try binding.constant(arguments[1]) else {
-                    throw PartiQLError.unsupported("\(function) must name the attribute it sets, and a set value: SET a = \(function)(a, <<...>>)")
+                guard arguments.count == 2, arguments[0].path == path else {
+                    throw .validation("The first argument to \(function.uppercased()) must equal the assignment value")
+                }
+                guard let value = try binding.constant(arguments[1]), ["SS", "NS", "BS"].contains(value.typeName) else {
+                    throw .validation("The second argument to \(function.uppercased()) must be a value with type SET")
                 }
                 let text = "\(writer.path(path)) \(writer.value(value))"
                 if function == "set_add" { adds.append(text) } else { deletes.append(text) }

@@ -29,8 +29,4 @@ enum PartiQLError {
     static let nestedTooDeeply = malformed("Statement nesting exceeds the maximum depth of \(Parser.maximumNesting)")
 
     static let parameterCountMismatch = DynamoError.validation("Number of parameters in request and statement don't match.")
-
-    static func unsupported(_ detail: String) -> DynamoError {
-        .validation(detail)
-    }
 }

@@ -21,7 +21,7 @@ struct Binding {
         case .negated(let inner):
             guard let value = try constant(inner) else { return nil }
             guard case .n(let number) = value, let negated = try? DynamoNumber.zero.subtracting(number) else {
-                throw PartiQLError.unsupported("Unary minus requires a number")
+                throw DynamoError.validation("Unary minus requires a number")
             }
             return .n(negated)
         case .list(let elements):
@@ -36,7 +36,7 @@ struct Binding {
             for member in members {
                 guard let value = try constant(member.value) else { return nil }
                 if map.updateValue(value, forKey: member.key) != nil {
-                    throw PartiQLError.unsupported("Duplicate tuple key: \(member.key)")
+                    throw DynamoError.validation("Duplicate tuple key: \(member.key)")
                 }
             }
             return .m(map)
@@ -55,7 +55,7 @@ struct Binding {
     /// A value the statement needs constant: a key, an inserted item.
     func requireConstant(_ expression: Expression) throws(DynamoError) -> AttributeValue {
         guard let value = try constant(expression) else {
-            throw PartiQLError.unsupported("Only constant values are allowed here")
+            throw DynamoError.validation("Only constant values are allowed here")
         }
         return value
     }

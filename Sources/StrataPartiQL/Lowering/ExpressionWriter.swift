@@ -49,14 +49,8 @@ struct ExpressionWriter {
             return "(\(try condition(left))) OR (\(try condition(right)))"
         case .not(let inner):
             return "NOT (\(try condition(inner)))"
-        case .comparison(let comparator, let left, .missing), .comparison(let comparator, .missing, let left):
-            // `a = MISSING` and `a <> MISSING` test for the attribute.
-            let path = try attributePath(left, function: "MISSING")
-            switch comparator {
-            case .equal: return "attribute_not_exists(\(path))"
-            case .notEqual: return "attribute_exists(\(path))"
-            default: throw PartiQLError.unsupported("MISSING can only be compared with = or <>")
-            }
+        case .comparison(_, _, .missing), .comparison(_, .missing, _):
+            throw DynamoError.validation("MISSING must be compared using IS operator")
         case .comparison(.notEqual, let left, let right):
             // In PartiQL a missing attribute is unequal to nothing: `a <> 1`
             // is false where `a` is missing, unlike in a condition expression.
@@ -79,7 +73,7 @@ struct ExpressionWriter {
         case .call(let function, let arguments):
             return try call(function, arguments)
         default:
-            throw PartiQLError.unsupported("Unsupported condition: the expression is not a predicate")
+            throw DynamoError.validation("Unsupported condition: the expression is not a predicate")
         }
     }
 
@@ -93,9 +87,9 @@ struct ExpressionWriter {
             return "attribute_not_exists(\(try attributePath(arguments[0], function: function)))"
         case ("begins_with", _), ("contains", _), ("attribute_type", _), ("exists", _), ("missing", _), ("attribute_exists", _),
             ("attribute_not_exists", _):
-            throw PartiQLError.unsupported("Incorrect number of arguments for function \(function)")
+            throw DynamoError.validation("Incorrect number of arguments for function \(function)")
         default:
-            throw PartiQLError.unsupported("Unsupported function in condition: \(function)")
+            throw DynamoError.validation("Unrecognized function: \(function)")
         }
     }
 
@@ -110,7 +104,7 @@ struct ExpressionWriter {
 
     private mutating func attributePath(_ expression: Expression, function: String) throws(DynamoError) -> String {
         guard let path = expression.path else {
-            throw PartiQLError.unsupported("\(function) requires a document path")
+            throw DynamoError.validation("\(function) requires a document path")
         }
         return self.path(path)
     }
@@ -132,11 +126,11 @@ struct ExpressionWriter {
         case .call("if_not_exists", let arguments) where arguments.count == 2:
             return "if_not_exists(\(try attributePath(arguments[0], function: "if_not_exists")), \(try operand(arguments[1])))"
         case .call(let function, _):
-            throw PartiQLError.unsupported("Unsupported function: \(function)")
+            throw DynamoError.validation("Unrecognized function: \(function)")
         case .missing:
-            throw PartiQLError.unsupported("MISSING is not a value")
+            throw DynamoError.validation("MISSING is not a value")
         default:
-            throw PartiQLError.unsupported("Unsupported operand: a condition is not a value")
+            throw DynamoError.validation("Unsupported operand: a condition is not a value")
         }
     }
 }

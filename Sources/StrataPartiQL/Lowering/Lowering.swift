@@ -153,7 +153,7 @@ struct Lowering {
 
     mutating func insert(_ insert: InsertSyntax) throws(DynamoError) -> LoweredStatement {
         guard case .m(let item) = try binding.requireConstant(insert.value) else {
-            throw PartiQLError.unsupported("Unsupported operation: Insert with a value that is not a tuple")
+            throw DynamoError.validation("Unsupported operation: Insert with a value that is not a tuple")
         }
         request.members.append(("Item", item.jsonValue))
         let partitionKey = writer.name(table.keySchema.partitionKey.name)

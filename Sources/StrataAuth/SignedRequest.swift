@@ -28,6 +28,8 @@ public struct SignedRequest: Sendable {
     /// Whether a header name as sent is `lowercased`, in any case (header
     /// names are ASCII); no string is made.
     static func isNamed(_ name: String, _ lowercased: String) -> Bool {
-        name.utf8.elementsEqual(lowercased.utf8) { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
+        // Most names differ in length: that check is O(1) on native strings.
+        name.utf8.count == lowercased.utf8.count
+            && name.utf8.elementsEqual(lowercased.utf8) { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
     }
 }

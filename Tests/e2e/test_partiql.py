@@ -286,6 +286,16 @@ def test_request_validation(dynamodb_unchecked):
     with pytest.raises(ClientError) as excinfo:
         dynamodb_unchecked.execute_statement(Statement="SELECT * FROM t", Limit=0)
     assert_client_error(excinfo, "ValidationException", contains="at 'limit' failed to satisfy constraint")
+    with pytest.raises(ClientError) as excinfo:
+        dynamodb_unchecked.batch_execute_statement(Statements=[{"Statement": "SELECT * FROM t"}] * 26)
+    assert_client_error(excinfo, "ValidationException",
+                        "1 validation error detected: Value '26' at 'statements' failed to satisfy constraint: "
+                        "Member must have length less than or equal to 25")
+    with pytest.raises(ClientError) as excinfo:
+        dynamodb_unchecked.execute_transaction(TransactStatements=[])
+    assert_client_error(excinfo, "ValidationException",
+                        "1 validation error detected: Value '[]' at 'transactStatements' failed to satisfy constraint: "
+                        "Member must have length greater than or equal to 1")
 
 
 # ---------------------------------------------------------------------------

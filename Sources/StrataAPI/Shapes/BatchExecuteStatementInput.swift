@@ -16,14 +16,7 @@ struct BatchExecuteStatementInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         var violations = ConstraintViolations()
         let statements = try request.objects("Statements")
-        violations.requireNonNull(statements, at: "statements")
-        if let statements {
-            if statements.isEmpty {
-                violations.add("'[]'", at: "statements", "Member must have length greater than or equal to 1")
-            } else if statements.count > Self.maximumStatements {
-                violations.add("'\(statements.count)'", at: "statements", "Member must have length less than or equal to \(Self.maximumStatements)")
-            }
-        }
+        violations.checkList(statements, at: "statements", 1...Self.maximumStatements)
         var entries: [Entry] = []
         for (position, body) in (statements ?? []).enumerated() {
             let path = "statements.\(position + 1).member."

@@ -13,14 +13,7 @@ struct ExecuteTransactionInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         var violations = ConstraintViolations()
         let bodies = try request.objects("TransactStatements")
-        violations.requireNonNull(bodies, at: "transactStatements")
-        if let bodies {
-            if bodies.isEmpty {
-                violations.add("'[]'", at: "transactStatements", "Member must have length greater than or equal to 1")
-            } else if bodies.count > Self.maximumStatements {
-                violations.add("'\(bodies.count)'", at: "transactStatements", "Member must have length less than or equal to \(Self.maximumStatements)")
-            }
-        }
+        violations.checkList(bodies, at: "transactStatements", 1...Self.maximumStatements)
         var statements: [StatementInput] = []
         for (position, body) in (bodies ?? []).enumerated() {
             if let statement = try StatementInput.decode(body, at: "transactStatements.\(position + 1).member.", into: &violations) {

@@ -79,6 +79,20 @@ struct ConstraintViolations {
         }
     }
 
+    /// A required list of `bounds` entries (the statements of the PartiQL
+    /// batch and transaction).
+    mutating func checkList(_ list: [RequestBody]?, at path: String, _ bounds: ClosedRange<Int>) {
+        guard let list else {
+            requireNonNull(list, at: path)
+            return
+        }
+        if list.count < bounds.lowerBound {
+            add("'[]'", at: path, "Member must have length greater than or equal to \(bounds.lowerBound)")
+        } else if list.count > bounds.upperBound {
+            add("'\(list.count)'", at: path, "Member must have length less than or equal to \(bounds.upperBound)")
+        }
+    }
+
     /// The ResourceArn of the tagging and policy operations: required, and
     /// up to DynamoDB's 1283 characters.
     mutating func checkResourceARN(_ arn: String?) {

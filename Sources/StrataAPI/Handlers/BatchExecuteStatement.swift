@@ -34,9 +34,7 @@ extension DynamoAPI {
                 if lowered.isRead, lowered.operation != .getItem || lowered.readsIndex {
                     throw DynamoError.validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
                 }
-                if lowered.operation == .conditionCheck {
-                    throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
-                }
+                if lowered.operation == .conditionCheck { throw DynamoError.validation(Self.existsOutsideTransaction) }
                 statements[position] = lowered
                 guard let item = lowered.item(in: table) else { continue }
                 duplicated = duplicated || !items.insert(item).inserted
@@ -51,7 +49,7 @@ extension DynamoAPI {
             guard let lowered else { continue }
             var request = lowered.request
             if lowered.isRead { request.members.append(("ConsistentRead", .bool(input.entries[position].consistent))) }
-            request.members.append(("ReturnConsumedCapacity", .string(CapacityReport.indexes.rawValue)))
+            CapacityReport.indexes.ask(in: &request)
             do {
                 var result = try await perform(lowered, RequestBody(request), context)
                 if let columns = lowered.columns { try result.project(columns) }

@@ -3,27 +3,20 @@ import StrataPartiQL
 
 extension DynamoAPI {
     func executeStatement(_ input: ExecuteStatementInput, _ context: RequestContext) async throws -> StatementOutput {
-        let (lowered, table) = try lower(input.statement)
-        var request = lowered.request
+        let lowered = try lower(input.statement)
         var output: StatementOutput
         switch lowered.operation {
-        case .getItem:
-            request.members.append(("ConsistentRead", .bool(input.consistent)))
-            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
-            output = try await perform(lowered, RequestBody(request), context)
         case .query, .scan:
-            if input.consistent, case .string(let name)? = request["IndexName"], table.index(named: name)?.kind == .global {
-                throw DynamoError.validation("Strongly consistent read is not supported on Global Secondary Indexes")
-            }
             output = try await read(lowered, input, context)
-        case .putItem, .updateItem, .deleteItem:
-            if let onFailure = input.returnValuesOnConditionCheckFailure {
+        default:
+            var request = lowered.request
+            if lowered.operation == .getItem {
+                request.members.append(("ConsistentRead", .bool(input.consistent)))
+            } else if let onFailure = input.returnValuesOnConditionCheckFailure {
                 request.members.append(("ReturnValuesOnConditionCheckFailure", .string(onFailure)))
             }
-            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+            input.report.ask(in: &request)
             output = try await perform(lowered, RequestBody(request), context)
-        case .conditionCheck:
-            throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
         }
         if let columns = lowered.columns { try output.project(columns) }
         return output
@@ -33,8 +26,11 @@ extension DynamoAPI {
     /// Queries of several partition-key values run in turn, sharing the
     /// Limit, until one stops short or the answer holds a page's worth.
     private func read(_ lowered: LoweredStatement, _ input: ExecuteStatementInput, _ context: RequestContext) async throws -> StatementOutput {
-        let statement = NextToken.fingerprint(input.statement)
-        if let start = input.start, start.statement != statement || start.request >= lowered.requests.count {
+        // Fingerprinted only when a token is given or made: most reads need neither.
+        func next(_ request: Int, _ key: Item?) -> NextToken {
+            NextToken(statement: NextToken.fingerprint(input.statement), request: request, key: key)
+        }
+        if let start = input.start, start.statement != NextToken.fingerprint(input.statement) || start.request >= lowered.requests.count {
             throw DynamoError.validation("NextToken does not match request")
         }
         var output = StatementOutput()
@@ -46,11 +42,11 @@ extension DynamoAPI {
             request.members.append(("ConsistentRead", .bool(input.consistent)))
             if let remaining { request.members.append(("Limit", .number(String(remaining)))) }
             if let start { request.members.append(("ExclusiveStartKey", start.jsonValue)) }
-            if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+            input.report.ask(in: &request)
             let page = try await perform(lowered, RequestBody(request), context)
             output.append(page)
             if let key = page.lastEvaluatedKey {
-                output.next = NextToken(statement: statement, request: position, key: key)
+                output.next = next(position, key)
                 break
             }
             position += 1
@@ -58,7 +54,7 @@ extension DynamoAPI {
             remaining = remaining.map { $0 - page.scannedCount }
             let full = (remaining ?? 1) <= 0 || output.items.bytes.count >= Self.statementPageBytes
             if full, position < lowered.requests.count {
-                output.next = NextToken(statement: statement, request: position, key: nil)
+                output.next = next(position, nil)
                 break
             }
         }
@@ -70,10 +66,9 @@ extension DynamoAPI {
     static let statementPageBytes = 1 << 20
 
     /// Parses a statement (through the cache), finds its table and lowers it.
-    func lower(_ statement: StatementInput) throws(DynamoError) -> (LoweredStatement, TableDefinition) {
+    func lower(_ statement: StatementInput) throws(DynamoError) -> LoweredStatement {
         let parsed = try ParsedStatement.parse(statement.text, cache: statementCache)
-        let table = try existingTable(parsed.tableName)
-        return (try parsed.lower(parameters: statement.parameters, table: table), table)
+        return try parsed.lower(parameters: statement.parameters, table: try existingTable(parsed.tableName))
     }
 
     /// Runs a lowered statement as its operation: the request decodes into
@@ -98,7 +93,7 @@ extension DynamoAPI {
             case .deleteItem:
                 return StatementOutput(try await deleteItem(DeleteItemInput(request, cache: expressionCache), context))
             case .conditionCheck:
-                throw DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
+                throw DynamoError.validation(Self.existsOutsideTransaction)
             }
         } catch DynamoError.conditionalCheckFailed where lowered.isInsert {
             throw DynamoError.duplicateItem(Self.duplicateItemMessage)
@@ -107,11 +102,12 @@ extension DynamoAPI {
         }
     }
 
-    /// An expression's fault, said of the statement: without the name of
+    /// An operation's fault, said of the statement: without the name of
     /// the expression parameter the statement became ("Invalid
     /// UpdateExpression: Incorrect operand type ..." is "Incorrect operand
-    /// type ...").
+    /// type ..."), and in PartiQL's words where they differ.
     static func statementMessage(_ message: String) -> String {
+        if message == IndexRead.consistentGlobalRead { return "Strongly consistent read is not supported on Global Secondary Indexes" }
         for parameter in ["UpdateExpression", "ConditionExpression", "FilterExpression", "KeyConditionExpression", "ProjectionExpression"] {
             let prefix = "Invalid \(parameter): "
             if message.hasPrefix(prefix) { return String(message.dropFirst(prefix.count)) }
@@ -120,4 +116,6 @@ extension DynamoAPI {
     }
 
     static let duplicateItemMessage = "Duplicate primary key exists in table"
+
+    static let existsOutsideTransaction = "EXISTS can only be used in ExecuteTransaction write requests."
 }

@@ -32,7 +32,7 @@ extension DynamoAPI {
         if missing.contains(where: { $0.code != "None" }) { throw DynamoError.transactionCanceled(missing) }
 
         var request = JSONObject()
-        if input.report != .none { request.members.append(("ReturnConsumedCapacity", .string(input.report.rawValue))) }
+        input.report.ask(in: &request)
         if reads > 0 {
             let gets = statements.map { JSONValue.object(JSONObject([("Get", .object($0.request))])) }
             request.members.append(("TransactItems", .array(gets)))

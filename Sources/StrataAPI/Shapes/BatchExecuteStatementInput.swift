@@ -16,7 +16,8 @@ struct BatchExecuteStatementInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         var violations = ConstraintViolations()
         let statements = try request.objects("Statements")
-        violations.checkList(statements, at: "statements", 1...Self.maximumStatements)
+        violations.requireNonNull(statements, at: "statements")
+        violations.checkListLength(statements?.count, at: "statements", 1...Self.maximumStatements)
         var entries: [Entry] = []
         for (position, body) in (statements ?? []).enumerated() {
             let path = "statements.\(position + 1).member."

@@ -15,4 +15,10 @@ enum CapacityReport: String {
         default: return .none
         }
     }
+
+    /// Asks for the units in a request built inside the server (a lowered
+    /// PartiQL statement's), as the client asked for them.
+    func ask(in request: inout JSONObject) {
+        if self != .none { request.members.append(("ReturnConsumedCapacity", .string(rawValue))) }
+    }
 }

@@ -13,7 +13,8 @@ struct ExecuteTransactionInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         var violations = ConstraintViolations()
         let bodies = try request.objects("TransactStatements")
-        violations.checkList(bodies, at: "transactStatements", 1...Self.maximumStatements)
+        violations.requireNonNull(bodies, at: "transactStatements")
+        violations.checkListLength(bodies?.count, at: "transactStatements", 1...Self.maximumStatements)
         var statements: [StatementInput] = []
         for (position, body) in (bodies ?? []).enumerated() {
             if let statement = try StatementInput.decode(body, at: "transactStatements.\(position + 1).member.", into: &violations) {

@@ -20,12 +20,14 @@ struct IndexRead {
         }
         if index.kind == .global {
             if index.status == .creating { throw .validation("Cannot read from backfilling global secondary index") }
-            if read.consistent { throw .validation("Consistent reads are not supported on global secondary indexes") }
+            if read.consistent { throw .validation(consistentGlobalRead) }
         }
         var keyNames = index.keySchema.attributes.map(\.name)
         for attribute in table.keySchema.attributes where !keyNames.contains(attribute.name) { keyNames.append(attribute.name) }
         return IndexRead(index: index, keyNames: keyNames)
     }
+
+    static let consistentGlobalRead = "Consistent reads are not supported on global secondary indexes"
 
     /// An ExclusiveStartKey for the index: exactly its key attributes
     /// and the table's, each of its declared type.

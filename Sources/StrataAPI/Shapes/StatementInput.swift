@@ -14,12 +14,10 @@ struct StatementInput {
         let text = try request.string("Statement")
         violations.requireNonNull(text, at: path + "statement")
         violations.checkLength(text, at: path + "statement", 1...maximumLength)
+        let values = try request.array("Parameters")
+        violations.checkListLength(values?.count, at: path + "parameters", 1...Int.max)
         var parameters: [AttributeValue] = []
-        if let values = try request.array("Parameters") {
-            if values.isEmpty { violations.add("'[]'", at: path + "parameters", "Member must have length greater than or equal to 1") }
-            parameters.reserveCapacity(values.count)
-            for value in values { parameters.append(try AttributeValue(json: value)) }
-        }
+        for value in values ?? [] { parameters.append(try AttributeValue(json: value)) }
         guard let text else { return nil }
         return StatementInput(text: text, parameters: parameters)
     }

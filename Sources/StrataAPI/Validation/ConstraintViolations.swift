@@ -79,17 +79,14 @@ struct ConstraintViolations {
         }
     }
 
-    /// A required list of `bounds` entries (the statements of the PartiQL
-    /// batch and transaction).
-    mutating func checkList(_ list: [RequestBody]?, at path: String, _ bounds: ClosedRange<Int>) {
-        guard let list else {
-            requireNonNull(list, at: path)
-            return
-        }
-        if list.count < bounds.lowerBound {
+    /// A list of `bounds` entries, if present (the PartiQL statements and
+    /// their parameters); `count` is its length.
+    mutating func checkListLength(_ count: Int?, at path: String, _ bounds: ClosedRange<Int>) {
+        guard let count else { return }
+        if count < bounds.lowerBound {
             add("'[]'", at: path, "Member must have length greater than or equal to \(bounds.lowerBound)")
-        } else if list.count > bounds.upperBound {
-            add("'\(list.count)'", at: path, "Member must have length less than or equal to \(bounds.upperBound)")
+        } else if count > bounds.upperBound {
+            add("'\(count)'", at: path, "Member must have length less than or equal to \(bounds.upperBound)")
         }
     }
 

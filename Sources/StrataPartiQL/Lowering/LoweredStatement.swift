@@ -5,15 +5,15 @@ import StrataModel
 /// request into the operation's typed input, so a statement reaches
 /// validation, admission, storage, indexes and streams by the same path.
 public struct LoweredStatement: Sendable {
-    public enum Operation: String, Sendable {
-        case getItem = "GetItem"
-        case query = "Query"
-        case scan = "Scan"
-        case putItem = "PutItem"
-        case updateItem = "UpdateItem"
-        case deleteItem = "DeleteItem"
+    public enum Operation: Sendable {
+        case getItem
+        case query
+        case scan
+        case putItem
+        case updateItem
+        case deleteItem
         /// `EXISTS(SELECT ...)` in a transaction.
-        case conditionCheck = "ConditionCheck"
+        case conditionCheck
     }
 
     public let operation: Operation
@@ -26,14 +26,16 @@ public struct LoweredStatement: Sendable {
     public var isInsert = false
     /// A SELECT of nested paths: how to turn each item read into its answer.
     public var columns: SelectColumns?
-    /// A SELECT of an index, which transactions and batches refuse.
-    public var readsIndex = false
     /// An EXISTS whose WHERE clause adds a condition to the key, as a
     /// transaction requires.
     public var hasCondition = false
 
     /// The request, when there is one.
     public var request: JSONObject { requests[0] }
+
+    /// A SELECT of an index (or an EXISTS of one), which transactions and
+    /// batches refuse.
+    public var readsIndex: Bool { request["IndexName"] != nil }
 
     /// Whether the statement is a SELECT.
     public var isRead: Bool {

@@ -79,7 +79,6 @@ struct Lowering {
             }
             var lowered = LoweredStatement(operation: .query, requests: requests)
             lowered.columns = try SelectColumns(select.projection)
-            lowered.readsIndex = indexName != nil
             return lowered
         }
         guard select.orderBy.isEmpty else {
@@ -138,6 +137,7 @@ struct Lowering {
     /// `EXISTS(SELECT * FROM t WHERE <key> AND ...)`: a ConditionCheck that
     /// the item exists and meets the other terms.
     mutating func exists(_ select: SelectSyntax) throws(DynamoError) -> LoweredStatement {
+        indexName = select.indexName
         var terms = Conjuncts(select.condition, binding: binding)
         try takeKey(from: &terms)
         var condition = "attribute_exists(\(writer.name(table.keySchema.partitionKey.name)))"
@@ -145,7 +145,6 @@ struct Lowering {
         request.members.append(("ConditionExpression", .string(condition)))
         var lowered = try finish(.conditionCheck, condition: nil, projection: nil)
         lowered.hasCondition = terms.condition != nil
-        lowered.readsIndex = select.indexName != nil
         return lowered
     }
 
@@ -257,7 +256,6 @@ struct Lowering {
         var lowered = LoweredStatement(operation: operation, requests: [request])
         lowered.isInsert = isInsert
         lowered.columns = columns
-        lowered.readsIndex = indexName != nil
         return lowered
     }
 }

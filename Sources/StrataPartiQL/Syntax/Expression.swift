@@ -48,8 +48,8 @@ struct TupleMember: Sendable, Equatable {
 }
 
 /// A document path: `a`, `"a"."b"`, `a.b[2]`, `a['b']`.
-struct PathSyntax: Sendable, Equatable, Hashable {
-    enum Step: Sendable, Equatable, Hashable {
+struct PathSyntax: Sendable, Equatable {
+    enum Step: Sendable, Equatable {
         case name(String)
         case index(Int)
     }

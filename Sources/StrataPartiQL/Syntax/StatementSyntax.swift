@@ -55,7 +55,7 @@ struct DeleteSyntax: Sendable, Equatable {
 }
 
 /// `RETURNING ALL OLD *` and the like, as UpdateItem's ReturnValues.
-public enum Returning: String, Sendable, Equatable {
+enum Returning: String, Sendable, Equatable {
     case allOld = "ALL_OLD"
     case modifiedOld = "UPDATED_OLD"
     case allNew = "ALL_NEW"

@@ -7,6 +7,14 @@ public enum SortKeyCondition: Sendable, Equatable {
     case greaterOrEqual(AttributeValue)
     case between(AttributeValue, AttributeValue)
     case beginsWith(AttributeValue)
+
+    /// The values the condition compares the sort key with.
+    public var operands: [AttributeValue] {
+        switch self {
+        case .equal(let v), .less(let v), .lessOrEqual(let v), .greater(let v), .greaterOrEqual(let v), .beginsWith(let v): [v]
+        case .between(let low, let high): [low, high]
+        }
+    }
 }
 
 /// A Query's key condition: one partition-key value and at most one

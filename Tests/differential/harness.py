@@ -12,10 +12,14 @@ signatures (start Strata with --auth off)."""
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
 import random
+import sys
 import urllib.parse
+
+import known_differences
 
 TABLES = {
     "dh_hash": [("pk", "S", "HASH")],
@@ -81,7 +85,14 @@ def request(rng):
     """One operation and its body; about a third are invalid on purpose."""
     table = rng.choice(list(TABLES))
     invalid = rng.random() < 0.35
-    operation = rng.choice(["PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan"])
+    operation = rng.choice(["PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan"] * 3
+                           + ["TransactWriteItems", "DescribeTable", "ScratchTable"])
+    if operation == "TransactWriteItems":
+        return operation, transaction(rng, invalid)
+    if operation == "DescribeTable":
+        return operation, {"TableName": rng.choice(list(TABLES) + (["dh_missing"] if invalid else []))}
+    if operation == "ScratchTable":
+        return operation, {"TableName": SCRATCH}
     body: dict = {"TableName": table}
     if invalid and rng.random() < 0.15:
         body["TableName"] = rng.choice(["dh_missing", "x", ""])
@@ -135,20 +146,112 @@ def request(rng):
         if invalid and rng.random() < 0.3:
             body["Segment"] = rng.choice(["0", 0, 3])
             body["TotalSegments"] = rng.choice([2, "2"])
+        if rng.random() < 0.25:
+            start = key(rng, table, broken=invalid and rng.random() < 0.6)
+            if operation == "Query" and not invalid and ":p" in body.get("ExpressionAttributeValues", {}):
+                # A start key inside the queried partition, or (as a mistake) outside it.
+                if rng.random() < 0.8 or not invalid:
+                    start["pk"] = body["ExpressionAttributeValues"][":p"]
+            body["ExclusiveStartKey"] = start
     return operation, body
+
+
+def transaction(rng, invalid):
+    """A TransactWriteItems of one to three actions; an invalid one carries an
+    expression error of the kinds DynamoDB reports either for the whole
+    request or as a cancellation reason."""
+    actions = []
+    for _ in range(rng.randint(1, 3)):
+        table = rng.choice(list(TABLES))
+        kind = rng.choice(["Put", "Update", "Delete", "ConditionCheck"])
+        action: dict = {"TableName": table}
+        if kind == "Put":
+            item = key(rng, table)
+            item["a"] = value(rng)
+            action["Item"] = item
+        else:
+            action["Key"] = key(rng, table)
+        if kind == "Update":
+            action["UpdateExpression"] = rng.choice(["SET a = :v", "ADD n :v", "SET a = a + :v", "SET a.b = :v", "SET a[1] = :v", "REMOVE a"])
+            action["ExpressionAttributeValues"] = {":v": value(rng, "N")}
+        if kind == "ConditionCheck" or rng.random() < 0.5:
+            action["ConditionExpression"] = rng.choice(["attribute_exists(a)", "attribute_not_exists(a)", "a = :c", "size(a) > :c", "a < :c"])
+            if ":c" in action["ConditionExpression"]:
+                action.setdefault("ExpressionAttributeValues", {})[":c"] = value(rng)
+            if rng.random() < 0.4:
+                action["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if "ExpressionAttributeValues" in action and action.get("UpdateExpression") == "REMOVE a" and ":c" not in action.get("ConditionExpression", ""):
+            action.pop("ExpressionAttributeValues")
+        if invalid and rng.random() < 0.5:
+            mistake = rng.choice(["operand", "digits", "unused", "key"])
+            if mistake == "operand":
+                action["ConditionExpression"] = "size(a) > :bad"
+                action.setdefault("ExpressionAttributeValues", {})[":bad"] = {"L": [{"S": "x"}]}
+            elif mistake == "digits":
+                action.setdefault("ExpressionAttributeValues", {})[":v"] = {"N": "1" * 40}
+                action.setdefault("UpdateExpression", "SET a = :v") if kind == "Update" else None
+            elif mistake == "unused":
+                action.setdefault("ExpressionAttributeValues", {})[":unused"] = {"S": "x"}
+            elif "Key" in action:
+                action["Key"] = key(rng, table, broken=True)
+        actions.append({kind: action})
+    return {"TransactItems": actions}
+
+
+SCRATCH = "dh_scratch"
+
+
+def scratch_table(rng):
+    """A CreateTable of the scratch table: either billing mode, sometimes
+    with a secondary index or a stream."""
+    body = {"TableName": SCRATCH, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}
+    if rng.random() < 0.5:
+        body["BillingMode"] = "PAY_PER_REQUEST"
+    else:
+        body["ProvisionedThroughput"] = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 3}
+    if rng.random() < 0.4:
+        body["AttributeDefinitions"].append({"AttributeName": "g", "AttributeType": "N"})
+        index = {"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                 "Projection": {"ProjectionType": rng.choice(["ALL", "KEYS_ONLY"])}}
+        if "ProvisionedThroughput" in body:
+            index["ProvisionedThroughput"] = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+        body["GlobalSecondaryIndexes"] = [index]
+    if rng.random() < 0.3:
+        body["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    return body
 
 
 # ---------------------------------------------------------------------------
 # Comparison
 # ---------------------------------------------------------------------------
 
+# Description members whose values are the server's own (times, ids, ARNs
+# with its region and account): only their presence is compared.
+VOLATILE = {"CreationDateTime", "TableArn", "TableId", "LatestStreamArn", "LatestStreamLabel", "IndexArn",
+            "LastIncreaseDateTime", "LastDecreaseDateTime", "LastUpdateToPayPerRequestDateTime"}
+
+
+def scrub(value):
+    if isinstance(value, dict):
+        return {k: "<volatile>" if k in VOLATILE else scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
 def normalize(operation, status, response):
-    """What must match: the status, the error type and message, the items
-    (a Scan's in key order, as the two servers lay tables out differently)."""
+    """What must match: the status, the error type, message and any item
+    it carries, the items (a Scan's in key order, as the two servers lay
+    tables out differently), and descriptions less their volatile values."""
     if status != 200:
         kind = response.get("__type", "").split("#")[-1]
-        return {"status": status, "type": kind, "message": response.get("message", response.get("Message"))}
-    result = dict(response)
+        result = {"status": status, "type": kind, "message": response.get("message", response.get("Message"))}
+        for extra in ("Item", "CancellationReasons"):
+            if extra in response:
+                result[extra] = response[extra]
+        return result
+    result = scrub(dict(response))
     result.pop("ConsumedCapacity", None)
     if operation == "Scan" and "Items" in result:
         if "LastEvaluatedKey" in result:
@@ -164,8 +267,7 @@ def normalize(operation, status, response):
 def signature(operation, body, left, right):
     """What kind of difference this is, so that each kind is reported once."""
     if left["status"] != right["status"] or left.get("type") != right.get("type"):
-        return (operation, "outcome", left["status"], left.get("type"), right["status"], right.get("type"),
-                tuple(sorted(k for k in body if k != "TableName")))
+        return (operation, "outcome", left["status"], left.get("type"), right["status"], right.get("type"))
     if left.get("message") != right.get("message"):
         return (operation, "message", left.get("type"), left.get("message"), right.get("message"))
     fields = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))
@@ -175,25 +277,79 @@ def signature(operation, body, left, right):
 WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 
 
-def resync(strata, reference, body):
-    """After a write the two answered differently, gives Strata the
-    reference's item, so that one difference does not show up again in
-    every later read of that item."""
-    table = body.get("TableName")
-    if table not in TABLES:
-        return
-    names = [name for name, _, _ in TABLES[table]]
-    source = body.get("Key") or body.get("Item") or {}
-    if not isinstance(source, dict) or not all(isinstance(source.get(n), dict) for n in names):
-        return
-    key = {n: source[n] for n in names}
-    status, found = reference.call("GetItem", {"TableName": table, "Key": key, "ConsistentRead": True})
-    if status != 200:
-        return
-    if "Item" in found:
-        strata.call("PutItem", {"TableName": table, "Item": found["Item"]})
+def written_keys(operation, body):
+    """The (table, key) pairs a write names, when they are well formed."""
+    if operation == "TransactWriteItems":
+        actions = [next(iter(a.values())) for a in body.get("TransactItems", []) if isinstance(a, dict) and a]
     else:
-        strata.call("DeleteItem", {"TableName": table, "Key": key})
+        actions = [body]
+    result = []
+    for action in actions:
+        table = action.get("TableName")
+        if table not in TABLES:
+            continue
+        names = [name for name, _, _ in TABLES[table]]
+        source = action.get("Key") or action.get("Item") or {}
+        if isinstance(source, dict) and all(isinstance(source.get(n), dict) for n in names):
+            result.append((table, {n: source[n] for n in names}))
+    return result
+
+
+def stored(endpoint, table, key):
+    status, found = endpoint.call("GetItem", {"TableName": table, "Key": key, "ConsistentRead": True})
+    return found.get("Item") if status == 200 else "unreadable"
+
+
+def compare_stored(strata, reference, operation, body):
+    """After a write, the items it named must be the same on both sides. If
+    not, that is a difference of the write; Strata is then given the
+    reference's item, so that it does not show up again in later reads."""
+    found = []
+    for table, key in written_keys(operation, body):
+        mine, theirs = stored(strata, table, key), stored(reference, table, key)
+        if mine == "unreadable" or theirs == "unreadable" or mine == theirs:
+            continue
+        found.append((mine, theirs))
+        if theirs is None:
+            strata.call("DeleteItem", {"TableName": table, "Key": key})
+        else:
+            strata.call("PutItem", {"TableName": table, "Item": theirs})
+    return found
+
+
+class Report:
+    """Distinct differences: each known one counted under its entry in
+    KNOWN-DIFFERENCES.md, each other one kept with its shortest request."""
+
+    def __init__(self):
+        self.known = collections.Counter()
+        self.unknown = {}
+
+    def add(self, kind, operation, body, left, right):
+        entry = known_differences.classify(operation, body, left, right)
+        if entry:
+            self.known[(entry, kind)] += 1
+            return
+        example = json.dumps(body, sort_keys=True)
+        if kind not in self.unknown or len(example) < len(self.unknown[kind][0]):
+            self.unknown[kind] = (example, left, right)
+
+    def print(self, seed, operations):
+        for number, (kind, (example, left, right)) in enumerate(sorted(self.unknown.items(), key=lambda d: str(d[0])), 1):
+            print(f"U{number} {kind[0]} {kind[1]}\n  request: {example}\n  strata:    {json.dumps(left)[:3000]}\n  reference: {json.dumps(right)[:3000]}")
+        entries = collections.Counter(entry for entry, _ in self.known)
+        for entry, count in sorted(entries.items()):
+            print(f"known: {entry}: {count} distinct")
+        print(f"seed {seed}: {operations} operations, {len(self.known) + len(self.unknown)} distinct differences, "
+              f"{len(self.known)} known, {len(self.unknown)} unclassified")
+
+
+def exchange(strata, reference, report, operation, body):
+    left = normalize(operation, *strata.call(operation, body))
+    right = normalize(operation, *reference.call(operation, body))
+    if left != right:
+        report.add(signature(operation, body, left, right), operation, body, left, right)
+    return left, right
 
 
 def main():
@@ -212,31 +368,33 @@ def main():
                 "TableName": name, "BillingMode": "PAY_PER_REQUEST",
                 "KeySchema": [{"AttributeName": n, "KeyType": k} for n, _, k in keys],
                 "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t, _ in keys]})
-    differences: dict = {}
+        endpoint.call("DeleteTable", {"TableName": SCRATCH})
+    report = Report()
     for _ in range(args.operations):
         operation, body = request(rng)
-        left = normalize(operation, *strata.call(operation, body))
-        right = normalize(operation, *reference.call(operation, body))
-        if left == right:
+        if operation == "ScratchTable":
+            exchange(strata, reference, report, "CreateTable", scratch_table(rng))
+            exchange(strata, reference, report, "DescribeTable", body)
+            exchange(strata, reference, report, "DeleteTable", body)
             continue
-        if operation in WRITES:
-            resync(strata, reference, body)
-        kind = signature(operation, body, left, right)
-        example = json.dumps(body, sort_keys=True)
-        if kind not in differences or len(example) < len(differences[kind][0]):
-            differences[kind] = (example, left, right)
+        exchange(strata, reference, report, operation, body)
+        if operation in WRITES or operation == "TransactWriteItems":
+            for mine, theirs in compare_stored(strata, reference, operation, body):
+                left, right = {"stored": mine}, {"stored": theirs}
+                report.add((operation, "stored item", tuple(sorted(k for k in body if k != "TableName"))), operation, body, left, right)
     for name in TABLES:  # the stored state, item by item
         items = []
         for endpoint in (strata, reference):
             status, page = endpoint.call("Scan", {"TableName": name, "ConsistentRead": True})
             items.append(sorted(json.dumps(i, sort_keys=True) for i in page.get("Items", [])))
         if items[0] != items[1]:
-            differences[("state", name)] = (f"Scan {name}", {"only in strata": sorted(set(items[0]) - set(items[1]))[:3]},
-                                             {"only in reference": sorted(set(items[1]) - set(items[0]))[:3]})
-    for number, (kind, (example, left, right)) in enumerate(sorted(differences.items(), key=lambda d: str(d[0])), 1):
-        print(f"D{number} {kind[0]} {kind[1]}\n  request: {example}\n  strata:    {json.dumps(left)[:400]}\n  reference: {json.dumps(right)[:400]}")
-    print(f"seed {args.seed}: {args.operations} operations, {len(differences)} distinct differences")
+            # In canonical order, so that a difference in numbers' text alone is seen as that.
+            mine, theirs = (sorted(side, key=lambda i: json.dumps(known_differences.canonical_numbers(i), sort_keys=True))
+                            for side in ([json.loads(i) for i in found] for found in items))
+            report.add(("state", name), "Scan", {"TableName": name}, {"Items": mine}, {"Items": theirs})
+    report.print(args.seed, args.operations)
+    return 1 if report.unknown else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

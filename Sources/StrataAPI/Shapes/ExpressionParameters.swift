@@ -6,14 +6,18 @@ import StrataModel
 struct ExpressionParameters {
     let names: [String: String]?
     let values: [String: AttributeValue]?
+    /// The first invalid name or value: DynamoDB reports it only after it has
+    /// checked that the request has expressions to use them.
+    private var invalidMember: DynamoError?
 
     static func decode(_ request: RequestBody) throws(DynamoError) -> ExpressionParameters {
+        var invalidMember: DynamoError?
         let names = try request.stringMap("ExpressionAttributeNames")
         if let names {
             if names.isEmpty { throw .validation("ExpressionAttributeNames must not be empty") }
             for (reference, name) in names.sorted(by: { $0.key < $1.key }) {
-                if let problem = AttributeNames.problem(with: name) {
-                    throw .validation("ExpressionAttributeNames contains invalid value: \(problem) for key \(reference)")
+                if invalidMember == nil, let problem = AttributeNames.problem(with: name) {
+                    invalidMember = .validation("ExpressionAttributeNames contains invalid value: \(problem) for key \(reference)")
                 }
             }
         }
@@ -26,12 +30,14 @@ struct ExpressionParameters {
                 do {
                     decoded[member.key] = try AttributeValue(json: member.value)
                 } catch .validation(let message) {
-                    throw .validation("ExpressionAttributeValues contains invalid value: \(message) for key \(member.key)")
+                    if invalidMember == nil {
+                        invalidMember = .validation("ExpressionAttributeValues contains invalid value: \(message) for key \(member.key)")
+                    }
                 }
             }
             values = decoded
         }
-        return ExpressionParameters(names: names, values: values)
+        return ExpressionParameters(names: names, values: values, invalidMember: invalidMember)
     }
 
     /// Refuses names or values in a request that has no expression to use
@@ -44,6 +50,7 @@ struct ExpressionParameters {
         if values != nil && !valueExpression {
             throw .validation("ExpressionAttributeValues can only be specified when using expressions: \(valueUsers)")
         }
+        if let invalidMember { throw invalidMember }
     }
 
     func context() -> ExpressionContext {

@@ -11,17 +11,17 @@ struct GetItemInput: OperationInput {
 
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let tableName = try request.string("TableName")
-        let key = try request.item("Key")
+        let decodedKey = try request.itemCheckedLater("Key")
         consistent = try request.bool("ConsistentRead") ?? false
         var violations = ConstraintViolations()
         violations.checkTableName(tableName)
-        violations.requireNonNull(key, at: "key")
+        if case .success(nil) = decodedKey { violations.requireNonNull(nil, at: "key") }
         if let attributesToGet = try request.array("AttributesToGet"), attributesToGet.isEmpty {
             violations.add("'[]'", at: "attributesToGet", "Member must have length greater than or equal to 1")
         }
         report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
-        guard let tableName, let key else { throw .validation("Invalid request") }
+        guard let tableName, let key = try decodedKey.get() else { throw .validation("Invalid request") }
         self.tableName = tableName
         self.key = key
         projection = try ProjectionInput.decode(request, cache: cache)

@@ -14,16 +14,16 @@ struct ItemWriteRequest {
 
     static func decode(_ request: RequestBody, itemMember: String) throws(DynamoError) -> ItemWriteRequest {
         let tableName = try request.string("TableName")
-        let item = try request.item(itemMember)
+        let decodedItem = try request.itemCheckedLater(itemMember)
         let returnValues = try request.string("ReturnValues")
         var violations = ConstraintViolations()
         violations.checkTableName(tableName)
-        violations.requireNonNull(item, at: itemMember.lowercased())
+        if case .success(nil) = decodedItem { violations.requireNonNull(nil, at: itemMember.lowercased()) }
         violations.checkEnum(returnValues, at: "returnValues", allowed: ReturnValuesInput.all)
         let report = try CapacityReport.decode(request, into: &violations)
         let metrics = try ItemCollectionMetrics.decode(request, into: &violations)
         try violations.throwIfAny()
-        guard let tableName, let item else { throw .validation("Invalid request") }
+        guard let tableName, let item = try decodedItem.get() else { throw .validation("Invalid request") }
         return ItemWriteRequest(tableName: tableName, item: item, returnValues: returnValues, report: report, reportsCollection: metrics)
     }
 }

@@ -25,27 +25,37 @@ struct QueryInput: OperationInput {
 
     func plan(in table: TableDefinition, cache: ExpressionCache) throws(DynamoError) -> Plan {
         let request = read.request
-        var index = try IndexRead.resolve(read, in: table)
-        let schema = index?.index.keySchema ?? IndexKeySchema(table.keySchema)
         let context = read.parameters.context()
-        let keyCondition: IndexKeyCondition
+        // What needs no table comes first, as in DynamoDB: every expression
+        // parses and uses each name and value it is given.
+        let keyExpression: ConditionExpression?
         if let text = try request.string("KeyConditionExpression") {
-            let expression = try ConditionExpression.parse(text, context: context, kind: .keyCondition, cache: cache)
-            keyCondition = try expression.keyCondition(index: schema)
-        } else if let legacy = request.value("KeyConditions") {
-            keyCondition = try KeyConditionExpression.legacy(legacy, index: schema)
+            keyExpression = try ConditionExpression.parse(text, context: context, kind: .keyCondition, cache: cache)
+        } else if request.value("KeyConditions") != nil {
+            keyExpression = nil
         } else {
             throw .validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
         }
-        let (filter, selection) = try read.resolve(context: context, cache: cache, keysForbiddenInFilter: schema.attributes.map(\.name))
+        let (filter, selection) = try read.resolve(context: context, cache: cache)
         try context.checkAllUsed()
+
+        var index = try IndexRead.resolve(read, in: table)
+        let schema = index?.index.keySchema ?? IndexKeySchema(table.keySchema)
+        let keyCondition: IndexKeyCondition
+        if let keyExpression {
+            keyCondition = try keyExpression.keyCondition(index: schema, indexName: read.indexName)
+        } else {
+            keyCondition = try KeyConditionExpression.legacy(request.value("KeyConditions") ?? .null, index: schema, indexName: read.indexName)
+        }
         if index != nil {
-            try index!.checkSelection(selection, select: read.select, filter: filter, table: table)
             var start: Item?
             if let startItem = read.exclusiveStartKey {
                 start = try index!.startKey(startItem, table: table)
                 try Self.checkBounds(of: startItem, schema: schema, condition: keyCondition)
             }
+            // The start key is checked before the filter, as DynamoDB Local does.
+            try ReadRequest.checkFilter(filter, readsNone: schema.attributes.map(\.name))
+            try index!.checkSelection(selection, select: read.select, filter: filter, table: table)
             return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: nil, index: index, indexStart: start)
         }
 
@@ -58,14 +68,13 @@ struct QueryInput: OperationInput {
                     "The provided exclusive start key is invalid: ExclusiveStartKey: {\(table.keySchema.partitionKey.name)=\(value)}")
             }
             start = try ItemKey.startKey(startItem, schema: table.keySchema)
-            if start?.partition != keyCondition.partition[0] {
-                throw .validation("The provided starting key is outside query boundaries based on provided conditions")
-            }
+            try Self.checkBounds(of: startItem, schema: schema, condition: keyCondition)
         }
+        try ReadRequest.checkFilter(filter, readsNone: schema.attributes.map(\.name))
         return Plan(keyCondition: keyCondition, filter: filter, selection: selection, exclusiveStart: start)
     }
 
-    /// An index's start key must lie within the key condition, with
+    /// A start key must lie within the key condition, with
     /// DynamoDB's messages for each way it does not.
     private static func checkBounds(of start: Item, schema: IndexKeySchema, condition: IndexKeyCondition) throws(DynamoError) {
         let samePartition = schema.partitionKeys.map { start[$0.name] } == condition.partition.map(Optional.some)

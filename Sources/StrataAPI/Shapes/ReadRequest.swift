@@ -72,20 +72,13 @@ struct ReadRequest {
     }
 
     /// The filter and what to return of each item.
-    func resolve(
-        context: ExpressionContext, cache: ExpressionCache, keysForbiddenInFilter: [String]
-    ) throws(DynamoError) -> (ConditionExpression?, ReadSelection) {
+    func resolve(context: ExpressionContext, cache: ExpressionCache) throws(DynamoError) -> (ConditionExpression?, ReadSelection) {
         var filter: ConditionExpression?
         if let text = try request.string("FilterExpression") {
             filter = try ConditionExpression.parse(text, context: context, kind: .filter, cache: cache)
         } else if let legacy = request.value(operation.legacyFilter) {
             filter = try ConditionExpression.legacy(
                 legacy, conditionalOperator: try request.string("ConditionalOperator"), parameter: operation.legacyParameter)
-        }
-        if let filter {
-            for name in keysForbiddenInFilter where filter.attributeNames.contains(name) {
-                throw .validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(name)")
-            }
         }
         var projection: ProjectionExpression?
         if let text = try request.string("ProjectionExpression") {
@@ -103,6 +96,14 @@ struct ReadRequest {
             throw .validation("1 validation error detected: " + message)
         }
         return (filter, selection)
+    }
+
+    /// A Query's filter may not read the key attributes of what it queries.
+    static func checkFilter(_ filter: ConditionExpression?, readsNone keys: [String]) throws(DynamoError) {
+        guard let filter else { return }
+        for name in keys where filter.attributeNames.contains(name) {
+            throw .validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(name)")
+        }
     }
 
     /// Applies the filter after the page was read (so after Limit, as

@@ -107,6 +107,21 @@ struct RequestBody {
         return try Item(itemJSON: value)
     }
 
+    /// An item whose values' own mistakes (an empty set, a number that does
+    /// not parse) wait until the request's member constraints are checked:
+    /// DynamoDB reports a table name that is too short before a malformed
+    /// attribute value. A member of the wrong JSON type is still reported at
+    /// once, as a SerializationException.
+    func itemCheckedLater(_ name: String) throws(DynamoError) -> Result<Item?, DynamoError> {
+        do {
+            return .success(try item(name))
+        } catch .validation(let message) {
+            return .failure(.validation(message))
+        } catch {
+            throw error
+        }
+    }
+
     func stringMap(_ name: String) throws(DynamoError) -> [String: String]? {
         guard let value = value(name) else { return nil }
         guard case .object(let o) = value else { throw Self.mismatch(value, expected: .map) }

@@ -51,7 +51,7 @@ struct ScanInput: OperationInput {
     func plan(in table: TableDefinition, cache: ExpressionCache) throws(DynamoError) -> Plan {
         var index = try IndexRead.resolve(read, in: table)
         let context = read.parameters.context()
-        let (filter, selection) = try read.resolve(context: context, cache: cache, keysForbiddenInFilter: [])
+        let (filter, selection) = try read.resolve(context: context, cache: cache)
         try context.checkAllUsed()
         if index != nil {
             try index!.checkSelection(selection, select: read.select, filter: filter, table: table)

@@ -39,6 +39,10 @@ enum ItemKey {
 
     /// An ExclusiveStartKey: a key of the table, or DynamoDB's "invalid starting key".
     static func startKey(_ item: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
+        for attribute in schema.attributes {
+            guard let value = item[attribute.name], attribute.type.matches(value) else { continue }
+            try checkNotEmpty(value, name: attribute.name, prefix: "The provided starting key is invalid: One or more parameter values are not valid.")
+        }
         do {
             return try fromKey(item, schema: schema)
         } catch {

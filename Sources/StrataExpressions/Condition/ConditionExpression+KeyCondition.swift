@@ -20,7 +20,8 @@ extension ConditionExpression {
     /// each role: equality on every partition-key attribute, equality on
     /// the first sort-key attributes, and at most one condition of any kind
     /// on the sort-key attribute after those.
-    public func keyCondition(index schema: IndexKeySchema) throws(DynamoError) -> IndexKeyCondition {
+    /// `indexName` names the index in DynamoDB's messages.
+    public func keyCondition(index schema: IndexKeySchema, indexName: String? = nil) throws(DynamoError) -> IndexKeyCondition {
         var byName: [String: SortKeyCondition] = [:]
         let terms = try condition.conjuncts.map { term throws(DynamoError) in try Self.keyTerm(term) }
         for term in terms where byName.updateValue(term.condition, forKey: term.name) != nil {
@@ -39,11 +40,13 @@ extension ConditionExpression {
                 }
                 throw .validation(term == nil ? "Query condition missed key schema element: \(attribute.name)" : "Query key condition not supported")
             }
-            try Self.checkType(value, attribute)
             partition.append(value)
         }
         var result = IndexKeyCondition(partition: partition)
-        guard !byName.isEmpty else { return result }
+        guard !byName.isEmpty else {
+            try Self.checkValues(terms, schema: schema, indexName: indexName)
+            return result
+        }
         if byName.keys.contains(where: { name in !schema.sortKeys.contains { $0.name == name } }) {
             if schema.sortKeys.count == 1 {
                 throw .validation("Query condition missed key schema element: \(schema.sortKeys[0].name)")
@@ -56,20 +59,40 @@ extension ConditionExpression {
                 throw .validation(
                     "RANGE key attributes \(attribute.name) must have equality conditions specified in the query because a condition is present on key attribute \(schema.sortKeys[last].name)")
             }
-            try Self.checkType(value, attribute)
             result.sortEqualities.append(value)
         }
-        let attribute = schema.sortKeys[last]
-        let sortCondition = byName[attribute.name]!
-        switch sortCondition {
-        case .equal(let v), .less(let v), .lessOrEqual(let v), .greater(let v), .greaterOrEqual(let v), .beginsWith(let v):
-            try Self.checkType(v, attribute)
-        case .between(let a, let b):
-            try Self.checkType(a, attribute)
-            try Self.checkType(b, attribute)
-        }
-        result.sortCondition = sortCondition
+        result.sortCondition = byName[schema.sortKeys[last].name]!
+        try Self.checkValues(terms, schema: schema, indexName: indexName)
         return result
+    }
+
+    /// Once every term names a key attribute in a usable way: no value of
+    /// its key's type may be an empty string or binary, and then every value
+    /// must be of its key's type.
+    private static func checkValues(
+        _ terms: [(name: String, condition: SortKeyCondition)], schema: IndexKeySchema, indexName: String?
+    ) throws(DynamoError) {
+        let keyed = terms.compactMap { term in
+            (schema.partitionKeys + schema.sortKeys).first { $0.name == term.name }.map { (attribute: $0, values: term.condition.operands) }
+        }
+        for (attribute, values) in keyed {
+            for value in values where attribute.type.matches(value) && value.isEmptyKeyValue {
+                throw emptyKeyValue(value, attribute: attribute.name, indexName: indexName)
+            }
+        }
+        for (attribute, values) in keyed {
+            for value in values { try checkType(value, attribute) }
+        }
+    }
+
+    private static func emptyKeyValue(_ value: AttributeValue, attribute: String, indexName: String?) -> DynamoError {
+        let kind = value.typeName == "S" ? "string" : "binary"
+        guard let indexName else {
+            return .validation(
+                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty \(kind) value. Key: \(attribute)")
+        }
+        return .validation(
+            "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value. IndexName: \(indexName), IndexKey: \(attribute)")
     }
 
     private static func checkType(_ value: AttributeValue, _ attribute: KeyAttribute) throws(DynamoError) {
@@ -183,8 +206,8 @@ public enum KeyConditionExpression {
         try parse(json).keyCondition(schema: schema)
     }
 
-    public static func legacy(_ json: JSONValue, index schema: IndexKeySchema) throws(DynamoError) -> IndexKeyCondition {
-        try parse(json).keyCondition(index: schema)
+    public static func legacy(_ json: JSONValue, index schema: IndexKeySchema, indexName: String? = nil) throws(DynamoError) -> IndexKeyCondition {
+        try parse(json).keyCondition(index: schema, indexName: indexName)
     }
 
     /// Operators, argument counts and types are checked first, as for filters.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift unit tests, the end-to-end tests that drive the
-# release binary with boto3 and the AWS CLI, and the container image test.
+# release binary with boto3 and the AWS CLI, the differential harness against
+# DynamoDB Local (where a copy of it can be found), and the container image
+# test.
 # Builds once, in release mode, and reuses that build for the first two.
 #
 # scripts/test.sh --quick: a few minutes instead: the debug build's unit
@@ -28,4 +30,5 @@ fi
 swift build -c release --product strata
 swift test -c release
 STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/e2e
+Tests/differential/ci.sh
 scripts/test-container.sh

@@ -279,3 +279,56 @@ def test_delete_table_description(strata):
     assert {"TableId", "TableArn", "BillingModeSummary", "ProvisionedThroughput", "TableName"} <= set(description)
     assert not {"KeySchema", "AttributeDefinitions", "CreationDateTime"} & set(description)
     assert description["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+
+
+# ---------------------------------------------------------------------------
+# More of the validation order, from the differential harness's findings.
+# ---------------------------------------------------------------------------
+
+def test_mixed_parameters_win_over_a_malformed_item_value(strata, t_s):
+    # dynalite's validations/putItem.js: the expression parameters are
+    # checked before the item's values.
+    kind, message = error(strata, "PutItem", {
+        "TableName": t_s, "Item": {"p": {"S": "a"}, "x": {"NULL": False}},
+        "ConditionExpression": "attribute_not_exists(p)", "Expected": {"x": {"Exists": False}}})
+    assert message.startswith("Can not use both expression and non-expression parameters in the same request")
+
+
+def test_batch_get_duplicates_win_over_the_key_schema(strata, t_s):
+    # dynalite's validations/batchGetItem.js compares the keys as written,
+    # before any table is looked up.
+    assert error(strata, "BatchGetItem", {"RequestItems": {t_s: {"Keys": [
+        {"p": {"S": "a"}}, {"p": {"S": "b"}, "zz": {"S": "x"}}, {"p": {"S": "a"}}]}}}) == (
+        "ValidationException", "Provided list of item keys contains duplicates")
+
+
+@pytest.fixture(scope="module")
+def t_gsi(strata, module_tables):
+    """Partition key p (S); global index by_g on g (S), projecting keys only."""
+    name = unique_name("gsi")
+    status, payload = call(strata, "CreateTable", {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "p", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "p", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+        "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                    "Projection": {"ProjectionType": "KEYS_ONLY"}}]})
+    assert status == 200, payload
+    return module_tables.track(name)
+
+
+def test_batch_write_checks_each_request_before_its_duplicate(strata, t_gsi):
+    # dynalite's actions/batchWriteItem.js: each request is validated (its
+    # index keys too), then checked against the keys before it.
+    kind, message = error(strata, "BatchWriteItem", {"RequestItems": {t_gsi: [
+        {"DeleteRequest": {"Key": {"p": {"S": "a"}}}},
+        {"PutRequest": {"Item": {"p": {"S": "a"}, "g": {"S": ""}}}}]}})
+    assert message.endswith("cannot contain an empty string value. IndexName: by_g, IndexKey: g")
+
+
+def test_index_filter_is_checked_before_select(strata, t_gsi):
+    # The select checks come after the filter's (docs/research/secondary-indexes.md §6.3, DynamoDB Local).
+    assert error(strata, "Query", {
+        "TableName": t_gsi, "IndexName": "by_g", "KeyConditionExpression": "g = :g", "FilterExpression": "attribute_exists(a)",
+        "ExpressionAttributeValues": {":g": {"S": "x"}}, "Select": "ALL_ATTRIBUTES"}) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Secondary index by_g does not project one or more filter attributes: [a]")

@@ -7,10 +7,6 @@ extension DynamoAPI {
 
     func batchWriteItem(_ input: BatchWriteItemInput, _ context: RequestContext) async throws -> BatchWriteItemOutput {
         let writes = try input.writes(existingTable)
-        // One put with a bad index key value fails the whole request, before anything is written.
-        for write in writes {
-            if let item = write.request.item { try IndexKeyCheck.check(item, table: write.table, origin: .put) }
-        }
         // Writes that admission refuses come back unprocessed; the rest all
         // join their partitions' next group commits at once.
         var admitted: [(write: BatchWrite, ticket: AdmissionTicket, indexTickets: IndexWriteTickets)] = []

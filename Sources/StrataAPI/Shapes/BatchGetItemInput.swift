@@ -36,6 +36,7 @@ struct BatchGetItemInput: OperationInput {
                 violations.add("'[]'", at: "requestItems.\(member.key).member.keys", "Member must have length greater than or equal to 1")
             }
             try violations.throwIfAny()
+            try Self.rejectDuplicates(keys ?? [])
             totalKeys += keys?.count ?? 0
             if totalKeys > Self.maximumKeys {
                 throw .validation("Too many items requested for the BatchGetItem call")
@@ -45,6 +46,16 @@ struct BatchGetItemInput: OperationInput {
                 projection: try ProjectionInput.decode(tableRequest, cache: cache), request: tableObject))
         }
         self.tables = tables
+    }
+
+    /// The same key twice is refused before any table is looked up: the keys
+    /// are compared as they are written.
+    private static func rejectDuplicates(_ keys: [JSONValue]) throws(DynamoError) {
+        var seen = Set<Item>()
+        for key in keys {
+            guard let item = try? Item(itemJSON: key) else { continue }
+            if !seen.insert(item).inserted { throw .validation("Provided list of item keys contains duplicates") }
+        }
     }
 
     /// One table's keys checked against its schema: no key twice.

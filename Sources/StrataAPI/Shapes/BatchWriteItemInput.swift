@@ -73,8 +73,9 @@ struct BatchWriteItemInput: OperationInput {
         let request: Request
     }
 
-    /// Every request checked against its table, found with `lookup`: keys
-    /// that fit, no key twice in a table, at most 25 in all.
+    /// Every request checked against its table, found with `lookup`, one
+    /// after the other: its key fits (and a put's item and index keys), and
+    /// only then that its key is not a table's twice; at most 25 in all.
     func writes(_ lookup: (String) throws(DynamoError) -> TableDefinition) throws(DynamoError) -> [Write] {
         var writes: [Write] = []
         for entry in tables {
@@ -94,11 +95,13 @@ struct BatchWriteItemInput: OperationInput {
         return writes
     }
 
-    /// A request's key in its table; a put's item must also fit the size limit.
+    /// A request's key in its table; a put's item must also fit the size
+    /// limit and hold valid index keys.
     private static func primaryKey(of request: Request, in table: TableDefinition) throws(DynamoError) -> PrimaryKey {
         if let item = request.item {
             let key = try ItemKey.fromItem(item, schema: table.keySchema)
             try ItemSize.check(item)
+            try IndexKeyCheck.check(item, table: table, origin: .put)
             return key
         }
         return try ItemKey.fromKey(request.key ?? [:], schema: table.keySchema)

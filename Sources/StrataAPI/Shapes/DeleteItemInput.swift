@@ -13,11 +13,12 @@ struct DeleteItemInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Key")
         tableName = write.tableName
-        key = write.item
         report = write.report
         reportsCollection = write.reportsCollection
+        let parameters = try WriteCondition.parameters(request)
+        key = try write.item()
         returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
-        condition = try WriteCondition.decodeAlone(request, cache: cache)
+        condition = try WriteCondition.decodeAlone(request, parameters: parameters, cache: cache)
     }
 
     func primaryKey(in table: TableDefinition) throws(DynamoError) -> PrimaryKey {

@@ -7,7 +7,8 @@ struct ExpressionParameters {
     let names: [String: String]?
     let values: [String: AttributeValue]?
     /// The first invalid name or value: DynamoDB reports it only after it has
-    /// checked that the request has expressions to use them.
+    /// checked that the request has expressions to use them (and, for a
+    /// write, the item's values), in `checkMembers()`.
     private var invalidMember: DynamoError?
 
     static func decode(_ request: RequestBody) throws(DynamoError) -> ExpressionParameters {
@@ -50,6 +51,10 @@ struct ExpressionParameters {
         if values != nil && !valueExpression {
             throw .validation("ExpressionAttributeValues can only be specified when using expressions: \(valueUsers)")
         }
+    }
+
+    /// Refuses an invalid name or value.
+    func checkMembers() throws(DynamoError) {
         if let invalidMember { throw invalidMember }
     }
 

@@ -51,6 +51,12 @@ struct IndexRead {
         let missing = wanted.filter { !index.projects($0, tableKey: table.keySchema) }.sorted()
         let filterMissing = (filter?.attributeNames ?? []).filter { !index.projects($0, tableKey: table.keySchema) }.sorted()
         if index.kind == .global {
+            // The filter first, then what to return, as DynamoDB Local does
+            // (the select checks come after the filter's, docs/research/secondary-indexes.md §6.3).
+            if !filterMissing.isEmpty {
+                throw .validation(
+                    "One or more parameter values were invalid: Secondary index \(index.name) does not project one or more filter attributes: [\(filterMissing.joined(separator: ", "))]")
+            }
             if select == "ALL_ATTRIBUTES", !all {
                 throw .validation(
                     "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index \(index.name) because its projection type is not ALL")
@@ -58,10 +64,6 @@ struct IndexRead {
             if !missing.isEmpty {
                 throw .validation(
                     "One or more parameter values were invalid: Global secondary index \(index.name) does not project [\(missing.joined(separator: ", "))]")
-            }
-            if !filterMissing.isEmpty {
-                throw .validation(
-                    "One or more parameter values were invalid: Secondary index \(index.name) does not project one or more filter attributes: [\(filterMissing.joined(separator: ", "))]")
             }
         } else {
             fetchesItems = (select == "ALL_ATTRIBUTES" && !all) || !missing.isEmpty || !filterMissing.isEmpty

@@ -5,8 +5,9 @@ import StrataModel
 /// key, ReturnValues and ReturnConsumedCapacity, checked in DynamoDB's order.
 struct ItemWriteRequest {
     let tableName: String
-    /// `Item` for PutItem, `Key` for the others.
-    let item: Item
+    /// `Item` for PutItem, `Key` for the others, or what is wrong with its
+    /// values: DynamoDB reports that after the expression parameters.
+    private let decodedItem: Result<Item, DynamoError>
     let returnValues: String?
     let report: CapacityReport
     /// ReturnItemCollectionMetrics is SIZE.
@@ -23,18 +24,35 @@ struct ItemWriteRequest {
         let report = try CapacityReport.decode(request, into: &violations)
         let metrics = try ItemCollectionMetrics.decode(request, into: &violations)
         try violations.throwIfAny()
-        guard let tableName, let item = try decodedItem.get() else { throw .validation("Invalid request") }
-        return ItemWriteRequest(tableName: tableName, item: item, returnValues: returnValues, report: report, reportsCollection: metrics)
+        guard let tableName else { throw .validation("Invalid request") }
+        return ItemWriteRequest(
+            tableName: tableName, decodedItem: decodedItem.map { $0 ?? [:] }, returnValues: returnValues, report: report,
+            reportsCollection: metrics)
+    }
+
+    /// The item or key, once `WriteCondition.parameters(_:)` (or the
+    /// operation's own check of its expression parameters) has passed.
+    func item() throws(DynamoError) -> Item {
+        try decodedItem.get()
     }
 }
 
 extension WriteCondition {
-    /// The condition of a PutItem or DeleteItem, whose only expression it is.
-    static func decodeAlone(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) -> WriteCondition {
+    /// The expression parameters of a PutItem or DeleteItem, whose only
+    /// expression is its condition: not mixed with Expected, and given only
+    /// with a condition to use them.
+    static func parameters(_ request: RequestBody) throws(DynamoError) -> ExpressionParameters {
         let parameters = try ExpressionParameters.decode(request)
         let hasCondition = request.value("ConditionExpression") != nil
         try ParameterMix.check(legacy: [("Expected", request.value("Expected") != nil)], expressions: [("ConditionExpression", hasCondition)])
         try parameters.requireExpressions(anyExpression: hasCondition, valueExpression: hasCondition, valueUsers: "ConditionExpression is null")
+        return parameters
+    }
+
+    /// The condition of a PutItem or DeleteItem, once its item and
+    /// ReturnValues are checked: the names and values, then the expression.
+    static func decodeAlone(_ request: RequestBody, parameters: ExpressionParameters, cache: ExpressionCache) throws(DynamoError) -> WriteCondition {
+        try parameters.checkMembers()
         let context = parameters.context()
         let condition = try decode(request, context: context, cache: cache)
         try context.checkAllUsed()

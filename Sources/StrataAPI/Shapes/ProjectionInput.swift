@@ -11,6 +11,7 @@ enum ProjectionInput {
             legacy: [("AttributesToGet", attributesToGet != nil)], expressions: [("ProjectionExpression", expression != nil)])
         let parameters = try ExpressionParameters.decode(request)
         try parameters.requireExpressions(anyExpression: expression != nil, valueExpression: false, valueUsers: "")
+        try parameters.checkMembers()
         if let expression {
             let context = parameters.context()
             let projection = try ProjectionExpression.parse(expression, context: context, cache: cache)

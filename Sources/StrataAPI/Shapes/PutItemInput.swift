@@ -15,12 +15,13 @@ struct PutItemInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Item")
         tableName = write.tableName
-        item = write.item
-        itemSize = write.item.itemSize
         report = write.report
         reportsCollection = write.reportsCollection
+        let parameters = try WriteCondition.parameters(request)
+        item = try write.item()
+        itemSize = item.itemSize
         returnsOldItem = try ReturnValuesInput.returnsOldItem(write.returnValues, allowed: ["NONE", "ALL_OLD"])
-        condition = try WriteCondition.decodeAlone(request, cache: cache)
+        condition = try WriteCondition.decodeAlone(request, parameters: parameters, cache: cache)
     }
 
     /// The item's key in `table`; the item must also fit DynamoDB's size limit.

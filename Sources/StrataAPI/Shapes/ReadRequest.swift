@@ -65,6 +65,7 @@ struct ReadRequest {
         try parameters.requireExpressions(
             anyExpression: keyConditionText != nil || filterText != nil || projectionText != nil,
             valueExpression: keyConditionText != nil || filterText != nil, valueUsers: valueUsers)
+        try parameters.checkMembers()
         return ReadRequest(
             request: request, operation: operation, tableName: tableName, indexName: indexName, select: select,
             limit: limit, exclusiveStartKey: try request.item("ExclusiveStartKey"), parameters: parameters,

@@ -39,6 +39,7 @@ struct TransactGetItemsInput: OperationInput {
             let expression = try get.string("ProjectionExpression")
             let parameters = try ExpressionParameters.decode(get)
             try parameters.requireExpressions(anyExpression: expression != nil, valueExpression: false, valueUsers: "")
+            try parameters.checkMembers()
             let context = parameters.context()
             projections.append(try expression.map { text throws(DynamoError) in
                 try ProjectionExpression.parse(text, context: context, cache: cache)

@@ -84,6 +84,7 @@ struct TransactWriteAction {
         try parameters.requireExpressions(
             anyExpression: usesExpressions, valueExpression: usesExpressions,
             valueUsers: kind == .update ? "UpdateExpression and ConditionExpression are null" : "ConditionExpression is null")
+        try parameters.checkMembers()
         let context = parameters.context()
         let update = try updateText.map { text throws(DynamoError) in try UpdateExpression.parse(text, context: context, cache: cache) }
         let condition = try conditionText.map { text throws(DynamoError) in

@@ -16,7 +16,6 @@ struct UpdateItemInput: OperationInput {
     init(_ request: RequestBody, cache: ExpressionCache) throws(DynamoError) {
         let write = try ItemWriteRequest.decode(request, itemMember: "Key")
         tableName = write.tableName
-        key = write.item
         returnValues = write.returnValues ?? "NONE"
         report = write.report
         reportsCollection = write.reportsCollection
@@ -31,6 +30,8 @@ struct UpdateItemInput: OperationInput {
         let usesExpressions = updateText != nil || hasCondition
         try parameters.requireExpressions(
             anyExpression: usesExpressions, valueExpression: usesExpressions, valueUsers: "UpdateExpression and ConditionExpression are null")
+        key = try write.item()
+        try parameters.checkMembers()
         let context = parameters.context()
         if let updateText {
             update = try UpdateExpression.parse(updateText, context: context, cache: cache)

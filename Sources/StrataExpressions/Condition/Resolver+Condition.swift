@@ -74,7 +74,7 @@ extension Resolver {
             throw ExpressionError.operandType(kind, function: FunctionName.attributeType.rawValue, type: value.typeName)
         }
         guard validTypes.contains(name) else {
-            throw ExpressionError.invalid(kind, "Invalid attribute type name found; type: \(name), valid types: { \(validTypes.joined(separator: ",")) }")
+            throw ExpressionError.invalid(kind, "Invalid attribute type name found; type: \(name), valid types: {\(validTypes.joined(separator: ","))}")
         }
         return name
     }

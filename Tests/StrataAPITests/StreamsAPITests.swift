@@ -109,7 +109,8 @@ import Testing
 
     @Test(arguments: [
         (#"{"StreamEnabled":true}"#,
-         DynamoError.validation("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")),
+         // AWS's words, from a catalogue of messages checked against AWS in 2026-10 (ack-api-quirks DDB-TABLE-442).
+         DynamoError.validation("One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required")),
         (#"{"StreamEnabled":true,"StreamViewType":"Fisk"}"#,
          .validation("1 validation error detected: Value 'Fisk' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES]")),
         (#"{"StreamViewType":"KEYS_ONLY"}"#,

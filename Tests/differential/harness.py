@@ -314,7 +314,97 @@ def scratch_table(rng):
         body["GlobalSecondaryIndexes"] = [index]
     if rng.random() < 0.3:
         body["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    if rng.random() < 0.4:
+        table_mistake(rng, body)
     return body
+
+
+def table_mistake(rng, body):
+    """One of the mistakes CreateTable must refuse, with DynamoDB's message."""
+    mistake = rng.choice([
+        "unused definition", "undefined key", "two hash keys", "range first", "bad type", "no billing",
+        "throughput on demand", "index without throughput", "index same name", "index bad projection",
+        "include without attributes", "attributes without include", "local on hash table", "bad stream", "zero throughput",
+        "long name", "bad index name"])
+    keys, definitions = body["KeySchema"], body["AttributeDefinitions"]
+    if mistake == "unused definition":
+        definitions.append({"AttributeName": "zz", "AttributeType": "S"})
+    elif mistake == "undefined key":
+        keys.append({"AttributeName": "sk", "KeyType": "RANGE"})
+    elif mistake == "two hash keys":
+        definitions.append({"AttributeName": "sk", "AttributeType": "S"})
+        keys.append({"AttributeName": "sk", "KeyType": "HASH"})
+    elif mistake == "range first":
+        definitions.append({"AttributeName": "sk", "AttributeType": "S"})
+        keys.insert(0, {"AttributeName": "sk", "KeyType": "RANGE"})
+    elif mistake == "bad type":
+        definitions[0]["AttributeType"] = rng.choice(["X", "BOOL", "SS"])
+    elif mistake == "no billing":
+        body.pop("BillingMode", None)
+        body.pop("ProvisionedThroughput", None)
+    elif mistake == "throughput on demand":
+        body["BillingMode"] = "PAY_PER_REQUEST"
+        body["ProvisionedThroughput"] = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+    elif mistake == "zero throughput":
+        body.pop("BillingMode", None)
+        body["ProvisionedThroughput"] = {"ReadCapacityUnits": 0, "WriteCapacityUnits": 1}
+    elif mistake == "long name":
+        body["TableName"] = "t" * 256
+    elif mistake == "bad stream":
+        body["StreamSpecification"] = rng.choice([{"StreamEnabled": True}, {"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"},
+                                                  {"StreamEnabled": True, "StreamViewType": "ALL"}])
+    else:
+        if "g" not in [d["AttributeName"] for d in definitions]:
+            definitions.append({"AttributeName": "g", "AttributeType": "N"})
+        index = {"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}
+        indexes = body.setdefault("GlobalSecondaryIndexes", [index])
+        index = indexes[0]
+        if mistake == "index without throughput":
+            body.pop("BillingMode", None)
+            body["ProvisionedThroughput"] = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+            index.pop("ProvisionedThroughput", None)
+        elif mistake == "index same name":
+            indexes.append(dict(index))
+        elif mistake == "index bad projection":
+            index["Projection"] = {"ProjectionType": "SOME"}
+        elif mistake == "include without attributes":
+            index["Projection"] = {"ProjectionType": "INCLUDE"}
+        elif mistake == "attributes without include":
+            index["Projection"] = {"ProjectionType": "ALL", "NonKeyAttributes": ["a"]}
+        elif mistake == "bad index name":
+            index["IndexName"] = "x"
+        else:  # a local index on a table without a sort key
+            body.pop("GlobalSecondaryIndexes")
+            body["LocalSecondaryIndexes"] = [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                                                 {"AttributeName": "g", "KeyType": "RANGE"}],
+                                              "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+
+
+def table_change(rng):
+    """An UpdateTable of the scratch table, sometimes one DynamoDB refuses."""
+    body = {"TableName": SCRATCH}
+    change = rng.choice(["on demand", "provisioned", "throughput", "stream on", "stream off", "nothing", "bad billing"])
+    if change == "on demand":
+        body["BillingMode"] = "PAY_PER_REQUEST"
+    elif change == "provisioned":
+        body["BillingMode"] = "PROVISIONED"
+        if rng.random() < 0.7:
+            body["ProvisionedThroughput"] = {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}
+    elif change == "throughput":
+        body["ProvisionedThroughput"] = {"ReadCapacityUnits": rng.choice([1, 7, 0]), "WriteCapacityUnits": 2}
+    elif change == "stream on":
+        body["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    elif change == "stream off":
+        body["StreamSpecification"] = {"StreamEnabled": False}
+    elif change == "bad billing":
+        body["BillingMode"] = "FREE"
+    return body
+
+
+def ttl_change(rng):
+    specification = rng.choice([{"Enabled": True, "AttributeName": "exp"}, {"Enabled": False, "AttributeName": "exp"},
+                                {"Enabled": True, "AttributeName": ""}, {"Enabled": True}])
+    return {"TableName": SCRATCH, "TimeToLiveSpecification": specification}
 
 
 # ---------------------------------------------------------------------------
@@ -438,7 +528,7 @@ class Report:
 
     def print(self, seed, operations):
         for number, (kind, (example, left, right)) in enumerate(sorted(self.unknown.items(), key=lambda d: str(d[0])), 1):
-            print(f"U{number} {kind[0]} {kind[1]}\n  request: {example}\n  strata:    {json.dumps(left)[:3000]}\n  reference: {json.dumps(right)[:3000]}")
+            print(f"U{number} {kind[0]} {kind[1]}\n  request: {example}\n  strata:    {json.dumps(left)[:6000]}\n  reference: {json.dumps(right)[:6000]}")
         entries = collections.Counter(entry for entry, _ in self.known)
         for entry, count in sorted(entries.items()):
             print(f"known: {entry}: {count} distinct")
@@ -481,7 +571,21 @@ def main():
     for _ in range(args.operations):
         operation, body = request(rng)
         if operation == "ScratchTable":
-            exchange(strata, reference, report, "CreateTable", scratch_table(rng))
+            definition = scratch_table(rng)
+            mine, theirs = exchange(strata, reference, report, "CreateTable", definition)
+            if mine["status"] != 200 or theirs["status"] != 200:
+                for endpoint in (strata, reference):  # whichever side created it
+                    endpoint.call("DeleteTable", {"TableName": definition["TableName"]})
+                continue
+            if rng.random() < 0.5:
+                mine, theirs = exchange(strata, reference, report, "UpdateTable", table_change(rng))
+                if mine["status"] != theirs["status"]:  # the two tables now differ: start afresh
+                    for endpoint in (strata, reference):
+                        endpoint.call("DeleteTable", body)
+                    continue
+            if rng.random() < 0.3:
+                exchange(strata, reference, report, "UpdateTimeToLive", ttl_change(rng))
+                exchange(strata, reference, report, "DescribeTimeToLive", body)
             exchange(strata, reference, report, "DescribeTable", body)
             exchange(strata, reference, report, "DeleteTable", body)
             continue

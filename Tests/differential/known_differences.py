@@ -58,7 +58,8 @@ SERIALIZATION, CONSTRAINTS, REQUEST, TABLE, SCHEMA, EXECUTION = range(6)
 REQUEST_MESSAGES = re.compile(
     r"^(Invalid (Update|Condition|Projection|Filter|KeyCondition)Expression|ExpressionAttribute(Values|Names) |"
     r"Can not use both expression and non-expression parameters|Provided list of item keys contains duplicates|"
-    r"ALL_PROJECTED_ATTRIBUTES can be used only when"
+    r"ALL_PROJECTED_ATTRIBUTES can be used only when|Must specify the AttributesToGet or ProjectionExpression|"
+    r"Cannot specify the ProjectionExpression when choosing"
     r"|Value provided in ExpressionAttributeValues unused|Supplied AttributeValue|One or more parameter values were "
     r"invalid: (Null attribute|An? \w+ set|Binary sets|Input collection)|The parameter cannot be converted|"
     r"Attempting to store more than 38|ReturnValues can only be|The Segment parameter is zero-based|"
@@ -125,6 +126,27 @@ WORDINGS = [
     ("message-indexes", r"IndexKey: \w+$", r"IndexName: \w+, IndexKey: \w+$"),
     ("message-indexes", r"^Consistent read cannot be true when querying a GSI$", r"^Consistent reads are not supported on global secondary indexes$"),
     ("message-keys", r"^Query condition missed key schema element$", r"^Query condition missed key schema element: "),
+    ("message-tables", r"^Range Key not specified in Attribute Definitions|^Hash Key not specified in Attribute Definitions",
+     r"^Invalid KeySchema: Some index key attribute have no definition$"),
+    ("message-tables", r"^Invalid key order\.", r"^Invalid KeySchema: The first KeySchemaElement is not a HASH key type$"),
+    ("message-tables", r"^Too many hash keys specified", r"^Invalid KeySchema: The second KeySchemaElement is not a RANGE key type$"),
+    ("message-tables", r"^Two global secondary indicies have the same name$", r"^One or more parameter values were invalid: Duplicate index name: "),
+    ("message-tables", r"^No attributes should be specified to be projected unless projection type is INCLUDE$",
+     r"^One or more parameter values were invalid: ProjectionType is \w+, but NonKeyAttributes is specified$"),
+    ("message-tables", r"^If Projection type INCLUDE is specified, some non-key attributes",
+     r"^One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified$"),
+    ("message-tables", r"^No provisioned throughput specified for the global secondary index$",
+     r"^One or more parameter values were invalid: ProvisionedThroughput is not specified for index: "),
+    ("message-tables", r"^No provisioned throughput specified for the table$",
+     r"^One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED$"),
+    ("message-tables", r"^Invalid StreamViewType: ", r"^One or more parameter values were invalid: Table is being created with a stream"),
+    ("message-tables", r"^Local Secondary indices are not allowed on hash tables",
+     r"^One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex$"),
+    ("message-tables", r"^Nothing to update$", r"^At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled"),
+    ("message-tables", r"^Table has no stream to disable$", r"^Table has no stream to disable: TableName: "),
+    ("message-tables", r"^Table already has an enabled stream$", r"^Table already has an enabled stream: TableName: "),
+    ("message-tables", r"^The number of attributes in key schema must match the number of attributes",
+     r"^One or more parameter values were invalid: (Number of attributes in KeySchema does not exactly match|Some AttributeDefinitions are not used)"),
     ("message-constraints", r"^Batch(Get|Write)Item (must have some requests set|cannot have a null or no requests set)$",
      r"^The requestItems parameter is required for Batch(Get|Write)Item$"),
     ("message-numbers", r"DynamoDB only supports precision up to 38 digits", r"Attempting to store more than 38 significant digits"),
@@ -237,7 +259,7 @@ def description_core(description, deleted):
     core = {k: v for k, v in description.items() if k not in DESCRIPTION_EXTRAS and not (deleted and k in DELETED_TABLE_EXTRAS)}
     if "ProvisionedThroughput" in core:
         core["ProvisionedThroughput"] = {k: v for k, v in core["ProvisionedThroughput"].items()
-                                         if k not in ("LastIncreaseDateTime", "LastDecreaseDateTime")}
+                                         if k not in ("LastIncreaseDateTime", "LastDecreaseDateTime", "NumberOfDecreasesToday")}
     if core.get("BillingModeSummary", {}).get("BillingMode") == "PROVISIONED":
         core.pop("BillingModeSummary")
     if "StreamSpecification" not in core:
@@ -256,16 +278,17 @@ def descriptions(operation, body, left, right):
     """Table descriptions: DynamoDB Local 1.13.3 lacks TableId and
     DeletionProtectionEnabled (and a provisioned table's BillingModeSummary,
     which AWS may give or not), gives throughput that never changed a
-    LastIncreaseDateTime and LastDecreaseDateTime of 0, leaves
+    LastIncreaseDateTime and LastDecreaseDateTime of 0 and never counts
+    NumberOfDecreasesToday, leaves
     NumberOfDecreasesToday out of an index's throughput, counts whole items
     in a KEYS_ONLY index's IndexSizeBytes, describes the
     stream of a deleted table of the same name as the new table's latest,
     and answers DeleteTable with the whole description, ACTIVE."""
-    if operation not in ("CreateTable", "DescribeTable", "DeleteTable") or error(left) or error(right):
+    if operation not in ("CreateTable", "DescribeTable", "UpdateTable", "DeleteTable") or error(left) or error(right):
         return False
     member = "Table" if operation == "DescribeTable" else "TableDescription"
     deleted = operation == "DeleteTable"
-    return (left.get(member, {}).get("TableStatus", "DELETING") in (("DELETING",) if deleted else ("ACTIVE", "CREATING"))
+    return (left.get(member, {}).get("TableStatus", "DELETING") in (("DELETING",) if deleted else ("ACTIVE", "CREATING", "UPDATING"))
             and description_core(left.get(member, {}), deleted) == description_core(right.get(member, {}), deleted))
 
 
@@ -382,3 +405,32 @@ def index_empty_of_wrong_type(operation, body, left, right):
     reports the type mismatch, DynamoDB Local the empty value."""
     return (message(left).startswith("One or more parameter values were invalid: Type mismatch for Index Key")
             and "cannot contain an empty" in message(right))
+
+
+@entry("throughput-on-demand")
+def throughput_on_demand(operation, body, left, right):
+    """ProvisionedThroughput given for a PAY_PER_REQUEST table: AWS refuses
+    it; DynamoDB Local ignores it."""
+    return operation in ("CreateTable", "UpdateTable") and not error(right) and (
+        message(left).endswith("ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+        or re.match(r"One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: \w+ when BillingMode is PAY_PER_REQUEST$", message(left)))
+
+
+@entry("index-throughput-on-switch")
+def index_throughput_on_switch(operation, body, left, right):
+    """A table with global indexes switched between billing modes: AWS wants
+    each index's throughput in the same request when it becomes PROVISIONED,
+    and reports 0 for an index of a PAY_PER_REQUEST table; DynamoDB Local
+    does neither."""
+    if operation == "UpdateTable" and "BillingMode" in body:
+        if message(left).startswith("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: "):
+            return not error(right)
+    if operation not in ("UpdateTable", "DescribeTable") or error(left) or error(right):
+        return False
+    member = "Table" if operation == "DescribeTable" else "TableDescription"
+    mine, theirs = left.get(member, {}), right.get(member, {})
+    if mine.get("BillingModeSummary", {}).get("BillingMode") != "PAY_PER_REQUEST":
+        return False
+    strip = lambda d: {**description_core(d, False), "GlobalSecondaryIndexes": [
+        {k: v for k, v in i.items() if k != "ProvisionedThroughput"} for i in description_core(d, False).get("GlobalSecondaryIndexes", [])]}
+    return strip(mine) == strip(theirs)

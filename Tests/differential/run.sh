@@ -6,12 +6,14 @@
 # only their loopback reaches them.
 #   DDBL_DIR=<folder holding DynamoDBLocal.jar> Tests/differential/run.sh [--seed N] [--operations N]
 # Needs java and javac (Debian's openjdk-17-jdk-headless) for DynamoDB Local.
+# STRATA_BINARY runs another build of Strata than .build/release/strata.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 : "${DDBL_DIR:?set DDBL_DIR to the folder holding DynamoDBLocal.jar (see ../shared/ddblocal/start)}"
+strata=${STRATA_BINARY:-$root/.build/release/strata}
 if [ "${1:-}" != "--inside" ]; then
-  [ -x "$root/.build/release/strata" ] || (cd "$root" && swift build -c release --product strata >/dev/null)
+  [ -x "$strata" ] || (cd "$root" && swift build -c release --product strata >/dev/null)
   exec unshare --net "$0" --inside "$@"
 fi
 shift
@@ -19,7 +21,7 @@ ip link set lo up
 start=${DDBL_START:-$root/../shared/ddblocal/start}
 [ -x "$start" ] || start=/work/shared/ddblocal/start
 work=$(mktemp -d)
-"$root/.build/release/strata" --port 0 --in-memory --throttling off >"$work/strata.log" 2>&1 &
+"$strata" --port 0 --in-memory --throttling off >"$work/strata.log" 2>&1 &
 strata_pid=$!
 reference_port=8000
 reference_pid=$(DDBL_DIR=$DDBL_DIR LOG="$work/ddbl.log" "$start" "$reference_port")

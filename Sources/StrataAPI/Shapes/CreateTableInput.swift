@@ -42,20 +42,22 @@ struct CreateTableInput: OperationInput {
         try violations.throwIfAny()
         try TagsInput.checkCount(tags)
         try TagsInput.checkReserved(tags)
-        try stream?.check()
+        try stream?.check(creating: true)
         guard let keyElements, let definitions else {
             throw .validation("Invalid table definition")
         }
 
         let billingMode = TableDefinition.BillingMode(rawValue: billingModeText ?? "PROVISIONED") ?? .provisioned
-        try ThroughputInput.checkMatches(
-            billingMode: billingMode, explicitMode: billingModeText != nil, throughput: throughputRequest == nil ? nil : throughput)
         let hasIndexes = request.value("GlobalSecondaryIndexes") != nil || request.value("LocalSecondaryIndexes") != nil
         let keySchema = try KeySchemaInput.resolve(keyElements, definitions: definitions, hasIndexes: hasIndexes)
         (self.globalIndexes, self.localIndexes) = hasIndexes
             ? try SecondaryIndexInput.resolve(
                 globals: globalIndexes, locals: localIndexes, tableKey: keySchema, definitions: definitions, billingMode: billingMode)
             : ([], [])
+        // The key schema and the indexes (their throughput too) come before
+        // the table's throughput, as in DynamoDB Local.
+        try ThroughputInput.checkMatches(
+            billingMode: billingMode, explicitMode: billingModeText != nil, throughput: throughputRequest == nil ? nil : throughput)
         self.tableName = name
         self.stream = stream
         self.keySchema = keySchema

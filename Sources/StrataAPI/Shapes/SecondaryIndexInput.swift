@@ -170,7 +170,7 @@ struct SecondaryIndexInput {
         for (role, count) in [("HASH", hashCount), ("RANGE", keyElements.count - hashCount)] where count > IndexKeySchema.maximumAttributesPerRole {
             throw .validation("One or more parameter values were invalid: The KeySchema exceeds the maximum allowed number of \(role) key attributes")
         }
-        let projection = try resolveProjection()
+        // The index's throughput is checked before its projection, as in DynamoDB Local.
         switch (billingMode, throughput) {
         case (.payPerRequest, .some):
             throw .validation(
@@ -183,6 +183,7 @@ struct SecondaryIndexInput {
         if let throughput {
             try ThroughputInput.checkMatches(billingMode: .provisioned, explicitMode: true, throughput: throughput)
         }
+        let projection = try resolveProjection()
         return IndexDefinition(
             name: name, kind: .global,
             keySchema: IndexKeySchema(partitionKeys: Array(attributes.prefix(hashCount)), sortKeys: Array(attributes.dropFirst(hashCount))),

@@ -16,13 +16,19 @@ struct StreamSpecificationInput: Sendable {
         return Self(enabled: enabled, viewType: viewText.flatMap(StreamViewType.init(rawValue:)))
     }
 
-    /// The view type goes with an enabled stream, and only with one.
-    func check() throws(DynamoError) {
+    /// The view type goes with an enabled stream, and only with one. AWS's
+    /// words (its API calls the view type UpdateViewType here) differ
+    /// between creating a table and updating one.
+    func check(creating: Bool) throws(DynamoError) {
         if enabled, viewType == nil {
-            throw .validation("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")
+            throw .validation(creating
+                ? "One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required"
+                : "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required")
         }
         if !enabled, viewType != nil {
-            throw .validation("One or more parameter values were invalid: StreamViewType cannot be specified when StreamEnabled is false")
+            throw .validation(creating
+                ? "One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified"
+                : "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
         }
     }
 

@@ -332,3 +332,29 @@ def test_index_filter_is_checked_before_select(strata, t_gsi):
         "ExpressionAttributeValues": {":g": {"S": "x"}}, "Select": "ALL_ATTRIBUTES"}) == (
         "ValidationException",
         "One or more parameter values were invalid: Secondary index by_g does not project one or more filter attributes: [a]")
+
+
+# ---------------------------------------------------------------------------
+# Table operations. Source: a catalogue of ValidationException texts checked
+# against AWS in 2026-10 (ack-api-quirks DDB-TABLE-442).
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("specification,message", [
+    ({"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"},
+     "One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified"),
+    ({"StreamEnabled": True},
+     "One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required"),
+])
+def test_create_table_stream_specification(strata, specification, message):
+    assert error(strata, "CreateTable", {
+        "TableName": unique_name("stream"), "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "p", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "p", "AttributeType": "S"}],
+        "StreamSpecification": specification}) == ("ValidationException", message)
+
+
+def test_update_table_stream_specification_and_nothing_to_update(strata, t_s):
+    assert error(strata, "UpdateTable", {"TableName": t_s, "StreamSpecification": {"StreamEnabled": True}}) == (
+        "ValidationException", "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required")
+    kind, message = error(strata, "UpdateTable", {"TableName": t_s})
+    assert message.startswith("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, ")
+    assert message.endswith("DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")

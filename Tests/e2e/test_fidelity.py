@@ -56,9 +56,9 @@ def test_an_unused_value_wins_over_a_key_condition_on_a_non_key(strata, t_s):
 
 
 def test_a_table_name_constraint_wins_over_a_malformed_attribute_value(strata):
-    kind, message = error(strata, "PutItem", {"TableName": "x", "Item": {"p": {"S": "a"}, "s": {"SS": []}}})
+    kind, message = error(strata, "PutItem", {"TableName": "x y", "Item": {"p": {"S": "a"}, "s": {"SS": []}}})
     assert kind == "ValidationException"
-    assert message.startswith("1 validation error detected: Value 'x' at 'tableName'")
+    assert message.startswith("1 validation error detected: Value 'x y' at 'tableName'")
 
 
 def test_values_without_an_expression_win_over_an_invalid_value(strata, t_s):
@@ -70,7 +70,7 @@ def test_values_without_an_expression_win_over_an_invalid_value(strata, t_s):
 
 
 def test_a_serialization_error_wins_over_everything(strata):
-    kind, _ = error(strata, "PutItem", {"TableName": "x", "Item": {"p": {"S": True}, "s": {"SS": []}}})
+    kind, _ = error(strata, "PutItem", {"TableName": "x y", "Item": {"p": {"S": True}, "s": {"SS": []}}})
     assert kind == "SerializationException"
 
 
@@ -349,3 +349,33 @@ def test_update_table_stream_specification_and_nothing_to_update(strata, t_s):
     kind, message = error(strata, "UpdateTable", {"TableName": t_s})
     assert message.startswith("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, ")
     assert message.endswith("DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")
+
+
+# ---------------------------------------------------------------------------
+# Member constraints as AWS words them today. Source: nubo-db/dynamodb-
+# conformance, tier3 error-messages (every test run against AWS in 2026).
+# ---------------------------------------------------------------------------
+
+def test_item_operations_take_short_table_names(strata):
+    # Since tables may be named by ARN, a name of 1 or 2 characters passes
+    # the constraints of every operation but CreateTable.
+    assert error(strata, "PutItem", {"TableName": "x", "Item": {"p": {"S": "a"}}}) == (
+        "ResourceNotFoundException", "Requested resource not found")
+    assert error(strata, "GetItem", {"TableName": "", "Key": {"p": {"S": "a"}}}) == (
+        "ValidationException",
+        "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1")
+    assert error(strata, "CreateTable", {
+        "TableName": "ab", "BillingMode": "PAY_PER_REQUEST", "KeySchema": [{"AttributeName": "p", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "p", "AttributeType": "S"}]}) == (
+        "ValidationException",
+        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3")
+
+
+def test_query_and_scan_word_a_zero_limit_differently(strata, t_sn):
+    assert error(strata, "Query", {"TableName": t_sn, "KeyConditionExpression": "p = :p",
+                                   "ExpressionAttributeValues": {":p": {"S": "a"}}, "Limit": 0}) == (
+        "ValidationException",
+        "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+    assert error(strata, "Scan", {"TableName": t_sn, "Limit": 0}) == (
+        "ValidationException",
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")

@@ -35,6 +35,11 @@ struct BatchGetItemInput: OperationInput {
             if let keys, keys.isEmpty {
                 violations.add("'[]'", at: "requestItems.\(member.key).member.keys", "Member must have length greater than or equal to 1")
             }
+            if let keys, keys.count > Self.maximumKeys {
+                // One table's list past 100 is a constraint, in AWS's form (nubo-db/dynamodb-conformance, 2026).
+                violations.addWithoutValue(
+                    at: "RequestItems.\(member.key).member.Keys", "Member must have length less than or equal to \(Self.maximumKeys)")
+            }
             try violations.throwIfAny()
             try Self.rejectDuplicates(keys ?? [])
             totalKeys += keys?.count ?? 0

@@ -36,7 +36,12 @@ struct ReadRequest {
         violations.checkEnum(select, at: "select", allowed: ReadSelection.selectValues)
         violations.checkEnum(try request.string("ConditionalOperator"), at: "conditionalOperator", allowed: ["OR", "AND"])
         if let limit, limit < 1 {
-            violations.add("'\(limit)'", at: "limit", "Member must have value greater than or equal to 1")
+            // AWS words Query's and Scan's differently (nubo-db/dynamodb-conformance, checked against AWS in 2026).
+            if operation == .query {
+                violations.addWithoutValue(at: "Limit", "Member must have value greater than or equal to 1")
+            } else {
+                violations.add("'\(limit)'", at: "limit", "Member must have value greater than or equal to 1")
+            }
         }
         if let attributesToGet = try request.array("AttributesToGet"), attributesToGet.isEmpty {
             violations.add("'[]'", at: "attributesToGet", "Member must have length greater than or equal to 1")

@@ -10,13 +10,22 @@ struct ConstraintViolations {
         messages.append("Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)")
     }
 
+    /// The form AWS uses for some members, with no value and the member's
+    /// own capitalisation: `Value at 'Limit' failed to satisfy constraint: ...`.
+    mutating func addWithoutValue(at path: String, _ constraint: String) {
+        messages.append("Value at '\(path)' failed to satisfy constraint: \(constraint)")
+    }
+
     mutating func requireNonNull(_ value: Any?, at path: String) {
         if value == nil { add("null", at: path, "Member must not be null") }
     }
 
     /// The rules every table name (and index name) follows.
-    /// A table's name, or its ARN (up to 1024 characters).
-    mutating func checkTableName(_ name: String?, at path: String = "tableName") {
+    /// A table's name, or its ARN (up to 1024 characters). A name that
+    /// names an existing table may be 1 character long in AWS's shapes;
+    /// only CreateTable asks for 3 (nubo-db/dynamodb-conformance, PutItem
+    /// and CreateTable, checked against AWS in 2026).
+    mutating func checkTableName(_ name: String?, at path: String = "tableName", minimumLength: Int = 1) {
         guard let name else {
             requireNonNull(name, at: path)
             return
@@ -27,17 +36,17 @@ struct ConstraintViolations {
                 add("'\(name)'", at: path, "Member must be a table name or a table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)")
             }
         } else {
-            checkName(name, at: path, maximumLength: 255)
+            checkName(name, at: path, minimumLength: minimumLength, maximumLength: 255)
         }
     }
 
-    mutating func checkName(_ name: String, at path: String, maximumLength: Int) {
+    mutating func checkName(_ name: String, at path: String, minimumLength: Int = 3, maximumLength: Int) {
         if !name.utf8.allSatisfy(Self.isNameCharacter) {
             add("'\(name)'", at: path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
         }
         let length = name.count
-        if length < 3 {
-            add("'\(name)'", at: path, "Member must have length greater than or equal to 3")
+        if length < minimumLength {
+            add("'\(name)'", at: path, "Member must have length greater than or equal to \(minimumLength)")
         }
         if length > maximumLength {
             add("'\(name)'", at: path, "Member must have length less than or equal to \(maximumLength)")

@@ -434,13 +434,3 @@ def index_throughput_on_switch(operation, body, left, right):
     strip = lambda d: {**description_core(d, False), "GlobalSecondaryIndexes": [
         {k: v for k, v in i.items() if k != "ProvisionedThroughput"} for i in description_core(d, False).get("GlobalSecondaryIndexes", [])]}
     return strip(mine) == strip(theirs)
-
-
-@entry("short-table-names")
-def short_table_names(operation, body, left, right):
-    """A table name of 1 or 2 characters outside CreateTable: AWS takes it
-    (a table may be named by ARN, 1 to 1024 characters) and looks the table
-    up; DynamoDB Local refuses the name."""
-    name = body.get("TableName")
-    return (operation != "CreateTable" and isinstance(name, str) and 1 <= len(name) <= 2
-            and message(right).startswith("Invalid table/index name"))

@@ -27,7 +27,7 @@ struct CreateTableInput: OperationInput {
             throw .validation("The parameter 'TableName' is required but was not present in the request")
         }
         var violations = ConstraintViolations()
-        violations.checkTableName(name, minimumLength: 3)
+        violations.checkTableName(name, creating: true)
         let keyElements = try KeySchemaInput.decode(keySchemaRequest, at: "keySchema", into: &violations)
         let definitions = try AttributeDefinitionsInput.decode(attributeDefinitions, into: &violations)
         violations.checkEnum(billingModeText, at: "billingMode", allowed: ["PROVISIONED", "PAY_PER_REQUEST"])

@@ -15,11 +15,12 @@ import StrataModel
 ///    collected into one `N validation errors detected` (`ConstraintViolations`).
 ///    A malformed attribute value found while reading waits until these are
 ///    checked (`RequestBody.itemCheckedLater`).
-/// 3. What needs no table, in the operation's own order: attribute values;
-///    legacy and expression parameters not mixed; names and values given only
-///    with expressions that can use them, then the names and values
-///    themselves (`ExpressionParameters`); ReturnValues for the operation;
-///    the expressions; every name and value used.
+/// 3. What needs no table, in the operation's own order: legacy and
+///    expression parameters not mixed; names and values given only with
+///    expressions that can use them; the item's or key's attribute values;
+///    ReturnValues for the operation; the names and values themselves
+///    (`ExpressionParameters.checkMembers`); the expressions; every name and
+///    value used; a batch's same key twice.
 /// 4. The table exists (`ResourceNotFoundException`), found by the handler.
 /// 5. What needs the table: the key against the key schema, the index, a
 ///    Query's key condition and start key, a filter that reads a key.

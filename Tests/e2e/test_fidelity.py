@@ -381,3 +381,22 @@ def test_query_and_scan_word_a_zero_limit_differently(strata, t_sn):
     assert error(strata, "Scan", {"TableName": t_sn, "Limit": 0}) == (
         "ValidationException",
         "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+
+
+def test_constraint_values_as_aws_quotes_them(strata, t_s, t_sn):
+    # nubo-db/dynamodb-conformance, tier3 error-messages (run against AWS in 2026).
+    assert error(strata, "Query", {"TableName": t_sn, "KeyConditionExpression": "p = :p",
+                                   "ExpressionAttributeValues": {":p": {"S": "a"}}, "Select": "NONE"})[1].endswith(
+        "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
+    _, message = error(strata, "BatchWriteItem", {"RequestItems": {t_s: [
+        {"PutRequest": {"Item": {"p": {"S": f"bw-{i}"}}}} for i in range(26)]}})
+    assert message.startswith(f"1 validation error detected: Value '{{{t_s}=[")
+    assert message.endswith("]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
+                            "[Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
+    _, message = error(strata, "CreateTable", {
+        "TableName": unique_name("keys"), "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in (("p", "HASH"), ("c", "RANGE"), ("d", "RANGE"))],
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n in "pcd"]})
+    assert message == ("1 validation error detected: Value '[KeySchemaElement(attributeName=p, keyType=HASH), "
+                       "KeySchemaElement(attributeName=c, keyType=RANGE), KeySchemaElement(attributeName=d, keyType=RANGE)]' "
+                       "at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2")

@@ -326,8 +326,9 @@ def a(name, attribute_type):
                  "Invalid KeySchema: The first KeySchemaElement is not a HASH key type", (), id="range-first"),
     pytest.param([k("p", "HASH"), k("c", "HASH")], [a("p", "S"), a("c", "S")],
                  None, (), id="two-hash-keys"),
+    # nubo-db/dynamodb-conformance (CreateTable, run against AWS in 2026).
     pytest.param([k("p", "HASH"), k("p", "RANGE")], [a("p", "S")],
-                 "Both the Hash Key and the Range Key element in the KeySchema have the same name", (),
+                 "Invalid KeySchema: Some index key attribute have no definition", (),
                  id="same-name"),
     pytest.param([k("p", "HASH")], [a("x", "S")],
                  "One or more parameter values were invalid: Some index key attributes are not defined in "

@@ -30,7 +30,9 @@ struct BatchWriteItemInput: OperationInput {
             violations.checkTableName(member.key, at: "requestItems.\(member.key).member.tableName")
             guard case .array(let entries) = member.value else { throw RequestBody.mismatch(member.value, expected: .list) }
             if entries.isEmpty || entries.count > Self.maximumRequests {
-                violations.add("'[]'" , at: "requestItems",
+                // AWS quotes the whole map, `{table=[...]}` (nubo-db/dynamodb-conformance, run against AWS in 2026).
+                let dump = entries.map { String(decoding: $0.serialized, as: UTF8.self) }.joined(separator: ", ")
+                violations.add("'{\(member.key)=[\(dump)]}'", at: "requestItems",
                     "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]")
             }
         }

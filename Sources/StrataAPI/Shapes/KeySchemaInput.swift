@@ -19,7 +19,7 @@ enum KeySchemaInput {
         if elements.isEmpty {
             violations.add("[]", at: path, "Member must have length greater than or equal to 1")
         } else if let maximumElements, elements.count > maximumElements {
-            violations.add(describe(elements), at: path, "Member must have length less than or equal to 2")
+            violations.add("'\(describe(elements))'", at: path, "Member must have length less than or equal to 2")
         }
         var result: [Element] = []
         for (index, element) in elements.enumerated() {
@@ -53,6 +53,12 @@ enum KeySchemaInput {
                 throw .validation(
                     "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [\(elements.map(\.name).joined(separator: ", "))], AttributeDefinitions: [\(definitions.map(\.name).joined(separator: ", "))]")
             }
+            throw .validation("Invalid KeySchema: Some index key attribute have no definition")
+        }
+        // A table's key naming one attribute twice: AWS reports it this way
+        // (nubo-db/dynamodb-conformance, CreateTable, run against AWS in 2026);
+        // an index's key gets the "same name" message of checkHashThenRange.
+        if elements.count == 2 && elements[0].name == elements[1].name {
             throw .validation("Invalid KeySchema: Some index key attribute have no definition")
         }
         try checkHashThenRange(elements)

@@ -8,7 +8,8 @@ enum ReadSelection {
     case projection(ProjectionExpression)
     case count
 
-    static let selectValues = ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"]
+    /// In the order AWS lists them (nubo-db/dynamodb-conformance, dynalite's test/scan.js).
+    static let selectValues = ["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]
 
     /// `projectionParameter` names the parameter the projection came from, for messages.
     static func decode(

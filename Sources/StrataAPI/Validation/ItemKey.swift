@@ -39,10 +39,7 @@ enum ItemKey {
 
     /// An ExclusiveStartKey: a key of the table, or DynamoDB's "invalid starting key".
     static func startKey(_ item: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
-        for attribute in schema.attributes {
-            guard let value = item[attribute.name], attribute.type.matches(value) else { continue }
-            try checkNotEmpty(value, name: attribute.name, prefix: "The provided starting key is invalid: One or more parameter values are not valid.")
-        }
+        try checkNoEmptyKeyValues(item, schema: schema, prefix: "The provided starting key is invalid: One or more parameter values are not valid.")
         do {
             return try fromKey(item, schema: schema)
         } catch {
@@ -52,11 +49,13 @@ enum ItemKey {
 
     /// Refuses an empty string or binary value for any key attribute that
     /// `item` holds. Transactions check this for every action before they
-    /// validate any key against its schema.
-    static func checkNoEmptyKeyValues(_ item: Item, schema: KeySchema) throws(DynamoError) {
+    /// validate any key against its schema; a start key, before its shape.
+    static func checkNoEmptyKeyValues(
+        _ item: Item, schema: KeySchema, prefix: String = "One or more parameter values are not valid."
+    ) throws(DynamoError) {
         for attribute in schema.attributes {
             guard let value = item[attribute.name], attribute.type.matches(value) else { continue }
-            try checkNotEmpty(value, name: attribute.name, prefix: "One or more parameter values are not valid.")
+            try checkNotEmpty(value, name: attribute.name, prefix: prefix)
         }
     }
 
@@ -79,8 +78,7 @@ enum ItemKey {
 
     private static func checkNotEmpty(_ value: AttributeValue, name: String, prefix: String) throws(DynamoError) {
         if value.isEmptyKeyValue {
-            throw .validation(
-                "\(prefix) The AttributeValue for a key attribute cannot contain an empty \(value.typeName == "S" ? "string" : "binary") value. Key: \(name)")
+            throw .validation(EmptyKeyValue.tableKey(value, attribute: name, prefix: prefix))
         }
     }
 }

@@ -86,13 +86,8 @@ extension ConditionExpression {
     }
 
     private static func emptyKeyValue(_ value: AttributeValue, attribute: String, indexName: String?) -> DynamoError {
-        let kind = value.typeName == "S" ? "string" : "binary"
-        guard let indexName else {
-            return .validation(
-                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty \(kind) value. Key: \(attribute)")
-        }
-        return .validation(
-            "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value. IndexName: \(indexName), IndexKey: \(attribute)")
+        .validation(indexName.map { EmptyKeyValue.indexKey(value, attribute: attribute, index: $0) }
+            ?? EmptyKeyValue.tableKey(value, attribute: attribute))
     }
 
     private static func checkType(_ value: AttributeValue, _ attribute: KeyAttribute) throws(DynamoError) {

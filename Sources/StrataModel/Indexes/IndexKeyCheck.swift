@@ -61,14 +61,9 @@ public enum IndexKeyCheck {
         _ value: AttributeValue, of attribute: KeyAttribute, role: KeyRole, index: String, origin: Origin
     ) -> Violation? {
         if attribute.type.matches(value), value.isEmptyKeyValue {
-            let kind = attribute.type == .string ? "string" : "binary"
             switch origin {
-            case .put:
-                return .empty(
-                    "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value. IndexName: \(index), IndexKey: \(attribute.name)")
-            case .update:
-                return .empty(
-                    "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value.")
+            case .put: return .empty(EmptyKeyValue.indexKey(value, attribute: attribute.name, index: index))
+            case .update: return .empty(EmptyKeyValue.updatedIndexKey(value))
             }
         }
         guard attribute.type.matches(value) else {

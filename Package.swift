@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
@@ -29,6 +30,14 @@ let package = Package(
             name: "StrataStorage",
             dependencies: [
                 "StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "StrataPostgres",
+            dependencies: [
+                "StrataModel", "StrataStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
@@ -57,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataServer", "StrataAPI", "StrataAuth", "StrataStorage", "StrataAdmission", "StrataModel",
+                "StrataServer", "StrataAPI", "StrataAuth", "StrataStorage", "StrataPostgres", "StrataAdmission", "StrataModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -72,7 +81,7 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-static-stdlib", "-use-ld=lld",
+                        "-static-stdlib", "-use-ld=lld", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims", "-lCoreFoundation",
                         "-Xlinker", "--no-export-dynamic",
                         "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                     ],
@@ -83,6 +92,7 @@ let package = Package(
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions", "StrataModel"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "COpenSSL"]),
+        .testTarget(name: "StrataPostgresTests", dependencies: ["StrataPostgres", "StrataStorage", "StrataModel"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),
         .testTarget(name: "StrataAuthTests", dependencies: ["StrataAuth", "StrataModel"]),
         .testTarget(name: "StrataPartiQLTests", dependencies: ["StrataPartiQL", "StrataModel"]),
@@ -95,7 +105,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "StrataAPITests",
-            dependencies: ["StrataAPI", "StrataAdmission", "StrataModel", "StrataStorage", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "StrataAPI", "StrataAdmission", "StrataModel", "StrataStorage", "StrataPostgres", .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

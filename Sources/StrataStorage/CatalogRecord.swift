@@ -3,19 +3,19 @@ import StrataModel
 /// One table's row in the catalog: its definition and the layout the engine
 /// chose for it. Stored as JSON; the member names are on disk, so they must
 /// never change.
-struct CatalogRecord: Equatable {
-    struct Corrupt: Error {}
+package struct CatalogRecord: Equatable, Sendable {
+    package struct Corrupt: Error {}
 
-    var definition: TableDefinition
+    package var definition: TableDefinition
     /// Fixed at creation: the number of partition databases, of the table
     /// and of each of its global indexes.
-    var partitionCount: Int
+    package var partitionCount: Int
     /// Where each global index's partitions live: a name of its own within
     /// the table's directory, so that an index deleted and created again
     /// under its old name never meets the old files.
-    var indexStorage: [String: String] = [:]
+    package var indexStorage: [String: String] = [:]
 
-    var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject()
         object["name"] = .string(definition.name)
         object["id"] = .string(definition.id)
@@ -131,12 +131,12 @@ struct CatalogRecord: Equatable {
             decreasesToday: Int(double(t["decreasesToday"]) ?? 0))
     }
 
-    init(definition: TableDefinition, partitionCount: Int) {
+    package init(definition: TableDefinition, partitionCount: Int) {
         self.definition = definition
         self.partitionCount = partitionCount
     }
 
-    init(json: JSONValue) throws(Corrupt) {
+    package init(json: JSONValue) throws(Corrupt) {
         guard case .object(let o) = json,
               case .string(let name)? = o["name"], case .string(let id)? = o["id"], case .string(let arn)? = o["arn"],
               let creationTime = Self.double(o["creationTime"]),

@@ -44,7 +44,7 @@ public enum KeyEncoding {
     }
 
     /// How many bytes of an encoded key are its partition prefix.
-    static func partitionPrefixLength(ofEncoded key: [UInt8]) -> Int {
+    package static func partitionPrefixLength(ofEncoded key: [UInt8]) -> Int {
         12 + key[8..<12].reduce(0) { $0 << 8 | Int($1) }
     }
 

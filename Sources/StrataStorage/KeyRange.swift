@@ -21,7 +21,7 @@ public struct KeyRange: Sendable, Equatable {
     }
 
     /// The tighter of two lower bounds.
-    mutating func raiseLower(to bound: Bound) {
+    package mutating func raiseLower(to bound: Bound) {
         guard let lower else {
             self.lower = bound
             return
@@ -32,7 +32,7 @@ public struct KeyRange: Sendable, Equatable {
     }
 
     /// The tighter of two upper bounds.
-    mutating func lowerUpper(to bound: Bound) {
+    package mutating func lowerUpper(to bound: Bound) {
         guard let upper else {
             self.upper = bound
             return
@@ -59,7 +59,7 @@ public struct KeyRange: Sendable, Equatable {
 
 extension SortKeyCondition {
     /// The encoded keys of one partition-key value that satisfy the condition.
-    func keyRange(prefix: [UInt8]) -> KeyRange {
+    package func keyRange(prefix: [UInt8]) -> KeyRange {
         func key(_ value: AttributeValue) -> [UInt8] {
             var out = prefix
             KeyEncoding.appendSortKey(value, to: &out)
@@ -80,12 +80,12 @@ extension SortKeyCondition {
 
 extension KeyRange {
     /// Every key that starts with `prefix`.
-    static func allKeys(withPrefix prefix: [UInt8]) -> KeyRange {
+    package static func allKeys(withPrefix prefix: [UInt8]) -> KeyRange {
         KeyRange(lower: .init(prefix, inclusive: true), upper: successor(ofPrefix: prefix).map { .init($0, inclusive: false) })
     }
 
     /// The keys whose partition hash lies in `hashes`.
-    static func hashes(_ hashes: ClosedRange<UInt64>) -> KeyRange {
+    package static func hashes(_ hashes: ClosedRange<UInt64>) -> KeyRange {
         func bytes(_ hash: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: hash >> (56 - 8 * UInt64($0))) } }
         let upper: Bound? = hashes.upperBound == .max ? nil : .init(bytes(hashes.upperBound + 1), inclusive: false)
         return KeyRange(lower: .init(bytes(hashes.lowerBound), inclusive: true), upper: upper)

@@ -193,7 +193,7 @@ extension SQLiteStorageEngine {
         let (store, sqlTable, definition, tableKey) = try locate(index, of: table)
         var range = IndexKeyEncoding.range(condition)
         if let exclusiveStart {
-            let start = KeyRange.Bound(try Self.entryKey(of: exclusiveStart, in: definition, tableKey: tableKey), inclusive: false)
+            let start = KeyRange.Bound(try IndexKeyEncoding.entryKey(ofStart: exclusiveStart, in: definition, tableKey: tableKey), inclusive: false)
             if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
         }
         var page = ItemPage()
@@ -207,7 +207,7 @@ extension SQLiteStorageEngine {
         table: String, index: String, segment: Int, totalSegments: Int, exclusiveStart: Item?, limit: PageLimit
     ) async throws -> ItemPage {
         let (store, sqlTable, definition, tableKey) = try locate(index, of: table)
-        let start = try exclusiveStart.map { try Self.entryKey(of: $0, in: definition, tableKey: tableKey) }
+        let start = try exclusiveStart.map { try IndexKeyEncoding.entryKey(ofStart: $0, in: definition, tableKey: tableKey) }
         return try await scan(
             store.partitions, in: sqlTable, segment: segment, totalSegments: totalSegments, exclusiveStart: start, limit: limit)
     }
@@ -254,16 +254,6 @@ extension SQLiteStorageEngine {
             return (entry.store, local.sqlTable, local.definition, snapshot.tableKey)
         }
         throw .validation("The table does not have the specified index: \(index)")
-    }
-
-    /// The encoded entry key of a LastEvaluatedKey-shaped item.
-    private static func entryKey(of item: Item, in index: IndexDefinition, tableKey: KeySchema) throws(DynamoError) -> [UInt8] {
-        guard let values = index.keyValues(of: item), let partition = item[tableKey.partitionKey.name] else {
-            throw .validation("The provided starting key is invalid")
-        }
-        let sort = tableKey.sortKey.flatMap { item[$0.name] }
-        if tableKey.sortKey != nil, sort == nil { throw .validation("The provided starting key is invalid") }
-        return IndexKeyEncoding.entryKey(values, tableKey: KeyEncoding.encode(PrimaryKey(partition: partition, sort: sort)))
     }
 }
 

@@ -3,4 +3,9 @@
 public struct ScanStartOutsideSegment: Error {
     public let segment: Int
     public let totalSegments: Int
+
+    package init(segment: Int, totalSegments: Int) {
+        self.segment = segment
+        self.totalSegments = totalSegments
+    }
 }

@@ -127,7 +127,7 @@ public struct CurrentItem {
     public let size: Int?
     private let decode: () throws -> Item?
 
-    init(size: Int?, decode: @escaping () throws -> Item?) {
+    package init(size: Int?, decode: @escaping () throws -> Item?) {
         self.size = size
         self.decode = decode
     }
@@ -184,4 +184,8 @@ public enum TransactionWriteOutcome: Sendable {
 /// Another write transaction holds some of the items: those at `indices`.
 public struct TransactionConflict: Error {
     public let indices: [Int]
+
+    package init(indices: [Int]) {
+        self.indices = indices
+    }
 }

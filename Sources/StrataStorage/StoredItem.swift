@@ -5,13 +5,13 @@ import StrataModel
 /// without a projection writes JSON straight from the bytes and reads the
 /// size without decoding anything.
 public struct StoredItem: Sendable {
-    var value: [UInt8]
+    package var value: [UInt8]
     public var size: Int
     /// The item itself, when it was encoded here rather than read: the
     /// writer that maintains indexes needs it, and need not decode it.
     private var decoded: Item?
 
-    init(value: [UInt8], size: Int) {
+    package init(value: [UInt8], size: Int) {
         self.value = value
         self.size = size
     }

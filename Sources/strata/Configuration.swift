@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Logging
 import StrataAdmission
+import StrataPostgres
 import StrataServer
 import StrataStorage
 
@@ -14,6 +15,10 @@ struct Configuration {
     var host: String?
     var port: Int?
     var dataDirectory: String?
+    var storage: String?
+    var databaseConnections: Int?
+    var databaseTimeout: Int?
+    var frontID: String?
     var inMemory = false
     var partitions: Int?
     var durability: String?
@@ -48,6 +53,10 @@ struct Configuration {
         .value("host", "Address to listen on; 0.0.0.0 in containers. [env: STRATA_HOST] (default: 127.0.0.1)") { $0.host = $1 },
         .integer("port", "Port to listen on; 0 picks a free one. [env: STRATA_PORT] (default: 8000)") { $0.port = $1 },
         .value("data-dir", "Directory of the SQLite files. [env: STRATA_DATA_DIR] (default: ./strata-data)") { $0.dataDirectory = $1 },
+        .value("storage", "Where tables live: sqlite (files under --data-dir), or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (also postgres://USER@/DB?host=/socket/dir) for a shared PostgreSQL, CockroachDB or YugabyteDB that many fronts can serve. [env: STRATA_STORAGE] (default: sqlite)") { $0.storage = $1 },
+        .integer("db-connections", "With a database --storage: connections this front keeps at most. [env: STRATA_DB_CONNECTIONS] (default: 32)") { $0.databaseConnections = $1 },
+        .integer("db-timeout", "With a database --storage: milliseconds one use of the database may take (statement timeout, retries included) before the request gets InternalServerError. [env: STRATA_DB_TIMEOUT_MS] (default: 5000)") { $0.databaseTimeout = $1 },
+        .value("front-id", "With a database --storage: this front's name in leases and heartbeats, unique among the fronts. [env: STRATA_FRONT_ID] (default: random)") { $0.frontID = $1 },
         .flag("in-memory", "Keep all data in memory; nothing is written to disk. [env: STRATA_IN_MEMORY=1]") { $0.inMemory = true },
         .integer("partitions", "Storage partitions per new table. [env: STRATA_PARTITIONS] (default: 8)") { $0.partitions = $1 },
         .value("durability", "process: survive kill -9; full: also survive power loss (fsync per group commit). [env: STRATA_DURABILITY] (default: process)") { $0.durability = $1 },
@@ -105,6 +114,26 @@ struct Configuration {
     var resolvedDataDirectory: String? {
         let memory = inMemory || ["1", "true", "yes"].contains(Self.environment("STRATA_IN_MEMORY")?.lowercased() ?? "")
         return memory ? nil : dataDirectory ?? Self.environment("STRATA_DATA_DIR") ?? "./strata-data"
+    }
+
+    /// The database, or nil for the SQLite engine.
+    func resolvedPostgres() throws -> PostgresOptions? {
+        let text = storage ?? Self.environment("STRATA_STORAGE") ?? "sqlite"
+        if text == "sqlite" { return nil }
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: text)
+        } catch {
+            throw UsageError("storage must be sqlite or a postgres:// URL: \(error)")
+        }
+        if resolvedDataDirectory == nil { throw UsageError("--in-memory is the SQLite engine's; a database --storage keeps its data in the database") }
+        if try resolvedIndexLag() != .zero {
+            throw UsageError("--index-lag is the SQLite engine's; a database --storage writes index entries in the item's own transaction")
+        }
+        var options = PostgresOptions(location: location, frontID: frontID ?? Self.environment("STRATA_FRONT_ID"))
+        options.maximumConnections = try resolveInteger(databaseConnections, environment: "STRATA_DB_CONNECTIONS", default: 32, valid: 1...10_000)
+        options.operationTimeout = .milliseconds(try resolveInteger(databaseTimeout, environment: "STRATA_DB_TIMEOUT_MS", default: 5000, valid: 100...600_000))
+        return options
     }
 
     func resolvedDurability() throws -> StorageOptions.Durability {

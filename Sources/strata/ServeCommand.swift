@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import StrataAdmission
 import StrataAPI
+import StrataPostgres
 import StrataServer
 import StrataStorage
 
@@ -62,7 +63,11 @@ struct ServeCommand {
         if descriptors.reserve + descriptors.storage > descriptors.limit {
             logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
         }
-        let storage = try SQLiteStorageEngine(options: storageOptions)
+        let storage: any StorageEngine = if let postgres = try options.resolvedPostgres() {
+            try await PostgresStorageEngine.open(options: storageOptions, postgres: postgres)
+        } else {
+            try SQLiteStorageEngine(options: storageOptions)
+        }
         let metrics = MetricsExporter(storage: storage)
         metrics.bootstrap()
         serverOptions.metrics = { metrics.export(inFlight: $0) }

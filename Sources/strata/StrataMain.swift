@@ -11,7 +11,7 @@ import Darwin
 @main
 enum StrataMain {
     static let overview = """
-        OVERVIEW: A DynamoDB-compatible server on SQLite.
+        OVERVIEW: A DynamoDB-compatible server on SQLite, or on a shared PostgreSQL-compatible database.
 
         Without a subcommand, strata runs the server, so `strata --port 0` is
         `strata serve --port 0`. `strata serve --help` lists the server's flags.
@@ -21,11 +21,12 @@ enum StrataMain {
         SUBCOMMANDS:
           serve (default)         Run the server (the default when no subcommand is given).
           check                   Check the files of a data directory: every table, partition and item.
+          migrate                 Create Strata's schema in a PostgreSQL-compatible database, or check it.
         """
 
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        let subcommand = arguments.first.flatMap { ["serve", "check"].contains($0) ? $0 : nil }
+        let subcommand = arguments.first.flatMap { ["serve", "check", "migrate"].contains($0) ? $0 : nil }
         if subcommand != nil { arguments.removeFirst() }
         if subcommand == nil, arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
             print(overview)
@@ -35,6 +36,8 @@ enum StrataMain {
             switch subcommand {
             case "check":
                 try CheckCommand.run(arguments)
+            case "migrate":
+                try await MigrateCommand.run(arguments)
             default:
                 try await ServeCommand.run(arguments)
             }

@@ -1,18 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import StrataAdmission
 import StrataAPI
 import StrataModel
+import StrataPostgres
 import StrataStorage
 import Testing
 
 /// Drives `DynamoAPI` the way the HTTP front does, with no sockets, over an
-/// in-memory engine.
+/// in-memory SQLite engine, or with STRATA_TEST_POSTGRES=postgres://... over
+/// the PostgreSQL engine, in a schema of its own.
 struct APITestHarness {
     let api: DynamoAPI
-    let storage: SQLiteStorageEngine
+    let storage: any StorageEngine
 
-    init(clock: any WallClock = SystemWallClock()) throws {
-        storage = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 4))
+    init(clock: any WallClock = SystemWallClock()) async throws {
+        let options = StorageOptions(dataDirectory: nil, partitionsPerTable: 4)
+        if let base = getenv("STRATA_TEST_POSTGRES").map({ String(cString: $0) }), !base.isEmpty {
+            var generator = SystemRandomNumberGenerator()
+            let schema = "api_" + String(generator.next() as UInt64, radix: 36)
+            let url = base + (base.contains("?") ? "&" : "?") + "schema=" + schema
+            let engine = try await PostgresStorageEngine.open(options: options, postgres: PostgresOptions(location: try PostgresLocation(url: url)))
+            // Its background jobs fill new global indexes.
+            Task { await engine.run() }
+            storage = engine
+        } else {
+            storage = try SQLiteStorageEngine(options: options)
+        }
         api = DynamoAPI(
             storage: storage, configuration: APIConfiguration(),
             admission: AdmissionController(configuration: AdmissionConfiguration()), clock: clock)

@@ -23,7 +23,7 @@ import Testing
         ("", .unknownOperation),
     ])
     func targetsRouteByServiceAndOperation(target: String, expected: DynamoError) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         guard case .failure(let error) = await answer(harness, target: target) else {
             Issue.record("\(target) succeeded")
             return
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func everyDynamoDBOperationIsRouted() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         for operation in [
             "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "DescribeLimits", "PutItem", "GetItem",
             "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactWriteItems", "TransactGetItems",

@@ -25,7 +25,7 @@ import Testing
 
     @Test(arguments: notIntegers)
     func scanLimitMustBeAnInteger(value: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("items")
         #expect(await harness.error("Scan", #"{"TableName":"items","Limit":\#(value)}"#) == .serialization(message))
         #expect(await harness.error("Query", #"{"TableName":"items","Limit":\#(value)}"#) == .serialization(message))
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func serializationComesBeforeValidation() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         #expect(await harness.error("Scan", #"{"TableName":"x","Segment":1.5,"TotalSegments":2}"#)
             == .serialization("DECIMAL_VALUE cannot be converted to Integer"))
         #expect(await harness.error("Scan", #"{"TableName":"x","Limit":1e400}"#)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func integersAtTheEdgesOfTheirRanges() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("items")
         func constraint(_ value: String, _ member: String, _ text: String) -> DynamoError {
             .validation("1 validation error detected: Value '\(value)' at '\(member)' failed to satisfy constraint: Member must have value \(text)")
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func capacityUnitsAreLongs() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         func create(_ read: String, _ write: String) -> String {
             """
             {"TableName":"units","KeySchema":[{"AttributeName":"p","KeyType":"HASH"}],

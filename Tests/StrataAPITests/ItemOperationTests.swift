@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ItemOperationTests {
     @Test func putGetAndDeleteRoundTrip() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("items")
         let item = #"{"pk":{"S":"k"},"n":{"N":"1.50"},"l":{"L":[{"NULL":true},{"BS":["AAE="]}]}}"#
         let put = await harness.success("PutItem", #"{"TableName":"items","Item":\#(item)}"#)
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func numericKeysAreAddressedByValue() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("numbers", hashType: "N")
         _ = await harness.success("PutItem", #"{"TableName":"numbers","Item":{"pk":{"N":"1000"},"v":{"S":"a"}}}"#)
         for spelling in ["1e3", "1000.0", "+1000", "001000"] {
@@ -35,13 +35,13 @@ import Testing
         (#"{"TableName":"keys","Item":{"pk":{"S":"a"}},"ReturnValues":"ALL_NEW"}"#, "ReturnValues can only be ALL_OLD or NONE"),
     ])
     func putItemValidation(body: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("keys")
         #expect(await harness.error("PutItem", body) == .validation(message))
     }
 
     @Test func keyShapeErrorsOnGet() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("keys")
         for key in [#"{"pk":{"N":"1"}}"#, #"{"other":{"S":"a"}}"#, #"{"pk":{"S":"a"},"x":{"S":"b"}}"#, #"{"pk":{"BOOL":true}}"#] {
             #expect(await harness.error("GetItem", #"{"TableName":"keys","Key":\#(key)}"#)
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func enforcesTheItemAndKeySizeLimits() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("sizes")
         let big = String(repeating: "x", count: 400 * 1024)
         #expect(await harness.error("PutItem", #"{"TableName":"sizes","Item":{"pk":{"S":"a"},"v":{"S":"\#(big)"}}}"#)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func missingTableAndBadJSON() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         #expect(await harness.error("GetItem", #"{"TableName":"nothere","Key":{"pk":{"S":"a"}}}"#)
             == .resourceNotFound("Requested resource not found"))
         #expect(await harness.error("GetItem", "{broken")?.typeName == "SerializationException")

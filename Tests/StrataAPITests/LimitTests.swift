@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func attributeNamesUpTo65535Bytes() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("names")
         _ = await harness.success("PutItem", #"{"TableName":"names","Item":{"pk":{"S":"a"},"\#(Self.s(65535))":{"S":"v"}}}"#)
         // Multi-byte characters count by their bytes: 21845 x 3 = 65535.
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func updatesMayGrowAnItemToExactly400KB() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("grow")
         // pk + "u" is 3 bytes, a + 300000 is 300001: 109596 are left for b and its value.
         _ = await harness.success("PutItem", #"{"TableName":"grow","Item":{"pk":{"S":"u"},"a":{"S":"\#(Self.s(300_000))"}}}"#)
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func transactionPayloadsUpTo4MiB() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("payload")
         // Eleven puts: ten items of 400000 bytes (pk + "tNN" + v + value) and one of the rest.
         func transaction(lastValue: Int) -> String {

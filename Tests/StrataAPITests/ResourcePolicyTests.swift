@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func policiesArePutReadAndDeletedByRevision() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         let notFound = DynamoError.policyNotFound("Resource-based policy not found for the provided ResourceArn: \(Self.table)")
         #expect(await harness.error("GetResourcePolicy", #"{"ResourceArn":"\#(Self.table)"}"#) == notFound)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aStreamHasItsOwnPolicy() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await harness.success("CreateTable", """
             {"TableName":"tbl","BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
              "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func documentsAndTagsAreChecked() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         #expect(await harness.error("PutResourcePolicy", #"{"ResourceArn":"\#(Self.table)","Policy":"not json"}"#)
             == .validation("One or more parameter values were invalid: The policy document is not a valid JSON object"))

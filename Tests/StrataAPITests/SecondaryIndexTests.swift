@@ -46,7 +46,7 @@ import Testing
          "One or more parameter values were invalid: ProvisionedThroughput is not specified for index: gs1"),
     ])
     func createTableRefusesWhatDynamoDBRefuses(body: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         #expect(await harness.error("CreateTable", body) == .validation(message))
     }
 
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func multiAttributeKeysQueryByEveryHashAndARangePrefix() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await Self.multiAttributeTable(harness)
         let found = await harness.success("Query", Self.query("a = :a AND b = :b AND c = :c AND d >= :d", values: #"":a":{"S":"A"},":b":{"S":"B"},":c":{"S":"x"},":d":{"S":"2"}"#))
         guard case .array(let items)? = found["Items"] else { return #expect(Bool(false), "no Items") }
@@ -81,13 +81,13 @@ import Testing
          "RANGE key attributes c must have equality conditions specified in the query because a condition is present on key attribute d"),
     ])
     func multiAttributeKeyConditionsFollowDynamoDBsRules(condition: String, values: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await Self.multiAttributeTable(harness)
         #expect(await harness.error("Query", Self.query(condition, values: values)) == .validation(message))
     }
 
     @Test func globalIndexesRefuseConsistentReadsAndWhatTheyDoNotProject() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await harness.success("CreateTable", Self.createTable(definitions: ["a"], globals: "[\(Self.index("gsi", [("a", "HASH")], projection: #"{"ProjectionType":"KEYS_ONLY"}"#))]"))
         #expect(await harness.error("Scan", #"{"TableName":"tbl","IndexName":"gsi","ConsistentRead":true}"#)
             == .validation("Consistent reads are not supported on global secondary indexes"))
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func writesChargeEachIndexAsDynamoDBDoes() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await harness.success("CreateTable", Self.createTable(
             definitions: ["a", "l"], globals: "[\(Self.index("gsi", [("a", "HASH")]))]",
             locals: "[\(Self.index("lsi", [("pk", "HASH"), ("l", "RANGE")], projection: #"{"ProjectionType":"KEYS_ONLY"}"#))]"))
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func indexKeyValuesAreChecked() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await harness.success("CreateTable", Self.createTable(definitions: ["a"], globals: "[\(Self.index("gsi", [("a", "HASH")]))]"))
         #expect(await harness.error("PutItem", #"{"TableName":"tbl","Item":{"pk":{"S":"p"},"sk":{"S":"s"},"a":{"N":"1"}}}"#)
             == .validation("One or more parameter values were invalid: Type mismatch for Index Key a Expected: S Actual: N IndexName: gsi"))
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func aProvisionedGlobalIndexWithoutWriteCapacityRefusesTheWrite() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         let index = #"{"IndexName":"gsi","KeySchema":[{"AttributeName":"a","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}"#
         _ = await harness.success("CreateTable", Self.createTable(definitions: ["a"], globals: "[\(index)]", billing: "PROVISIONED", tableUnits: 5000))
         // One write unit a second with 300 s of burst: the index takes about

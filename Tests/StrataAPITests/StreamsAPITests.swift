@@ -70,7 +70,7 @@ import Testing
 
     @Test func aStreamIsEnabledDisabledAndEnabledAgainAsDynamoDBAllows() async throws {
         let clock = MovableClock()
-        let harness = try APITestHarness(clock: clock)
+        let harness = try await APITestHarness(clock: clock)
         let created = Self.object(await Self.createTable(harness)["TableDescription"])
         #expect(created["StreamSpecification"]
             == .object(JSONObject([("StreamEnabled", .bool(true)), ("StreamViewType", .string("NEW_AND_OLD_IMAGES"))])))
@@ -117,7 +117,7 @@ import Testing
          .validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null")),
     ])
     func malformedSpecificationsAreRefused(specification: String, expected: DynamoError) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         #expect(await harness.error("CreateTable", """
             {"TableName":"tbl","BillingMode":"PAY_PER_REQUEST","StreamSpecification":\(specification),
              "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]}
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func recordsFollowEveryChangeAndIteratorsPage() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await Self.createTable(harness)
         let arn = await Self.latestARN(harness)
         for body in [
@@ -175,7 +175,7 @@ import Testing
 
     @Test func iteratorsExpireAfterFifteenMinutes() async throws {
         let clock = MovableClock()
-        let harness = try APITestHarness(clock: clock)
+        let harness = try await APITestHarness(clock: clock)
         _ = await Self.createTable(harness)
         let arn = await Self.latestARN(harness)
         let shard = await Self.shardIDs(harness, arn: arn)[0]
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func malformedStreamRequestsAreRefused() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         _ = await Self.createTable(harness)
         let arn = await Self.latestARN(harness)
         let shard = await Self.shardIDs(harness, arn: arn)[0]

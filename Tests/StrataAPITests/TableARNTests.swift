@@ -9,7 +9,7 @@ import Testing
     static let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl"
 
     @Test func everyOperationTakesTheTablesARN() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         let put = await harness.success(
             "PutItem", #"{"TableName":"\#(Self.arn)","Item":{"pk":{"S":"a"},"n":{"N":"1"}},"ReturnConsumedCapacity":"TOTAL"}"#)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func otherAccountsAndMalformedARNsAreRefused() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         let other = Self.arn.replacing("000000000000", with: "111111111111")
         #expect(await harness.error("GetItem", #"{"TableName":"\#(other)","Key":{"pk":{"S":"a"}}}"#)

@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func newTablesGetRandomUUIDsAndTheClocksTime() async throws {
-        let harness = try APITestHarness(clock: FixedClock(seconds: 1_700_000_000.25))
+        let harness = try await APITestHarness(clock: FixedClock(seconds: 1_700_000_000.25))
         var ids: Set<String> = []
         for name in ["one", "two"] {
             let created = await harness.success(
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func createDescribeListAndDelete() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("orders")
         let described = await harness.success("DescribeTable", #"{"TableName":"orders"}"#)
         guard case .object(let table)? = described["Table"] else {
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func listTablesPagesInNameOrder() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         for name in ["ccc", "aaa", "bbb", "ddd"] { await harness.createTable(name) }
         let first = await harness.success("ListTables", #"{"Limit":2}"#)
         #expect(first["TableNames"] == .array([.string("aaa"), .string("bbb")]))
@@ -79,19 +79,19 @@ import Testing
          "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"),
     ])
     func createTableValidation(body: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         #expect(await harness.error("CreateTable", body) == .validation(message))
     }
 
     @Test func duplicateTableIsResourceInUse() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("twice")
         let body = #"{"TableName":"twice","BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]}"#
         #expect(await harness.error("CreateTable", body) == .resourceInUse("Table already exists: twice"))
     }
 
     @Test func updateTableSwitchesBillingAndRejectsNoChange() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("billing")
         let updated = await harness.success("UpdateTable",
             #"{"TableName":"billing","BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":7}}"#)

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func tagsAreAddedReplacedAndRemoved() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         #expect(await Self.listed(harness) == .array([]))
         #expect(await harness.bytes("TagResource", #"{"ResourceArn":"\#(Self.arn)","Tags":\#(Self.tags([("a", "1"), ("b", ""), ("c d", "x:y/z")]))}"#) == .success([]))
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aTableCarriesFiftyTagsAtMost() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         let thirty = Self.tags((0..<30).map { ("k\($0)", "v") }), more = Self.tags((30..<51).map { ("k\($0)", "v") })
         #expect(await harness.bytes("TagResource", #"{"ResourceArn":"\#(Self.arn)","Tags":\#(thirty)}"#) == .success([]))
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func otherResourcesAndMalformedTagsAreRefused() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         let one = Self.tags([("k", "v")])
         let cases: [(String, DynamoError)] = [

@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func enableDescribeAndTheErrorsAround() async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         #expect(await harness.success("DescribeTimeToLive", #"{"TableName":"tbl"}"#)["TimeToLiveDescription"]
             == .object(JSONObject([("TimeToLiveStatus", .string("DISABLED"))])))
@@ -41,7 +41,7 @@ import Testing
          "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"),
     ])
     func malformedSpecificationsAreRefused(body: String, message: String) async throws {
-        let harness = try APITestHarness()
+        let harness = try await APITestHarness()
         await harness.createTable("tbl")
         #expect(await harness.error("UpdateTimeToLive", body) == .validation(message))
     }

@@ -12,16 +12,26 @@ import StrataModel
 /// the next component, or the table key that makes the entry unique and
 /// breaks ties, compares only between equal components. The layout is on
 /// disk: never change it.
-enum IndexKeyEncoding {
-    static func entryKey(_ values: IndexKeyValues, tableKey: [UInt8]) -> [UInt8] {
+package enum IndexKeyEncoding {
+    package static func entryKey(_ values: IndexKeyValues, tableKey: [UInt8]) -> [UInt8] {
         var out = partitionPrefix(values.partition)
         for value in values.sort { appendSortComponent(value, to: &out) }
         out.append(contentsOf: tableKey)
         return out
     }
 
+    /// The encoded entry key of a LastEvaluatedKey-shaped item.
+    package static func entryKey(ofStart item: Item, in index: IndexDefinition, tableKey: KeySchema) throws(DynamoError) -> [UInt8] {
+        guard let values = index.keyValues(of: item), let partition = item[tableKey.partitionKey.name] else {
+            throw .validation("The provided starting key is invalid")
+        }
+        let sort = tableKey.sortKey.flatMap { item[$0.name] }
+        if tableKey.sortKey != nil, sort == nil { throw .validation("The provided starting key is invalid") }
+        return entryKey(values, tableKey: KeyEncoding.encode(PrimaryKey(partition: partition, sort: sort)))
+    }
+
     /// The bytes every entry with these partition-key values starts with.
-    static func partitionPrefix(_ values: [AttributeValue]) -> [UInt8] {
+    package static func partitionPrefix(_ values: [AttributeValue]) -> [UInt8] {
         if values.count == 1 { return KeyEncoding.partitionPrefix(values[0]) }
         // Each value is tagged and length-prefixed, so that no two lists
         // of values share their bytes.
@@ -64,7 +74,7 @@ enum IndexKeyEncoding {
     }
 
     /// The entries that meet a Query's key condition.
-    static func range(_ condition: IndexKeyCondition) -> KeyRange {
+    package static func range(_ condition: IndexKeyCondition) -> KeyRange {
         var prefix = partitionPrefix(condition.partition)
         for value in condition.sortEqualities { appendSortComponent(value, to: &prefix) }
         guard let sortCondition = condition.sortCondition else { return .allKeys(withPrefix: prefix) }

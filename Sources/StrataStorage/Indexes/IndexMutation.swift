@@ -1,7 +1,7 @@
 import StrataModel
 
 /// One write to an index's entries.
-enum IndexMutation: Sendable {
+package enum IndexMutation: Sendable {
     case put([UInt8], StoredItem)
     case delete([UInt8])
 
@@ -14,7 +14,7 @@ enum IndexMutation: Sendable {
     /// What the index needs so that it holds the entry of `new` (if any)
     /// and no longer the entry of `old`: nothing if the entry is the same,
     /// unless `rewrite` asks for the entry to be written anyway.
-    static func mutations(
+    package static func mutations(
         of index: IndexDefinition, old: Item?, new: Item?, tableKey: [UInt8], schema: KeySchema, rewrite: Bool = false
     ) -> [IndexMutation] {
         let oldKey = old.flatMap(index.keyValues).map { IndexKeyEncoding.entryKey($0, tableKey: tableKey) }

@@ -26,6 +26,16 @@ public struct StreamRecord: Sendable, Equatable {
     public var keys: Item
     public var oldImage: Item?
     public var newImage: Item?
+
+    package init(sequence: Int, event: Event, origin: Origin, time: Int, keys: Item, oldImage: Item?, newImage: Item?) {
+        self.sequence = sequence
+        self.event = event
+        self.origin = origin
+        self.time = time
+        self.keys = keys
+        self.oldImage = oldImage
+        self.newImage = newImage
+    }
 }
 
 /// Records of one shard, and where the shard stood when they were read.
@@ -48,6 +58,13 @@ public struct StreamShardRange: Sendable, Equatable {
     public var next: Int
     /// Every record up to this sequence number has been trimmed.
     public var trimmedThrough: Int
+
+    package init(first: Int?, last: Int?, next: Int, trimmedThrough: Int) {
+        self.first = first
+        self.last = last
+        self.next = next
+        self.trimmedThrough = trimmedThrough
+    }
 
     /// A partition that never wrote anything.
     public static let empty = StreamShardRange(first: nil, last: nil, next: 1, trimmedThrough: 0)

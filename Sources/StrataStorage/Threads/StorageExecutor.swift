@@ -11,7 +11,7 @@ import Darwin
 /// never holds one of the few threads of Swift's cooperative pool (two on
 /// two cores). Threads start when jobs find every thread busy, up to
 /// `maximumThreads`; idle ones stay parked until the executor retires.
-final class StorageExecutor: TaskExecutor {
+package final class StorageExecutor: TaskExecutor {
     private struct State {
         var jobs = JobQueue()
         var threads = 0
@@ -42,7 +42,7 @@ final class StorageExecutor: TaskExecutor {
         self.niceness = niceness
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         enqueuedJobs.add(1, ordering: .relaxed)
         let job = UnownedJob(job)
         let (wake, spawn) = state.withLock { state -> (Bool, Bool) in

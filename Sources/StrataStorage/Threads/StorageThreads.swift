@@ -4,16 +4,16 @@
 /// checkpoints) runs on threads of its own at the lowest priority
 /// (nice 19), so that a full Scan never takes a thread, or much of a core,
 /// from a GetItem.
-struct StorageThreads: Sendable {
-    let requests: StorageExecutor
-    let bulk: StorageExecutor
+package struct StorageThreads: Sendable {
+    package let requests: StorageExecutor
+    package let bulk: StorageExecutor
 
-    init(options: StorageOptions) {
+    package init(options: StorageOptions) {
         requests = StorageExecutor(maximumThreads: options.requestThreads)
         bulk = StorageExecutor(maximumThreads: options.bulkThreads, niceness: 19)
     }
 
-    func retire() {
+    package func retire() {
         requests.retire()
         bulk.retire()
     }

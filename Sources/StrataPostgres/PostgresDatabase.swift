@@ -1,0 +1,102 @@
+import Logging
+import PostgresNIO
+import StrataModel
+
+/// The connection pool, with the two ways Strata uses it: a read on a
+/// pooled connection, and a transaction that retries serialization
+/// failures. Every use is bounded by `operationTimeout`, so that a request
+/// never hangs on a database that is gone: it gets InternalServerError,
+/// which every SDK retries, and the pool reconnects by itself.
+struct PostgresDatabase: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// How long one use of the database may take, retries included.
+    let operationTimeout: Duration
+
+    enum Isolation: String {
+        case serializable = "SERIALIZABLE"
+        /// A snapshot that sees whole transactions only, for reads.
+        case snapshot = "REPEATABLE READ READ ONLY"
+    }
+
+    /// Runs `body` on a pooled connection, outside a transaction.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await bounded { try await client.withConnection(body) }
+    }
+
+    /// Runs `body` in one transaction, again from the start after a
+    /// serialization failure or deadlock (jittered backoff) until the
+    /// operation's time is up; then throws `RetriesExhausted`. Whatever
+    /// `body` throws itself ends the transaction unretried.
+    func transaction<T: Sendable>(
+        _ isolation: Isolation = .serializable, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let deadline = ContinuousClock.now.advanced(by: operationTimeout)
+        return try await bounded {
+            var attempt = 0
+            while true {
+                do {
+                    return try await client.withConnection { connection in
+                        try await connection.query(PostgresQuery(unsafeSQL: "START TRANSACTION ISOLATION LEVEL \(isolation.rawValue)"), logger: logger)
+                        let result: T
+                        do {
+                            result = try await body(connection)
+                        } catch {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            throw error
+                        }
+                        do {
+                            try await connection.query("COMMIT", logger: logger)
+                        } catch let error as PSQLError where !Self.isRetryable(error) {
+                            throw AmbiguousCommit(underlying: error)
+                        }
+                        return result
+                    }
+                } catch let error as PSQLError where Self.isRetryable(error) {
+                    attempt += 1
+                    // Up to 1, 2, 4 … 64 ms, at random: contenders spread out.
+                    let ceiling = 1 << min(attempt, 6)
+                    let pause = Duration.microseconds(Int.random(in: 100...(ceiling * 1000)))
+                    guard ContinuousClock.now.advanced(by: pause) < deadline else { throw RetriesExhausted() }
+                    try await Task.sleep(for: pause)
+                }
+            }
+        }
+    }
+
+    /// Serialization failure, deadlock, or a unique key two transactions
+    /// inserted at once: the transaction lost a race and may run again.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return ["40001", "40P01", "23505"].contains(state)
+    }
+
+    /// `body` within the operation's time, or `Unavailable`.
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask { [operationTimeout] in
+                try await Task.sleep(for: operationTimeout)
+                throw Unavailable(reason: "no answer within \(operationTimeout)")
+            }
+            defer { group.cancelAll() }
+            guard let result = try await group.next() else { throw Unavailable(reason: "cancelled") }
+            return result
+        }
+    }
+}
+
+/// The transaction kept losing races until its time was up.
+struct RetriesExhausted: Error {}
+
+/// The database did not answer in time, or at all.
+struct Unavailable: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "The database is unavailable: \(reason)" }
+}
+
+/// COMMIT was sent and the connection failed before its answer: the
+/// transaction may or may not have committed.
+struct AmbiguousCommit: Error {
+    let underlying: PSQLError
+}

@@ -1,0 +1,70 @@
+import Logging
+import PostgresNIO
+
+/// The one fixed schema every DynamoDB table lives in: CreateTable writes
+/// rows, never DDL. Keys are `bytea` in Strata's memcmp order
+/// (`KeyEncoding`: 8 bytes of the partition-key hash first, so that the
+/// leading 16 bits order a Scan and split its segments), items are in
+/// Strata's binary encoding (`ItemEncoding`).
+enum PostgresSchema {
+    /// Raised with every change to the statements below; start-up refuses
+    /// a database of another version.
+    static let version = 1
+
+    struct VersionMismatch: Error, CustomStringConvertible {
+        let found: Int
+        var description: String {
+            "The database holds Strata schema version \(found); this Strata knows version \(PostgresSchema.version)"
+        }
+    }
+
+    static func statements(_ dialect: PostgresDialect) -> [String] {
+        [
+            // One row: the schema version, and a counter every catalog change raises so that other fronts reload.
+            "CREATE TABLE IF NOT EXISTS strata_schema (id INT NOT NULL, version INT NOT NULL, catalog_version BIGINT NOT NULL, \(dialect.primaryKey(["id"])))",
+            "CREATE TABLE IF NOT EXISTS strata_tables (name TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, version BIGINT NOT NULL, \(dialect.primaryKey(["name"])))",
+            "CREATE TABLE IF NOT EXISTS strata_items (table_id TEXT NOT NULL, key BYTEA NOT NULL, item BYTEA NOT NULL, size INT NOT NULL, \(dialect.primaryKey(["table_id", "key"])))",
+            // Local and global index entries, keyed as `IndexKeyEncoding` lays them out; `index_id` is the index's storage name.
+            "CREATE TABLE IF NOT EXISTS strata_index_entries (table_id TEXT NOT NULL, index_id TEXT NOT NULL, key BYTEA NOT NULL, item BYTEA NOT NULL, size INT NOT NULL, \(dialect.primaryKey(["table_id", "index_id", "key"])))",
+            "CREATE TABLE IF NOT EXISTS strata_expiries (table_id TEXT NOT NULL, key BYTEA NOT NULL, expires BIGINT NOT NULL, \(dialect.primaryKey(["table_id", "key"])))",
+            "CREATE INDEX IF NOT EXISTS strata_expiries_due ON strata_expiries (table_id, expires)",
+            // A shard's row is locked by each record's sequence claim, so sequence order is commit order.
+            "CREATE TABLE IF NOT EXISTS strata_stream_shards (table_id TEXT NOT NULL, shard INT NOT NULL, next_seq BIGINT NOT NULL, trimmed_through BIGINT NOT NULL, \(dialect.primaryKey(["table_id", "shard"])))",
+            "CREATE TABLE IF NOT EXISTS strata_stream_records (table_id TEXT NOT NULL, shard INT NOT NULL, seq BIGINT NOT NULL, generation INT NOT NULL, at BIGINT NOT NULL, event SMALLINT NOT NULL, origin SMALLINT NOT NULL, keys BYTEA NOT NULL, old BYTEA, new BYTEA, \(dialect.primaryKey(["table_id", "shard", "seq"])))",
+            "CREATE TABLE IF NOT EXISTS strata_client_tokens (token TEXT NOT NULL, fingerprint BYTEA NOT NULL, created BIGINT NOT NULL, \(dialect.primaryKey(["token"])))",
+            // Background jobs (time to live, stream trimming, index backfill, table removal): one front holds each.
+            "CREATE TABLE IF NOT EXISTS strata_leases (job TEXT NOT NULL, holder TEXT NOT NULL, expires BIGINT NOT NULL, \(dialect.primaryKey(["job"])))",
+            "CREATE TABLE IF NOT EXISTS strata_fronts (front_id TEXT NOT NULL, heartbeat BIGINT NOT NULL, \(dialect.primaryKey(["front_id"])))",
+            // Each table's shared throughput: fronts lease tokens from these rows in small grants.
+            "CREATE TABLE IF NOT EXISTS strata_capacity (table_id TEXT NOT NULL, kind TEXT NOT NULL, tokens DOUBLE PRECISION NOT NULL, refreshed BIGINT NOT NULL, \(dialect.primaryKey(["table_id", "kind"])))",
+            // Deleted tables whose rows the background still removes.
+            "CREATE TABLE IF NOT EXISTS strata_dropped_tables (table_id TEXT NOT NULL, dropped BIGINT NOT NULL, \(dialect.primaryKey(["table_id"])))",
+        ]
+    }
+
+    /// Creates what is missing and checks the version; the schema's row is
+    /// written last, so that a half-made schema is made again.
+    static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?, logger: Logger) async throws {
+        // The name was checked to be a plain identifier (`PostgresLocation`).
+        if let schema { try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
+        if let found = try await installedVersion(on: connection, logger: logger) {
+            guard found == version else { throw VersionMismatch(found: found) }
+            return
+        }
+        for statement in statements(dialect) {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.query(
+            "INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING", logger: logger)
+        if let found = try await installedVersion(on: connection, logger: logger), found != version { throw VersionMismatch(found: found) }
+    }
+
+    /// The version the database holds, or nil if it has no schema yet.
+    static func installedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+        let exists = try await connection.query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'strata_schema' AND table_schema = current_schema()", logger: logger).collect()
+        guard let count = try exists.first?.decode(Int.self), count > 0 else { return nil }
+        let rows = try await connection.query("SELECT version FROM strata_schema WHERE id = 0", logger: logger).collect()
+        return try rows.first?.decode(Int.self)
+    }
+}

@@ -1,0 +1,164 @@
+import Logging
+import PostgresNIO
+import StrataModel
+import StrataStorage
+
+/// Items: point reads, single-item writes, Query and Scan, on the table
+/// and on its indexes.
+extension PostgresStorageEngine {
+    public func getItem(table: String, key: PrimaryKey) async throws -> StoredItem? {
+        let layout = try layout(named: table)
+        let encoded = KeyEncoding.encode(key)
+        return try await translating {
+            try await database.withConnection { [logger] in try await layout.items.get(encoded, on: $0, logger: logger) }
+        }
+    }
+
+    public func writeItem<T: Sendable>(
+        table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
+    ) async throws -> T {
+        let known = try layout(named: table)
+        let encoded = KeyEncoding.encode(key)
+        let (result, layout) = try await translating {
+            try await database.transaction { [logger, options] connection in
+                // The table's version and the item, in one round trip.
+                var read = Statement()
+                read.sql = """
+                    SELECT t.version, i.item, i.size FROM strata_tables t
+                    LEFT JOIN strata_items i ON i.table_id = t.id AND i.key = \(read.bind(Bytea(encoded)))
+                    WHERE t.name = \(read.bind(known.definition.name)) AND t.id = \(read.bind(known.id))
+                    """
+                guard let row = try await read.run(on: connection, logger: logger).first else {
+                    throw DynamoError.resourceNotFound("Requested resource not found")
+                }
+                let (version, value, size) = try row.decode((Int, Bytea?, Int?).self)
+                var layout = known
+                if version != known.version {
+                    guard let current = try await Self.currentLayout(named: known.definition.name, on: connection, logger: logger) else {
+                        throw DynamoError.resourceNotFound("Requested resource not found")
+                    }
+                    layout = current
+                }
+                let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
+                let old = Decoded(stored)
+                let write = try body(CurrentItem(size: stored?.size) { try old.item() })
+                let writer = ItemWriter(
+                    connection: connection, logger: logger, layout: layout, now: options.now(), itemCollectionLimit: options.itemCollectionLimit)
+                switch write.action {
+                case .keep:
+                    break
+                case .put(let item):
+                    try await writer.put(encoded, item, old: try old.item(), limitingCollection: true)
+                case .delete:
+                    if let item = try old.item() { try await writer.delete(encoded, old: item) }
+                }
+                return (write.result, layout)
+            }
+        }
+        if layout.version != known.version { catalog.withLock { $0.store(layout) } }
+        return result
+    }
+
+    public func query(
+        table: String, partitionKey: AttributeValue, condition: SortKeyCondition?, forward: Bool,
+        exclusiveStart: PrimaryKey?, limit: PageLimit
+    ) async throws -> ItemPage {
+        let layout = try layout(named: table)
+        let prefix = KeyEncoding.partitionPrefix(partitionKey)
+        var range = condition?.keyRange(prefix: prefix) ?? KeyRange.allKeys(withPrefix: prefix)
+        if let exclusiveStart {
+            let start = KeyRange.Bound(KeyEncoding.encode(exclusiveStart), inclusive: false)
+            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
+        }
+        return try await read(layout.items, range, forward: forward, limit: limit, peek: true)
+    }
+
+    public func scan(table: String, segment: Int, totalSegments: Int, exclusiveStart: PrimaryKey?, limit: PageLimit) async throws -> ItemPage {
+        let layout = try layout(named: table)
+        return try await scan(layout.items, segment: segment, totalSegments: totalSegments, exclusiveStart: exclusiveStart.map(KeyEncoding.encode), limit: limit)
+    }
+
+    public func queryIndex(
+        table: String, index: String, condition: IndexKeyCondition, forward: Bool, exclusiveStart: Item?, limit: PageLimit
+    ) async throws -> ItemPage {
+        let (layout, found) = try locate(index, of: table)
+        var range = IndexKeyEncoding.range(condition)
+        if let exclusiveStart {
+            let start = KeyRange.Bound(
+                try IndexKeyEncoding.entryKey(ofStart: exclusiveStart, in: found.definition, tableKey: layout.definition.keySchema), inclusive: false)
+            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
+        }
+        return try await read(found.rows, range, forward: forward, limit: limit, peek: true)
+    }
+
+    public func scanIndex(
+        table: String, index: String, segment: Int, totalSegments: Int, exclusiveStart: Item?, limit: PageLimit
+    ) async throws -> ItemPage {
+        let (layout, found) = try locate(index, of: table)
+        let start = try exclusiveStart.map {
+            try IndexKeyEncoding.entryKey(ofStart: $0, in: found.definition, tableKey: layout.definition.keySchema)
+        }
+        return try await scan(found.rows, segment: segment, totalSegments: totalSegments, exclusiveStart: start, limit: limit)
+    }
+
+    public func itemCollectionSize(table: String, partitionKey: AttributeValue) async throws -> Int {
+        let layout = try layout(named: table)
+        guard !layout.locals.isEmpty else { return 0 }
+        let range = KeyRange.allKeys(withPrefix: KeyEncoding.partitionPrefix(partitionKey))
+        return try await translating {
+            try await database.withConnection { [logger] connection in
+                var total = 0
+                for rows in [layout.items] + layout.locals.map(\.rows) {
+                    total += try await rows.statistics(in: range, on: connection, logger: logger).sizeBytes
+                }
+                return total
+            }
+        }
+    }
+
+    /// A segment of a table's or an index's rows: segments are equal
+    /// ranges of the partition hash that leads every key.
+    private func scan(_ rows: RowSet, segment: Int, totalSegments: Int, exclusiveStart: [UInt8]?, limit: PageLimit) async throws -> ItemPage {
+        if let exclusiveStart, PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: exclusiveStart), count: totalSegments) != segment {
+            throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
+        }
+        var range = KeyRange.hashes(PartitionHash.range(ofPartition: segment, count: totalSegments))
+        if let exclusiveStart { range.raiseLower(to: .init(exclusiveStart, inclusive: false)) }
+        return try await withTaskExecutorPreference(threads.bulk) {
+            try await read(rows, range, forward: true, limit: limit, peek: false)
+        }
+    }
+
+    private func read(_ rows: RowSet, _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool) async throws -> ItemPage {
+        try await translating {
+            try await database.withConnection { [logger] connection in
+                var page = ItemPage()
+                page.isTruncated = try await rows.read(range, forward: forward, limit: limit, peek: peek, into: &page, on: connection, logger: logger)
+                return page
+            }
+        }
+    }
+
+    private func locate(_ index: String, of table: String) throws(DynamoError) -> (TableLayout, TableLayout.Index) {
+        let layout = try layout(named: table)
+        guard let found = layout.index(named: index) else { throw .validation("The table does not have the specified index: \(index)") }
+        return (layout, found)
+    }
+}
+
+/// A stored item decoded at most once, however often a write looks.
+final class Decoded {
+    private let stored: StoredItem?
+    private var decoded: Item??
+
+    init(_ stored: StoredItem?) {
+        self.stored = stored
+    }
+
+    func item() throws -> Item? {
+        if let decoded { return decoded }
+        let item = try stored?.item()
+        decoded = .some(item)
+        return item
+    }
+}

@@ -1,0 +1,361 @@
+import Logging
+import PostgresNIO
+import StrataModel
+import StrataStorage
+import Synchronization
+
+/// The storage engine over a shared PostgreSQL-compatible database
+/// (DESIGN.md, "Scale beyond one machine"): every table in one fixed
+/// schema (`PostgresSchema`), every write one SERIALIZABLE transaction
+/// with its index entries, stream record and expiry. Fronts keep nothing
+/// but a copy of the catalog, so any number of them can serve one database.
+public final class PostgresStorageEngine: StorageEngine {
+    let database: PostgresDatabase
+    let options: StorageOptions
+    let postgres: PostgresOptions
+    let dialect: PostgresDialect
+    let catalog = Mutex(CatalogCache())
+    /// Last statistics read of each table (by DescribeTable, or for the metrics).
+    private let lastStatistics = Mutex<[String: PartitionStatistics]>([:])
+    /// When the metrics last had the statistics read, and whether a read is under way.
+    private let statisticsRefresh = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
+    private let clientTask: Task<Void, Never>
+    /// Requests run on threads of their own, and long work (Scan pages,
+    /// decompressing bodies) on low-priority ones, as on the SQLite
+    /// engine: a flood of large requests never holds up a GetItem.
+    let threads: StorageThreads
+    let closing = Atomic(false)
+    var logger: Logger { options.logger }
+
+    private init(database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect, clientTask: Task<Void, Never>) {
+        self.database = database
+        self.options = options
+        self.postgres = postgres
+        self.dialect = dialect
+        self.clientTask = clientTask
+        threads = StorageThreads(options: options)
+    }
+
+    /// Connects, creates the schema if the database has none (or checks
+    /// its version), and reads the catalog.
+    public static func open(options: StorageOptions, postgres: PostgresOptions) async throws -> PostgresStorageEngine {
+        let client = PostgresClient(configuration: configuration(postgres), backgroundLogger: options.logger)
+        let clientTask = Task { await client.run() }
+        let database = PostgresDatabase(client: client, logger: options.logger, operationTimeout: postgres.operationTimeout)
+        do {
+            let dialect = try await database.withConnection { [logger = options.logger] connection in
+                let version = try await connection.query("SELECT version()", logger: logger).collect().first?.decode(String.self) ?? ""
+                let dialect = PostgresDialect(version: version)
+                try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema, logger: logger)
+                return dialect
+            }
+            let engine = PostgresStorageEngine(database: database, options: options, postgres: postgres, dialect: dialect, clientTask: clientTask)
+            try await engine.refreshCatalog(force: true)
+            options.logger.info("PostgreSQL storage", metadata: [
+                "database": "\(postgres.location.redacted)", "dialect": "\(dialect.rawValue)", "front": "\(postgres.frontID)",
+            ])
+            return engine
+        } catch {
+            clientTask.cancel()
+            throw error
+        }
+    }
+
+    /// Only creates or checks the schema (`strata migrate`).
+    public static func migrate(options: StorageOptions, postgres: PostgresOptions) async throws -> String {
+        let engine = try await open(options: options, postgres: postgres)
+        await engine.close()
+        return engine.dialect.rawValue
+    }
+
+    private static func configuration(_ postgres: PostgresOptions) -> PostgresClient.Configuration {
+        let location = postgres.location
+        var configuration: PostgresClient.Configuration = switch location.endpoint {
+        case .tcp(let host, let port):
+            PostgresClient.Configuration(
+                host: host, port: port, username: location.user, password: location.password, database: location.database,
+                tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        case .socket(let path):
+            PostgresClient.Configuration(unixSocketPath: path, username: location.user, password: location.password, database: location.database)
+        }
+        configuration.options.maximumConnections = postgres.maximumConnections
+        configuration.options.connectTimeout = postgres.operationTimeout
+        let milliseconds = postgres.operationTimeout.components.seconds * 1000 + postgres.operationTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(milliseconds)")]
+        if let schema = location.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
+        return configuration
+    }
+
+    /// The schema version this Strata reads and writes.
+    public static var schemaVersion: Int { PostgresSchema.version }
+
+    public var requestExecutor: (any TaskExecutor)? { threads.requests }
+    public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
+
+    // MARK: Catalog
+
+    public func table(named name: String) -> TableDefinition? {
+        catalog.withLock { $0.layout(name)?.definition }
+    }
+
+    public func tableNames() -> [String] {
+        catalog.withLock { $0.tables.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    }
+
+    /// The table's layout as this front knows it.
+    func layout(named name: String) throws(DynamoError) -> TableLayout {
+        guard let layout = catalog.withLock({ $0.layout(name) }) else { throw .resourceNotFound("Requested resource not found") }
+        return layout
+    }
+
+    /// Reloads the catalog if another front changed it (or `force`).
+    public func refreshCatalog(force: Bool = false) async throws {
+        let known = catalog.withLock { $0.version }
+        try await database.withConnection { [logger] connection in
+            let version = try await connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+            guard force || version != known else { return }
+            var tables: [String: TableLayout] = [:]
+            for row in try await connection.query("SELECT record, version FROM strata_tables", logger: logger).collect() {
+                let layout = try Self.layout(row)
+                tables[layout.definition.name] = layout
+            }
+            self.catalog.withLock { cache in
+                cache.tables = tables
+                cache.version = version
+            }
+        }
+    }
+
+    static func layout(_ row: PostgresRow) throws -> TableLayout {
+        let (text, version) = try row.decode((String, Int).self)
+        do {
+            return TableLayout(record: try CatalogRecord(json: try JSONParser.parse(Array(text.utf8))), version: version)
+        } catch {
+            throw DynamoError.internalFailure("A table's catalog row could not be read")
+        }
+    }
+
+    static func text(of record: CatalogRecord) -> String {
+        String(decoding: record.json.serialized, as: UTF8.self)
+    }
+
+    /// The table's row as it stands in the transaction, or nil if it is gone.
+    static func currentLayout(named name: String, on connection: PostgresConnection, logger: Logger) async throws -> TableLayout? {
+        var statement = Statement()
+        statement.sql = "SELECT record, version FROM strata_tables WHERE name = \(statement.bind(name))"
+        return try await statement.run(on: connection, logger: logger).first.map(layout)
+    }
+
+    static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0", logger: logger)
+    }
+
+    // MARK: Tables
+
+    public func createTable(_ definition: TableDefinition) async throws -> TableDefinition {
+        var record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
+        for index in definition.globalIndexes { record.indexStorage[index.name] = Self.newIndexStorage() }
+        let created = record
+        let layout = try await translating {
+            try await database.transaction { [logger] connection in
+                if try await Self.currentLayout(named: definition.name, on: connection, logger: logger) != nil {
+                    throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
+                }
+                var insert = Statement()
+                insert.sql = """
+                    INSERT INTO strata_tables (name, id, record, version)
+                    VALUES (\(insert.bind(definition.name)), \(insert.bind(definition.id)), \(insert.bind(Self.text(of: created))), 1)
+                    """
+                _ = try await insert.run(on: connection, logger: logger)
+                try await StreamRows.createShards(table: definition.id, count: created.partitionCount, on: connection, logger: logger)
+                try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                return TableLayout(record: created, version: 1)
+            }
+        }
+        catalog.withLock { $0.store(layout) }
+        return definition
+    }
+
+    /// A fresh storage name for a global index's entries, so that an index
+    /// deleted and made again under its old name never meets old entries.
+    static func newIndexStorage() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "g" + String(generator.next() as UInt64, radix: 36)
+    }
+
+    public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition {
+        let tableName = try layout(named: name).definition.name
+        while true {
+            // Read, change here (`change` may not leave this call), then
+            // write only if nobody changed the row meanwhile.
+            guard let current = try await translating({
+                try await database.withConnection { [logger] in try await Self.currentLayout(named: tableName, on: $0, logger: logger) }
+            }) else {
+                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+            }
+            var record = current.record
+            try change(&record.definition)
+            let work = Self.prepareWork(&record, before: current.definition)
+            let changed = record
+            let saved = try await translating {
+                try await database.transaction { [logger] connection -> TableLayout? in
+                    var update = Statement()
+                    update.sql = """
+                        UPDATE strata_tables SET record = \(update.bind(Self.text(of: changed))), version = version + 1
+                        WHERE name = \(update.bind(tableName)) AND version = \(update.bind(current.version))
+                        """
+                    guard try await update.execute(on: connection, logger: logger) == 1 else { return nil }
+                    try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                    return TableLayout(record: changed, version: current.version + 1)
+                }
+            }
+            guard let saved else { continue }
+            catalog.withLock { $0.store(saved) }
+            if work.expiryAttribute != nil || work.expiryTurnedOff {
+                let table = saved.definition.name
+                Task { await self.fillExpiries(of: table) }
+            }
+            return saved.definition
+        }
+    }
+
+    /// What an UpdateTable leaves to the background.
+    struct TableWork {
+        /// Time to live turned on, with this attribute: record every item's expiry.
+        var expiryAttribute: String?
+        var expiryTurnedOff = false
+    }
+
+    /// Gives global indexes new in `record` their status and storage.
+    /// Their backfill, and the removal of those marked DELETING, is the
+    /// index job's (`PostgresStorageEngine+Background`).
+    static func prepareWork(_ record: inout CatalogRecord, before: TableDefinition) -> TableWork {
+        var work = TableWork()
+        if record.definition.timeToLiveAttribute != before.timeToLiveAttribute {
+            work.expiryAttribute = record.definition.timeToLiveAttribute
+            work.expiryTurnedOff = record.definition.timeToLiveAttribute == nil
+        }
+        for position in record.definition.globalIndexes.indices {
+            let index = record.definition.globalIndexes[position]
+            guard !before.globalIndexes.contains(where: { $0.name == index.name }) else { continue }
+            record.definition.globalIndexes[position].status = .creating
+            if index.backfilling == nil { record.definition.globalIndexes[position].backfilling = true }
+            record.indexStorage[index.name] = newIndexStorage()
+        }
+        return work
+    }
+
+    public func deleteTable(named name: String) async throws -> TableDefinition {
+        let tableName = try layout(named: name).definition.name
+        let removed = try await translating {
+            try await database.transaction { [logger] connection -> TableLayout in
+                guard let current = try await Self.currentLayout(named: tableName, on: connection, logger: logger) else {
+                    throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
+                }
+                var delete = Statement()
+                delete.sql = "DELETE FROM strata_tables WHERE name = \(delete.bind(tableName))"
+                _ = try await delete.run(on: connection, logger: logger)
+                var drop = Statement()
+                drop.sql = "INSERT INTO strata_dropped_tables (table_id, dropped) VALUES (\(drop.bind(current.id)), \(drop.bind(Int(self.options.now()))))"
+                _ = try await drop.run(on: connection, logger: logger)
+                try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                return current
+            }
+        }
+        catalog.withLock { cache in
+            if cache.tables[tableName]?.id == removed.id { cache.tables[tableName] = nil }
+        }
+        return removed.definition
+    }
+
+    public func statistics(ofTable name: String) async throws -> PartitionStatistics {
+        let layout = try layout(named: name)
+        let statistics = try await translating {
+            try await database.withConnection { [logger] in try await layout.items.statistics(on: $0, logger: logger) }
+        }
+        lastStatistics.withLock { $0[layout.definition.name] = statistics }
+        return statistics
+    }
+
+    public func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics] {
+        let layout = try layout(named: name)
+        return try await translating {
+            try await database.withConnection { [logger] connection in
+                var statistics: [String: PartitionStatistics] = [:]
+                for index in layout.locals + layout.globals {
+                    statistics[index.definition.name] = try await index.rows.statistics(on: connection, logger: logger)
+                }
+                return statistics
+            }
+        }
+    }
+
+    /// Counting a table's rows takes the database's time, so the metrics
+    /// show the counts of the last read and have them read again (at most
+    /// once a second) for the next scrape.
+    public func tableMetrics() -> [TableMetrics] {
+        let start = statisticsRefresh.withLock { state in
+            guard !state.running, state.last.map({ ContinuousClock.now - $0 > .seconds(1) }) ?? true else { return false }
+            state.running = true
+            return true
+        }
+        if start {
+            Task {
+                for name in self.tableNames() { _ = try? await self.statistics(ofTable: name) }
+                self.statisticsRefresh.withLock { $0 = (false, ContinuousClock.now) }
+            }
+        }
+        let names = tableNames()
+        let statistics = lastStatistics.withLock { $0 }
+        return names.map { name in
+            TableMetrics(name: name, items: statistics[name]?.itemCount ?? 0, bytes: statistics[name]?.sizeBytes ?? 0, logBytes: 0, pendingIndexChanges: 0)
+        }
+    }
+
+    /// The database's own tools check its files; there are none of Strata's to read.
+    public func checkIntegrity() throws -> IntegrityReport {
+        IntegrityReport()
+    }
+
+    // MARK: Errors
+
+    /// Runs `body`, turning what the database throws into what a client
+    /// may see: a race lost until the deadline, an unreachable database or
+    /// any other database error is InternalServerError (HTTP 500), which
+    /// the SDKs retry; the cause goes to the log with the request id.
+    func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch is RetriesExhausted {
+            throw DynamoError.internalFailure("PostgreSQL: the write kept conflicting with others until its deadline")
+        } catch let error as PSQLError {
+            throw DynamoError.internalFailure("PostgreSQL: \(Self.describe(error))")
+        } catch let error as AmbiguousCommit {
+            throw DynamoError.internalFailure("PostgreSQL: the commit's outcome is unknown: \(Self.describe(error.underlying))")
+        } catch let error as Unavailable {
+            throw DynamoError.internalFailure("PostgreSQL: \(error)")
+        } catch let error as PostgresDecodingError {
+            throw DynamoError.internalFailure("PostgreSQL: a row could not be read: \(error)")
+        }
+        // Anything else is the caller's own (a failed condition, a conflict): it passes as it is.
+    }
+
+    static func describe(_ error: PSQLError) -> String {
+        guard let info = error.serverInfo else { return "\(error.code)" }
+        return "\(info[.sqlState] ?? "") \(info[.message] ?? "")"
+    }
+
+    // MARK: Lifecycle
+
+    public func run() async {
+        await runBackgroundJobs()
+    }
+
+    public func close() async {
+        closing.store(true, ordering: .relaxed)
+        clientTask.cancel()
+        await clientTask.value
+        threads.retire()
+    }
+}

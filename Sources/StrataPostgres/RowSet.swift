@@ -1,0 +1,156 @@
+import Logging
+import PostgresNIO
+import StrataModel
+import StrataStorage
+
+/// One keyed set of stored items: a table's items, or one index's entries.
+/// Each row holds an encoded key, the encoded item and its DynamoDB size.
+struct RowSet: Sendable {
+    let sqlTable: String
+    /// The columns (and values) that pick this set's rows out of `sqlTable`.
+    let scope: [(column: String, value: String)]
+
+    static func items(of tableID: String) -> RowSet {
+        RowSet(sqlTable: "strata_items", scope: [("table_id", tableID)])
+    }
+
+    static func entries(of tableID: String, index storage: String) -> RowSet {
+        RowSet(sqlTable: "strata_index_entries", scope: [("table_id", tableID), ("index_id", storage)])
+    }
+
+    /// Rows a page reads per round trip when it has no item limit.
+    static let chunk = 256
+
+    func get(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws -> StoredItem? {
+        var statement = Statement(self)
+        statement.sql = "SELECT item, size FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
+        let rows = try await statement.run(on: connection, logger: logger)
+        guard let row = rows.first else { return nil }
+        let (item, size) = try row.decode((Bytea, Int).self)
+        return StoredItem(value: item.bytes, size: size)
+    }
+
+    func upsert(_ key: [UInt8], _ item: StoredItem, on connection: PostgresConnection, logger: Logger) async throws {
+        var statement = Statement(self)
+        let columns = scope.map(\.column).joined(separator: ", ")
+        let scopeValues = scope.map { statement.bind($0.value) }.joined(separator: ", ")
+        let keyValue = statement.bind(Bytea(key)), itemValue = statement.bind(Bytea(item.value)), size = statement.bind(item.size)
+        statement.sql = """
+            INSERT INTO \(sqlTable) (\(columns), key, item, size) VALUES (\(scopeValues), \(keyValue), \(itemValue), \(size))
+            ON CONFLICT (\(columns), key) DO UPDATE SET item = excluded.item, size = excluded.size
+            """
+        _ = try await statement.run(on: connection, logger: logger)
+    }
+
+    func delete(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
+        var statement = Statement(self)
+        statement.sql = "DELETE FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
+        _ = try await statement.run(on: connection, logger: logger)
+    }
+
+    /// Reads `range` into `page` in key order until the page's limits;
+    /// returns whether it stopped at one with rows left (with `peek`; without, whether it stopped at all).
+    func read(
+        _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        var range = range
+        while true {
+            let wanted = min(limit.items - page.items.count, Self.chunk)
+            // One row more than wanted says whether any are left.
+            let rows = try await keyed(range, forward: forward, limit: wanted + 1, on: connection, logger: logger)
+            var consumed = 0
+            for row in rows.prefix(wanted) {
+                page.append(StoredItem(value: row.item, size: row.size))
+                consumed += 1
+                if page.items.count >= limit.items || page.bytesRead >= limit.bytes {
+                    return peek ? rows.count > consumed : true
+                }
+            }
+            guard rows.count > wanted, let last = rows.prefix(wanted).last else { return false }
+            let after = KeyRange.Bound(last.key, inclusive: false)
+            if forward { range.raiseLower(to: after) } else { range.lowerUpper(to: after) }
+        }
+    }
+
+    /// Up to `limit` rows of `range` in key order, with their keys.
+    func keyed(
+        _ range: KeyRange, forward: Bool = true, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(key: [UInt8], item: [UInt8], size: Int)] {
+        var statement = Statement(self)
+        var conditions = [statement.scopeClause]
+        if let lower = range.lower { conditions.append("key \(lower.inclusive ? ">=" : ">") \(statement.bind(Bytea(lower.key)))") }
+        if let upper = range.upper { conditions.append("key \(upper.inclusive ? "<=" : "<") \(statement.bind(Bytea(upper.key)))") }
+        statement.sql = """
+            SELECT key, item, size FROM \(sqlTable) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY key \(forward ? "ASC" : "DESC") LIMIT \(statement.bind(limit))
+            """
+        return try await statement.run(on: connection, logger: logger).map { row in
+            let (key, item, size) = try row.decode((Bytea, Bytea, Int).self)
+            return (key.bytes, item.bytes, size)
+        }
+    }
+
+    /// The rows and bytes in `range` (all rows if nil).
+    func statistics(in range: KeyRange? = nil, on connection: PostgresConnection, logger: Logger) async throws -> PartitionStatistics {
+        var statement = Statement(self)
+        var conditions = [statement.scopeClause]
+        if let lower = range?.lower { conditions.append("key \(lower.inclusive ? ">=" : ">") \(statement.bind(Bytea(lower.key)))") }
+        if let upper = range?.upper { conditions.append("key \(upper.inclusive ? "<=" : "<") \(statement.bind(Bytea(upper.key)))") }
+        statement.sql = "SELECT count(*), coalesce(sum(size), 0)::BIGINT FROM \(sqlTable) WHERE \(conditions.joined(separator: " AND "))"
+        guard let row = try await statement.run(on: connection, logger: logger).first else { return PartitionStatistics() }
+        let (count, bytes) = try row.decode((Int, Int).self)
+        return PartitionStatistics(itemCount: count, sizeBytes: bytes)
+    }
+
+    /// Deletes up to `limit` rows; returns how many.
+    func deleteSome(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var statement = Statement(self)
+        let scopeClause = statement.scopeClause
+        statement.sql = """
+            DELETE FROM \(sqlTable) WHERE \(scopeClause) AND key IN
+            (SELECT key FROM \(sqlTable) WHERE \(scopeClause) ORDER BY key LIMIT \(statement.bind(limit)))
+            """
+        return try await statement.execute(on: connection, logger: logger)
+    }
+}
+
+/// SQL with numbered parameters, built a clause at a time.
+struct Statement {
+    var sql = ""
+    private var bindings = PostgresBindings()
+    private let scope: [(column: String, value: String)]
+    /// `column = $n AND …` over the set's scope, bound once.
+    private(set) var scopeClause = ""
+
+    init(_ rows: RowSet) {
+        scope = rows.scope
+        scopeClause = rows.scope.map { "\($0.column) = \(bind($0.value))" }.joined(separator: " AND ")
+    }
+
+    init() {
+        scope = []
+    }
+
+    /// Binds a value; returns its placeholder.
+    mutating func bind<Value: PostgresEncodable & Sendable>(_ value: Value) -> String {
+        try? bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    /// Binds a value or NULL; returns its placeholder.
+    mutating func bind<Value: PostgresEncodable & Sendable>(_ value: Value?) -> String {
+        try? bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    func run(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).collect()
+    }
+
+    /// Runs a statement that returns no rows; returns the rows it changed.
+    func execute(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql + " RETURNING 1", binds: bindings), logger: logger).collect()
+        return rows.count
+    }
+}

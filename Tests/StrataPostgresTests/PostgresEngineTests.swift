@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import StrataModel
+import StrataPostgres
+import StrataStorage
+import Testing
+
+/// The database the engine tests use, if any.
+enum TestDatabase {
+    static var baseURL: String? {
+        getenv("STRATA_TEST_POSTGRES").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// The PostgreSQL engine against a real database: STRATA_TEST_POSTGRES
+/// names one (`scripts/test.sh` starts it); each test gets a schema of its
+/// own. Two engines over one schema are two fronts.
+@Suite(.enabled(if: TestDatabase.baseURL != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
+struct PostgresEngineTests {
+    struct Refused: Error {}
+
+    /// `count` engines over one new schema.
+    static func fronts(_ count: Int, options: StorageOptions = StorageOptions(dataDirectory: nil, partitionsPerTable: 4)) async throws -> [PostgresStorageEngine] {
+        var generator = SystemRandomNumberGenerator()
+        let schema = "engine_" + String(generator.next() as UInt64, radix: 36)
+        let base = try #require(TestDatabase.baseURL)
+        let location = try PostgresLocation(url: base + (base.contains("?") ? "&" : "?") + "schema=" + schema)
+        var engines: [PostgresStorageEngine] = []
+        for index in 0..<count {
+            engines.append(try await PostgresStorageEngine.open(options: options, postgres: PostgresOptions(location: location, frontID: "front-\(index)")))
+        }
+        return engines
+    }
+
+    static func definition(name: String, stream: Bool = false) -> TableDefinition {
+        var generator = SystemRandomNumberGenerator()
+        var definition = TableDefinition(
+            name: name, id: String(generator.next() as UInt64, radix: 36), arn: "arn:test:\(name)", creationTime: 0,
+            keySchema: KeySchema(partitionKey: KeyAttribute(name: "pk", type: .string), sortKey: KeyAttribute(name: "sk", type: .number)),
+            attributeDefinitions: [KeyAttribute(name: "pk", type: .string), KeyAttribute(name: "sk", type: .number)],
+            billingMode: .payPerRequest, throughput: nil)
+        if stream { definition.streams = [StreamDefinition(generation: 1, viewType: .newAndOldImages, created: 0, label: "label")] }
+        return definition
+    }
+
+    static func sortValue(_ key: PrimaryKey) -> Int {
+        if case .n(let n)? = key.sort { Int(n.text)! } else { 0 }
+    }
+
+    static func key(_ partition: Int, _ sort: Int) -> PrimaryKey {
+        PrimaryKey(partition: .s("p\(partition)"), sort: .n(DynamoNumber(sort)))
+    }
+
+    /// Random puts, deletes, refused writes, reads and queries through two
+    /// fronts, each answer checked against a dictionary model.
+    @Test func randomOperationsThroughTwoFrontsMatchTheModel() async throws {
+        let fronts = try await Self.fronts(2)
+        _ = try await fronts[0].createTable(Self.definition(name: "sim"))
+        try await fronts[1].refreshCatalog(force: true)
+        var model: [PrimaryKey: Item] = [:]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<600 {
+            let engine = fronts[Int.random(in: 0..<2, using: &rng)]
+            let key = Self.key(Int.random(in: 0..<6, using: &rng), Int.random(in: -4..<4, using: &rng))
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0...3:
+                let item: Item = ["pk": key.partition, "sk": key.sort!, "v": .n(DynamoNumber(Int.random(in: 0..<1000, using: &rng)))]
+                let old = try await engine.writeItem(table: "sim", key: key) { ItemWrite(.put(item), result: try $0.item()) }
+                #expect(old == model[key])
+                model[key] = item
+            case 4...5:
+                let old = try await engine.writeItem(table: "sim", key: key) { ItemWrite(.delete, result: try $0.item()) }
+                #expect(old == model[key])
+                model[key] = nil
+            case 6:
+                // A write that refuses after looking changes nothing.
+                await #expect(throws: Refused.self) {
+                    try await engine.writeItem(table: "sim", key: key) { _ -> ItemWrite<Int> in throw Refused() }
+                }
+            case 7:
+                let page = try await engine.query(
+                    table: "sim", partitionKey: key.partition, condition: nil, forward: false, exclusiveStart: nil, limit: PageLimit(items: nil))
+                let expected = model.filter { $0.key.partition == key.partition }.sorted { Self.sortValue($0.key) > Self.sortValue($1.key) }.map(\.value)
+                #expect(try page.items.map { try $0.item() } == expected)
+            default:
+                #expect(try await engine.getItem(table: "sim", key: key)?.item() == model[key])
+            }
+        }
+        var scanned: [Item] = []
+        for segment in 0..<3 {
+            scanned += try await fronts[1].scan(table: "sim", segment: segment, totalSegments: 3, exclusiveStart: nil, limit: PageLimit(items: nil))
+                .items.map { try $0.item() }
+        }
+        #expect(scanned.count == model.count)
+        let statistics = try await fronts[0].statistics(ofTable: "sim")
+        #expect(statistics.itemCount == model.count)
+        #expect(statistics.sizeBytes == model.values.reduce(0) { $0 + $1.itemSize })
+        for front in fronts { await front.close() }
+    }
+
+    /// Read-modify-write increments from two fronts at once lose nothing:
+    /// the serialization failures are retried.
+    @Test func concurrentIncrementsThroughTwoFrontsLoseNoUpdate() async throws {
+        let fronts = try await Self.fronts(2)
+        _ = try await fronts[0].createTable(Self.definition(name: "counter"))
+        try await fronts[1].refreshCatalog(force: true)
+        let key = Self.key(0, 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                let engine = fronts[task % 2]
+                group.addTask {
+                    for _ in 0..<25 {
+                        _ = try await engine.writeItem(table: "counter", key: key) { current in
+                            let count: Int = if case .n(let n)? = try current.item()?["n"] { Int(n.text)! } else { 0 }
+                            return ItemWrite(.put(["pk": key.partition, "sk": key.sort!, "n": .n(DynamoNumber(count + 1))]), result: ())
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await fronts[1].getItem(table: "counter", key: key)?.item()["n"] == .n(DynamoNumber(200)))
+        for front in fronts { await front.close() }
+    }
+
+    /// Concurrent writers through two fronts: each shard's sequence numbers
+    /// run 1, 2, 3 … without a gap, and every write has its record.
+    @Test func streamSequencesHaveNoGapsAcrossFronts() async throws {
+        let fronts = try await Self.fronts(2)
+        _ = try await fronts[0].createTable(Self.definition(name: "streamed", stream: true))
+        try await fronts[1].refreshCatalog(force: true)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<6 {
+                let engine = fronts[task % 2]
+                group.addTask {
+                    for step in 0..<30 {
+                        let key = Self.key(step % 5, task)
+                        let item: Item = ["pk": key.partition, "sk": key.sort!, "step": .n(DynamoNumber(step))]
+                        _ = try await engine.writeItem(table: "streamed", key: key) { _ in ItemWrite(.put(item), result: ()) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var total = 0
+        for (shard, range) in try await fronts[1].streamShards(table: "streamed", generation: 1).enumerated() {
+            let page = try await fronts[1].streamRecords(table: "streamed", shard: shard, generation: 1, from: 1, limit: 1000, maxBytes: 1 << 30)
+            #expect(page.records.map(\.sequence) == Array(stride(from: 1, to: range.next, by: 1)))
+            total += page.records.count
+        }
+        #expect(total == 180)
+        for front in fronts { await front.close() }
+    }
+
+    /// A table another front creates appears once the catalog is read again;
+    /// one it deletes disappears.
+    @Test func catalogChangesReachTheOtherFront() async throws {
+        let fronts = try await Self.fronts(2)
+        _ = try await fronts[0].createTable(Self.definition(name: "shared"))
+        #expect(fronts[1].table(named: "shared") == nil)
+        try await fronts[1].refreshCatalog()
+        #expect(fronts[1].table(named: "shared") != nil)
+        await #expect(throws: DynamoError.self) { try await fronts[1].createTable(Self.definition(name: "shared")) }
+        _ = try await fronts[1].deleteTable(named: "shared")
+        try await fronts[0].refreshCatalog()
+        #expect(fronts[0].tableNames() == [])
+        for front in fronts { await front.close() }
+    }
+}

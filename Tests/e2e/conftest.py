@@ -26,6 +26,9 @@ Markers:
   (set automatically for tests using `server_factory`).
 - `strata_only("reason")`: behaviour DynamoDB Local lacks, or where it is
   known to differ from AWS DynamoDB; skipped when the endpoint is set.
+- `sqlite_only("reason")`: about the SQLite engine's files (data
+  directory, descriptors, integrity check); skipped when
+  STRATA_E2E_POSTGRES runs the suite on the PostgreSQL engine.
 - `slow`: long tests (rate windows, kill -9, concurrency); `scripts/test.sh
   --quick` runs `-m "not slow"`.
 """
@@ -37,7 +40,7 @@ from botocore.exceptions import ClientError
 
 pytest.register_assert_rewrite("helpers")
 
-from helpers import (AwsCli, ExternalServer, StrataServer, e2e_endpoint, make_client, strata_binary,
+from helpers import (AwsCli, ExternalServer, StrataServer, e2e_endpoint, e2e_postgres, make_client, strata_binary,
                      running_server, unique_name)
 
 NEEDS_BINARY = "needs a Strata binary"
@@ -47,11 +50,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a long test (rate windows, kill -9, concurrency); "
                                        "scripts/test.sh --quick leaves it out")
     config.addinivalue_line("markers", "needs_binary: starts, kills or restarts its own Strata server")
+    config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite engine's files; "
+                                       "skipped when STRATA_E2E_POSTGRES is set")
     config.addinivalue_line("markers", "strata_only(reason): behaviour DynamoDB Local lacks or gets wrong; "
                                        "skipped when STRATA_E2E_ENDPOINT is set")
 
 
 def pytest_collection_modifyitems(config, items):
+    if e2e_postgres():
+        for item in items:
+            marker = item.get_closest_marker("sqlite_only")
+            if marker is not None:
+                reason = marker.args[0] if marker.args else ""
+                item.add_marker(pytest.mark.skip(reason=f"SQLite engine only: {reason}"))
     if not e2e_endpoint():
         return
     for item in items:

@@ -13,6 +13,8 @@ import re
 import sqlite3
 import subprocess
 
+import pytest
+
 from helpers import (StrataServer, assert_check_passes, assert_start_fails, create_hash_table, strata_binary,
                      strata_check, unique_name)
 
@@ -53,6 +55,7 @@ def set_user_version(path, version):
         db.close()
 
 
+@pytest.mark.sqlite_only("strata check reads the SQLite files")
 def test_check_passes_and_counts_what_it_read(server_factory):
     server = stopped_server_with_items(server_factory)
     result = assert_check_passes(server.data_dir)
@@ -60,6 +63,7 @@ def test_check_passes_and_counts_what_it_read(server_factory):
         result.stdout
 
 
+@pytest.mark.sqlite_only("strata check reads the SQLite files")
 def test_check_names_the_file_of_a_corrupted_item(server_factory):
     server = stopped_server_with_items(server_factory)
     corrupted = next(path for path in partition_files(server.data_dir) if item_count(path) > 0)
@@ -94,6 +98,7 @@ def test_check_refuses_a_directory_that_is_not_a_data_directory(tmp_path):
     assert list(empty.iterdir()) == [], "check must not write into the directory"
 
 
+@pytest.mark.sqlite_only("the format version is the SQLite files'")
 def test_a_file_from_a_newer_build_stops_the_server_and_fails_the_check(server_factory, tmp_path):
     server = stopped_server_with_items(server_factory)
     newer = partition_files(server.data_dir)[-1]

@@ -47,6 +47,7 @@ def under_limit(server_factory, *flags: str, limit: int = LIMIT):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("the descriptor budget of the tables' SQLite files")
 def test_2500_tables_are_created_written_and_read_under_a_1024_descriptor_limit(server_factory):
     server = under_limit(server_factory)
     budget = logged_budget(server)
@@ -114,6 +115,7 @@ def test_2500_tables_are_created_written_and_read_under_a_1024_descriptor_limit(
     assert f"{TABLES} tables" in result.stdout and f"{TABLES} items" in result.stdout, result.stdout
 
 
+@pytest.mark.sqlite_only("the descriptor budget of the tables' SQLite files")
 def test_a_request_that_cannot_get_descriptors_gets_limit_exceeded(server_factory):
     # Two descriptors cannot open any table's files (3 for a writer).
     server = under_limit(server_factory, "--max-open-files", "2")
@@ -133,6 +135,7 @@ def test_a_request_that_cannot_get_descriptors_gets_limit_exceeded(server_factor
     assert not _ERROR_LINE.search(server.log_since_start()), server.log_since_start()
 
 
+@pytest.mark.sqlite_only("the descriptor budget of the tables' SQLite files")
 def test_a_read_that_cannot_get_a_connection_gets_limit_exceeded(server_factory):
     # Room for a table's writer (3) but not for a reader beside it (2 more).
     server = under_limit(server_factory, "--max-open-files", "3")

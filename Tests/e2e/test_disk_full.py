@@ -19,7 +19,7 @@ import pytest
 
 from helpers import Connection, assert_check_passes, create_hash_table, raw_request, unique_name
 
-pytestmark = pytest.mark.needs_binary
+pytestmark = [pytest.mark.needs_binary, pytest.mark.sqlite_only("the SQLite files on a full disk")]
 
 INTERNAL_ERROR = {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
                   "message": "The server encountered an internal error trying to fulfill the request."}

@@ -383,6 +383,7 @@ def test_partition_counts(server_factory, partitions):
 # Files
 # ---------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("--in-memory is the SQLite engine's")
 def test_in_memory_mode_writes_no_files_and_forgets_on_restart(server_factory, tmp_path):
     data_dir = tmp_path / "memory-data"
     data_dir.mkdir()
@@ -408,6 +409,7 @@ def test_in_memory_mode_writes_no_files_and_forgets_on_restart(server_factory, t
     assert files_under(data_dir) == set()
 
 
+@pytest.mark.sqlite_only("a table's SQLite files")
 def test_delete_table_removes_its_files(server_factory):
     server = server_factory()
     client = server.client()

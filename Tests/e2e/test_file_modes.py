@@ -13,7 +13,7 @@ import pytest
 
 from helpers import Connection, create_hash_table, unique_name
 
-pytestmark = pytest.mark.needs_binary
+pytestmark = [pytest.mark.needs_binary, pytest.mark.sqlite_only("the modes of the SQLite files")]
 
 WARNING = "The data directory is open to other users"
 

@@ -14,6 +14,7 @@ LAG_MS = 1500
 
 
 @pytest.mark.needs_binary
+@pytest.mark.sqlite_only("the PostgreSQL engine writes index entries in the item's own transaction")
 def test_a_global_index_trails_the_table_by_the_lag(server_factory):
     server = server_factory(extra_args=("--index-lag", str(LAG_MS)))
     client = server.client()

@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "StrataPostgres",
             dependencies: [
-                "StrataModel", "StrataStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StrataModel", "StrataStorage", "StrataAdmission", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

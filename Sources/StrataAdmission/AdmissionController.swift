@@ -11,7 +11,9 @@ public enum Access: Sendable {
 /// (its provisioned rate with 300 s of burst, or the on-demand maximum),
 /// a bucket pair per recently seen partition-key value (the per-partition
 /// limit), and a cap on requests in flight. A request is refused before it
-/// touches storage when a bucket it needs is empty.
+/// touches storage when a bucket it needs is empty. With a `SharedCapacity`
+/// (fronts over one database), provisioned tables' buckets are the budget
+/// all fronts share, leased in small grants (`LeasedCapacity`).
 public final class AdmissionController: Sendable {
     private struct TableBuckets: Sendable {
         var read: TokenBucket
@@ -30,10 +32,17 @@ public final class AdmissionController: Sendable {
     private let clock: any AdmissionClock
     private let tables = StripedMap<String, TableBuckets>()
     private let hotKeys = StripedMap<HotKey, TableBuckets>(stripes: 64)
+    private let leased: LeasedCapacity?
 
-    public init(configuration: AdmissionConfiguration, clock: any AdmissionClock = MonotonicClock()) {
+    public init(configuration: AdmissionConfiguration, clock: any AdmissionClock = MonotonicClock(), shared: (any SharedCapacity)? = nil) {
         self.configuration = configuration
         self.clock = clock
+        leased = shared.map { LeasedCapacity(shared: $0, clock: clock) }
+    }
+
+    /// The shared budget's accounts, for a provisioned table when fronts share one.
+    private func leasedAccounts(for table: TableDefinition) -> LeasedCapacity? {
+        table.billingMode == .provisioned ? leased : nil
     }
 
     /// The rates (units per second) a table is held to.
@@ -48,6 +57,15 @@ public final class AdmissionController: Sendable {
         table.billingMode == .provisioned ? rate * configuration.burstSeconds : rate
     }
 
+    /// With a shared budget, waits for a grant if this front's account of
+    /// a provisioned table is empty (a database round trip, now and then);
+    /// call before `admit`. Otherwise returns at once.
+    public func ready(_ access: Access, table: TableDefinition) async {
+        guard configuration.enabled, let leased = leasedAccounts(for: table) else { return }
+        let rate = access == .read ? rates(of: table).read : rates(of: table).write
+        await leased.ready(access, table: table, rate: rate, capacity: burst(for: table, rate: rate))
+    }
+
     /// Refuses the request if the table's bucket for `access`, or the
     /// partition-key value's, is empty; otherwise takes `reserved` units (the
     /// least the request can cost) at once, so that requests waiting on an
@@ -58,8 +76,14 @@ public final class AdmissionController: Sendable {
         let ticket = AdmissionTicket(controller: self, access: access, table: table, partitionKey: partitionKey, reserved: reserved)
         guard configuration.enabled else { return ticket }
         let now = clock.now()
-        let tableHasRoom = withTableBuckets(table, now: now) { buckets in
-            Self.take(reserved, access, from: &buckets, now: now)
+        let tableHasRoom: Bool
+        if let leased = leasedAccounts(for: table) {
+            let rate = access == .read ? rates(of: table).read : rates(of: table).write
+            tableHasRoom = leased.take(reserved, access, table: table, rate: rate, capacity: burst(for: table, rate: rate))
+        } else {
+            tableHasRoom = withTableBuckets(table, now: now) { buckets in
+                Self.take(reserved, access, from: &buckets, now: now)
+            }
         }
         guard tableHasRoom else {
             guard table.billingMode == .provisioned else { throw Self.overCapacity(table) }
@@ -72,8 +96,12 @@ public final class AdmissionController: Sendable {
             }
             guard keyHasRoom else {
                 // Give the table back what this refused request took.
-                withTableBuckets(table, now: now) { buckets in
-                    if access == .read { buckets.read.refund(reserved, now: now) } else { buckets.write.refund(reserved, now: now) }
+                if let leased = leasedAccounts(for: table) {
+                    leased.charge(-reserved, access, table: table)
+                } else {
+                    withTableBuckets(table, now: now) { buckets in
+                        if access == .read { buckets.read.refund(reserved, now: now) } else { buckets.write.refund(reserved, now: now) }
+                    }
                 }
                 throw Self.overCapacity(table)
             }
@@ -99,8 +127,12 @@ public final class AdmissionController: Sendable {
         let rest = units - reserved
         guard configuration.enabled, rest != 0 else { return }
         let now = clock.now()
-        withTableBuckets(table, now: now) { buckets in
-            if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
+        if let leased = leasedAccounts(for: table) {
+            leased.charge(rest, access, table: table)
+        } else {
+            withTableBuckets(table, now: now) { buckets in
+                if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
+            }
         }
         if let partitionKey {
             withHotKey(table, partitionKey, now: now) { buckets in

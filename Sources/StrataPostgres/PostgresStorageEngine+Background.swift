@@ -68,18 +68,25 @@ extension PostgresStorageEngine {
         }
     }
 
-    /// Records that this front is alive.
+    /// Seconds a front's heartbeat counts it alive.
+    static var heartbeatLifetime: Int { 5 }
+
+    /// Records that this front is alive, and counts the fronts that are.
     private func heartbeat() async throws {
         let now = Int(options.now())
         let front = postgres.frontID
-        _ = try await database.withConnection { [logger] connection in
+        let alive = try await database.withConnection { [logger] connection in
             var beat = Statement()
             beat.sql = """
                 INSERT INTO strata_fronts (front_id, heartbeat) VALUES (\(beat.bind(front)), \(beat.bind(now)))
                 ON CONFLICT (front_id) DO UPDATE SET heartbeat = excluded.heartbeat
                 """
-            return try await beat.run(on: connection, logger: logger)
+            _ = try await beat.run(on: connection, logger: logger)
+            var count = Statement()
+            count.sql = "SELECT count(*) FROM strata_fronts WHERE heartbeat >= \(count.bind(now - Self.heartbeatLifetime))"
+            return try await count.run(on: connection, logger: logger).first?.decode(Int.self) ?? 1
         }
+        aliveFronts.store(max(1, alive), ordering: .relaxed)
     }
 
     // MARK: Time to live

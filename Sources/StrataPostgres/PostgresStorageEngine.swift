@@ -25,6 +25,8 @@ public final class PostgresStorageEngine: StorageEngine {
     /// engine: a flood of large requests never holds up a GetItem.
     let threads: StorageThreads
     let closing = Atomic(false)
+    /// Fronts whose heartbeat is recent, this one included (`SharedCapacity`).
+    let aliveFronts = Atomic(1)
     var logger: Logger { options.logger }
 
     private init(database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect, clientTask: Task<Void, Never>) {

@@ -63,15 +63,20 @@ struct ServeCommand {
         if descriptors.reserve + descriptors.storage > descriptors.limit {
             logger.warning("--max-open-files leaves the rest of the server fewer descriptors than it needs: expect failures to open files or accept connections")
         }
-        let storage: any StorageEngine = if let postgres = try options.resolvedPostgres() {
-            try await PostgresStorageEngine.open(options: storageOptions, postgres: postgres)
+        let storage: any StorageEngine
+        var sharedCapacity: (any SharedCapacity)?
+        if let postgres = try options.resolvedPostgres() {
+            let engine = try await PostgresStorageEngine.open(options: storageOptions, postgres: postgres)
+            storage = engine
+            // Fronts over one database share each provisioned table's throughput.
+            sharedCapacity = engine
         } else {
-            try SQLiteStorageEngine(options: storageOptions)
+            storage = try SQLiteStorageEngine(options: storageOptions)
         }
         let metrics = MetricsExporter(storage: storage)
         metrics.bootstrap()
         serverOptions.metrics = { metrics.export(inFlight: $0) }
-        let admission = AdmissionController(configuration: admissionConfiguration)
+        let admission = AdmissionController(configuration: admissionConfiguration, shared: sharedCapacity)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),
                 timeToLiveCooldown: try options.resolvedTimeToLiveCooldown(), accessLog: try options.resolvedAccessLog()), admission: admission)

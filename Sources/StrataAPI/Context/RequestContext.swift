@@ -35,8 +35,9 @@ public struct RequestContext: Sendable {
     /// DynamoDB's throttling error; the returned ticket charges what it used.
     func admit(
         _ access: Access, table: TableDefinition, partitionKey: AttributeValue?, reserving reserved: Double
-    ) throws(DynamoError) -> AdmissionTicket {
+    ) async throws(DynamoError) -> AdmissionTicket {
         guard let admission else { preconditionFailure("the API sets the admission controller before a handler runs") }
+        await admission.ready(access, table: table)
         return try admission.admit(access, table: table, partitionKey: partitionKey, reserving: reserved)
     }
 }

@@ -29,7 +29,7 @@ extension DynamoAPI {
                 // A key that admission refuses comes back unprocessed.
                 let ticket: AdmissionTicket
                 do {
-                    ticket = try context.admit(.read, table: table.definition, partitionKey: key.partition, reserving: reserved)
+                    ticket = try await context.admit(.read, table: table.definition, partitionKey: key.partition, reserving: reserved)
                 } catch {
                     throttled = error
                     leftOver.append(keyJSON)

@@ -15,8 +15,8 @@ extension DynamoAPI {
         for write in writes {
             var ticket: AdmissionTicket?
             do {
-                ticket = try context.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))
-                admitted.append((write, ticket!, try IndexWriteTickets(table: write.table, context: context)))
+                ticket = try await context.admit(.write, table: write.table, partitionKey: write.key.partition, reserving: CapacityUnits.write(bytes: 0))
+                admitted.append((write, ticket!, try await IndexWriteTickets(table: write.table, context: context)))
             } catch {
                 ticket?.release()
                 throttled = error

@@ -30,10 +30,10 @@ extension DynamoAPI {
     func chargedWrite<T: Sendable>(
         table: TableDefinition, partitionKey: AttributeValue, context: RequestContext, _ write: () async throws -> Charged<T>
     ) async throws -> Charged<T> {
-        let ticket = try context.admit(.write, table: table, partitionKey: partitionKey, reserving: CapacityUnits.write(bytes: 0))
+        let ticket = try await context.admit(.write, table: table, partitionKey: partitionKey, reserving: CapacityUnits.write(bytes: 0))
         let indexTickets: IndexWriteTickets
         do {
-            indexTickets = try IndexWriteTickets(table: table, context: context)
+            indexTickets = try await IndexWriteTickets(table: table, context: context)
         } catch {
             ticket.release()
             throw error

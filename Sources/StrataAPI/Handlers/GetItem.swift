@@ -5,7 +5,7 @@ extension DynamoAPI {
     func getItem(_ input: GetItemInput, _ context: RequestContext) async throws -> ItemOutput {
         let table = try existingTable(input.tableName)
         let key = try input.primaryKey(in: table)
-        let ticket = try context.admit(.read, table: table, partitionKey: key.partition, reserving: CapacityUnits.read(bytes: 0, consistent: input.consistent))
+        let ticket = try await context.admit(.read, table: table, partitionKey: key.partition, reserving: CapacityUnits.read(bytes: 0, consistent: input.consistent))
         // Every read sees the latest commit, so both kinds of read are strongly
         // consistent; ConsistentRead only sets the price.
         let stored = try await storage.getItem(table: input.tableName, key: key)

@@ -21,11 +21,11 @@ struct IndexWriteTickets {
 
     /// Refuses the write, before anything is written, if a provisioned
     /// global index of the table has no write capacity left.
-    init(table: TableDefinition, context: RequestContext) throws(DynamoError) {
+    init(table: TableDefinition, context: RequestContext) async throws(DynamoError) {
         for index in table.globalIndexes where index.status != .deleting {
             guard let indexTable = table.admissionTable(of: index) else { continue }
             do {
-                tickets.append((index.name, try context.admit(.write, table: indexTable, partitionKey: nil, reserving: 0)))
+                tickets.append((index.name, try await context.admit(.write, table: indexTable, partitionKey: nil, reserving: 0)))
             } catch {
                 throw .provisionedThroughputExceeded(
                     "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API")

@@ -11,7 +11,7 @@ extension DynamoAPI {
         let partitionKey = plan.index?.index.kind == .global ? nil : plan.keyCondition.partition[0]
         // A global index with throughput of its own has buckets of its own.
         let admitted = plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table
-        let ticket = try context.admit(.read, table: admitted, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        let ticket = try await context.admit(.read, table: admitted, partitionKey: partitionKey, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         let limit = PageLimit(items: read.limit)
         if let index = plan.index {
             let page = try await storage.queryIndex(

@@ -10,7 +10,7 @@ extension DynamoAPI {
         let segment = input.segment ?? (0, 1)
         // A global index with throughput of its own has buckets of its own.
         let admitted = plan.index.flatMap { table.admissionTable(of: $0.index) } ?? table
-        let ticket = try context.admit(.read, table: admitted, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
+        let ticket = try await context.admit(.read, table: admitted, partitionKey: nil, reserving: CapacityUnits.read(bytes: 0, consistent: read.consistent))
         if let index = plan.index {
             let page: ItemPage
             do {

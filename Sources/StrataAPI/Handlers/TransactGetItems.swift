@@ -5,7 +5,7 @@ import StrataStorage
 extension DynamoAPI {
     func transactGetItems(_ input: TransactGetItemsInput, _ context: RequestContext) async throws -> TransactGetItemsOutput {
         let (tables, keys) = try input.targets(existingTable)
-        let tickets = try TransactionAdmission.admit(.read, tables: tables, keys: keys, context: context)
+        let tickets = try await TransactionAdmission.admit(.read, tables: tables, keys: keys, context: context)
         let items: [Item?]
         do {
             items = try await storage.readTransaction(zip(tables, keys).map { TransactionTarget(table: $0.name, key: $1) })

@@ -7,12 +7,12 @@ extension DynamoAPI {
         let actions = input.actions
         let tables = try actions.map { action throws(DynamoError) in try existingTable(action.tableName) }
         let keys = try input.keys(in: tables)
-        let tickets = try TransactionAdmission.admit(.write, tables: tables, keys: keys, context: context)
+        let tickets = try await TransactionAdmission.admit(.write, tables: tables, keys: keys, context: context)
         // Each table's provisioned global indexes once, with what they have left.
         var indexTickets: [String: IndexWriteTickets] = [:]
         for table in tables where indexTickets[table.name] == nil {
             do {
-                indexTickets[table.name] = try IndexWriteTickets(table: table, context: context)
+                indexTickets[table.name] = try await IndexWriteTickets(table: table, context: context)
             } catch {
                 for ticket in tickets { ticket.release() }
                 throw error

@@ -12,11 +12,11 @@ enum TransactionAdmission {
     /// A ticket for every item or, giving back what the others took, none.
     static func admit(
         _ access: Access, tables: [TableDefinition], keys: [PrimaryKey], context: RequestContext
-    ) throws(DynamoError) -> [AdmissionTicket] {
+    ) async throws(DynamoError) -> [AdmissionTicket] {
         var tickets: [AdmissionTicket] = []
         for (table, key) in zip(tables, keys) {
             do {
-                tickets.append(try context.admit(access, table: table, partitionKey: key.partition, reserving: reserved(access)))
+                tickets.append(try await context.admit(access, table: table, partitionKey: key.partition, reserving: reserved(access)))
             } catch {
                 for ticket in tickets { ticket.release() }
                 throw error

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift unit tests, the end-to-end tests that drive the
-# release binary with boto3 and the AWS CLI, the differential harness against
-# DynamoDB Local (where a copy of it can be found), and the container image
-# test.
-# Builds once, in release mode, and reuses that build for the first two.
+# release binary with boto3 and the AWS CLI, both on the SQLite engine and
+# again on the PostgreSQL engine (a throwaway PostgreSQL 15 that
+# scripts/postgres.sh installs and starts, removed at exit), the multi-front
+# tests, the differential harness against DynamoDB Local (where a copy of
+# it can be found), and the container image test.
+# Builds once, in release mode, and reuses that build for the Swift and
+# end-to-end tests.
 #
 # scripts/test.sh --quick: a few minutes instead: the debug build's unit
 # tests (`swift test`), then the end-to-end tests not marked slow (no rate
@@ -30,5 +33,18 @@ fi
 swift build -c release --product strata
 swift test -c release
 STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/e2e
+
+# The same suites on the PostgreSQL engine (less the tests about SQLite's
+# files), and the tests of several fronts over one database (which start a
+# PostgreSQL of their own, to stop it in the middle).
+pg_dir=$(mktemp -d /tmp/strata-postgres.XXXXXX)
+trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+postgres=$(scripts/postgres.sh start "$pg_dir")
+psql -h "$pg_dir" -U postgres -d postgres -qc "CREATE DATABASE strata_unit"
+STRATA_TEST_POSTGRES="postgres://postgres@/strata_unit?host=$pg_dir" \
+  swift test -c release --skip-build --filter "StrataAPITests|StrataPostgresTests"
+STRATA_BINARY="$PWD/.build/release/strata" STRATA_E2E_POSTGRES="$postgres" \
+  python3 -m pytest -q -p no:cacheprovider Tests/e2e
+STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/multifront
 Tests/differential/ci.sh
 scripts/test-container.sh

@@ -1,5 +1,6 @@
 -- wrk script for Strata's own HTTP benchmark over KEYS preloaded ~1 KB
--- items, chosen by the WORKLOAD variable: PutItem (put), GetItem (get), a
+-- items, chosen by the WORKLOAD variable: PutItem (put), a PutItem whose
+-- condition holds, the item being there (cond_put), GetItem (get), a
 -- 2-item TransactWriteItems moving one unit between two random items
 -- (transact_write), or a 2-item TransactGetItems (transact_get).
 local workload = os.getenv("WORKLOAD") or "get"
@@ -45,10 +46,11 @@ function request()
     return wrk.format("POST", "/", headers, '{"TransactItems":[{"Get":{"TableName":"' .. table_name ..
       '","Key":{"pk":{"S":"' .. a .. '"}}}},{"Get":{"TableName":"' .. table_name .. '","Key":{"pk":{"S":"' .. b .. '"}}}}]}')
   end
-  if workload == "put" then
+  if workload == "put" or workload == "cond_put" then
     headers["X-Amz-Target"] = "DynamoDB_20120810.PutItem"
+    local condition = workload == "cond_put" and ',"ConditionExpression":"attribute_exists(pk)"' or ''
     return wrk.format("POST", "/", headers, '{"TableName":"' .. table_name .. '","Item":{"pk":{"S":"' .. key() ..
-      '"},"n":{"N":"' .. math.random(0, 1000000) .. '"},"payload":{"S":"' .. payload .. '"}}}')
+      '"},"n":{"N":"' .. math.random(0, 1000000) .. '"},"payload":{"S":"' .. payload .. '"}}' .. condition .. '}')
   end
   headers["X-Amz-Target"] = "DynamoDB_20120810.GetItem"
   return wrk.format("POST", "/", headers, '{"TableName":"' .. table_name .. '","Key":{"pk":{"S":"' .. key() .. '"}}}')

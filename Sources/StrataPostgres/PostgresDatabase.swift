@@ -12,6 +12,7 @@ struct PostgresDatabase: Sendable {
     let logger: Logger
     /// How long one use of the database may take, retries included.
     let operationTimeout: Duration
+    let deadlines = Deadlines()
 
     enum Isolation: String {
         case serializable = "SERIALIZABLE"
@@ -73,16 +74,7 @@ struct PostgresDatabase: Sendable {
 
     /// `body` within the operation's time, or `Unavailable`.
     private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask { [operationTimeout] in
-                try await Task.sleep(for: operationTimeout)
-                throw Unavailable(reason: "no answer within \(operationTimeout)")
-            }
-            defer { group.cancelAll() }
-            guard let result = try await group.next() else { throw Unavailable(reason: "cancelled") }
-            return result
-        }
+        try await deadlines.bounded(operationTimeout, body)
     }
 }
 

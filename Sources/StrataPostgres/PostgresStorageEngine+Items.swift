@@ -19,19 +19,15 @@ extension PostgresStorageEngine {
     ) async throws -> T {
         let known = try layout(named: table)
         let encoded = KeyEncoding.encode(key)
+        if known.itemsAlone, let result = try await translating({ try await writeAlone(known, encoded, body) }) {
+            return result
+        }
         let (result, layout) = try await translating {
             try await database.transaction { [logger, options] connection in
-                // The table's version and the item, in one round trip.
-                var read = Statement()
-                read.sql = """
-                    SELECT t.version, i.item, i.size FROM strata_tables t
-                    LEFT JOIN strata_items i ON i.table_id = t.id AND i.key = \(read.bind(Bytea(encoded)))
-                    WHERE t.name = \(read.bind(known.definition.name)) AND t.id = \(read.bind(known.id))
-                    """
-                guard let row = try await read.run(on: connection, logger: logger).first else {
+                let read = ReadForWrite(name: known.definition.name, table: known.id, key: encoded)
+                guard let (version, value, size) = try await read.rows(on: connection, logger: logger).first else {
                     throw DynamoError.resourceNotFound("Requested resource not found")
                 }
-                let (version, value, size) = try row.decode((Int, Bytea?, Int?).self)
                 var layout = known
                 if version != known.version {
                     guard let current = try await Self.currentLayout(named: known.definition.name, on: connection, logger: logger) else {
@@ -57,6 +53,59 @@ extension PostgresStorageEngine {
         }
         if layout.version != known.version { catalog.withLock { $0.store(layout) } }
         return result
+    }
+
+    /// Attempts of a compare-and-set write before it takes a transaction.
+    static var compareAndSetAttempts: Int { 64 }
+
+    /// A write to a table that keeps up nothing beside its items, in two
+    /// round trips instead of a transaction's four: read the item, let
+    /// `body` decide, then one statement that writes only if the item and
+    /// the table's version are still what was read (compare and set), or
+    /// else reads again. The statement runs at READ COMMITTED: it waits for
+    /// a concurrent writer of the row and then compares against what that
+    /// one wrote, so a hot item sees no serialization failures, and the
+    /// write is atomic all the same: it takes effect at its statement, as
+    /// if its read had been there. Nil if the table changed (or the item
+    /// never stopped changing): the caller takes the transaction path.
+    private func writeAlone<T: Sendable>(
+        _ layout: TableLayout, _ key: [UInt8], _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
+    ) async throws -> T? {
+        try await database.withConnection { [logger] connection in
+            for _ in 0..<Self.compareAndSetAttempts {
+                let read = ReadForWrite(name: layout.definition.name, table: layout.id, key: key)
+                guard let (version, value, size) = try await read.rows(on: connection, logger: logger).first else {
+                    throw DynamoError.resourceNotFound("Requested resource not found")
+                }
+                guard version == layout.version else { return nil }
+                let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
+                let old = Decoded(stored)
+                let write = try body(CurrentItem(size: stored?.size) { try old.item() })
+                let (name, table) = (layout.definition.name, layout.id)
+                let written: [Int]
+                do {
+                    switch (write.action, value) {
+                    case (.keep, _), (.delete, nil):
+                        return write.result
+                    case (.put(let item), nil):
+                        written = try await InsertIfAbsent(table: table, key: key, item: item.value, size: item.size, name: name, version: version)
+                            .rows(on: connection, logger: logger)
+                    case (.put(let item), let current?):
+                        written = try await ReplaceIfUnchanged(
+                            table: table, key: key, item: item.value, size: item.size, name: name, version: version, old: current.bytes
+                        ).rows(on: connection, logger: logger)
+                    case (.delete, let current?):
+                        written = try await DeleteIfUnchanged(table: table, key: key, name: name, version: version, old: current.bytes)
+                            .rows(on: connection, logger: logger)
+                    }
+                } catch let error as PSQLError where PostgresDatabase.isRetryable(error) {
+                    // Two first inserts of one key at once: the loser reads again.
+                    continue
+                }
+                if written.count == 1 { return write.result }
+            }
+            return nil
+        }
     }
 
     public func query(

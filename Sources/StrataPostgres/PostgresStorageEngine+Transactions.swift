@@ -75,9 +75,8 @@ extension PostgresStorageEngine {
     /// The layout as the transaction sees the table: reloaded if another
     /// front changed it; ResourceNotFound if it is gone.
     static func fresh(_ layout: TableLayout, on connection: PostgresConnection, logger: Logger) async throws -> TableLayout {
-        var read = Statement()
-        read.sql = "SELECT version FROM strata_tables WHERE name = \(read.bind(layout.definition.name)) AND id = \(read.bind(layout.id))"
-        guard let version = try await read.run(on: connection, logger: logger).first.map({ try $0.decode(Int.self) }) else {
+        let read = ReadTableVersion(name: layout.definition.name, table: layout.id)
+        guard let version = try await read.rows(on: connection, logger: logger).first else {
             throw DynamoError.resourceNotFound("Requested resource not found")
         }
         if version == layout.version { return layout }

@@ -20,6 +20,8 @@ public final class PostgresStorageEngine: StorageEngine {
     /// When the metrics last had the statistics read, and whether a read is under way.
     private let statisticsRefresh = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
     private let clientTask: Task<Void, Never>
+    /// Cancels uses of the database past their deadline (`Deadlines`).
+    private let watchdog: Task<Void, Never>
     /// Requests run on threads of their own, and long work (Scan pages,
     /// decompressing bodies) on low-priority ones, as on the SQLite
     /// engine: a flood of large requests never holds up a GetItem.
@@ -36,6 +38,12 @@ public final class PostgresStorageEngine: StorageEngine {
         self.dialect = dialect
         self.clientTask = clientTask
         threads = StorageThreads(options: options)
+        watchdog = Task { [deadlines = database.deadlines] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                deadlines.reap()
+            }
+        }
     }
 
     /// Connects, creates the schema if the database has none (or checks
@@ -44,6 +52,14 @@ public final class PostgresStorageEngine: StorageEngine {
         let client = PostgresClient(configuration: configuration(postgres), backgroundLogger: options.logger)
         let clientTask = Task { await client.run() }
         let database = PostgresDatabase(client: client, logger: options.logger, operationTimeout: postgres.operationTimeout)
+        // Until the engine's own watchdog runs, one for the start-up work.
+        let startUpWatchdog = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                database.deadlines.reap()
+            }
+        }
+        defer { startUpWatchdog.cancel() }
         do {
             let dialect = try await database.withConnection { [logger = options.logger] connection in
                 let version = try await connection.query("SELECT version()", logger: logger).collect().first?.decode(String.self) ?? ""
@@ -356,6 +372,7 @@ public final class PostgresStorageEngine: StorageEngine {
 
     public func close() async {
         closing.store(true, ordering: .relaxed)
+        watchdog.cancel()
         clientTask.cancel()
         await clientTask.value
         threads.retire()

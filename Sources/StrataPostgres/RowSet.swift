@@ -21,7 +21,17 @@ struct RowSet: Sendable {
     /// Rows a page reads per round trip when it has no item limit.
     static let chunk = 256
 
+    /// A table's items, whose hot statements are prepared (`ItemStatement`).
+    private var itemsTable: String? {
+        sqlTable == "strata_items" ? scope[0].value : nil
+    }
+
     func get(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws -> StoredItem? {
+        if let table = itemsTable {
+            return try await ReadItem(table: table, key: key).rows(on: connection, logger: logger).first.map {
+                StoredItem(value: $0.0.bytes, size: $0.1)
+            }
+        }
         var statement = Statement(self)
         statement.sql = "SELECT item, size FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
         let rows = try await statement.run(on: connection, logger: logger)
@@ -31,6 +41,10 @@ struct RowSet: Sendable {
     }
 
     func upsert(_ key: [UInt8], _ item: StoredItem, on connection: PostgresConnection, logger: Logger) async throws {
+        if let table = itemsTable {
+            _ = try await UpsertItem(table: table, key: key, item: item.value, size: item.size).rows(on: connection, logger: logger)
+            return
+        }
         var statement = Statement(self)
         let columns = scope.map(\.column).joined(separator: ", ")
         let scopeValues = scope.map { statement.bind($0.value) }.joined(separator: ", ")
@@ -43,6 +57,10 @@ struct RowSet: Sendable {
     }
 
     func delete(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
+        if let table = itemsTable {
+            _ = try await DeleteItem(table: table, key: key).rows(on: connection, logger: logger)
+            return
+        }
         var statement = Statement(self)
         statement.sql = "DELETE FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
         _ = try await statement.run(on: connection, logger: logger)

@@ -41,6 +41,13 @@ struct TableLayout: Sendable {
         }
     }
 
+    /// Whether a write changes the item's row alone: no index, stream or
+    /// expiry to keep up beside it.
+    var itemsAlone: Bool {
+        definition.localIndexes.isEmpty && definition.globalIndexes.isEmpty && definition.currentStream == nil
+            && definition.timeToLiveAttribute == nil
+    }
+
     /// The indexes a write keeps up: all but those being deleted.
     var maintained: [Index] {
         (locals + globals).filter { $0.definition.status != .deleting }

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The PostgreSQL engine's throughput, side by side in one run at CONNS (32)
+# connections: GetItem, PutItem, conditional PutItem and 2-item
+# TransactWriteItems through one front and through three fronts (three wrk
+# processes, one per front, sharing the connections), the database's own
+# ceiling (pgbench -S, and a single-row upsert of a ~1 KB value), and the
+# SQLite engine. A throwaway PostgreSQL 15 (scripts/postgres.sh: Unix
+# socket, fsync off) serves the fronts and pgbench alike.
+# Environment: DURATION (s, default 10), KEYS (20000), CONNS (32),
+# WORKLOADS ("get put cond_put transact_write").
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+http="$root/Benchmarks/http"
+duration=${DURATION:-10}
+keys=${KEYS:-20000}
+conns=${CONNS:-32}
+workloads=${WORKLOADS:-"get put cond_put transact_write"}
+flags="--table-max-units 1000000 --log-level warning"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
+
+(cd "$root" && swift build -c release --product strata >/dev/null)
+work=$(mktemp -d)
+chmod 755 "$work"  # the postgres user reaches its directory through it
+pg="$work/postgres"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  "$root/scripts/postgres.sh" stop "$pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$root/scripts/postgres.sh" start "$pg" >/dev/null
+psql() { command psql -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts a front; prints its port.
+start_strata() {
+  local port; port=$(free_port)
+  "$root/.build/release/strata" --port "$port" --data-dir "$work/sqlite-$port" $flags "$@" >>"$work/strata.log" 2>&1 &
+  pids+=($!)
+  until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.05; done
+  echo "$port"
+}
+
+# One row: wrk on every port given, CONNS shared among them; req/s summed, p50/p99 the worst.
+drive() {
+  local label=$1 workload=$2; shift 2
+  local each=$(( conns / $# )) outs=() rps=0 p50=0 p99=0 errors=0
+  for port in "$@"; do
+    out="$work/wrk-$port"; outs+=("$out")
+    t=2; [ "$each" -lt 2 ] && t=1
+    WORKLOAD=$workload KEYS=$keys wrk -t"$t" -c"$each" -d"${duration}s" -s "$http/requests.lua" "http://127.0.0.1:$port" >"$out" 2>&1 &
+  done
+  wait $(jobs -p | grep -v -F -x -f <(printf '%s\n' "${pids[@]}") || true) 2>/dev/null || true
+  for out in "${outs[@]}"; do
+    read -r _ r a b e < <(grep '^RESULT' "$out")
+    rps=$(python3 -c "print(round($rps + $r, 1))"); errors=$(( errors + e ))
+    p50=$(python3 -c "print(max($p50, $a))"); p99=$(python3 -c "print(max($p99, $b))")
+  done
+  printf '%-26s %-15s %10s %9s %9s %8s\n' "$label" "$workload" "$rps" "$p50" "$p99" "$errors"
+}
+
+printf '%-26s %-15s %10s %9s %9s %8s\n' setup workload req/s p50_ms p99_ms errors
+sqlite=$(start_strata)
+KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$sqlite"
+for w in $workloads; do drive "sqlite, one front" "$w" "$sqlite"; done
+
+psql -d postgres -c "CREATE DATABASE strata"
+storage="postgres://postgres@/strata?host=$pg"
+one=$(start_strata --storage "$storage" --front-id front0)
+KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$one"
+for w in $workloads; do drive "postgres, one front" "$w" "$one"; done
+two=$(start_strata --storage "$storage" --front-id front1)
+three=$(start_strata --storage "$storage" --front-id front2)
+for w in $workloads; do drive "postgres, three fronts" "$w" "$one" "$two" "$three"; done
+
+# The database's own ceiling, with the same clients and keys.
+psql -d postgres -c "CREATE DATABASE bench"
+command pgbench -h "$pg" -U postgres -i -q -s 2 bench >/dev/null 2>&1
+psql -d bench -c "CREATE TABLE kv (k INT PRIMARY KEY, v TEXT)" -c "INSERT INTO kv SELECT g, repeat('p', 900) FROM generate_series(1, $keys) g"
+cat >"$work/upsert.sql" <<SQL
+\\set k random(1, $keys)
+INSERT INTO kv VALUES (:k, repeat('p', 900)) ON CONFLICT (k) DO UPDATE SET v = excluded.v;
+SQL
+pgbench_row() {
+  local label=$1; shift
+  out=$(command pgbench -h "$pg" -U postgres -c "$conns" -j 2 -T "$duration" -r "$@" bench 2>&1)
+  tps=$(grep -oP 'tps = \K[0-9.]+' <<<"$out" | head -1)
+  latency=$(grep -oP 'latency average = \K[0-9.]+' <<<"$out")
+  printf '%-26s %-15s %10s %9s %9s %8s\n' "pgbench" "$label" "$tps" "avg $latency" "-" "0"
+}
+pgbench_row "select (-S)" -S
+pgbench_row "upsert" -f "$work/upsert.sql"

@@ -20,8 +20,12 @@ case "$command" in
   start)
     if [ ! -x "$bin/postgres" ]; then
       sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      # Debian's package would start a cluster of its own: a policy says no.
+      policy=/usr/sbin/policy-rc.d; own_policy=0
+      if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null; $sudo chmod +x "$policy"; own_policy=1; fi
       $sudo apt-get update -qq
       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-contrib >/dev/null
+      if [ "$own_policy" = 1 ]; then $sudo rm -f "$policy"; fi
     fi
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"

@@ -1,3 +1,5 @@
+import StrataModel
+
 /// AWS Signature Version 4 as a pure function of the request, the secret
 /// and the credential scope: the canonical request, the string to sign,
 /// the signing key and the signature. The server verifies with the same
@@ -170,19 +172,8 @@ public enum SigV4 {
         return out
     }
 
+    /// A query string's component: `+` is a space.
     private static func decode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
-                bytes.append(value)
-            } else if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentDecoding.decode(text, plusIsSpace: true)
     }
 }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import StrataModel
 
 /// Where the database is, from a `postgres://` URL as libpq takes them:
 ///
@@ -108,16 +109,6 @@ public struct PostgresLocation: Sendable, Equatable {
     }
 
     private static func decode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentDecoding.decode(text, plusIsSpace: false)
     }
 }

@@ -11,6 +11,9 @@ import StrataStorage
 extension PostgresStorageEngine {
     /// Rows one step of a job handles in one transaction.
     static var jobPage: Int { 256 }
+    /// Items one transaction of a walk (a backfill, an expiry fill)
+    /// handles: few, so that it seldom meets a write to one of them.
+    static var walkPage: Int { 64 }
     /// Seconds a lease lasts unless renewed: how long a dead front's jobs wait.
     static var leaseSeconds: Int { 10 }
 
@@ -145,22 +148,43 @@ extension PostgresStorageEngine {
         do {
             try await database.withConnection { [logger] in try await ExpiryRows.removeAll(table: layout.id, on: $0, logger: logger) }
             guard let attribute = layout.definition.timeToLiveAttribute else { return }
-            var start: [UInt8]?
-            repeat {
-                let after = start
-                start = try await database.transaction { [logger] connection in
-                    let range = KeyRange(lower: after.map { .init($0, inclusive: false) })
-                    let rows = try await layout.items.keyed(range, limit: Self.jobPage, on: connection, logger: logger)
-                    for row in rows {
-                        let item = try ItemEncoding.decode(row.item)
-                        try await ExpiryRows.set(
-                            table: layout.id, key: row.key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection, logger: logger)
-                    }
-                    return rows.count == Self.jobPage ? rows.last?.key : nil
+            try await walkItems(of: layout) { [logger] rows, connection in
+                for (key, item) in rows {
+                    try await ExpiryRows.set(
+                        table: layout.id, key: key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection, logger: logger)
                 }
-            } while start != nil
+            }
         } catch {
             logger.warning("Recording expiries ended", metadata: ["table": "\(table)", "error": "\(error)"])
+        }
+    }
+
+    /// Hands every item of the table to `page`, a page per transaction, in
+    /// key order, so that a walk takes its place among the writes going on.
+    /// A page that keeps losing races to them is tried again. With
+    /// `progress`, the walk records after each page where it got to, under
+    /// that name in `walked`, and starts there the next time.
+    private func walkItems(
+        of layout: TableLayout, progress: String? = nil,
+        _ page: @escaping @Sendable ([(key: [UInt8], item: Item)], PostgresConnection) async throws -> Void
+    ) async throws {
+        var start = progress.flatMap { name in walked.withLock { $0[name] } }
+        while !closing.load(ordering: .relaxed) {
+            let after = start
+            let next: [UInt8]?
+            do {
+                next = try await database.transaction { [logger] connection in
+                    let range = KeyRange(lower: after.map { .init($0, inclusive: false) })
+                    let rows = try await layout.items.keyed(range, limit: Self.walkPage, on: connection, logger: logger)
+                    try await page(try rows.map { ($0.key, try ItemEncoding.decode($0.item)) }, connection)
+                    return rows.count == Self.walkPage ? rows.last?.key : nil
+                }
+            } catch is RetriesExhausted {
+                continue
+            }
+            guard let next else { return }
+            start = next
+            if let progress { walked.withLock { $0[progress] = next } }
         }
     }
 
@@ -195,13 +219,8 @@ extension PostgresStorageEngine {
                         trimmed += count
                     }
                 }
-                if layout.definition.streams.dropLast().contains(where: { !$0.isReadable(at: now) }) {
-                    _ = try await updateTable(named: layout.definition.name) { definition in
-                        let latest = definition.streams.last
-                        definition.streams.removeAll { !$0.isReadable(at: now) && $0 != latest }
-                        let kept = Set(definition.streams.map(\.label))
-                        definition.streamPolicies = definition.streamPolicies.filter { kept.contains($0.key) }
-                    }
+                if layout.definition.hasStreamsToForget(at: now) {
+                    _ = try await updateTable(named: layout.definition.name) { $0.forgetStreams(at: now) }
                 }
             } catch {
                 logger.debug("Stream trim stopped", metadata: ["table": "\(layout.definition.name)", "error": "\(error)"])
@@ -227,31 +246,30 @@ extension PostgresStorageEngine {
     }
 
     /// Copies every item of the table into a new global index, a page per
-    /// transaction. Writes meanwhile keep the index up themselves, and
-    /// SERIALIZABLE makes a page that copied an item a write has changed
-    /// run again. Then the index is ACTIVE.
+    /// transaction, each page's entries in one statement. Writes meanwhile
+    /// keep the index up themselves, and SERIALIZABLE makes a page that
+    /// copied an item a write has changed run again (a page under a steady
+    /// stream of writes may lose many races: the walk resumes after the
+    /// last page committed when the job runs again). Then the index is ACTIVE.
     private func backfill(_ index: TableLayout.Index, of layout: TableLayout) async throws {
-        var start: [UInt8]?
-        repeat {
-            let after = start
-            start = try await database.transaction { [logger] connection in
-                let range = KeyRange(lower: after.map { .init($0, inclusive: false) })
-                let rows = try await layout.items.keyed(range, limit: Self.jobPage, on: connection, logger: logger)
-                for row in rows {
-                    let item = try ItemEncoding.decode(row.item)
-                    for mutation in IndexMutation.mutations(of: index.definition, old: nil, new: item, tableKey: row.key, schema: layout.definition.keySchema) {
-                        if case .put(let key, let entry) = mutation { try await index.rows.upsert(key, entry, on: connection, logger: logger) }
-                    }
+        let job = "backfill \(layout.id)/\(index.storage)"
+        try await walkItems(of: layout, progress: job) { [logger] rows, connection in
+            var entries: [([UInt8], StoredItem)] = []
+            for (key, item) in rows {
+                for mutation in IndexMutation.mutations(of: index.definition, old: nil, new: item, tableKey: key, schema: layout.definition.keySchema) {
+                    if case .put(let entryKey, let entry) = mutation { entries.append((entryKey, entry)) }
                 }
-                return rows.count == Self.jobPage ? rows.last?.key : nil
             }
-        } while start != nil
+            try await index.rows.upsert(entries, on: connection, logger: logger)
+        }
+        if closing.load(ordering: .relaxed) { return }
         _ = try await updateTable(named: layout.definition.name) { definition in
             guard let position = definition.globalIndexes.firstIndex(where: { $0.name == index.definition.name }),
                   definition.globalIndexes[position].status == .creating else { return }
             definition.globalIndexes[position].status = .active
             definition.globalIndexes[position].backfilling = nil
         }
+        walked.withLock { $0[job] = nil }
     }
 
     /// Deletes a DELETING index's entries, then drops it from the definition.

@@ -27,6 +27,9 @@ public final class PostgresStorageEngine: StorageEngine {
     /// engine: a flood of large requests never holds up a GetItem.
     let threads: StorageThreads
     let closing = Atomic(false)
+    /// How far each walk of a job (a global index's backfill) got on this
+    /// front: where the job resumes if it stopped.
+    let walked = Mutex<[String: [UInt8]]>([:])
     /// Fronts whose heartbeat is recent, this one included (`SharedCapacity`).
     let aliveFronts = Atomic(1)
     var logger: Logger { options.logger }

@@ -56,6 +56,22 @@ struct RowSet: Sendable {
         _ = try await statement.run(on: connection, logger: logger)
     }
 
+    /// Writes many rows in one statement.
+    func upsert(_ rows: [([UInt8], StoredItem)], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !rows.isEmpty else { return }
+        var statement = Statement(self)
+        let columns = scope.map(\.column).joined(separator: ", ")
+        let scopeValues = scope.map { statement.bind($0.value) }.joined(separator: ", ")
+        let values = rows.map { key, item in
+            "(\(scopeValues), \(statement.bind(Bytea(key))), \(statement.bind(Bytea(item.value))), \(statement.bind(item.size)))"
+        }
+        statement.sql = """
+            INSERT INTO \(sqlTable) (\(columns), key, item, size) VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (\(columns), key) DO UPDATE SET item = excluded.item, size = excluded.size
+            """
+        _ = try await statement.run(on: connection, logger: logger)
+    }
+
     func delete(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
         if let table = itemsTable {
             _ = try await DeleteItem(table: table, key: key).rows(on: connection, logger: logger)

@@ -61,14 +61,8 @@ extension SQLiteStorageEngine {
                         return (count, count)
                     }
                 }
-                let streams = entry.definition.streams
-                if streams.dropLast().contains(where: { !$0.isReadable(at: now) }) {
-                    _ = try await changeRecord(named: table) { record, _ in
-                        let latest = record.definition.streams.last
-                        record.definition.streams.removeAll { !$0.isReadable(at: now) && $0 != latest }
-                        let kept = Set(record.definition.streams.map(\.label))
-                        record.definition.streamPolicies = record.definition.streamPolicies.filter { kept.contains($0.key) }
-                    }
+                if entry.definition.hasStreamsToForget(at: now) {
+                    _ = try await changeRecord(named: table) { record, _ in record.definition.forgetStreams(at: now) }
                 }
             } catch {
                 // A table deleted meanwhile: nothing left to trim.

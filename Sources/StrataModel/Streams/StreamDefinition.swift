@@ -45,6 +45,20 @@ extension TableDefinition {
         streams.last.flatMap { $0.isEnabled ? $0 : nil }
     }
 
+    /// Whether some stream other than the latest is past its retention at `now`.
+    public func hasStreamsToForget(at now: Double) -> Bool {
+        streams.dropLast().contains { !$0.isReadable(at: now) }
+    }
+
+    /// Forgets the streams disabled longer ago than their retention, and
+    /// their policies; the latest stream stays, for its ARN.
+    public mutating func forgetStreams(at now: Double) {
+        let latest = streams.last
+        streams.removeAll { !$0.isReadable(at: now) && $0 != latest }
+        let kept = Set(streams.map(\.label))
+        streamPolicies = streamPolicies.filter { kept.contains($0.key) }
+    }
+
     /// Opens a new stream at `now`.
     public mutating func enableStream(_ viewType: StreamViewType, at now: Double) {
         var created = now

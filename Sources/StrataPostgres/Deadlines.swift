@@ -38,6 +38,16 @@ final class Deadlines: Sendable {
         }
     }
 
+    /// The watchdog: reaps every 100 ms until cancelled.
+    func watch() -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                reap()
+            }
+        }
+    }
+
     /// Cancels every use past its deadline (each once).
     func reap() {
         let now = ContinuousClock.now

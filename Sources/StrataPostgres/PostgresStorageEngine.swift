@@ -6,8 +6,9 @@ import Synchronization
 
 /// The storage engine over a shared PostgreSQL-compatible database
 /// (DESIGN.md, "Scale beyond one machine"): every table in one fixed
-/// schema (`PostgresSchema`), every write one SERIALIZABLE transaction
-/// with its index entries, stream record and expiry. Fronts keep nothing
+/// schema (`PostgresSchema`), every write atomic with its index entries,
+/// stream record and expiry (one SERIALIZABLE transaction, or for a table
+/// with none of these one compare-and-set statement). Fronts keep nothing
 /// but a copy of the catalog, so any number of them can serve one database.
 public final class PostgresStorageEngine: StorageEngine {
     let database: PostgresDatabase
@@ -16,7 +17,7 @@ public final class PostgresStorageEngine: StorageEngine {
     let dialect: PostgresDialect
     let catalog = Mutex(CatalogCache())
     /// Last statistics read of each table (by DescribeTable, or for the metrics).
-    private let lastStatistics = Mutex<[String: PartitionStatistics]>([:])
+    let lastStatistics = Mutex<[String: PartitionStatistics]>([:])
     /// When the metrics last had the statistics read, and whether a read is under way.
     private let statisticsRefresh = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
     private let clientTask: Task<Void, Never>
@@ -34,19 +35,17 @@ public final class PostgresStorageEngine: StorageEngine {
     let aliveFronts = Atomic(1)
     var logger: Logger { options.logger }
 
-    private init(database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect, clientTask: Task<Void, Never>) {
+    private init(
+        database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect,
+        clientTask: Task<Void, Never>, watchdog: Task<Void, Never>
+    ) {
         self.database = database
         self.options = options
         self.postgres = postgres
         self.dialect = dialect
         self.clientTask = clientTask
+        self.watchdog = watchdog
         threads = StorageThreads(options: options)
-        watchdog = Task { [deadlines = database.deadlines] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
-                deadlines.reap()
-            }
-        }
     }
 
     /// Connects, creates the schema if the database has none (or checks
@@ -55,14 +54,7 @@ public final class PostgresStorageEngine: StorageEngine {
         let client = PostgresClient(configuration: configuration(postgres), backgroundLogger: options.logger)
         let clientTask = Task { await client.run() }
         let database = PostgresDatabase(client: client, logger: options.logger, operationTimeout: postgres.operationTimeout)
-        // Until the engine's own watchdog runs, one for the start-up work.
-        let startUpWatchdog = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
-                database.deadlines.reap()
-            }
-        }
-        defer { startUpWatchdog.cancel() }
+        let watchdog = database.deadlines.watch()
         do {
             let dialect = try await database.withConnection { [logger = options.logger] connection in
                 let version = try await connection.query("SELECT version()", logger: logger).collect().first?.decode(String.self) ?? ""
@@ -70,13 +62,15 @@ public final class PostgresStorageEngine: StorageEngine {
                 try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema, logger: logger)
                 return dialect
             }
-            let engine = PostgresStorageEngine(database: database, options: options, postgres: postgres, dialect: dialect, clientTask: clientTask)
+            let engine = PostgresStorageEngine(
+                database: database, options: options, postgres: postgres, dialect: dialect, clientTask: clientTask, watchdog: watchdog)
             try await engine.refreshCatalog(force: true)
             options.logger.info("PostgreSQL storage", metadata: [
                 "database": "\(postgres.location.redacted)", "dialect": "\(dialect.rawValue)", "front": "\(postgres.frontID)",
             ])
             return engine
         } catch {
+            watchdog.cancel()
             clientTask.cancel()
             throw error
         }
@@ -170,146 +164,6 @@ public final class PostgresStorageEngine: StorageEngine {
 
     static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0", logger: logger)
-    }
-
-    // MARK: Tables
-
-    public func createTable(_ definition: TableDefinition) async throws -> TableDefinition {
-        var record = CatalogRecord(definition: definition, partitionCount: options.partitionsPerTable)
-        for index in definition.globalIndexes { record.indexStorage[index.name] = Self.newIndexStorage() }
-        let created = record
-        let layout = try await translating {
-            try await database.transaction { [logger] connection in
-                if try await Self.currentLayout(named: definition.name, on: connection, logger: logger) != nil {
-                    throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
-                }
-                var insert = Statement()
-                insert.sql = """
-                    INSERT INTO strata_tables (name, id, record, version)
-                    VALUES (\(insert.bind(definition.name)), \(insert.bind(definition.id)), \(insert.bind(Self.text(of: created))), 1)
-                    """
-                _ = try await insert.run(on: connection, logger: logger)
-                try await StreamRows.createShards(table: definition.id, count: created.partitionCount, on: connection, logger: logger)
-                try await Self.bumpCatalogVersion(on: connection, logger: logger)
-                return TableLayout(record: created, version: 1)
-            }
-        }
-        catalog.withLock { $0.store(layout) }
-        return definition
-    }
-
-    /// A fresh storage name for a global index's entries, so that an index
-    /// deleted and made again under its old name never meets old entries.
-    static func newIndexStorage() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "g" + String(generator.next() as UInt64, radix: 36)
-    }
-
-    public func updateTable(named name: String, _ change: (inout TableDefinition) throws -> Void) async throws -> TableDefinition {
-        let tableName = try layout(named: name).definition.name
-        while true {
-            // Read, change here (`change` may not leave this call), then
-            // write only if nobody changed the row meanwhile.
-            guard let current = try await translating({
-                try await database.withConnection { [logger] in try await Self.currentLayout(named: tableName, on: $0, logger: logger) }
-            }) else {
-                throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
-            }
-            var record = current.record
-            try change(&record.definition)
-            let work = Self.prepareWork(&record, before: current.definition)
-            let changed = record
-            let saved = try await translating {
-                try await database.transaction { [logger] connection -> TableLayout? in
-                    var update = Statement()
-                    update.sql = """
-                        UPDATE strata_tables SET record = \(update.bind(Self.text(of: changed))), version = version + 1
-                        WHERE name = \(update.bind(tableName)) AND version = \(update.bind(current.version))
-                        """
-                    guard try await update.execute(on: connection, logger: logger) == 1 else { return nil }
-                    try await Self.bumpCatalogVersion(on: connection, logger: logger)
-                    return TableLayout(record: changed, version: current.version + 1)
-                }
-            }
-            guard let saved else { continue }
-            catalog.withLock { $0.store(saved) }
-            if work.expiryAttribute != nil || work.expiryTurnedOff {
-                let table = saved.definition.name
-                Task { await self.fillExpiries(of: table) }
-            }
-            return saved.definition
-        }
-    }
-
-    /// What an UpdateTable leaves to the background.
-    struct TableWork {
-        /// Time to live turned on, with this attribute: record every item's expiry.
-        var expiryAttribute: String?
-        var expiryTurnedOff = false
-    }
-
-    /// Gives global indexes new in `record` their status and storage.
-    /// Their backfill, and the removal of those marked DELETING, is the
-    /// index job's (`PostgresStorageEngine+Background`).
-    static func prepareWork(_ record: inout CatalogRecord, before: TableDefinition) -> TableWork {
-        var work = TableWork()
-        if record.definition.timeToLiveAttribute != before.timeToLiveAttribute {
-            work.expiryAttribute = record.definition.timeToLiveAttribute
-            work.expiryTurnedOff = record.definition.timeToLiveAttribute == nil
-        }
-        for position in record.definition.globalIndexes.indices {
-            let index = record.definition.globalIndexes[position]
-            guard !before.globalIndexes.contains(where: { $0.name == index.name }) else { continue }
-            record.definition.globalIndexes[position].status = .creating
-            if index.backfilling == nil { record.definition.globalIndexes[position].backfilling = true }
-            record.indexStorage[index.name] = newIndexStorage()
-        }
-        return work
-    }
-
-    public func deleteTable(named name: String) async throws -> TableDefinition {
-        let tableName = try layout(named: name).definition.name
-        let removed = try await translating {
-            try await database.transaction { [logger] connection -> TableLayout in
-                guard let current = try await Self.currentLayout(named: tableName, on: connection, logger: logger) else {
-                    throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
-                }
-                var delete = Statement()
-                delete.sql = "DELETE FROM strata_tables WHERE name = \(delete.bind(tableName))"
-                _ = try await delete.run(on: connection, logger: logger)
-                var drop = Statement()
-                drop.sql = "INSERT INTO strata_dropped_tables (table_id, dropped) VALUES (\(drop.bind(current.id)), \(drop.bind(Int(self.options.now()))))"
-                _ = try await drop.run(on: connection, logger: logger)
-                try await Self.bumpCatalogVersion(on: connection, logger: logger)
-                return current
-            }
-        }
-        catalog.withLock { cache in
-            if cache.tables[tableName]?.id == removed.id { cache.tables[tableName] = nil }
-        }
-        return removed.definition
-    }
-
-    public func statistics(ofTable name: String) async throws -> PartitionStatistics {
-        let layout = try layout(named: name)
-        let statistics = try await translating {
-            try await database.withConnection { [logger] in try await layout.items.statistics(on: $0, logger: logger) }
-        }
-        lastStatistics.withLock { $0[layout.definition.name] = statistics }
-        return statistics
-    }
-
-    public func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics] {
-        let layout = try layout(named: name)
-        return try await translating {
-            try await database.withConnection { [logger] connection in
-                var statistics: [String: PartitionStatistics] = [:]
-                for index in layout.locals + layout.globals {
-                    statistics[index.definition.name] = try await index.rows.statistics(on: connection, logger: logger)
-                }
-                return statistics
-            }
-        }
     }
 
     /// Counting a table's rows takes the database's time, so the metrics

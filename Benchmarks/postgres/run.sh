@@ -34,25 +34,26 @@ psql() { command psql -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# Starts a front; prints its port.
+# Starts a front; sets `port` to its port. (Not in a command
+# substitution: the subshell would keep the pid from the cleanup.)
 start_strata() {
-  local port; port=$(free_port)
+  port=$(free_port)
   "$root/.build/release/strata" --port "$port" --data-dir "$work/sqlite-$port" $flags "$@" >>"$work/strata.log" 2>&1 &
   pids+=($!)
   until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.05; done
-  echo "$port"
 }
 
 # One row: wrk on every port given, CONNS shared among them; req/s summed, p50/p99 the worst.
 drive() {
   local label=$1 workload=$2; shift 2
-  local each=$(( conns / $# )) outs=() rps=0 p50=0 p99=0 errors=0
+  local each=$(( conns / $# )) outs=() runs=() rps=0 p50=0 p99=0 errors=0
   for port in "$@"; do
     out="$work/wrk-$port"; outs+=("$out")
     t=2; [ "$each" -lt 2 ] && t=1
     WORKLOAD=$workload KEYS=$keys wrk -t"$t" -c"$each" -d"${duration}s" -s "$http/requests.lua" "http://127.0.0.1:$port" >"$out" 2>&1 &
+    runs+=($!)
   done
-  wait $(jobs -p | grep -v -F -x -f <(printf '%s\n' "${pids[@]}") || true) 2>/dev/null || true
+  wait "${runs[@]}"
   for out in "${outs[@]}"; do
     read -r _ r a b e < <(grep '^RESULT' "$out")
     rps=$(python3 -c "print(round($rps + $r, 1))"); errors=$(( errors + e ))
@@ -62,17 +63,17 @@ drive() {
 }
 
 printf '%-26s %-15s %10s %9s %9s %8s\n' setup workload req/s p50_ms p99_ms errors
-sqlite=$(start_strata)
+start_strata; sqlite=$port
 KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$sqlite"
 for w in $workloads; do drive "sqlite, one front" "$w" "$sqlite"; done
 
 psql -d postgres -c "CREATE DATABASE strata"
 storage="postgres://postgres@/strata?host=$pg"
-one=$(start_strata --storage "$storage" --front-id front0)
+start_strata --storage "$storage" --front-id front0; one=$port
 KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$one"
 for w in $workloads; do drive "postgres, one front" "$w" "$one"; done
-two=$(start_strata --storage "$storage" --front-id front1)
-three=$(start_strata --storage "$storage" --front-id front2)
+start_strata --storage "$storage" --front-id front1; two=$port
+start_strata --storage "$storage" --front-id front2; three=$port
 for w in $workloads; do drive "postgres, three fronts" "$w" "$one" "$two" "$three"; done
 
 # The database's own ceiling, with the same clients and keys.

@@ -119,7 +119,13 @@ def test_a_replica_fed_by_the_stream_equals_its_source_across_kill_9(server_fact
     assert not poller.is_alive()
     wait_for(lambda: replicator.poll() == 0, timeout=60, what="the poller to drain")
     assert replicator.repeated == []
-    assert replicator.applied > 1800
+    # 1,800 writes were acknowledged, but a write that changes nothing (a
+    # delete of a missing item, a put of the same item) leaves no record,
+    # and how many a run has depends on its timing: 1,508 to 3,638 records
+    # were seen (the PostgreSQL engine at the low end). The replica's
+    # equality below is what must hold; this only says the stream carried
+    # the bulk of the writes.
+    assert replicator.applied > 900
     source_items = scan(client, source)
     assert len(source_items) > 0
     assert scan(client, replica) == source_items

@@ -15,6 +15,16 @@ struct ItemWriter {
     /// Bytes an item collection may hold, on a table with local indexes.
     let itemCollectionLimit: Int
 
+    /// Does what a request decided to the item under `key`, which is `old`
+    /// (nil: none).
+    func apply(_ action: ItemAction, to key: [UInt8], old: Item?) async throws {
+        switch action {
+        case .keep: break
+        case .put(let item): try await put(key, item, old: old, limitingCollection: true)
+        case .delete: if let old { try await delete(key, old: old) }
+        }
+    }
+
     /// Stores `new` under `key` over `old` (nil: none).
     func put(_ key: [UInt8], _ new: StoredItem, old: Item?, limitingCollection: Bool = false, origin: StreamRecord.Origin = .request) async throws {
         let newItem = try new.item()
@@ -67,13 +77,10 @@ struct ItemWriter {
     private func record(
         _ event: StreamRecord.Event, in stream: StreamDefinition, key: [UInt8], old: Item?, new: Item?, origin: StreamRecord.Origin
     ) async throws {
-        guard let image = new ?? old else { return }
-        var keys: Item = [:]
-        for attribute in layout.definition.keySchema.attributes { keys[attribute.name] = image[attribute.name] }
+        guard let images = layout.definition.keySchema.streamImages(old: old, new: new, viewType: stream.viewType) else { return }
         try await StreamRows.append(
             table: layout.id, shard: layout.shard(ofEncodedKey: key), generation: stream.generation,
-            at: Int((now * 1000).rounded(.down)), event: event, origin: origin, keys: keys,
-            old: stream.viewType.keepsOldImage ? old : nil, new: stream.viewType.keepsNewImage ? new : nil,
+            at: Int((now * 1000).rounded(.down)), event: event, origin: origin, keys: images.keys, old: images.old, new: images.new,
             on: connection, logger: logger)
     }
 

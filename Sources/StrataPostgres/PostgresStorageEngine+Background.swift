@@ -205,7 +205,7 @@ extension PostgresStorageEngine {
     /// table's latest stream stays, for its ARN); returns how many records.
     @discardableResult
     public func trimStreamRecords(now: Double) async -> Int {
-        let cutoff = Int(((now - StreamDefinition.retention) * 1000).rounded(.down))
+        let cutoff = StreamDefinition.retentionCutoff(now: now)
         let layouts = catalog.withLock { $0.tables.values.filter { !$0.definition.streams.isEmpty } }
         var trimmed = 0
         for layout in layouts {

@@ -28,26 +28,13 @@ extension PostgresStorageEngine {
                 guard let (version, value, size) = try await read.rows(on: connection, logger: logger).first else {
                     throw DynamoError.resourceNotFound("Requested resource not found")
                 }
-                var layout = known
-                if version != known.version {
-                    guard let current = try await Self.currentLayout(named: known.definition.name, on: connection, logger: logger) else {
-                        throw DynamoError.resourceNotFound("Requested resource not found")
-                    }
-                    layout = current
-                }
+                let layout = try await Self.layout(known, atVersion: version, on: connection, logger: logger)
                 let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
                 let old = Decoded(stored)
                 let write = try body(CurrentItem(size: stored?.size) { try old.item() })
                 let writer = ItemWriter(
                     connection: connection, logger: logger, layout: layout, now: options.now(), itemCollectionLimit: options.itemCollectionLimit)
-                switch write.action {
-                case .keep:
-                    break
-                case .put(let item):
-                    try await writer.put(encoded, item, old: try old.item(), limitingCollection: true)
-                case .delete:
-                    if let item = try old.item() { try await writer.delete(encoded, old: item) }
-                }
+                try await writer.apply(write.action, to: encoded, old: try old.item())
                 return (write.result, layout)
             }
         }
@@ -113,12 +100,7 @@ extension PostgresStorageEngine {
         exclusiveStart: PrimaryKey?, limit: PageLimit
     ) async throws -> ItemPage {
         let layout = try layout(named: table)
-        let prefix = KeyEncoding.partitionPrefix(partitionKey)
-        var range = condition?.keyRange(prefix: prefix) ?? KeyRange.allKeys(withPrefix: prefix)
-        if let exclusiveStart {
-            let start = KeyRange.Bound(KeyEncoding.encode(exclusiveStart), inclusive: false)
-            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
-        }
+        let range = KeyRange.query(partitionKey, condition, forward: forward, after: exclusiveStart)
         return try await read(layout.items, range, forward: forward, limit: limit, peek: true)
     }
 
@@ -131,12 +113,8 @@ extension PostgresStorageEngine {
         table: String, index: String, condition: IndexKeyCondition, forward: Bool, exclusiveStart: Item?, limit: PageLimit
     ) async throws -> ItemPage {
         let (layout, found) = try locate(index, of: table)
-        var range = IndexKeyEncoding.range(condition)
-        if let exclusiveStart {
-            let start = KeyRange.Bound(
-                try IndexKeyEncoding.entryKey(ofStart: exclusiveStart, in: found.definition, tableKey: layout.definition.keySchema), inclusive: false)
-            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
-        }
+        let range = try KeyRange.indexQuery(
+            condition, of: found.definition, tableKey: layout.definition.keySchema, forward: forward, after: exclusiveStart)
         return try await read(found.rows, range, forward: forward, limit: limit, peek: true)
     }
 
@@ -168,11 +146,9 @@ extension PostgresStorageEngine {
     /// A segment of a table's or an index's rows: segments are equal
     /// ranges of the partition hash that leads every key.
     private func scan(_ rows: RowSet, segment: Int, totalSegments: Int, exclusiveStart: [UInt8]?, limit: PageLimit) async throws -> ItemPage {
-        if let exclusiveStart, PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: exclusiveStart), count: totalSegments) != segment {
-            throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
-        }
+        try ScanStartOutsideSegment.check(exclusiveStart, segment: segment, totalSegments: totalSegments)
         var range = KeyRange.hashes(PartitionHash.range(ofPartition: segment, count: totalSegments))
-        if let exclusiveStart { range.raiseLower(to: .init(exclusiveStart, inclusive: false)) }
+        if let exclusiveStart { range.resume(after: exclusiveStart, forward: true) }
         return try await withTaskExecutorPreference(threads.bulk) {
             try await read(rows, range, forward: true, limit: limit, peek: false)
         }

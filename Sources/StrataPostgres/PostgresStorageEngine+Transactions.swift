@@ -37,11 +37,7 @@ extension PostgresStorageEngine {
                             let writer = ItemWriter(
                                 connection: connection, logger: logger, layout: current[position], now: now,
                                 itemCollectionLimit: options.itemCollectionLimit)
-                            switch action {
-                            case .keep: break
-                            case .put(let item): try await writer.put(keys[position], item, old: try stored[position].item(), limitingCollection: true)
-                            case .delete: if let old = try stored[position].item() { try await writer.delete(keys[position], old: old) }
-                            }
+                            try await writer.apply(action, to: keys[position], old: try stored[position].item())
                         }
                         if let token { try await Self.record(token, now: Int(now), on: connection, logger: logger) }
                         return .applied
@@ -79,8 +75,14 @@ extension PostgresStorageEngine {
         guard let version = try await read.rows(on: connection, logger: logger).first else {
             throw DynamoError.resourceNotFound("Requested resource not found")
         }
-        if version == layout.version { return layout }
-        guard let current = try await currentLayout(named: layout.definition.name, on: connection, logger: logger) else {
+        return try await Self.layout(layout, atVersion: version, on: connection, logger: logger)
+    }
+
+    /// `known` if the table's row has its version, else the row as the
+    /// transaction sees it; ResourceNotFound if it is gone.
+    static func layout(_ known: TableLayout, atVersion version: Int, on connection: PostgresConnection, logger: Logger) async throws -> TableLayout {
+        if version == known.version { return known }
+        guard let current = try await currentLayout(named: known.definition.name, on: connection, logger: logger) else {
             throw DynamoError.resourceNotFound("Requested resource not found")
         }
         return current

@@ -43,17 +43,9 @@ struct RowSet: Sendable {
     func upsert(_ key: [UInt8], _ item: StoredItem, on connection: PostgresConnection, logger: Logger) async throws {
         if let table = itemsTable {
             _ = try await UpsertItem(table: table, key: key, item: item.value, size: item.size).rows(on: connection, logger: logger)
-            return
+        } else {
+            try await upsert([(key, item)], on: connection, logger: logger)
         }
-        var statement = Statement(self)
-        let columns = scope.map(\.column).joined(separator: ", ")
-        let scopeValues = scope.map { statement.bind($0.value) }.joined(separator: ", ")
-        let keyValue = statement.bind(Bytea(key)), itemValue = statement.bind(Bytea(item.value)), size = statement.bind(item.size)
-        statement.sql = """
-            INSERT INTO \(sqlTable) (\(columns), key, item, size) VALUES (\(scopeValues), \(keyValue), \(itemValue), \(size))
-            ON CONFLICT (\(columns), key) DO UPDATE SET item = excluded.item, size = excluded.size
-            """
-        _ = try await statement.run(on: connection, logger: logger)
     }
 
     /// Writes many rows in one statement.
@@ -102,8 +94,7 @@ struct RowSet: Sendable {
                 }
             }
             guard rows.count > wanted, let last = rows.prefix(wanted).last else { return false }
-            let after = KeyRange.Bound(last.key, inclusive: false)
-            if forward { range.raiseLower(to: after) } else { range.lowerUpper(to: after) }
+            range.resume(after: last.key, forward: forward)
         }
     }
 
@@ -112,11 +103,9 @@ struct RowSet: Sendable {
         _ range: KeyRange, forward: Bool = true, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [(key: [UInt8], item: [UInt8], size: Int)] {
         var statement = Statement(self)
-        var conditions = [statement.scopeClause]
-        if let lower = range.lower { conditions.append("key \(lower.inclusive ? ">=" : ">") \(statement.bind(Bytea(lower.key)))") }
-        if let upper = range.upper { conditions.append("key \(upper.inclusive ? "<=" : "<") \(statement.bind(Bytea(upper.key)))") }
+        let conditions = statement.conditions(within: range)
         statement.sql = """
-            SELECT key, item, size FROM \(sqlTable) WHERE \(conditions.joined(separator: " AND "))
+            SELECT key, item, size FROM \(sqlTable) WHERE \(conditions)
             ORDER BY key \(forward ? "ASC" : "DESC") LIMIT \(statement.bind(limit))
             """
         return try await statement.run(on: connection, logger: logger).map { row in
@@ -128,10 +117,8 @@ struct RowSet: Sendable {
     /// The rows and bytes in `range` (all rows if nil).
     func statistics(in range: KeyRange? = nil, on connection: PostgresConnection, logger: Logger) async throws -> PartitionStatistics {
         var statement = Statement(self)
-        var conditions = [statement.scopeClause]
-        if let lower = range?.lower { conditions.append("key \(lower.inclusive ? ">=" : ">") \(statement.bind(Bytea(lower.key)))") }
-        if let upper = range?.upper { conditions.append("key \(upper.inclusive ? "<=" : "<") \(statement.bind(Bytea(upper.key)))") }
-        statement.sql = "SELECT count(*), coalesce(sum(size), 0)::BIGINT FROM \(sqlTable) WHERE \(conditions.joined(separator: " AND "))"
+        let conditions = statement.conditions(within: range ?? KeyRange())
+        statement.sql = "SELECT count(*), coalesce(sum(size), 0)::BIGINT FROM \(sqlTable) WHERE \(conditions)"
         guard let row = try await statement.run(on: connection, logger: logger).first else { return PartitionStatistics() }
         let (count, bytes) = try row.decode((Int, Int).self)
         return PartitionStatistics(itemCount: count, sizeBytes: bytes)
@@ -153,17 +140,21 @@ struct RowSet: Sendable {
 struct Statement {
     var sql = ""
     private var bindings = PostgresBindings()
-    private let scope: [(column: String, value: String)]
     /// `column = $n AND …` over the set's scope, bound once.
     private(set) var scopeClause = ""
 
     init(_ rows: RowSet) {
-        scope = rows.scope
         scopeClause = rows.scope.map { "\($0.column) = \(bind($0.value))" }.joined(separator: " AND ")
     }
 
-    init() {
-        scope = []
+    init() {}
+
+    /// The scope and the key bounds of `range`, bound.
+    mutating func conditions(within range: KeyRange) -> String {
+        var conditions = [scopeClause]
+        if let lower = range.lower { conditions.append("key \(lower.inclusive ? ">=" : ">") \(bind(Bytea(lower.key)))") }
+        if let upper = range.upper { conditions.append("key \(upper.inclusive ? "<=" : "<") \(bind(Bytea(upper.key)))") }
+        return conditions.joined(separator: " AND ")
     }
 
     /// Binds a value; returns its placeholder.

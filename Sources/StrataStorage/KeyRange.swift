@@ -91,3 +91,34 @@ extension KeyRange {
         return KeyRange(lower: .init(bytes(hashes.lowerBound), inclusive: true), upper: upper)
     }
 }
+
+extension KeyRange {
+    /// Narrows the range to what is left after `key` when reading it
+    /// forward (or backward): where a page, or a start key, leaves off.
+    package mutating func resume(after key: [UInt8], forward: Bool) {
+        let bound = Bound(key, inclusive: false)
+        if forward { raiseLower(to: bound) } else { lowerUpper(to: bound) }
+    }
+
+    /// The table keys a Query of one partition-key value reads.
+    package static func query(
+        _ partitionKey: AttributeValue, _ condition: SortKeyCondition?, forward: Bool, after exclusiveStart: PrimaryKey?
+    ) -> KeyRange {
+        let prefix = KeyEncoding.partitionPrefix(partitionKey)
+        var range = condition?.keyRange(prefix: prefix) ?? allKeys(withPrefix: prefix)
+        if let exclusiveStart { range.resume(after: KeyEncoding.encode(exclusiveStart), forward: forward) }
+        return range
+    }
+
+    /// The entry keys a Query of an index reads; `exclusiveStart` is a
+    /// LastEvaluatedKey of the index.
+    package static func indexQuery(
+        _ condition: IndexKeyCondition, of index: IndexDefinition, tableKey: KeySchema, forward: Bool, after exclusiveStart: Item?
+    ) throws(DynamoError) -> KeyRange {
+        var range = IndexKeyEncoding.range(condition)
+        if let exclusiveStart {
+            range.resume(after: try IndexKeyEncoding.entryKey(ofStart: exclusiveStart, in: index, tableKey: tableKey), forward: forward)
+        }
+        return range
+    }
+}

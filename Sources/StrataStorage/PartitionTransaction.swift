@@ -251,13 +251,10 @@ final class PartitionTransaction: GroupCommitTransaction {
         _ event: StreamRecord.Event, in stream: StreamDefinition, old: Item?, new: Item?, schema: KeySchema,
         origin: StreamRecord.Origin = .request
     ) throws {
-        guard let context, let image = new ?? old else { return }
-        var keys: Item = [:]
-        for attribute in schema.attributes { keys[attribute.name] = image[attribute.name] }
+        guard let context, let images = schema.streamImages(old: old, new: new, viewType: stream.viewType) else { return }
         try StreamLogTable.append(
             generation: stream.generation, at: Int((context.upkeep.now() * 1000).rounded(.down)), event: event, origin: origin,
-            keys: keys, old: stream.viewType.keepsOldImage ? old : nil, new: stream.viewType.keepsNewImage ? new : nil,
-            on: connection)
+            keys: images.keys, old: images.old, new: images.new, on: connection)
     }
 
     private func prepareChangeLog() throws {

@@ -191,11 +191,7 @@ extension SQLiteStorageEngine {
         table: String, index: String, condition: IndexKeyCondition, forward: Bool, exclusiveStart: Item?, limit: PageLimit
     ) async throws -> ItemPage {
         let (store, sqlTable, definition, tableKey) = try locate(index, of: table)
-        var range = IndexKeyEncoding.range(condition)
-        if let exclusiveStart {
-            let start = KeyRange.Bound(try IndexKeyEncoding.entryKey(ofStart: exclusiveStart, in: definition, tableKey: tableKey), inclusive: false)
-            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
-        }
+        let range = try KeyRange.indexQuery(condition, of: definition, tableKey: tableKey, forward: forward, after: exclusiveStart)
         var page = ItemPage()
         let prefix = IndexKeyEncoding.partitionPrefix(condition.partition)
         page.isTruncated = try await store.partition(forEncodedKey: prefix)

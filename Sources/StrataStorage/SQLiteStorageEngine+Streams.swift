@@ -49,7 +49,7 @@ extension SQLiteStorageEngine {
     /// table's latest stream stays, for its ARN); returns how many records.
     @discardableResult
     public func trimStreamRecords(now: Double) async -> Int {
-        let cutoff = Int(((now - StreamDefinition.retention) * 1000).rounded(.down))
+        let cutoff = StreamDefinition.retentionCutoff(now: now)
         let entries = tables.withLock { $0.entries.values.filter { !$0.definition.streams.isEmpty } }
         var trimmed = 0
         for entry in entries {

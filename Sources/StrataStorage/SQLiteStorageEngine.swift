@@ -373,11 +373,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         exclusiveStart: PrimaryKey?, limit: PageLimit
     ) async throws -> ItemPage {
         let prefix = KeyEncoding.partitionPrefix(partitionKey)
-        var range = condition?.keyRange(prefix: prefix) ?? KeyRange.allKeys(withPrefix: prefix)
-        if let exclusiveStart {
-            let start = KeyRange.Bound(KeyEncoding.encode(exclusiveStart), inclusive: false)
-            if forward { range.raiseLower(to: start) } else { range.lowerUpper(to: start) }
-        }
+        let range = KeyRange.query(partitionKey, condition, forward: forward, after: exclusiveStart)
         var page = ItemPage()
         // A Query reads one partition-key value: a request's read.
         page.isTruncated = try await store(named: table).partition(forEncodedKey: prefix)
@@ -398,10 +394,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         exclusiveStart: [UInt8]?, limit: PageLimit
     ) async throws -> ItemPage {
         // Segments are equal ranges of the partition hash, like partitions.
-        if let exclusiveStart,
-           PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: exclusiveStart), count: totalSegments) != segment {
-            throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
-        }
+        try ScanStartOutsideSegment.check(exclusiveStart, segment: segment, totalSegments: totalSegments)
         let segmentHashes = PartitionHash.range(ofPartition: segment, count: totalSegments)
         let start = exclusiveStart.map { KeyRange.Bound($0, inclusive: false) }
         var page = ItemPage()

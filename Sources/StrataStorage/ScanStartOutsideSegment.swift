@@ -9,3 +9,14 @@ public struct ScanStartOutsideSegment: Error {
         self.totalSegments = totalSegments
     }
 }
+
+extension ScanStartOutsideSegment {
+    /// Segments are equal ranges of the partition hash: a start key must
+    /// hash into its segment's.
+    package static func check(_ exclusiveStart: [UInt8]?, segment: Int, totalSegments: Int) throws(ScanStartOutsideSegment) {
+        if let exclusiveStart,
+           PartitionHash.partition(of: KeyEncoding.hash(ofEncoded: exclusiveStart), count: totalSegments) != segment {
+            throw ScanStartOutsideSegment(segment: segment, totalSegments: totalSegments)
+        }
+    }
+}

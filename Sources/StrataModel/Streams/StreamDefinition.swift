@@ -17,6 +17,11 @@ public struct StreamDefinition: Sendable, Equatable {
     /// How long records, and a disabled stream, stay readable.
     public static let retention: Double = 24 * 3600
 
+    /// Milliseconds since 1970 before which records are past retention at `now`.
+    public static func retentionCutoff(now: Double) -> Int {
+        Int(((now - retention) * 1000).rounded(.down))
+    }
+
     public init(generation: Int, viewType: StreamViewType, created: Double, disabled: Double? = nil, label: String) {
         self.generation = generation
         self.viewType = viewType
@@ -75,5 +80,16 @@ extension TableDefinition {
     public mutating func disableStream(at now: Double) {
         guard let last = streams.indices.last, streams[last].isEnabled else { return }
         streams[last].disabled = now
+    }
+}
+
+extension KeySchema {
+    /// What a change's stream record holds: the item's attributes of this
+    /// key and the images `viewType` keeps; nil if the change has no image.
+    public func streamImages(old: Item?, new: Item?, viewType: StreamViewType) -> (keys: Item, old: Item?, new: Item?)? {
+        guard let image = new ?? old else { return nil }
+        var keys: Item = [:]
+        for attribute in attributes { keys[attribute.name] = image[attribute.name] }
+        return (keys, viewType.keepsOldImage ? old : nil, viewType.keepsNewImage ? new : nil)
     }
 }

@@ -58,6 +58,13 @@ struct Dispatcher {
         add(dynamoDB, "GetResourcePolicy") { try await $0.getResourcePolicy($1, $2) }
         add(dynamoDB, "DeleteResourcePolicy") { try await $0.deleteResourcePolicy($1, $2) }
         add(dynamoDB, "DescribeContinuousBackups") { try await $0.describeContinuousBackups($1, $2) }
+        add(dynamoDB, "UpdateContinuousBackups") { try await $0.updateContinuousBackups($1, $2) }
+        add(dynamoDB, "RestoreTableToPointInTime") { try await $0.restoreTableToPointInTime($1, $2) }
+        add(dynamoDB, "CreateBackup") { try await $0.createBackup($1, $2) }
+        add(dynamoDB, "DescribeBackup") { try await $0.describeBackup($1, $2) }
+        add(dynamoDB, "ListBackups") { try await $0.listBackups($1, $2) }
+        add(dynamoDB, "DeleteBackup") { try await $0.deleteBackup($1, $2) }
+        add(dynamoDB, "RestoreTableFromBackup") { try await $0.restoreTableFromBackup($1, $2) }
         add(dynamoDB, "DescribeContributorInsights") { try await $0.describeContributorInsights($1, $2) }
         add(dynamoDB, "DescribeKinesisStreamingDestination") { try await $0.describeKinesisStreamingDestination($1, $2) }
         add(dynamoDB, "ExecuteStatement") { try await $0.executeStatement($1, $2) }

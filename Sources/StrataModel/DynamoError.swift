@@ -33,6 +33,19 @@ public enum DynamoError: Error, Sendable, Equatable {
     case trimmedDataAccess(String)
     /// PartiQL: an INSERT whose key is taken.
     case duplicateItem(String)
+    case backupNotFound(String)
+    /// A backup still being made, or being deleted.
+    case backupInUse(String)
+    /// A restore's target name is taken.
+    case tableAlreadyExists(String)
+    /// A backup or restore of a table that is being created, restored or deleted.
+    case tableInUse(String)
+    /// A point-in-time restore of a table without point-in-time recovery.
+    case pointInTimeRecoveryUnavailable(String)
+    /// Backups that the storage engine does not offer.
+    case continuousBackupsUnavailable(String)
+    /// A restore time outside the restorable window.
+    case invalidRestoreTime(String)
 
     /// The error type's name, the last part of `__type`.
     public var typeName: String {
@@ -64,6 +77,13 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .expiredIterator: "ExpiredIteratorException"
         case .trimmedDataAccess: "TrimmedDataAccessException"
         case .duplicateItem: "DuplicateItemException"
+        case .backupNotFound: "BackupNotFoundException"
+        case .backupInUse: "BackupInUseException"
+        case .tableAlreadyExists: "TableAlreadyExistsException"
+        case .tableInUse: "TableInUseException"
+        case .pointInTimeRecoveryUnavailable: "PointInTimeRecoveryUnavailableException"
+        case .continuousBackupsUnavailable: "ContinuousBackupsUnavailableException"
+        case .invalidRestoreTime: "InvalidRestoreTimeException"
         }
     }
 
@@ -103,7 +123,9 @@ public enum DynamoError: Error, Sendable, Equatable {
              .limitExceeded(let m), .conditionalCheckFailed(let m, _), .provisionedThroughputExceeded(let m),
              .throttling(let m), .requestLimitExceeded(let m), .itemCollectionSizeLimitExceeded(let m),
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
-             .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m), .duplicateItem(let m):
+             .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m), .duplicateItem(let m),
+             .backupNotFound(let m), .backupInUse(let m), .tableAlreadyExists(let m), .tableInUse(let m),
+             .pointInTimeRecoveryUnavailable(let m), .continuousBackupsUnavailable(let m), .invalidRestoreTime(let m):
             m
         }
     }

@@ -11,6 +11,7 @@ public enum SerializationMismatch {
         case structure
         case list
         case map
+        case timestamp
 
         var javaName: String {
             switch self {
@@ -22,6 +23,7 @@ public enum SerializationMismatch {
             case .attributeValue: "AttributeValue"
             case .structure, .map: "Map"
             case .list: "List"
+            case .timestamp: "Date"
             }
         }
     }
@@ -50,7 +52,7 @@ public enum SerializationMismatch {
         case .structure:
             if case .array = value { return "Start of list found where not expected" }
             return "Unexpected value type in payload"
-        case .string, .integer, .long, .boolean:
+        case .string, .integer, .long, .boolean, .timestamp:
             switch value {
             case .object: return "Start of structure or map found where not expected"
             case .array: return "Unrecognized collection type class java.lang.\(expected.javaName)"

@@ -53,6 +53,10 @@ public struct TableDefinition: Sendable, Equatable {
     public var resourcePolicy: ResourcePolicy?
     /// Its streams' policies, by stream label.
     public var streamPolicies: [String: ResourcePolicy] = [:]
+    /// Point-in-time recovery, while it is on.
+    public var pointInTimeRecovery: PointInTimeRecovery?
+    /// Set on a table made by a restore.
+    public var restore: RestoreSummary?
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -83,6 +87,7 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
             && lhs.timeToLiveAttribute == rhs.timeToLiveAttribute && lhs.timeToLiveChanged == rhs.timeToLiveChanged
             && lhs.streams == rhs.streams && lhs.resourcePolicy == rhs.resourcePolicy && lhs.streamPolicies == rhs.streamPolicies
+            && lhs.pointInTimeRecovery == rhs.pointInTimeRecovery && lhs.restore == rhs.restore
     }
 }
 

@@ -44,7 +44,30 @@ package struct CatalogRecord: Equatable, Sendable {
         if !definition.streamPolicies.isEmpty {
             object["streamPolicies"] = .object(JSONObject(definition.streamPolicies.sorted { $0.key < $1.key }.map { ($0.key, Self.policyJSON($0.value)) }))
         }
+        if let recovery = definition.pointInTimeRecovery {
+            object["pointInTimeRecovery"] = .object(JSONObject([
+                ("enabledAt", .number(String(recovery.enabledAt))), ("periodDays", .number(String(recovery.periodDays))),
+            ]))
+        }
+        if let restore = definition.restore { object["restore"] = Self.restoreJSON(restore) }
         return .object(object)
+    }
+
+    private static func restoreJSON(_ restore: RestoreSummary) -> JSONValue {
+        var object = JSONObject()
+        if let backup = restore.sourceBackupArn { object["sourceBackupArn"] = .string(backup) }
+        object["sourceTableArn"] = .string(restore.sourceTableArn)
+        object["restoreTime"] = .number(String(restore.restoreTime))
+        object["inProgress"] = .bool(restore.inProgress)
+        return .object(object)
+    }
+
+    private static func restore(_ json: JSONValue) throws(Corrupt) -> RestoreSummary {
+        guard case .object(let o) = json, case .string(let table)? = o["sourceTableArn"], let time = double(o["restoreTime"]),
+              case .bool(let inProgress)? = o["inProgress"] else { throw Corrupt() }
+        var backup: String?
+        if case .string(let arn)? = o["sourceBackupArn"] { backup = arn }
+        return RestoreSummary(sourceBackupArn: backup, sourceTableArn: table, restoreTime: time, inProgress: inProgress)
     }
 
     private static func indexJSON(_ index: IndexDefinition, storage: String?) -> JSONValue {
@@ -184,6 +207,11 @@ package struct CatalogRecord: Equatable, Sendable {
         if case .object(let policies)? = o["streamPolicies"] {
             for (label, policy) in policies.members { definition.streamPolicies[label] = try Self.policy(policy) }
         }
+        if case .object(let recovery)? = o["pointInTimeRecovery"] {
+            guard let enabledAt = Self.double(recovery["enabledAt"]), let days = Self.double(recovery["periodDays"]) else { throw Corrupt() }
+            definition.pointInTimeRecovery = PointInTimeRecovery(enabledAt: enabledAt, periodDays: Int(days))
+        }
+        if let restore = o["restore"] { definition.restore = try Self.restore(restore) }
         self.init(definition: definition, partitionCount: Int(partitionCount))
         self.indexStorage = indexStorage
     }

@@ -8,6 +8,13 @@ struct DataDirectory: Sendable {
     /// Holds one directory per table, named by the table's id.
     var tables: String { path + "/tables" }
 
+    /// Holds one file per backup, named by the backup's id.
+    var backups: String { path + "/backups" }
+
+    func backup(id: String) -> String {
+        "\(backups)/\(id).sqlite"
+    }
+
     func table(id: String) -> String {
         "\(tables)/\(id)"
     }

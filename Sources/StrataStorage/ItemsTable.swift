@@ -43,6 +43,7 @@ enum ItemsTable {
         guard case .table(let localIndexes) = layout else { return }
         try ExpiryTable.create(on: connection)
         try StreamLogTable.create(on: connection)
+        try HistoryTable.create(on: connection)
         for position in 0..<localIndexes {
             try connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(TableIndexing.localTable(position))(k BLOB PRIMARY KEY, v BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID")
@@ -133,8 +134,13 @@ enum ItemsTable {
 
     /// Up to `limit` items after `start` (from the first if nil), with their keys.
     static func keyedPage(after start: [UInt8]?, limit: Int, on connection: SQLiteConnection) throws -> [(key: [UInt8], value: [UInt8])] {
+        try storedPage(after: start, limit: limit, on: connection).map { ($0.key, $0.item.value) }
+    }
+
+    /// The same, with each item as it is stored.
+    static func storedPage(after start: [UInt8]?, limit: Int, on connection: SQLiteConnection) throws -> [(key: [UInt8], item: StoredItem)] {
         let statement = try connection.statement(
-            start == nil ? "SELECT k, v FROM items ORDER BY k LIMIT ?" : "SELECT k, v FROM items WHERE k > ? ORDER BY k LIMIT ?")
+            start == nil ? "SELECT k, v, size FROM items ORDER BY k LIMIT ?" : "SELECT k, v, size FROM items WHERE k > ? ORDER BY k LIMIT ?")
         defer { statement.reset() }
         if let start {
             statement.bind(1, start)
@@ -142,8 +148,8 @@ enum ItemsTable {
         } else {
             statement.bind(1, limit)
         }
-        var page: [(key: [UInt8], value: [UInt8])] = []
-        while try statement.step() { page.append((statement.blob(0), statement.blob(1))) }
+        var page: [(key: [UInt8], item: StoredItem)] = []
+        while try statement.step() { page.append((statement.blob(0), StoredItem(value: statement.blob(1), size: statement.int(2)))) }
         return page
     }
 

@@ -13,6 +13,10 @@ struct PartitionUpkeep: Sendable {
     let itemCollectionLimit: Int
     /// Seconds since 1970 now, for stream records.
     let now: @Sendable () -> Double
+
+    /// Milliseconds since 1970 now: when a stream record or a change in
+    /// the history happened.
+    var milliseconds: Int { Int((now() * 1000).rounded(.down)) }
 }
 
 /// A partition writer's upkeep, with what it knows of its own database.
@@ -70,9 +74,11 @@ final class PartitionTransaction: GroupCommitTransaction {
     /// updates the table's indexes and stream. With `limitingCollection`,
     /// refuses a write that grows an item collection past its limit.
     /// `knownOld` is the old item if the caller decoded it already
-    /// (`.some(nil)`: none).
+    /// (`.some(nil)`: none). `stamp` is when the change happens, in
+    /// milliseconds, if not now: a transaction's commit point.
     func put(
-        _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil
+        _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil,
+        stamp: Int? = nil
     ) throws {
         if let snapshot = upkeep {
             let newItem = try new.item()
@@ -85,6 +91,7 @@ final class PartitionTransaction: GroupCommitTransaction {
                 if let stream = snapshot.stream {
                     try record(old == nil ? .insert : .modify, in: stream, old: old, new: newItem, schema: snapshot.tableKey)
                 }
+                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: stamp) }
             }
             if let attribute = snapshot.expiryAttribute {
                 try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection)
@@ -98,8 +105,11 @@ final class PartitionTransaction: GroupCommitTransaction {
         delta.sizeBytes += new.size - (oldSize ?? 0)
     }
 
-    /// Deletes the item under `key`; `origin` says who, for the stream.
-    func delete(_ key: [UInt8], existingSize: Int, knownOld: Item?? = nil, origin: StreamRecord.Origin = .request) throws {
+    /// Deletes the item under `key`; `origin` says who, for the stream;
+    /// `stamp` as for `put`.
+    func delete(
+        _ key: [UInt8], existingSize: Int, knownOld: Item?? = nil, origin: StreamRecord.Origin = .request, stamp: Int? = nil
+    ) throws {
         if let snapshot = upkeep {
             if snapshot.needsOldItem {
                 let old = try knownOld ?? (try current(key)?.item())
@@ -107,6 +117,7 @@ final class PartitionTransaction: GroupCommitTransaction {
                 if let stream = snapshot.stream, let old {
                     try record(.remove, in: stream, old: old, new: nil, schema: snapshot.tableKey, origin: origin)
                 }
+                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: stamp) }
             }
             if snapshot.expiryAttribute != nil { try ExpiryTable.remove(key, on: connection) }
         }
@@ -184,6 +195,12 @@ final class PartitionTransaction: GroupCommitTransaction {
         try StreamLogTable.trim(before: cutoff, limit: limit, on: connection)
     }
 
+    /// Deletes up to `limit` of the changes in the history made before
+    /// `cutoff` (milliseconds since 1970); returns how many.
+    func trimHistory(before cutoff: Int, limit: Int) throws -> Int {
+        try HistoryTable.trim(before: cutoff, limit: limit, on: connection)
+    }
+
     /// The logged changes the global indexes may not hold yet, as the
     /// items now stand; for the catch-up at start-up.
     func unappliedChanges(_ snapshot: TableIndexing.Snapshot) throws -> [IndexChange] {
@@ -253,8 +270,15 @@ final class PartitionTransaction: GroupCommitTransaction {
     ) throws {
         guard let context, let images = schema.streamImages(old: old, new: new, viewType: stream.viewType) else { return }
         try StreamLogTable.append(
-            generation: stream.generation, at: Int((context.upkeep.now() * 1000).rounded(.down)), event: event, origin: origin,
+            generation: stream.generation, at: context.upkeep.milliseconds, event: event, origin: origin,
             keys: images.keys, old: images.old, new: images.new, on: connection)
+    }
+
+    /// Records the image the change replaces, and when.
+    private func keepHistory(of key: [UInt8], old: Item?, stamp: Int?) throws {
+        guard let context else { return }
+        let at = stamp ?? context.upkeep.milliseconds
+        try HistoryTable.append(at: at, key: key, old: old.map { ItemEncoding.encode($0) }, on: connection)
     }
 
     private func prepareChangeLog() throws {

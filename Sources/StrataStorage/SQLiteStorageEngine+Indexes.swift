@@ -30,6 +30,7 @@ extension SQLiteStorageEngine {
         var work = TableWork()
         work.expiryChanged = record.definition.timeToLiveAttribute != entry.definition.timeToLiveAttribute
         work.streamChanged = record.definition.currentStream != entry.definition.currentStream
+        prepareHistory(&record, of: entry)
         for position in record.definition.globalIndexes.indices {
             let index = record.definition.globalIndexes[position]
             guard let previous = before.first(where: { $0.name == index.name }) else {
@@ -60,6 +61,7 @@ extension SQLiteStorageEngine {
             }
             snapshot.expiryAttribute = definition.timeToLiveAttribute
             snapshot.stream = definition.currentStream
+            snapshot.keepsHistory = keepsHistory(definition)
         }
         if work.expiryChanged, let attribute = definition.timeToLiveAttribute {
             Task(executorPreference: threads.bulk) { await self.fillExpiries(of: table, attribute: attribute) }

@@ -47,7 +47,9 @@ public final class SQLiteStorageEngine: StorageEngine {
     let tables = Mutex(Tables())
     /// Set by `close()`: background work stops.
     let closing = Atomic(false)
-    private let transactions: TransactionCoordinator
+    let transactions: TransactionCoordinator
+    let backupCatalog = BackupCatalog()
+    let historyHolds = HistoryHolds()
     /// The files besides the tables', for the integrity check.
     let catalogLocation: DatabaseLocation
     let transactionLogLocation: DatabaseLocation
@@ -83,12 +85,14 @@ public final class SQLiteStorageEngine: StorageEngine {
         transactions = try TransactionCoordinator(
             log: try TransactionLog(location: transactionLogLocation, durability: options.durability, checkpoints: checkpoints),
             stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
-            haltAfterCommit: options.haltTransactionsAfterCommit)
+            haltAfterCommit: options.haltTransactionsAfterCommit, milliseconds: { [now = options.now] in Int((now() * 1000).rounded(.down)) })
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
         for entry in entries.values { removeOrphanedIndexFiles(of: entry.record) }
         // After the transaction log's replay, which may add changes.
         for entry in entries.values { try Self.catchUpIndexes(of: entry) }
         for entry in entries.values { resumeIndexWork(of: entry) }
+        for entry in entries.values where entry.definition.pointInTimeRecovery != nil { historyHolds.noteKept(entry.definition.id) }
+        try resumeBackupWork()
     }
 
     /// A data directory Strata creates is private (0700), its files 0600.
@@ -148,7 +152,8 @@ public final class SQLiteStorageEngine: StorageEngine {
         }
         let indexing = TableIndexing(.init(
             tableKey: record.definition.keySchema, locals: locals, globals: globals,
-            expiryAttribute: record.definition.timeToLiveAttribute, stream: record.definition.currentStream))
+            expiryAttribute: record.definition.timeToLiveAttribute, stream: record.definition.currentStream,
+            keepsHistory: record.definition.pointInTimeRecovery != nil))
         let propagator = IndexPropagator(
             partitions: record.partitionCount, indexing: indexing, lag: environment.indexLag, executor: environment.threads.requests,
             logger: environment.logger)
@@ -476,6 +481,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         await withDiscardingTaskGroup { group in
             group.addTask(executorPreference: threads.bulk) { await self.sweepExpiredItemsUntilClosed() }
             group.addTask(executorPreference: threads.bulk) { await self.trimStreamRecordsUntilClosed() }
+            group.addTask(executorPreference: threads.bulk) { await self.trimHistoryUntilClosed() }
             for await checkpointer in checkpoints.pending {
                 group.addTask(executorPreference: threads.bulk) {
                     do {

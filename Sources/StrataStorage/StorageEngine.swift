@@ -105,6 +105,26 @@ public protocol StorageEngine: Sendable {
         table: String, shard: Int, generation: Int, from start: Int, limit: Int, maxBytes: Int
     ) async throws -> StreamRecordPage
 
+    /// Whether the engine makes backups and restores tables; if not, the
+    /// database's own tools do, and the calls below throw
+    /// ContinuousBackupsUnavailable.
+    var offersBackups: Bool { get }
+    /// Takes a backup of the table as it stands now, named `name`: answers
+    /// at once with it CREATING; its items are copied in the background,
+    /// while writes go on, and it becomes AVAILABLE.
+    func createBackup(table: String, name: String) async throws -> BackupRecord
+    /// Every backup the user made, in no order.
+    func backups() -> [BackupRecord]
+    /// Deletes an AVAILABLE backup nothing is restoring from.
+    func deleteBackup(arn: String) async throws -> BackupRecord
+    /// Creates `target`, a new table whose restore is in progress, and
+    /// loads backup `arn`'s items into it in the background; its restore
+    /// ends once they are all in.
+    func restoreTable(_ target: TableDefinition, fromBackup arn: String) async throws -> TableDefinition
+    /// The same with the items of table `source` as they were at `moment`
+    /// (milliseconds since 1970), which point-in-time recovery must reach.
+    func restoreTable(_ target: TableDefinition, from source: String, at moment: Int) async throws -> TableDefinition
+
     /// Each table's figures for the metrics, from memory.
     func tableMetrics() -> [TableMetrics]
 

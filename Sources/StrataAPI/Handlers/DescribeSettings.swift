@@ -12,17 +12,6 @@ extension DynamoAPI {
         ])))
     }
 
-    /// Backups come with their own issue: until then, off.
-    func describeContinuousBackups(_ input: TableNameInput, _ context: RequestContext) async throws -> JSONOutput {
-        guard storage.table(named: input.tableName) != nil else { throw DynamoError.tableNotFound("Table not found: \(input.tableName)") }
-        return JSONOutput(value: .object(JSONObject([
-            ("ContinuousBackupsDescription", .object(JSONObject([
-                ("ContinuousBackupsStatus", .string("DISABLED")),
-                ("PointInTimeRecoveryDescription", .object(JSONObject([("PointInTimeRecoveryStatus", .string("DISABLED"))]))),
-            ]))),
-        ])))
-    }
-
     func describeContributorInsights(_ input: ContributorInsightsInput, _ context: RequestContext) async throws -> JSONOutput {
         let table = try settingsTable(input.tableName)
         var output = JSONObject([("TableName", .string(input.tableName))])

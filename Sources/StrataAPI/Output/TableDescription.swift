@@ -26,7 +26,8 @@ struct TableDescription: OperationOutput {
         if !isDeletion {
             o["KeySchema"] = .array(Self.keySchema(definition.keySchema))
         }
-        o["TableStatus"] = .string(status)
+        // A restored table is CREATING until its items are all in.
+        o["TableStatus"] = .string(status == "ACTIVE" && definition.restore?.inProgress == true ? "CREATING" : status)
         if !isDeletion {
             o["CreationDateTime"] = .number(Self.timestamp(definition.creationTime))
         }
@@ -57,12 +58,20 @@ struct TableDescription: OperationOutput {
                 o["LatestStreamLabel"] = .string(latest.label)
                 o["LatestStreamArn"] = .string(latest.arn(tableARN: definition.arn))
             }
+            if let restore = definition.restore {
+                var summary = JSONObject()
+                if let backup = restore.sourceBackupArn { summary["SourceBackupArn"] = .string(backup) }
+                summary["SourceTableArn"] = .string(restore.sourceTableArn)
+                summary["RestoreDateTime"] = .number(Self.timestamp(restore.restoreTime))
+                summary["RestoreInProgress"] = .bool(restore.inProgress)
+                o["RestoreSummary"] = .object(summary)
+            }
         }
         return .object(o)
     }
 
     /// A table's or global index's ProvisionedThroughput: zeros when it has none.
-    private static func throughput(_ provisioned: TableDefinition.Throughput?) -> JSONValue {
+    static func throughput(_ provisioned: TableDefinition.Throughput?) -> JSONValue {
         var throughput = JSONObject()
         if let v = provisioned?.lastIncrease { throughput["LastIncreaseDateTime"] = .number(timestamp(v)) }
         if let v = provisioned?.lastDecrease { throughput["LastDecreaseDateTime"] = .number(timestamp(v)) }
@@ -75,16 +84,7 @@ struct TableDescription: OperationOutput {
     /// A GlobalSecondaryIndexDescription, or a LocalSecondaryIndexDescription
     /// (no status, throughput or backfilling).
     private func index(_ index: IndexDefinition) -> JSONValue {
-        var o = JSONObject()
-        o["IndexName"] = .string(index.name)
-        o["KeySchema"] = .array(
-            index.keySchema.partitionKeys.map { Self.keyElement($0.name, "HASH") } + index.keySchema.sortKeys.map { Self.keyElement($0.name, "RANGE") })
-        var projection = JSONObject()
-        projection["ProjectionType"] = .string(index.projection.kind.rawValue)
-        if index.projection.kind == .include {
-            projection["NonKeyAttributes"] = .array(index.projection.nonKeyAttributes.map { .string($0) })
-        }
-        o["Projection"] = .object(projection)
+        var o = Self.indexShape(index)
         if index.kind == .global {
             o["IndexStatus"] = .string(index.status.rawValue)
             if let backfilling = index.backfilling { o["Backfilling"] = .bool(backfilling) }
@@ -95,6 +95,21 @@ struct TableDescription: OperationOutput {
         o["ItemCount"] = .number(String(statistics.itemCount))
         o["IndexArn"] = .string(index.arn(tableARN: definition.arn))
         return .object(o)
+    }
+
+    /// An index's name, key schema and projection.
+    static func indexShape(_ index: IndexDefinition) -> JSONObject {
+        var o = JSONObject()
+        o["IndexName"] = .string(index.name)
+        o["KeySchema"] = .array(
+            index.keySchema.partitionKeys.map { keyElement($0.name, "HASH") } + index.keySchema.sortKeys.map { keyElement($0.name, "RANGE") })
+        var projection = JSONObject()
+        projection["ProjectionType"] = .string(index.projection.kind.rawValue)
+        if index.projection.kind == .include {
+            projection["NonKeyAttributes"] = .array(index.projection.nonKeyAttributes.map { .string($0) })
+        }
+        o["Projection"] = .object(projection)
+        return o
     }
 
     /// A table's KeySchema member.

@@ -60,6 +60,13 @@ struct RequestBody {
         return try Self.whole(value, as: .long)
     }
 
+    /// A `Timestamp` member: seconds since 1970, as a JSON number.
+    func timestamp(_ name: String) throws(DynamoError) -> Double? {
+        guard let value = value(name) else { return nil }
+        guard case .number(let text) = value, let seconds = Double(text) else { throw Self.mismatch(value, expected: .timestamp) }
+        return seconds
+    }
+
     static func whole(_ value: JSONValue, as expected: SerializationMismatch.Expected) throws(DynamoError) -> Int {
         // `Int(_:)` takes only an optional sign and digits, and refuses what overflows 64 bits.
         guard case .number(let text) = value, let number = Int(text) else { throw mismatch(value, expected: expected) }

@@ -76,7 +76,7 @@ struct SecondaryIndexInput {
     /// table's key and definitions; then the definitions themselves.
     static func resolve(
         globals: [SecondaryIndexInput]?, locals: [SecondaryIndexInput]?, tableKey: KeySchema, definitions: [KeyAttribute],
-        billingMode: TableDefinition.BillingMode
+        billingMode: TableDefinition.BillingMode, requiringAllUsed: Bool = true
     ) throws(DynamoError) -> (globals: [IndexDefinition], locals: [IndexDefinition]) {
         var names = Set<String>()
         var resolvedLocals: [IndexDefinition] = []
@@ -107,7 +107,7 @@ struct SecondaryIndexInput {
         }
         try KeySchemaInput.checkNoDuplicates(definitions)
         let used = tableKey.attributes.map(\.name) + (resolvedLocals + resolvedGlobals).flatMap { $0.keySchema.attributes.map(\.name) }
-        try checkAllUsed(definitions, used: used)
+        if requiringAllUsed { try checkAllUsed(definitions, used: used) }
         try checkProjectedCount(resolvedLocals + resolvedGlobals)
         return (resolvedGlobals, resolvedLocals)
     }
@@ -118,7 +118,7 @@ struct SecondaryIndexInput {
         }
     }
 
-    /// Every definition must be a key of the table or of an index.
+    /// `resolve`'s check that every definition is a key, with its message.
     static func checkAllUsed(_ definitions: [KeyAttribute], used: [String]) throws(DynamoError) {
         var keys: [String] = []
         for name in used where !keys.contains(name) { keys.append(name) }

@@ -5,7 +5,8 @@ import Synchronization
 /// secondary indexes (and where the global ones live), the expiry of each
 /// item when time to live is on, and the records of the enabled stream.
 /// Its snapshot changes when UpdateTable adds or removes a global index or
-/// turns the stream on or off, or UpdateTimeToLive turns expiry on or off;
+/// turns the stream on or off, UpdateTimeToLive turns expiry on or off, or
+/// history starts or stops;
 /// every write takes the snapshot current when it runs.
 final class TableIndexing: Sendable {
     struct LocalIndex: Sendable {
@@ -27,12 +28,16 @@ final class TableIndexing: Sendable {
         var expiryAttribute: String?
         /// The stream that records every change, while one is enabled.
         var stream: StreamDefinition?
+        /// Whether each change records the image it replaces in the
+        /// partition's history: while point-in-time recovery is on or a
+        /// backup is being taken.
+        var keepsHistory = false
 
         var hasIndexes: Bool { !locals.isEmpty || !globals.isEmpty }
-        var isEmpty: Bool { !hasIndexes && expiryAttribute == nil && stream == nil }
+        var isEmpty: Bool { !hasIndexes && expiryAttribute == nil && stream == nil && !keepsHistory }
         /// Whether a write needs the item it replaces: to update the
-        /// indexes, or to write its stream record.
-        var needsOldItem: Bool { hasIndexes || stream != nil }
+        /// indexes, to write its stream record, or to keep its history.
+        var needsOldItem: Bool { hasIndexes || stream != nil || keepsHistory }
 
         func global(named name: String) -> GlobalIndex? {
             globals.first { $0.definition.name == name }

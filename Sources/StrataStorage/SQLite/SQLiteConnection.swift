@@ -103,6 +103,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The rowid of the row the last INSERT on this connection added.
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
+    /// The rows the last INSERT, UPDATE or DELETE on this connection changed.
+    var changedRows: Int { Int(sqlite3_changes64(handle)) }
+
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// The error number of the last system call SQLite saw fail on this connection.

@@ -29,6 +29,11 @@ final class TransactionCoordinator: Sendable {
     }
 
     let locks = TransactionLocks()
+    /// Transactions between their commit point and their last partition.
+    let inFlight = CommitsInFlight()
+    /// Milliseconds since 1970 now: a transaction's changes all carry the
+    /// moment of its commit point in the partitions' history.
+    private let milliseconds: @Sendable () -> Int
     private let log: TransactionLog
     private let tokens: IdempotencyTokens
     private let haltAfterCommit: Bool
@@ -36,15 +41,19 @@ final class TransactionCoordinator: Sendable {
     private let readWaitBound: Duration
 
     /// Takes over the log and applies what a crash left committed but unapplied.
-    init(log: TransactionLog, stores: [TableStore], readWaitBound: Duration, haltAfterCommit: Bool = false) throws {
+    init(
+        log: TransactionLog, stores: [TableStore], readWaitBound: Duration, haltAfterCommit: Bool = false,
+        milliseconds: @escaping @Sendable () -> Int
+    ) throws {
         self.log = log
+        self.milliseconds = milliseconds
         self.readWaitBound = readWaitBound
         self.haltAfterCommit = haltAfterCommit
         let storesByID = Dictionary(stores.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Self.now()
         for pending in try log.pending() {
             for (partition, writes) in Self.partitioned(pending.record.writes, stores: storesByID) {
-                try partition.writeNow { try Self.apply(writes, in: $0) }
+                try partition.writeNow { try Self.apply(writes, in: $0, stamp: pending.record.created * 1000) }
             }
             try log.markAppliedNow(pending.id, now: now)
         }
@@ -86,13 +95,16 @@ final class TransactionCoordinator: Sendable {
                         }
                     }
                     guard !record.writes.isEmpty else { return }
+                    let ticket = inFlight.begin()
+                    defer { inFlight.end(ticket) }
+                    let stamp = milliseconds()
                     let id = try await log.commit(record)
                     committed = true
                     if haltAfterCommit {
                         throw TransactionLogFailure(underlying: DynamoError.internalFailure("Halted after the commit point"))
                     }
                     do {
-                        try await apply(record.writes, targets: targets)
+                        try await apply(record.writes, targets: targets, stamp: stamp)
                         try await log.markApplied(id, now: now)
                     } catch {
                         throw TransactionLogFailure(
@@ -168,13 +180,13 @@ final class TransactionCoordinator: Sendable {
 
     /// Applies committed writes to their partitions. A table deleted
     /// meanwhile has nothing left to apply to.
-    private func apply(_ writes: [TransactionRecord.Write], targets: [Target]) async throws {
+    private func apply(_ writes: [TransactionRecord.Write], targets: [Target], stamp: Int) async throws {
         let stores = Dictionary(targets.map { ($0.store.id, $0.store) }, uniquingKeysWith: { first, _ in first })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (partition, writes) in Self.partitioned(writes, stores: stores) {
                 group.addTask {
                     do {
-                        try await partition.write { try Self.apply(writes, in: $0) }
+                        try await partition.write { try Self.apply(writes, in: $0, stamp: stamp) }
                     } catch DynamoError.resourceNotFound {
                         // The table was deleted.
                     }
@@ -196,14 +208,15 @@ final class TransactionCoordinator: Sendable {
         return Array(groups.values)
     }
 
-    /// Writes final images; the same images applied again change nothing.
-    private static func apply(_ writes: [TransactionRecord.Write], in transaction: PartitionTransaction) throws {
+    /// Writes final images, changed at `stamp` (milliseconds); the same
+    /// images applied again change nothing.
+    private static func apply(_ writes: [TransactionRecord.Write], in transaction: PartitionTransaction, stamp: Int) throws {
         for write in writes {
             let old = try transaction.currentSize(write.key)
             if let value = write.value {
-                try transaction.put(write.key, value, replacingSize: old)
+                try transaction.put(write.key, value, replacingSize: old, stamp: stamp)
             } else if let old {
-                try transaction.delete(write.key, existingSize: old)
+                try transaction.delete(write.key, existingSize: old, stamp: stamp)
             }
         }
     }

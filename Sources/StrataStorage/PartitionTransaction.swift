@@ -16,7 +16,7 @@ struct PartitionUpkeep: Sendable {
 
     /// Milliseconds since 1970 now: when a stream record or a change in
     /// the history happened.
-    var milliseconds: Int { Int((now() * 1000).rounded(.down)) }
+    var milliseconds: Int { SQLiteStorageEngine.milliseconds(now()) }
 }
 
 /// A partition writer's upkeep, with what it knows of its own database.

@@ -19,7 +19,7 @@ extension SQLiteStorageEngine {
         let now = options.now()
         let id = BackupRecord.newID(now: now)
         let (ticket, moment) = await fixMoment(of: entry)
-        var record = BackupRecord(
+        let record = BackupRecord(
             arn: "\(entry.definition.arn)/backup/\(id)", name: name, table: entry.definition, created: now, moment: moment,
             status: .creating, kind: .user)
         let file: BackupFile
@@ -31,24 +31,28 @@ extension SQLiteStorageEngine {
             throw DynamoError.internalFailure("Could not create the backup's file: \(error)")
         }
         backupCatalog.save(record, keeping: options.dataDirectory == nil ? file : nil)
-        let created = record
-        Task(executorPreference: threads.bulk) {
-            defer { self.releaseHold(ticket, of: entry) }
-            do {
-                try await self.copy(entry, at: moment, into: file)
-                let statistics = try file.finish()
-                record.itemCount = statistics.itemCount
-                record.sizeBytes = statistics.sizeBytes
-                record.status = .available
-                try file.save(record)
-                self.backupCatalog.save(record, keeping: nil)
-            } catch {
-                self.options.logger.error("A backup failed", metadata: ["backup": "\(record.arn)", "error": "\(error)"])
-                _ = try? self.backupCatalog.remove(record.arn) { _ in }
-                self.removeBackupFile(id: id)
-            }
+        backupCatalog.run(on: threads.bulk) { await self.finish(record, in: file, copying: entry, ticket: ticket) }
+        return record
+    }
+
+    /// Copies the table into a new backup's file; the backup is then
+    /// AVAILABLE, or gone if the copy failed.
+    private func finish(_ backup: BackupRecord, in file: BackupFile, copying entry: Entry, ticket: Int) async {
+        defer { releaseHold(ticket, of: entry) }
+        var record = backup
+        do {
+            try await copy(entry, at: record.moment, into: file)
+            let statistics = try file.finish()
+            record.itemCount = statistics.itemCount
+            record.sizeBytes = statistics.sizeBytes
+            record.status = .available
+            try file.save(record)
+            backupCatalog.save(record, keeping: nil)
+        } catch {
+            options.logger.error("A backup failed", metadata: ["backup": "\(record.arn)", "error": "\(error)"])
+            _ = try? backupCatalog.remove(record.arn) { _ in }
+            removeBackupFile(id: record.id)
         }
-        return created
     }
 
     public func backups() -> [BackupRecord] {
@@ -73,7 +77,7 @@ extension SQLiteStorageEngine {
         }
         guard record.status == .available else { throw DynamoError.backupInUse("Backup is being created: \(arn)") }
         let created = try await createRestoredTable(target)
-        Task(executorPreference: threads.bulk) { await self.load(record, into: target.name, dropping: false) }
+        backupCatalog.run(on: threads.bulk) { await self.load(record, into: target.name, dropping: false) }
         return created
     }
 
@@ -94,7 +98,7 @@ extension SQLiteStorageEngine {
             releaseHold(ticket, of: entry)
             throw error
         }
-        Task(executorPreference: threads.bulk) {
+        backupCatalog.run(on: threads.bulk) {
             let id = BackupRecord.newID(now: now)
             let record = BackupRecord(
                 arn: "\(entry.definition.arn)/backup/\(id)", name: target.name, table: entry.definition, created: now,
@@ -119,6 +123,11 @@ extension SQLiteStorageEngine {
             }
         }
         return created
+    }
+
+    /// Returns once every backup and restore started so far is done.
+    package func settleBackupWork() async {
+        await backupCatalog.settle()
     }
 
     // MARK: History
@@ -166,7 +175,8 @@ extension SQLiteStorageEngine {
         var trimmed = 0
         for entry in entries {
             let id = entry.definition.id
-            let needed = Self.milliseconds(entry.definition.pointInTimeRecovery?.earliestRestorable(now: now) ?? now)
+            // Without point-in-time recovery or a hold, none of it.
+            let needed = entry.definition.pointInTimeRecovery.map { Self.milliseconds($0.earliestRestorable(now: now)) } ?? Int.max
             let cutoff = min(needed, historyHolds.earliest(id) ?? needed)
             do {
                 for partition in entry.store.partitions {
@@ -324,7 +334,7 @@ extension SQLiteStorageEngine {
             let source = backups.first { backup in
                 if let arn = table.restore?.sourceBackupArn { backup.arn == arn } else { backup.kind == .system && backup.name == table.name }
             }
-            Task(executorPreference: threads.bulk) {
+            backupCatalog.run(on: threads.bulk) {
                 if let source {
                     await self.load(source, into: table.name, dropping: source.kind == .system)
                 } else {
@@ -339,7 +349,9 @@ extension SQLiteStorageEngine {
         }
     }
 
+    /// Milliseconds since 1970, to the nearest: a clock's seconds are
+    /// not exact in binary, and a millisecond must not turn into the one before.
     static func milliseconds(_ seconds: Double) -> Int {
-        Int((seconds * 1000).rounded(.down))
+        Int((seconds * 1000).rounded())
     }
 }

@@ -85,7 +85,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         transactions = try TransactionCoordinator(
             log: try TransactionLog(location: transactionLogLocation, durability: options.durability, checkpoints: checkpoints),
             stores: entries.values.map(\.store), readWaitBound: options.transactionReadWait,
-            haltAfterCommit: options.haltTransactionsAfterCommit, milliseconds: { [now = options.now] in Int((now() * 1000).rounded(.down)) })
+            haltAfterCommit: options.haltTransactionsAfterCommit, milliseconds: { [now = options.now] in Self.milliseconds(now()) })
         try removeOrphanedTableFiles(keeping: Set(entries.values.map(\.definition.id)))
         for entry in entries.values { removeOrphanedIndexFiles(of: entry.record) }
         // After the transaction log's replay, which may add changes.

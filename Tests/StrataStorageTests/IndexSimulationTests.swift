@@ -133,7 +133,8 @@ import Testing
     /// Every index, scanned, holds the model's projection; a query of
     /// each partition-key value returns its entries in index order.
     static func expectIndexes(
-        of engine: SQLiteStorageEngine, toMatch model: [PrimaryKey: Item], definition: TableDefinition = definition()
+        of engine: SQLiteStorageEngine, toMatch model: [PrimaryKey: Item], definition: TableDefinition = definition(),
+        table: String = "indexed"
     ) async throws {
         for index in definition.indexes {
             let expected = model.values.compactMap { item -> Item? in
@@ -144,7 +145,7 @@ import Testing
                 var start: Item?
                 repeat {
                     let page = try await engine.scanIndex(
-                        table: "indexed", index: index.name, segment: segment, totalSegments: 3, exclusiveStart: start,
+                        table: table, index: index.name, segment: segment, totalSegments: 3, exclusiveStart: start,
                         limit: PageLimit(items: 7))
                     let items = try page.items.map { try $0.item() }
                     scanned += items
@@ -163,7 +164,7 @@ import Testing
                     var start: Item?
                     repeat {
                         let page = try await engine.queryIndex(
-                            table: "indexed", index: index.name, condition: IndexKeyCondition(partition: partition),
+                            table: table, index: index.name, condition: IndexKeyCondition(partition: partition),
                             forward: forward, exclusiveStart: start, limit: PageLimit(items: 3))
                         let items = try page.items.map { try $0.item() }
                         read += items

@@ -10,6 +10,8 @@ final class BackupCatalog: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Copies and loads running in the background, by a number of their own.
+    private let work = Mutex<(next: Int, tasks: [Int: Task<Void, Never>])>((0, [:]))
 
     var all: [BackupRecord] {
         entries.withLock { $0.values.map(\.record) }
@@ -25,6 +27,24 @@ final class BackupCatalog: Sendable {
             let keeper = entries[record.arn]?.keeper ?? file
             entries[record.arn] = Entry(record: record, keeper: keeper)
         }
+    }
+
+    /// Runs `body` in the background on `executor`, as work `settle` waits for.
+    func run(on executor: any TaskExecutor, _ body: @escaping @Sendable () async -> Void) {
+        work.withLock { work in
+            work.next += 1
+            let number = work.next
+            work.tasks[number] = Task(executorPreference: executor) { [weak self] in
+                await body()
+                _ = self?.work.withLock { $0.tasks.removeValue(forKey: number) }
+            }
+        }
+    }
+
+    /// Returns once every copy and load started so far has ended.
+    func settle() async {
+        let tasks = work.withLock { Array($0.tasks.values) }
+        for task in tasks { await task.value }
     }
 
     /// Forgets a backup; applies `check` to it first, under the lock, so

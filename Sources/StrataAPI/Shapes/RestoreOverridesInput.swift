@@ -47,8 +47,9 @@ struct RestoreOverridesInput {
             attributeDefinitions: source.attributeDefinitions, billingMode: billingMode, throughput: units,
             tableClass: source.tableClass)
         if billingMode == .payPerRequest { table.lastSwitchToPayPerRequest = now }
+        // An empty override restores none of that kind (CreateTable refuses an empty list).
         let overridden = try SecondaryIndexInput.resolve(
-            globals: globalIndexes, locals: localIndexes, tableKey: source.keySchema, definitions: source.attributeDefinitions,
+            globals: globalIndexes?.isEmpty == true ? nil : globalIndexes, locals: localIndexes?.isEmpty == true ? nil : localIndexes, tableKey: source.keySchema, definitions: source.attributeDefinitions,
             billingMode: billingMode, requiringAllUsed: false)
         table.localIndexes = localIndexes == nil ? source.localIndexes : overridden.locals
         table.globalIndexes = (globalIndexes == nil ? source.globalIndexes : overridden.globals).map { index in

@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "StrataStorage",
             dependencies: [
-                "StrataModel", "CSQLite", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                "StrataModel", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),

@@ -65,6 +65,12 @@ struct Dispatcher {
         add(dynamoDB, "ListBackups") { try await $0.listBackups($1, $2) }
         add(dynamoDB, "DeleteBackup") { try await $0.deleteBackup($1, $2) }
         add(dynamoDB, "RestoreTableFromBackup") { try await $0.restoreTableFromBackup($1, $2) }
+        add(dynamoDB, "ExportTableToPointInTime") { try await $0.exportTableToPointInTime($1, $2) }
+        add(dynamoDB, "DescribeExport") { try await $0.describeExport($1, $2) }
+        add(dynamoDB, "ListExports") { try await $0.listExports($1, $2) }
+        add(dynamoDB, "ImportTable") { try await $0.importTable($1, $2) }
+        add(dynamoDB, "DescribeImport") { try await $0.describeImport($1, $2) }
+        add(dynamoDB, "ListImports") { try await $0.listImports($1, $2) }
         add(dynamoDB, "DescribeContributorInsights") { try await $0.describeContributorInsights($1, $2) }
         add(dynamoDB, "DescribeKinesisStreamingDestination") { try await $0.describeKinesisStreamingDestination($1, $2) }
         add(dynamoDB, "ExecuteStatement") { try await $0.executeStatement($1, $2) }

@@ -13,6 +13,9 @@ public final class DynamoAPI: Sendable {
     let configuration: APIConfiguration
     let admission: AdmissionController
     let clock: any WallClock
+    /// The exports and imports run so far.
+    let exports: TransferJobs
+    let imports: TransferJobs
     /// Parsed expressions by text, shared by every request.
     let expressionCache = ExpressionCache()
     /// Parsed PartiQL statements by text.
@@ -29,6 +32,8 @@ public final class DynamoAPI: Sendable {
         self.configuration = configuration
         self.admission = admission
         self.clock = clock
+        exports = TransferJobs(exportDirectory: configuration.exportDirectory, kind: "exports")
+        imports = TransferJobs(exportDirectory: configuration.exportDirectory, kind: "imports")
     }
 
     /// Where the front starts each request's task: on the storage

@@ -46,6 +46,10 @@ public enum DynamoError: Error, Sendable, Equatable {
     case continuousBackupsUnavailable(String)
     /// A restore time outside the restorable window.
     case invalidRestoreTime(String)
+    case exportNotFound(String)
+    /// An export time outside the restorable window.
+    case invalidExportTime(String)
+    case importNotFound(String)
 
     /// The error type's name, the last part of `__type`.
     public var typeName: String {
@@ -84,6 +88,9 @@ public enum DynamoError: Error, Sendable, Equatable {
         case .pointInTimeRecoveryUnavailable: "PointInTimeRecoveryUnavailableException"
         case .continuousBackupsUnavailable: "ContinuousBackupsUnavailableException"
         case .invalidRestoreTime: "InvalidRestoreTimeException"
+        case .exportNotFound: "ExportNotFoundException"
+        case .invalidExportTime: "InvalidExportTimeException"
+        case .importNotFound: "ImportNotFoundException"
         }
     }
 
@@ -125,7 +132,8 @@ public enum DynamoError: Error, Sendable, Equatable {
              .transactionConflict(let m), .transactionCanceled(let m, _), .transactionInProgress(let m), .idempotentParameterMismatch(let m), .payloadTooLarge(let m),
              .internalFailure(let m), .expiredIterator(let m), .trimmedDataAccess(let m), .duplicateItem(let m),
              .backupNotFound(let m), .backupInUse(let m), .tableAlreadyExists(let m), .tableInUse(let m),
-             .pointInTimeRecoveryUnavailable(let m), .continuousBackupsUnavailable(let m), .invalidRestoreTime(let m):
+             .pointInTimeRecoveryUnavailable(let m), .continuousBackupsUnavailable(let m), .invalidRestoreTime(let m),
+             .exportNotFound(let m), .invalidExportTime(let m), .importNotFound(let m):
             m
         }
     }

@@ -57,6 +57,8 @@ public struct TableDefinition: Sendable, Equatable {
     public var pointInTimeRecovery: PointInTimeRecovery?
     /// Set on a table made by a restore.
     public var restore: RestoreSummary?
+    /// True while ImportTable loads the table's items: it is CREATING.
+    public var importing = false
 
     public init(
         name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
@@ -87,7 +89,7 @@ public struct TableDefinition: Sendable, Equatable {
             && lhs.globalIndexes == rhs.globalIndexes && lhs.localIndexes == rhs.localIndexes
             && lhs.timeToLiveAttribute == rhs.timeToLiveAttribute && lhs.timeToLiveChanged == rhs.timeToLiveChanged
             && lhs.streams == rhs.streams && lhs.resourcePolicy == rhs.resourcePolicy && lhs.streamPolicies == rhs.streamPolicies
-            && lhs.pointInTimeRecovery == rhs.pointInTimeRecovery && lhs.restore == rhs.restore
+            && lhs.pointInTimeRecovery == rhs.pointInTimeRecovery && lhs.restore == rhs.restore && lhs.importing == rhs.importing
     }
 }
 

@@ -36,4 +36,14 @@ public enum UTCCalendar {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+
+    /// A moment as ISO 8601 with milliseconds: `2020-11-04T07:28:34.028Z`.
+    public static func iso8601(_ seconds: Double) -> String {
+        let milliseconds = Int((seconds * 1000).rounded())
+        let whole = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let (days, secondOfDay) = split(whole)
+        let (year, month, day) = date(daysSince1970: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(milliseconds - whole * 1000, 3))Z"
+    }
 }

@@ -32,3 +32,16 @@ extension PostgresStorageEngine {
             "Backups are not available on the PostgreSQL storage engine: back up the database with its own tools")
     }
 }
+
+extension PostgresStorageEngine {
+    public func readTable(_ name: String, at moment: Int?, _ consume: ([StoredItem]) throws -> Void) async throws {
+        throw Self.backupsUnavailable
+    }
+
+    /// One write per item: an import's pages are not a hot path here.
+    public func putItems(_ items: [(key: PrimaryKey, item: StoredItem)], table name: String) async throws {
+        for (key, item) in items {
+            try await writeItem(table: name, key: key) { _ in ItemWrite(.put(item), result: ()) }
+        }
+    }
+}

@@ -50,6 +50,7 @@ package struct CatalogRecord: Equatable, Sendable {
             ]))
         }
         if let restore = definition.restore { object["restore"] = Self.restoreJSON(restore) }
+        if definition.importing { object["importing"] = .bool(true) }
         return .object(object)
     }
 
@@ -212,6 +213,7 @@ package struct CatalogRecord: Equatable, Sendable {
             definition.pointInTimeRecovery = PointInTimeRecovery(enabledAt: enabledAt, periodDays: Int(days))
         }
         if let restore = o["restore"] { definition.restore = try Self.restore(restore) }
+        if case .bool(true)? = o["importing"] { definition.importing = true }
         self.init(definition: definition, partitionCount: Int(partitionCount))
         self.indexStorage = indexStorage
     }

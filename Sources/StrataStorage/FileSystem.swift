@@ -28,6 +28,13 @@ enum FileSystem {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The size in bytes of the file at `path`, or nil if nothing is there.
+    static func size(of path: String) -> Int? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int(status.st_size)
+    }
+
     /// The permission bits of what is at `path`, or nil if nothing is there.
     static func permissions(of path: String) -> mode_t? {
         var status = stat()
@@ -83,5 +90,56 @@ enum FileSystem {
         } else if unlink(path) != 0 && errno != ENOENT {
             throw Failure(operation: "unlink", path: path, code: errno)
         }
+    }
+
+    /// Replaces the file at `path` with `bytes`, whole: written beside it,
+    /// synced, then renamed over it.
+    static func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(operation: "open", path: temporary, code: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else {
+                let code = errno
+                close(descriptor)
+                throw Failure(operation: "write", path: temporary, code: code)
+            }
+            offset += written
+        }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard synced else { throw Failure(operation: "fsync", path: temporary, code: errno) }
+        guard rename(temporary, path) == 0 else { throw Failure(operation: "rename", path: path, code: errno) }
+    }
+
+    /// The whole file at `path`.
+    static func readFile(_ path: String) throws(Failure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count >= 0 else { throw Failure(operation: "read", path: path, code: errno) }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Every regular file under `path`, recursively, as paths relative to it, sorted.
+    static func files(under path: String) throws(Failure) -> [String] {
+        var found: [String] = []
+        for name in try contents(of: path).sorted() {
+            let full = path + "/" + name
+            if isDirectory(full) {
+                found += try files(under: full).map { name + "/" + $0 }
+            } else {
+                found.append(name)
+            }
+        }
+        return found
     }
 }

@@ -28,6 +28,43 @@ enum MD5 {
         return UInt64(state.a.byteSwapped) << 32 | UInt64(state.b.byteSwapped)
     }
 
+    /// The whole digest of a message given a piece at a time (an export's
+    /// data file, for its manifest).
+    struct Hasher {
+        private var state = State()
+        private var pending: [UInt8] = []
+        private var length = 0
+
+        mutating func update(_ bytes: some Collection<UInt8>) {
+            pending.append(contentsOf: bytes)
+            length += bytes.count
+            let full = pending.count / 64 * 64
+            guard full > 0 else { return }
+            pending.withUnsafeBytes { raw in
+                for offset in stride(from: 0, to: full, by: 64) { state.compress(MD5.block(raw, at: offset)) }
+            }
+            pending.removeFirst(full)
+        }
+
+        /// The 16 bytes of the digest.
+        mutating func finish() -> [UInt8] {
+            var tail: [UInt8] = [0x80] + [UInt8](repeating: 0, count: (pending.count < 56 ? 55 : 119) - pending.count)
+            withUnsafeBytes(of: (UInt64(length) &* 8).littleEndian) { tail.append(contentsOf: $0) }
+            let bits = length
+            update(tail)
+            length = bits
+            var digest: [UInt8] = []
+            for word in [state.a, state.b, state.c, state.d] { withUnsafeBytes(of: word.littleEndian) { digest.append(contentsOf: $0) } }
+            return digest
+        }
+    }
+
+    private static func block(_ raw: UnsafeRawBufferPointer, at offset: Int) -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) {
+        var block = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &block) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 64])) }
+        return block
+    }
+
     private struct State {
         var a: UInt32 = 0x6745_2301
         var b: UInt32 = 0xEFCD_AB89

@@ -83,13 +83,8 @@ extension SQLiteStorageEngine {
 
     public func restoreTable(_ target: TableDefinition, from source: String, at moment: Int) async throws -> TableDefinition {
         let entry = try backupSource(source)
-        guard let recovery = entry.definition.pointInTimeRecovery else {
-            throw DynamoError.pointInTimeRecoveryUnavailable("Point in time recovery is not enabled for table '\(entry.definition.name)'")
-        }
+        try checkRestorable(entry, at: moment)
         let now = options.now()
-        guard Double(moment) >= (recovery.earliestRestorable(now: now) * 1000).rounded(.down), Double(moment) <= now * 1000 else {
-            throw DynamoError.invalidRestoreTime("Restore time is out of range")
-        }
         let ticket = historyHolds.hold(entry.definition.id, after: moment)
         let created: TableDefinition
         do {
@@ -128,6 +123,48 @@ extension SQLiteStorageEngine {
     /// Returns once every backup and restore started so far is done.
     package func settleBackupWork() async {
         await backupCatalog.settle()
+    }
+
+    /// Point-in-time recovery reaches `moment` on the table.
+    private func checkRestorable(_ entry: Entry, at moment: Int) throws {
+        guard let recovery = entry.definition.pointInTimeRecovery else {
+            throw DynamoError.pointInTimeRecoveryUnavailable("Point in time recovery is not enabled for table '\(entry.definition.name)'")
+        }
+        let now = options.now()
+        guard moment >= Self.milliseconds(recovery.earliestRestorable(now: now)), moment <= Self.milliseconds(now) else {
+            throw DynamoError.invalidRestoreTime("Restore time is out of range")
+        }
+    }
+
+    public func readTable(_ name: String, at moment: Int?, _ consume: ([StoredItem]) throws -> Void) async throws {
+        let entry = try backupSource(name)
+        let (ticket, fixed): (Int, Int)
+        if let moment {
+            try checkRestorable(entry, at: moment)
+            (ticket, fixed) = (historyHolds.hold(entry.definition.id, after: moment), moment)
+            await transactions.inFlight.settle()
+        } else {
+            (ticket, fixed) = await fixMoment(of: entry)
+        }
+        defer { releaseHold(ticket, of: entry) }
+        let id = BackupRecord.newID(now: options.now())
+        defer { removeBackupFile(id: id) }
+        try await withTaskExecutorPreference(threads.bulk) {
+            let file = try newBackupFile(id: id)
+            try await copy(entry, at: fixed, into: file)
+            _ = try file.finish()
+            var after: [UInt8]?
+            while true {
+                let page = try file.items(after: after, limit: Self.copyPage)
+                try consume(page.map(\.item))
+                guard page.count == Self.copyPage, let last = page.last else { return }
+                after = last.key
+            }
+        }
+    }
+
+    public func putItems(_ items: [(key: PrimaryKey, item: StoredItem)], table name: String) async throws {
+        try await Self.write(items.map { (KeyEncoding.encode($0.key), $0.item) }, into: store(named: name))
     }
 
     // MARK: History

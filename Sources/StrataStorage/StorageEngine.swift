@@ -125,6 +125,15 @@ public protocol StorageEngine: Sendable {
     /// (milliseconds since 1970), which point-in-time recovery must reach.
     func restoreTable(_ target: TableDefinition, from source: String, at moment: Int) async throws -> TableDefinition
 
+    /// Hands `consume` every item of table `name` as it was at `moment`
+    /// (milliseconds since 1970, which point-in-time recovery must reach;
+    /// nil: now), a page at a time; for an export.
+    func readTable(_ name: String, at moment: Int?, _ consume: ([StoredItem]) throws -> Void) async throws
+
+    /// Stores `items` in table `name` as they are, replacing what their
+    /// keys hold: an import's or a load's pages, with no conditions.
+    func putItems(_ items: [(key: PrimaryKey, item: StoredItem)], table name: String) async throws
+
     /// Each table's figures for the metrics, from memory.
     func tableMetrics() -> [TableMetrics]
 

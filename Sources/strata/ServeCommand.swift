@@ -79,7 +79,8 @@ struct ServeCommand {
         let admission = AdmissionController(configuration: admissionConfiguration, shared: sharedCapacity)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),
-                timeToLiveCooldown: try options.resolvedTimeToLiveCooldown(), accessLog: try options.resolvedAccessLog()), admission: admission)
+                timeToLiveCooldown: try options.resolvedTimeToLiveCooldown(), accessLog: try options.resolvedAccessLog(),
+                exportDirectory: options.resolvedExportDirectory), admission: admission)
         let server = HTTPServer(api: api, host: options.resolvedHost, port: try options.resolvedPort(), logger: logger, options: serverOptions)
         _ = try await server.start()
 

@@ -2,12 +2,17 @@ import StrataModel
 
 extension DynamoAPI {
     func createTable(_ input: CreateTableInput, _ context: RequestContext) async throws -> TableDescription {
-        let now = context.clock.now()
+        let created = try await storage.createTable(try newTable(input, now: context.clock.now()))
+        return TableDescription(wrapper: "TableDescription", definition: created, statistics: .init())
+    }
+
+    /// The definition of the table `input` asks for (CreateTable, ImportTable).
+    func newTable(_ input: CreateTableInput, now: Double) throws(DynamoError) -> TableDefinition {
         // A table may be named by the ARN it will have, in this region and account.
         let name = TableReference.name(inARN: input.tableName) ?? input.tableName
         let arn = "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(name)"
         if TableReference.isARN(input.tableName), input.tableName != arn {
-            throw DynamoError.validation("The table ARN \(input.tableName) is not of this region and account: expected \(arn)")
+            throw .validation("The table ARN \(input.tableName) is not of this region and account: expected \(arn)")
         }
         var definition = TableDefinition(
             name: name, id: TableID.make(), arn: arn,
@@ -19,7 +24,6 @@ extension DynamoAPI {
         definition.globalIndexes = input.globalIndexes
         definition.localIndexes = input.localIndexes
         if let stream = input.stream, stream.enabled, let viewType = stream.viewType { definition.enableStream(viewType, at: now) }
-        let created = try await storage.createTable(definition)
-        return TableDescription(wrapper: "TableDescription", definition: created, statistics: .init())
+        return definition
     }
 }

@@ -26,8 +26,9 @@ struct TableDescription: OperationOutput {
         if !isDeletion {
             o["KeySchema"] = .array(Self.keySchema(definition.keySchema))
         }
-        // A restored table is CREATING until its items are all in.
-        o["TableStatus"] = .string(status == "ACTIVE" && definition.restore?.inProgress == true ? "CREATING" : status)
+        // A restored or imported table is CREATING until its items are all in.
+        let loading = definition.restore?.inProgress == true || definition.importing
+        o["TableStatus"] = .string(status == "ACTIVE" && loading ? "CREATING" : status)
         if !isDeletion {
             o["CreationDateTime"] = .number(Self.timestamp(definition.creationTime))
         }

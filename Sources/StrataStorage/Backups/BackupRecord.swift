@@ -35,13 +35,12 @@ public struct BackupRecord: Sendable, Equatable {
         String(arn[arn.index(after: arn.lastIndex(of: "/")!)...])
     }
 
-    /// DynamoDB's backup id: the creation time in milliseconds and a
-    /// random tail.
-    static func newID(now: Double) -> String {
+    /// DynamoDB's id of a backup, an export or an import: the creation
+    /// time in milliseconds and a random tail.
+    package static func newID(now: Double) -> String {
         var generator = SystemRandomNumberGenerator()
-        let millis = String(Int((now * 1000).rounded(.down)))
         let tail = String(generator.next() as UInt32, radix: 16)
-        return String(repeating: "0", count: max(0, 14 - millis.count)) + millis + "-" + String(repeating: "0", count: 8 - tail.count) + tail
+        return UTCCalendar.pad(Int((now * 1000).rounded(.down)), 14) + "-" + String(repeating: "0", count: 8 - tail.count) + tail
     }
 
     var json: JSONValue {

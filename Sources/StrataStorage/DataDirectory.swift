@@ -5,6 +5,8 @@ struct DataDirectory: Sendable {
 
     var catalog: String { path + "/catalog.sqlite" }
     var transactionLog: String { path + "/transactions.sqlite" }
+    /// Locked by the one process that uses the directory.
+    var lock: String { path + "/.lock" }
     /// Holds one directory per table, named by the table's id.
     var tables: String { path + "/tables" }
 

@@ -28,6 +28,26 @@ enum FileSystem {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Takes an exclusive lock on the file at `path` (created if missing),
+    /// held while the returned descriptor stays open; nil if another open
+    /// file holds it.
+    static func lockExclusively(_ path: String) throws(Failure) -> Int32? {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            if code == EWOULDBLOCK { return nil }
+            throw Failure(operation: "flock", path: path, code: code)
+        }
+        return descriptor
+    }
+
+    /// Closes a descriptor `lockExclusively` returned, which releases the lock.
+    static func closeDescriptor(_ descriptor: Int32) {
+        close(descriptor)
+    }
+
     /// The size in bytes of the file at `path`, or nil if nothing is there.
     static func size(of path: String) -> Int? {
         var status = stat()

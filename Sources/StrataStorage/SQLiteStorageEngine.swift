@@ -53,6 +53,8 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// The files besides the tables', for the integrity check.
     let catalogLocation: DatabaseLocation
     let transactionLogLocation: DatabaseLocation
+    /// The data directory's lock, held while the engine lives.
+    private let directoryLock: DirectoryLock?
 
     /// Opens the catalog and every table, and applies what a crash left
     /// half done; blocks, as start-up work before any request. Every
@@ -66,8 +68,11 @@ public final class SQLiteStorageEngine: StorageEngine {
             let files = DataDirectory(path: directory)
             Self.warnIfShared(directory, logger: options.logger)
             try FileSystem.createDirectories(files.tables)
+            // Two processes on one directory would each trust their own catalog and statistics.
+            directoryLock = try DirectoryLock(path: files.lock, directory: directory)
             catalogLocation = .file(files.catalog)
         } else {
+            directoryLock = nil
             catalogLocation = .memory(name: "strata-\(instance)-catalog")
         }
         let catalog = try Catalog(location: catalogLocation, durability: options.durability)
@@ -506,6 +511,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             await transactions.close()
             catalog.withLock { $0.close() }
         }
+        directoryLock?.release()
         threads.retire()
     }
 }

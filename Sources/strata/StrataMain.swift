@@ -22,11 +22,13 @@ enum StrataMain {
           serve (default)         Run the server (the default when no subcommand is given).
           check                   Check the files of a data directory: every table, partition and item.
           migrate                 Create Strata's schema in a PostgreSQL-compatible database, or check it.
+          export                  Export a table of a data directory in DynamoDB's DYNAMODB_JSON export format.
+          import                  Import DynamoDB JSON or CSV files into a table of a data directory.
         """
 
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        let subcommand = arguments.first.flatMap { ["serve", "check", "migrate"].contains($0) ? $0 : nil }
+        let subcommand = arguments.first.flatMap { ["serve", "check", "migrate", "export", "import"].contains($0) ? $0 : nil }
         if subcommand != nil { arguments.removeFirst() }
         if subcommand == nil, arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
             print(overview)
@@ -38,6 +40,10 @@ enum StrataMain {
                 try CheckCommand.run(arguments)
             case "migrate":
                 try await MigrateCommand.run(arguments)
+            case "export":
+                try await ExportCommand.run(arguments)
+            case "import":
+                try await ImportCommand.run(arguments)
             default:
                 try await ServeCommand.run(arguments)
             }

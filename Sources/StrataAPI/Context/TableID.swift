@@ -1,7 +1,7 @@
 /// A new table's id: a random (version 4) UUID in its lowercase text form,
 /// as DynamoDB's TableId looks.
-enum TableID {
-    static func make() -> String {
+package enum TableID {
+    package static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = bytes[6] & 0x0F | 0x40

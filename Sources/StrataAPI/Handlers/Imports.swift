@@ -92,7 +92,7 @@ extension DynamoAPI {
         var number = 0
         while let line = try reader.next() {
             number += 1
-            switch Self.importedItem(line, parser: &parser, schema: table.keySchema) {
+            switch parser.entry(line, schema: table.keySchema) {
             case .success(nil):
                 continue
             case .success(let entry?):
@@ -116,20 +116,6 @@ extension DynamoAPI {
         try await storage.putItems(page, table: table.name)
         progress.imported += page.count
         progress.bytes += ImportFiles.size(path)
-    }
-
-    /// The key and stored form of one line's item, nil for a line without
-    /// one, or why the line holds no valid item.
-    private static func importedItem(
-        _ line: ArraySlice<UInt8>, parser: inout ImportItems, schema: KeySchema
-    ) -> Result<(key: PrimaryKey, item: StoredItem)?, DynamoError> {
-        do throws(DynamoError) {
-            guard let item = try parser.item(line) else { return .success(nil) }
-            try ItemSize.check(item)
-            return .success((try ItemKey.fromItem(item, schema: schema), StoredItem(item)))
-        } catch {
-            return .failure(error)
-        }
     }
 
     func describeImport(_ input: ImportArnInput, _ context: RequestContext) async throws -> JSONOutput {

@@ -5,14 +5,9 @@ import StrataModel
 /// directory under the server's export directory), their format, and the
 /// table to create for them.
 struct ImportTableInput: OperationInput {
-    enum Format: String {
-        case dynamoDBJSON = "DYNAMODB_JSON"
-        case csv = "CSV"
-    }
-
     let bucket: String
     let prefix: String?
-    let format: Format
+    let format: ImportFormat
     /// GZIP or NONE; nil: decided per file by its first bytes.
     let compression: String?
     let csvDelimiter: UInt8
@@ -43,7 +38,7 @@ struct ImportTableInput: OperationInput {
         violations.checkLength(delimiter, at: "inputFormatOptions.csv.delimiter", 1...1)
         violations.requireNonNull(parameters, at: "tableCreationParameters")
         try violations.throwIfAny()
-        guard let bucket, let parameters, let format, let parsed = Format(rawValue: format) else {
+        guard let bucket, let parameters, let format, let parsed = ImportFormat(rawValue: format) else {
             throw .validation("This server imports DYNAMODB_JSON and CSV, not ION")
         }
         if compression == "ZSTD" { throw .validation("This server reads GZIP or uncompressed files, not ZSTD") }

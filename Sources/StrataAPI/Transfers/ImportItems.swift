@@ -1,22 +1,41 @@
 import StrataModel
 import StrataStorage
 
+/// The formats ImportTable reads.
+package enum ImportFormat: String, Sendable {
+    case dynamoDBJSON = "DYNAMODB_JSON"
+    case csv = "CSV"
+}
+
 /// Turns the lines of an import's files into items: DynamoDB JSON lines
 /// (`{"Item": {...}}`), or CSV records whose columns are named by the
 /// header. In CSV, a key attribute takes the type the table declares;
 /// every other column is a String, and an empty one is left out.
-struct ImportItems {
-    let format: ImportTableInput.Format
+package struct ImportItems {
+    let format: ImportFormat
     let delimiter: UInt8
     /// Declared attribute types, for CSV.
     let types: [String: ScalarAttributeType]
     private(set) var header: [String]?
 
-    init(format: ImportTableInput.Format, delimiter: UInt8, header: [String]?, definitions: [KeyAttribute]) {
+    package init(format: ImportFormat, delimiter: UInt8, header: [String]?, definitions: [KeyAttribute]) {
         self.format = format
         self.delimiter = delimiter
         self.header = header
         types = Dictionary(definitions.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The key and stored form of one line's item for a table keyed by
+    /// `schema`, nil for a line without one, or why the line holds no
+    /// valid item.
+    package mutating func entry(_ line: ArraySlice<UInt8>, schema: KeySchema) -> Result<(key: PrimaryKey, item: StoredItem)?, DynamoError> {
+        do throws(DynamoError) {
+            guard let item = try item(line) else { return .success(nil) }
+            try ItemSize.check(item)
+            return .success((try ItemKey.fromItem(item, schema: schema), StoredItem(item)))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The item of one line; nil for a line that holds none (a blank line,

@@ -3,7 +3,11 @@
 /// checksums and `_started` marker an export writes beside its data.
 package enum ImportFiles {
     package static func list(root: String, bucket: String, prefix: String?) throws -> [String] {
-        let directory = "\(root)/\(bucket)"
+        try list(directory: "\(root)/\(bucket)", prefix: prefix)
+    }
+
+    /// The same for every file under `directory` (`strata import`).
+    package static func list(directory: String, prefix: String? = nil) throws -> [String] {
         guard FileSystem.isDirectory(directory) else { return [] }
         let prefix = prefix.map { String($0.drop { $0 == "/" }) } ?? ""
         return try FileSystem.files(under: directory).filter { key in

@@ -135,6 +135,8 @@ class StrataServer:
                  command_prefix: tuple[str, ...] = ()):
         self.binary = Path(binary or strata_binary())
         self.data_dir = Path(data_dir)
+        # ExportTableToPointInTime's and ImportTable's S3, beside the data.
+        self.export_dir = self.data_dir.parent / (self.data_dir.name + "-exports")
         self.log_path = Path(log_path)
         self.in_memory = in_memory
         self.durability = durability
@@ -167,7 +169,7 @@ class StrataServer:
 
     def command(self) -> list[str]:
         args = list(self.command_prefix) + [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port or 0),
-                "--data-dir", str(self.data_dir), "--log-level", "info"]
+                "--data-dir", str(self.data_dir), "--export-dir", str(self.export_dir), "--log-level", "info"]
         if self.in_memory and not e2e_postgres():
             args.append("--in-memory")
         if self.durability:

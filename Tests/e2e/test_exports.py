@@ -9,7 +9,9 @@ server's export directory standing in for S3, and `strata export` /
 - a directory written by hand from that specification imports too;
 - CSV imports type the key attributes and count the bad lines;
 - an export at a past ExportTime holds the table as it was then;
-- the CLI round trip, and its refusal while a server holds the directory."""
+- the CLI round trip, and its refusal while a server holds the directory.
+
+Imports run on both engines; exports need the SQLite engine's history."""
 
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ from botocore.exceptions import ClientError
 
 from helpers import assert_client_error, strata_binary, unique_name, wait_for
 
-pytestmark = [pytest.mark.needs_binary,
-              pytest.mark.sqlite_only("on PostgreSQL, exports are the database's own")]
+pytestmark = pytest.mark.needs_binary
+exports_on_sqlite = pytest.mark.sqlite_only("on PostgreSQL, exports are the database's own; imports run on both")
 TIMEOUT_S = 120
 
 
@@ -92,6 +94,7 @@ def with_recovery(client, table):
     client.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
 
 
+@exports_on_sqlite
 def test_an_export_imported_under_a_new_name_equals_its_source(strata, dynamodb):
     source = unique_name("export-src")
     dynamodb.create_table(TableName=source, **KEY)
@@ -200,6 +203,7 @@ def test_csv_imports_type_the_keys_and_count_bad_lines(strata, dynamodb):
     assert description["ImportedItemCount"] == 2
 
 
+@exports_on_sqlite
 def test_an_export_at_a_past_time_holds_the_table_as_it_was(strata, dynamodb):
     source = unique_name("export-past")
     dynamodb.create_table(TableName=source, **KEY)
@@ -221,6 +225,7 @@ def run_strata(*arguments):
                           stdin=subprocess.DEVNULL)
 
 
+@exports_on_sqlite
 def test_the_command_line_exports_and_imports_a_stopped_servers_tables(server_factory, tmp_path):
     server = server_factory()
     client = server.client()

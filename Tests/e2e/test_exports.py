@@ -251,3 +251,19 @@ def test_the_command_line_exports_and_imports_a_stopped_servers_tables(server_fa
     server.start()
     client = server.client()
     assert scan_all(client, "cli-copy") == before
+
+
+def test_the_command_line_exports_and_imports_through_a_running_server(strata, dynamodb, tmp_path):
+    source = unique_name("cli-remote")
+    dynamodb.create_table(TableName=source, **KEY)
+    for n in range(120):
+        dynamodb.put_item(TableName=source, Item=every_type(n))
+    env_free = ("--endpoint", strata.url)
+    exported = run_strata("export", source, "--to", str(tmp_path / "remote"), *env_free)
+    assert exported.returncode == 0, exported.stderr
+    assert f"Exported 120 items of {source}" in exported.stdout
+    copy = unique_name("cli-remote-copy")
+    imported = run_strata("import", str(tmp_path / "remote"), "--table", copy, "--key", "pk:S,sk:N", *env_free)
+    assert imported.returncode == 0, imported.stderr
+    assert f"Imported 120 items into {copy}" in imported.stdout
+    assert scan_all(dynamodb, copy) == scan_all(dynamodb, source)

@@ -45,16 +45,27 @@ package final class TableExportWriter {
     /// Appends items to the current data file, starting a new one when it is full.
     package func write(_ items: [StoredItem]) throws {
         for item in items {
-            if current == nil || current!.items >= itemsPerFile { try startFile() }
-            var line = JSONWriter(capacity: item.value.count * 2 + 16)
-            line.raw("{\"Item\":")
-            try item.writeJSON(to: &line)
-            line.raw("}\n")
-            try current!.writer.write(line.bytes)
-            current!.items += 1
-            itemCount += 1
-            bytes += item.size
+            try append(size: item.size) { try item.writeJSON(to: &$0) }
         }
+    }
+
+    /// The same for items as a Scan answered them, with their sizes.
+    package func write(json items: [(item: JSONValue, size: Int)]) throws {
+        for (item, size) in items {
+            try append(size: size) { $0.value(item) }
+        }
+    }
+
+    private func append(size: Int, _ item: (inout JSONWriter) throws -> Void) throws {
+        if current == nil || current!.items >= itemsPerFile { try startFile() }
+        var line = JSONWriter(capacity: size * 2 + 16)
+        line.raw("{\"Item\":")
+        try item(&line)
+        line.raw("}\n")
+        try current!.writer.write(line.bytes)
+        current!.items += 1
+        itemCount += 1
+        bytes += size
     }
 
     /// Closes the data files and writes the manifests; returns the summary written.

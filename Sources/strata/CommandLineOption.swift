@@ -43,6 +43,23 @@ struct CommandLineOption<Value>: Sendable {
         }
     }
 
+    /// A subcommand's arguments: its one positional argument first (given
+    /// to `positional`), then its options; nil after printing `help` for
+    /// `--help`.
+    static func parse(
+        _ arguments: [String], help: String, options: [Self], into value: Value, positional: (inout Value, String) -> Void
+    ) throws(UsageError) -> Value? {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(help + "\n" + helpLines(options))
+            return nil
+        }
+        var value = value
+        var rest = arguments
+        if let first = rest.first, !first.hasPrefix("--") { positional(&value, rest.removeFirst()) }
+        try parse(rest, into: &value, options: options)
+        return value
+    }
+
     /// The options' part of `--help`.
     static func helpLines(_ options: [Self]) -> String {
         options.map { option in

@@ -32,14 +32,8 @@ enum ExportCommand {
     ]
 
     static func run(_ arguments: [String]) async throws {
-        if arguments.contains("--help") || arguments.contains("-h") {
-            print(help + "\n" + CommandLineOption.helpLines(options))
-            return
-        }
-        var parsed = Arguments()
-        var rest = arguments
-        if let first = rest.first, !first.hasPrefix("--") { parsed.table = rest.removeFirst() }
-        try CommandLineOption.parse(rest, into: &parsed, options: options)
+        guard let parsed = try CommandLineOption.parse(
+            arguments, help: help, options: options, into: Arguments(), positional: { $0.table = $1 }) else { return }
         guard let table = parsed.table else { throw UsageError("missing expected argument '<table>'") }
         guard let directory = parsed.directory else { throw UsageError("missing expected argument '--to <dir>'") }
         if let endpoint = parsed.endpoint {

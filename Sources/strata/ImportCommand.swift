@@ -47,14 +47,8 @@ enum ImportCommand {
     static let page = 5000
 
     static func run(_ arguments: [String]) async throws {
-        if arguments.contains("--help") || arguments.contains("-h") {
-            print(help + "\n" + CommandLineOption.helpLines(options))
-            return
-        }
-        var parsed = Arguments()
-        var rest = arguments
-        if let first = rest.first, !first.hasPrefix("--") { parsed.directory = rest.removeFirst() }
-        try CommandLineOption.parse(rest, into: &parsed, options: options)
+        guard let parsed = try CommandLineOption.parse(
+            arguments, help: help, options: options, into: Arguments(), positional: { $0.directory = $1 }) else { return }
         guard let directory = parsed.directory else { throw UsageError("missing expected argument '<dir>'") }
         guard let table = parsed.table else { throw UsageError("missing expected argument '--table <name>'") }
         let format: ImportFormat

@@ -74,13 +74,13 @@ final class PartitionTransaction: GroupCommitTransaction {
     /// updates the table's indexes and stream. With `limitingCollection`,
     /// refuses a write that grows an item collection past its limit.
     /// `knownOld` is the old item if the caller decoded it already
-    /// (`.some(nil)`: none). `stamp` is when the change happens, in
-    /// milliseconds, if not now: a transaction's commit point.
+    /// (`.some(nil)`: none). `commit` is a transaction's commit point,
+    /// which says when the change happens and whether the history has it.
     func put(
         _ key: [UInt8], _ new: StoredItem, replacingSize oldSize: Int?, limitingCollection: Bool = false, knownOld: Item?? = nil,
-        stamp: Int? = nil
+        commit: CommitPoint? = nil
     ) throws {
-        if let snapshot = upkeep {
+        if let snapshot = upkeep(at: commit) {
             let newItem = try new.item()
             if snapshot.needsOldItem {
                 let old = try knownOld ?? (oldSize == nil ? nil : try current(key)?.item())
@@ -91,7 +91,7 @@ final class PartitionTransaction: GroupCommitTransaction {
                 if let stream = snapshot.stream {
                     try record(old == nil ? .insert : .modify, in: stream, old: old, new: newItem, schema: snapshot.tableKey)
                 }
-                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: stamp) }
+                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: commit?.milliseconds) }
             }
             if let attribute = snapshot.expiryAttribute {
                 try ExpiryTable.set(key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection)
@@ -106,18 +106,18 @@ final class PartitionTransaction: GroupCommitTransaction {
     }
 
     /// Deletes the item under `key`; `origin` says who, for the stream;
-    /// `stamp` as for `put`.
+    /// `commit` as for `put`.
     func delete(
-        _ key: [UInt8], existingSize: Int, knownOld: Item?? = nil, origin: StreamRecord.Origin = .request, stamp: Int? = nil
+        _ key: [UInt8], existingSize: Int, knownOld: Item?? = nil, origin: StreamRecord.Origin = .request, commit: CommitPoint? = nil
     ) throws {
-        if let snapshot = upkeep {
+        if let snapshot = upkeep(at: commit) {
             if snapshot.needsOldItem {
                 let old = try knownOld ?? (try current(key)?.item())
                 if snapshot.hasIndexes { try maintain(snapshot, key: key, old: old, new: nil) }
                 if let stream = snapshot.stream, let old {
                     try record(.remove, in: stream, old: old, new: nil, schema: snapshot.tableKey, origin: origin)
                 }
-                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: stamp) }
+                if snapshot.keepsHistory { try keepHistory(of: key, old: old, stamp: commit?.milliseconds) }
             }
             if snapshot.expiryAttribute != nil { try ExpiryTable.remove(key, on: connection) }
         }
@@ -230,8 +230,15 @@ final class PartitionTransaction: GroupCommitTransaction {
     /// What the table keeps up beside its items, if anything (an index
     /// partition keeps up nothing).
     private var upkeep: TableIndexing.Snapshot? {
-        guard let snapshot = context?.upkeep.indexing.current, !snapshot.isEmpty else { return nil }
-        return snapshot
+        upkeep(at: nil)
+    }
+
+    /// The same for a transaction's change: whether the history has it
+    /// was decided at its commit point, for all of its partitions at once.
+    private func upkeep(at commit: CommitPoint?) -> TableIndexing.Snapshot? {
+        guard var snapshot = context?.upkeep.indexing.current else { return nil }
+        if let commit { snapshot.keepsHistory = commit.keepsHistory }
+        return snapshot.isEmpty ? nil : snapshot
     }
 
     /// Local indexes change in this transaction; global ones get a change

@@ -27,7 +27,7 @@ extension SQLiteStorageEngine {
             file = try await withTaskExecutorPreference(threads.bulk) { try newBackupFile(id: id) }
             try file.save(record)
         } catch {
-            historyHolds.release(ticket, of: entry.definition.id)
+            releaseHold(ticket, of: entry)
             throw DynamoError.internalFailure("Could not create the backup's file: \(error)")
         }
         backupCatalog.save(record, keeping: options.dataDirectory == nil ? file : nil)
@@ -112,9 +112,10 @@ extension SQLiteStorageEngine {
                 await self.load(copied, into: target.name, dropping: true)
             } catch {
                 self.releaseHold(ticket, of: entry)
-                self.options.logger.error("A point-in-time restore failed", metadata: ["table": "\(target.name)", "error": "\(error)"])
+                self.options.logger.error("A point-in-time restore failed; its table goes", metadata: ["table": "\(target.name)", "error": "\(error)"])
                 _ = try? self.backupCatalog.remove(record.arn) { _ in }
                 self.removeBackupFile(id: id)
+                _ = try? await self.deleteTable(named: target.name)
             }
         }
         return created
@@ -183,13 +184,21 @@ extension SQLiteStorageEngine {
         definition.pointInTimeRecovery != nil || historyHolds.isHeld(definition.id)
     }
 
-    /// Starts keeping history for a copy as of now, and fixes the moment:
-    /// after every transaction in flight has reached all its partitions,
-    /// so that none is in the copy by halves.
+    /// Starts keeping history for a copy as of now, and fixes the moment,
+    /// so that no transaction is in the copy by halves:
+    ///
+    /// - the moment is the millisecond before the clock's, so that a
+    ///   transaction at or before it took its commit point before the
+    ///   moment was read, and registered in flight before the wait below;
+    /// - the wait lets every transaction in flight reach all of its
+    ///   partitions before the copy reads them;
+    /// - a transaction whose commit point found the history off holds no
+    ///   change the copy could undo, and was in flight before history was
+    ///   on: the wait covers it too, so the copy has it whole.
     private func fixMoment(of entry: Entry) async -> (ticket: Int, moment: Int) {
-        let ticket = historyHolds.hold(entry.definition.id, after: Self.milliseconds(options.now()))
+        let ticket = historyHolds.hold(entry.definition.id, after: Self.milliseconds(options.now()) - 1)
         entry.indexing.update { $0.keepsHistory = true }
-        let moment = Self.milliseconds(options.now())
+        let moment = Self.milliseconds(options.now()) - 1
         historyHolds.move(ticket, of: entry.definition.id, to: moment)
         await transactions.inFlight.settle()
         return (ticket, moment)
@@ -291,7 +300,9 @@ extension SQLiteStorageEngine {
                 removeBackupFile(id: backup.id)
             }
         } catch {
-            options.logger.error("A restore failed", metadata: ["table": "\(table)", "backup": "\(backup.arn)", "error": "\(error)"])
+            // A table left CREATING for good would help no one.
+            options.logger.error("A restore failed; its table goes", metadata: ["table": "\(table)", "backup": "\(backup.arn)", "error": "\(error)"])
+            _ = try? await deleteTable(named: table)
         }
     }
 

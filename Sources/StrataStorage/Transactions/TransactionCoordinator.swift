@@ -53,7 +53,7 @@ final class TransactionCoordinator: Sendable {
         let now = Self.now()
         for pending in try log.pending() {
             for (partition, writes) in Self.partitioned(pending.record.writes, stores: storesByID) {
-                try partition.writeNow { try Self.apply(writes, in: $0, stamp: pending.record.created * 1000) }
+                try partition.writeNow { try Self.apply(writes, in: $0, commit: { _ in nil }) }
             }
             try log.markAppliedNow(pending.id, now: now)
         }
@@ -97,14 +97,21 @@ final class TransactionCoordinator: Sendable {
                     guard !record.writes.isEmpty else { return }
                     let ticket = inFlight.begin()
                     defer { inFlight.end(ticket) }
+                    // The moment first, then whether each table keeps history:
+                    // a backup that turns history on after this sees the moment before its own.
                     let stamp = milliseconds()
+                    var points: [String: CommitPoint] = [:]
+                    for target in targets where points[target.store.id] == nil {
+                        let keeps = target.partition.upkeep?.indexing.current.keepsHistory ?? false
+                        points[target.store.id] = CommitPoint(milliseconds: stamp, keepsHistory: keeps)
+                    }
                     let id = try await log.commit(record)
                     committed = true
                     if haltAfterCommit {
                         throw TransactionLogFailure(underlying: DynamoError.internalFailure("Halted after the commit point"))
                     }
                     do {
-                        try await apply(record.writes, targets: targets, stamp: stamp)
+                        try await apply(record.writes, targets: targets, points: points)
                         try await log.markApplied(id, now: now)
                     } catch {
                         throw TransactionLogFailure(
@@ -180,13 +187,13 @@ final class TransactionCoordinator: Sendable {
 
     /// Applies committed writes to their partitions. A table deleted
     /// meanwhile has nothing left to apply to.
-    private func apply(_ writes: [TransactionRecord.Write], targets: [Target], stamp: Int) async throws {
+    private func apply(_ writes: [TransactionRecord.Write], targets: [Target], points: [String: CommitPoint]) async throws {
         let stores = Dictionary(targets.map { ($0.store.id, $0.store) }, uniquingKeysWith: { first, _ in first })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (partition, writes) in Self.partitioned(writes, stores: stores) {
                 group.addTask {
                     do {
-                        try await partition.write { try Self.apply(writes, in: $0, stamp: stamp) }
+                        try await partition.write { try Self.apply(writes, in: $0, commit: { points[$0] }) }
                     } catch DynamoError.resourceNotFound {
                         // The table was deleted.
                     }
@@ -208,15 +215,17 @@ final class TransactionCoordinator: Sendable {
         return Array(groups.values)
     }
 
-    /// Writes final images, changed at `stamp` (milliseconds); the same
-    /// images applied again change nothing.
-    private static func apply(_ writes: [TransactionRecord.Write], in transaction: PartitionTransaction, stamp: Int) throws {
+    /// Writes final images, each table's at its commit point (nil: a
+    /// replay at start-up, now); the same images applied again change nothing.
+    private static func apply(
+        _ writes: [TransactionRecord.Write], in transaction: PartitionTransaction, commit: (String) -> CommitPoint?
+    ) throws {
         for write in writes {
             let old = try transaction.currentSize(write.key)
             if let value = write.value {
-                try transaction.put(write.key, value, replacingSize: old, stamp: stamp)
+                try transaction.put(write.key, value, replacingSize: old, commit: commit(write.table))
             } else if let old {
-                try transaction.delete(write.key, existingSize: old, stamp: stamp)
+                try transaction.delete(write.key, existingSize: old, commit: commit(write.table))
             }
         }
     }

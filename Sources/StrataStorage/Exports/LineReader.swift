@@ -24,6 +24,9 @@ package final class LineReader {
     private var text: [UInt8] = []
     private var textStart = 0
     private var atEnd = false
+    /// The longest line read: far above DynamoDB's 400 KB item, and a
+    /// bound on what a file without line ends can make the reader hold.
+    package static let maximumLine = 16 << 20
     /// Bytes of the file read so far.
     package private(set) var bytesRead = 0
 
@@ -69,6 +72,7 @@ package final class LineReader {
             }
             text.removeFirst(textStart)
             textStart = 0
+            if text.count > Self.maximumLine { throw Failure(path: path, reason: "a line is longer than \(Self.maximumLine >> 20) MB") }
             try produce()
         }
     }

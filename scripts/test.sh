@@ -33,6 +33,9 @@ fi
 swift build -c release --product strata
 swift test -c release
 STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/e2e
+# The web console in headless Chromium; screenshots land in build/console.
+scripts/install-browser.sh
+STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/console
 
 # The same suites on the PostgreSQL engine (less the tests about SQLite's
 # files), and the tests of several fronts over one database (which start a

@@ -89,9 +89,10 @@ struct ConnectionStateMachine<Resources: RequestResources> {
         guard head.method == .POST, path == "/" else {
             // The health check answers GET and HEAD (HEAD without the body),
             // a browser's CORS preflight (OPTIONS) gets an empty 200, and
-            // GET /metrics the metrics (or a 404 when there are none).
+            // GET /metrics the metrics (or a 404 when there are none), and
+            // GET /console... the console's files (or a 404 when it is off).
             let answered = path == "/" && (head.method == .GET || head.method == .HEAD || head.method == .OPTIONS)
-                || path == "/metrics" && head.method == .GET
+                || (path == "/metrics" || path.hasPrefix("/console")) && head.method == .GET
             state = .ignoringBody(head, answered ? .ok : .notFound)
             return .ignoreBody
         }

@@ -37,7 +37,7 @@ public final class HTTPServer: Sendable {
     /// Binds the listening socket; returns the port (useful with port 0).
     public func start() async throws -> Int {
         let api = self.api, resources = self.resources, hosts = self.hosts, logger = self.logger
-        let authenticator = options.authenticator, metrics = options.metrics, metricsToken = options.metricsToken
+        let authenticator = options.authenticator, metrics = options.metrics, metricsToken = options.metricsToken, console = options.console
         let timeouts = ConnectionDeadlines.Timeouts(
             header: options.headerTimeout, minimumBodyRate: options.minimumBodyRate, bodyRateWindow: options.bodyRateWindow,
             idle: options.idleTimeout, write: options.writeTimeout)
@@ -76,7 +76,7 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         RequestHandler(
                             api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,
-                            authenticator: authenticator, metrics: metrics, metricsToken: metricsToken))
+                            authenticator: authenticator, metrics: metrics, metricsToken: metricsToken, console: console))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

@@ -23,6 +23,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let authenticator: Authenticator?
     private let metrics: (@Sendable (Int) -> [UInt8])?
     private let metricsToken: String?
+    /// Whether `/console` serves the console.
+    private let console: Bool
     private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
     private var machine: ConnectionStateMachine<ServerResources>
@@ -49,8 +51,10 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(
         api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
-        authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil, metricsToken: String? = nil
+        authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil, metricsToken: String? = nil,
+        console: Bool = false
     ) {
+        self.console = console
         self.authenticator = authenticator
         self.metrics = metrics
         self.metricsToken = metricsToken
@@ -216,6 +220,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if head.uri.hasPrefix("/metrics") {
             return answerMetrics(head: head, context: context)
         }
+        if head.uri.hasPrefix("/console") {
+            return answerConsole(head: head, context: context)
+        }
         let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
         let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host)"
         logger.debug("Plain request", metadata: ["method": "\(head.method.rawValue)", "uri": "\(head.uri)", "status": "\(status.code)"])
@@ -223,6 +230,15 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
             keepAlive: head.isKeepAlive, includeBody: head.method != .HEAD, headers: CrossOrigin.headers(for: head),
             allocator: context.channel.allocator), context: context)
+    }
+
+    /// `GET /console...`: the console's files, or 404 when it is off.
+    private func answerConsole(head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let asset = console ? ConsoleAssets.asset(for: head.uri) : nil
+        write(EncodedResponse(
+            status: asset == nil ? .notFound : .ok, contentType: asset?.contentType ?? "text/plain",
+            body: asset?.body ?? Array("Page Not Found".utf8), requestID: requestIDs.make(), keepAlive: head.isKeepAlive,
+            headers: asset == nil ? [] : ConsoleAssets.headers, allocator: context.channel.allocator), context: context)
     }
 
     /// `GET /metrics`: made from what the executable's registry holds and

@@ -42,6 +42,8 @@ public struct ServerOptions: Sendable {
     /// A token `GET /metrics` must carry (`Authorization: Bearer TOKEN`,
     /// as Prometheus sends it); nil leaves the metrics open.
     public var metricsToken: String?
+    /// Serves the web console at `/console`; off answers 404 there.
+    public var console = false
 
     public init() {}
 }

@@ -16,6 +16,7 @@ struct Configuration {
     var port: Int?
     var dataDirectory: String?
     var exportDirectory: String?
+    var console: String?
     var storage: String?
     var databaseConnections: Int?
     var databaseTimeout: Int?
@@ -54,6 +55,7 @@ struct Configuration {
         .value("host", "Address to listen on; 0.0.0.0 in containers. [env: STRATA_HOST] (default: 127.0.0.1)") { $0.host = $1 },
         .integer("port", "Port to listen on; 0 picks a free one. [env: STRATA_PORT] (default: 8000)") { $0.port = $1 },
         .value("data-dir", "Directory of the SQLite files. [env: STRATA_DATA_DIR] (default: ./strata-data)") { $0.dataDirectory = $1 },
+        .value("console", "on: serve the web console at /console; off: do not. [env: STRATA_CONSOLE] (default: on when listening on a loopback address, off otherwise)") { $0.console = $1 },
         .value("export-dir", "Directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, prefix P is B/P under it. [env: STRATA_EXPORT_DIR] (default: ./strata-exports)") { $0.exportDirectory = $1 },
         .value("storage", "Where tables live: sqlite (files under --data-dir), or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (also postgres://USER@/DB?host=/socket/dir) for a shared PostgreSQL, CockroachDB or YugabyteDB that many fronts can serve. [env: STRATA_STORAGE] (default: sqlite)") { $0.storage = $1 },
         .integer("db-connections", "With a database --storage: connections this front keeps at most. [env: STRATA_DB_CONNECTIONS] (default: 32)") { $0.databaseConnections = $1 },
@@ -116,6 +118,16 @@ struct Configuration {
     var resolvedDataDirectory: String? {
         let memory = inMemory || ["1", "true", "yes"].contains(Self.environment("STRATA_IN_MEMORY")?.lowercased() ?? "")
         return memory ? nil : dataDirectory ?? Self.environment("STRATA_DATA_DIR") ?? "./strata-data"
+    }
+
+    /// On by default only where no one else can reach it.
+    func resolvedConsole() throws -> Bool {
+        switch console ?? Self.environment("STRATA_CONSOLE") {
+        case "on"?: return true
+        case "off"?: return false
+        case nil: return ["127.0.0.1", "::1", "localhost"].contains(resolvedHost) || resolvedHost.hasPrefix("127.")
+        case let other?: throw UsageError("console must be on or off, not \(other)")
+        }
     }
 
     var resolvedExportDirectory: String {

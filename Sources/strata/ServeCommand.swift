@@ -76,6 +76,7 @@ struct ServeCommand {
         let metrics = MetricsExporter(storage: storage)
         metrics.bootstrap()
         serverOptions.metrics = { metrics.export(inFlight: $0) }
+        serverOptions.console = try options.resolvedConsole()
         let admission = AdmissionController(configuration: admissionConfiguration, shared: sharedCapacity)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),

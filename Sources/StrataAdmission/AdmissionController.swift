@@ -18,6 +18,13 @@ public final class AdmissionController: Sendable {
     private struct TableBuckets: Sendable {
         var read: TokenBucket
         var write: TokenBucket
+        /// Units taken so far, for the metrics: what the table consumed.
+        var consumedRead = 0.0
+        var consumedWrite = 0.0
+
+        mutating func tally(_ units: Double, _ access: Access) {
+            if access == .read { consumedRead += units } else { consumedWrite += units }
+        }
     }
 
     private struct HotKey: Hashable, Sendable {
@@ -82,7 +89,9 @@ public final class AdmissionController: Sendable {
             tableHasRoom = leased.take(reserved, access, table: table, rate: rate, capacity: burst(for: table, rate: rate))
         } else {
             tableHasRoom = withTableBuckets(table, now: now) { buckets in
-                Self.take(reserved, access, from: &buckets, now: now)
+                guard Self.take(reserved, access, from: &buckets, now: now) else { return false }
+                buckets.tally(reserved, access)
+                return true
             }
         }
         guard tableHasRoom else {
@@ -101,6 +110,7 @@ public final class AdmissionController: Sendable {
                 } else {
                     withTableBuckets(table, now: now) { buckets in
                         if access == .read { buckets.read.refund(reserved, now: now) } else { buckets.write.refund(reserved, now: now) }
+                        buckets.tally(-reserved, access)
                     }
                 }
                 throw Self.overCapacity(table)
@@ -132,6 +142,7 @@ public final class AdmissionController: Sendable {
         } else {
             withTableBuckets(table, now: now) { buckets in
                 if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
+                buckets.tally(rest, access)
             }
         }
         if let partitionKey {
@@ -139,6 +150,13 @@ public final class AdmissionController: Sendable {
                 if access == .read { buckets.read.consume(rest, now: now) } else { buckets.write.consume(rest, now: now) }
             }
         }
+    }
+
+    /// The read and write units table `id` has consumed on this front since
+    /// it started (or since its billing mode last changed), while
+    /// admission control is on; nil for a table not used yet.
+    public func consumedUnits(ofTable id: String) -> (read: Double, write: Double)? {
+        tables.value(for: id).map { ($0.consumedRead, $0.consumedWrite) }
     }
 
     /// Applies a table's new throughput or billing mode at once. A switch to

@@ -40,6 +40,10 @@ final class StripedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    func value(for key: Key) -> Value? {
+        stripe(for: key).entries.withLock { $0[key] }
+    }
+
     func remove(_ key: Key) {
         stripe(for: key).entries.withLock { _ = $0.removeValue(forKey: key) }
     }

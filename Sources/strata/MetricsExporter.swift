@@ -6,6 +6,7 @@ import Darwin
 
 import CoreMetrics
 import Prometheus
+import StrataAdmission
 import StrataStorage
 import Synchronization
 
@@ -16,6 +17,7 @@ import Synchronization
 final class MetricsExporter: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let storage: any StorageEngine
+    private let admission: AdmissionController
     /// Tables with gauges: those of a table since deleted are dropped.
     private let tableGauges = Mutex<[String: [Prometheus.Gauge]]>([:])
 
@@ -24,8 +26,9 @@ final class MetricsExporter: Sendable {
     /// Batch sizes and queue depths.
     static let valueBuckets: [Double] = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 
-    init(storage: any StorageEngine) {
+    init(storage: any StorageEngine, admission: AdmissionController) {
         self.storage = storage
+        self.admission = admission
     }
 
     /// Makes swift-metrics record into this registry; once, before any metric is made.
@@ -47,8 +50,12 @@ final class MetricsExporter: Sendable {
                     registry.makeGauge(name: "strata_table_bytes", labels: labels),
                     registry.makeGauge(name: "strata_table_log_bytes", labels: labels),
                     registry.makeGauge(name: "strata_index_changes_pending", labels: labels),
+                    registry.makeGauge(name: "strata_table_consumed_read_units", labels: labels),
+                    registry.makeGauge(name: "strata_table_consumed_write_units", labels: labels),
                 ]
-                zip(made, [table.items, table.bytes, table.logBytes, table.pendingIndexChanges]).forEach { $0.set(Double($1)) }
+                let consumed = storage.table(named: table.name).flatMap { admission.consumedUnits(ofTable: $0.id) } ?? (0, 0)
+                zip(made, [Double(table.items), Double(table.bytes), Double(table.logBytes), Double(table.pendingIndexChanges), consumed.read, consumed.write])
+                    .forEach { $0.set($1) }
                 gauges[table.name] = made
             }
             let present = Set(tables.map(\.name))
@@ -77,6 +84,8 @@ final class MetricsExporter: Sendable {
         "strata_table_bytes": "Bytes of a table's items, as DynamoDB counts them",
         "strata_table_log_bytes": "Bytes in the write-ahead logs of a table's open partitions",
         "strata_index_changes_pending": "Changes of a table not yet in its global secondary indexes",
+        "strata_table_consumed_read_units": "Read capacity units a table consumed since the server started (admission control on)",
+        "strata_table_consumed_write_units": "Write capacity units a table consumed since the server started (admission control on)",
         "process_resident_memory_bytes": "Resident memory of the server process",
         "process_open_fds": "File descriptors the server process holds",
     ]

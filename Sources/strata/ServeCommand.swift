@@ -73,11 +73,11 @@ struct ServeCommand {
         } else {
             storage = try SQLiteStorageEngine(options: storageOptions)
         }
-        let metrics = MetricsExporter(storage: storage)
+        let admission = AdmissionController(configuration: admissionConfiguration, shared: sharedCapacity)
+        let metrics = MetricsExporter(storage: storage, admission: admission)
         metrics.bootstrap()
         serverOptions.metrics = { metrics.export(inFlight: $0) }
         serverOptions.console = try options.resolvedConsole()
-        let admission = AdmissionController(configuration: admissionConfiguration, shared: sharedCapacity)
         let api = DynamoAPI(storage: storage, configuration: APIConfiguration(
                 region: options.resolvedRegion, accountID: try options.resolvedAccountID(),
                 timeToLiveCooldown: try options.resolvedTimeToLiveCooldown(), accessLog: try options.resolvedAccessLog(),

@@ -9,6 +9,7 @@ from the page; and the console's switch."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -78,12 +79,23 @@ def test_a_person_creates_fills_queries_edits_deletes_and_watches(start_server, 
     Select(browser.find_element(By.ID, "new-sk-type")).select_by_visible_text("N")
     fill(browser, "#new-gsi", "byColor")
     fill(browser, "#new-gsi-pk", "color")
+    browser.find_element(By.ID, "add-gsi").click()
+    second = browser.find_elements(By.CSS_SELECTOR, ".gsi-row")[1]
+    second.find_element(By.CSS_SELECTOR, ".index-name").send_keys("byPlays")
+    second.find_element(By.CSS_SELECTOR, ".index-key").send_keys("plays")
+    Select(second.find_element(By.CSS_SELECTOR, ".index-type")).select_by_visible_text("N")
+    fill(browser, "#new-lsi", "bySinger")
+    fill(browser, "#new-lsi-sk", "singer")
     Select(browser.find_element(By.ID, "new-stream")).select_by_value("NEW_IMAGE")
+    fill(browser, "#new-ttl", "expires")
     browser.find_element(By.ID, "create").click()
-    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#tables tr[data-table="music"]')))
+    row = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#tables tr[data-table="music"]')))
+    assert "NEW_IMAGE" in row.text and "expires" in row.text and "byColor" in row.text
     table = client.describe_table(TableName="music")["Table"]
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["byColor"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["byColor", "byPlays"]
+    assert [i["IndexName"] for i in table["LocalSecondaryIndexes"]] == ["bySinger"]
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+    assert client.describe_time_to_live(TableName="music")["TimeToLiveDescription"]["AttributeName"] == "expires"
     screenshot("tables")
 
     # Three items through the editor.
@@ -148,6 +160,15 @@ def test_a_person_creates_fills_queries_edits_deletes_and_watches(start_server, 
     record = wait(browser, lambda b: [e for e in b.find_elements(By.CSS_SELECTOR, "#stream-records li") if "live" in e.text])
     assert record[0].text.startswith("INSERT")
     wait(browser, lambda b: "music" in b.find_element(By.ID, "live-tables").text)
+    # Consumed capacity, from the server's running totals: a burst of writes shows as WCU per second.
+    metrics = urllib.request.urlopen(server.url + "/metrics").read().decode()
+    assert any(line.startswith('strata_table_consumed_write_units{table="music"}') and float(line.split()[-1]) >= 5
+               for line in metrics.splitlines()), "no consumed write units for music in /metrics"
+    for n in range(20):
+        client.put_item(TableName="music", Item={"pk": {"S": "burst"}, "sk": {"N": str(n)}})
+    usage = 'return document.querySelector("#live-tables tr[data-table=music] .usage").textContent'
+    WebDriverWait(browser, WAIT_S, poll_frequency=0.1).until(
+        lambda b: (m := re.search(r"([0-9.]+) WCU/s", b.execute_script(usage))) and float(m.group(1)) > 0)
     screenshot("live")
     assert streams.list_streams(TableName="music")["Streams"]
 

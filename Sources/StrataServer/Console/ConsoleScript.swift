@@ -130,15 +130,17 @@ enum ConsoleScript {
 
     async function tablesView() {
       const tables = await describeAll();
-      const rows = tables.map(t => el("tr", { "data-table": t.TableName },
+      const expiries = await Promise.all(tables.map(t => api("DescribeTimeToLive", { TableName: t.TableName }).then(a => a.TimeToLiveDescription).catch(() => ({}))));
+      const rows = tables.map((t, position) => el("tr", { "data-table": t.TableName },
         el("td", {}, el("a", { href: "#/table/" + encodeURIComponent(t.TableName) }, t.TableName)),
         el("td", {}, t.TableStatus), el("td", {}, t.ItemCount), el("td", {}, t.TableSizeBytes),
         el("td", {}, (t.BillingModeSummary || {}).BillingMode || "PROVISIONED"),
         el("td", {}, [...(t.GlobalSecondaryIndexes || []), ...(t.LocalSecondaryIndexes || [])].map(i => i.IndexName).join(", ")),
         el("td", {}, t.StreamSpecification ? t.StreamSpecification.StreamViewType : ""),
+        el("td", {}, expiries[position].TimeToLiveStatus === "ENABLED" ? expiries[position].AttributeName : ""),
         el("td", {}, el("button", { class: "danger", onclick: () => deleteTable(t.TableName) }, "Delete"))));
       show(el("h2", {}, "Tables"),
-        el("table", { class: "grid", id: "tables" }, el("tr", {}, ["Name", "Status", "Items", "Bytes", "Billing", "Indexes", "Stream", ""].map(h => el("th", {}, h))), rows),
+        el("table", { class: "grid", id: "tables" }, el("tr", {}, ["Name", "Status", "Items", "Bytes", "Billing", "Indexes", "Stream", "TTL", ""].map(h => el("th", {}, h))), rows),
         createForm(), transferPanel(tables));
     }
 
@@ -148,16 +150,26 @@ enum ConsoleScript {
     }
 
     function createForm() {
-      const f = id => el("input", { id, size: 12 });
-      const type = id => el("select", { id }, ["S", "N", "B"].map(t => el("option", {}, t)));
+      const f = (id, extra) => el("input", { id, size: 12, ...(extra || {}) });
+      const type = (id, extra) => el("select", { id, ...(extra || {}) }, ["S", "N", "B"].map(t => el("option", {}, t)));
       const fields = {
         name: f("new-name"), pk: f("new-pk"), pkType: type("new-pk-type"), sk: f("new-sk"), skType: type("new-sk-type"),
         billing: el("select", { id: "new-billing" }, el("option", {}, "PAY_PER_REQUEST"), el("option", {}, "PROVISIONED")),
-        gsi: f("new-gsi"), gsiPk: f("new-gsi-pk"), gsiPkType: type("new-gsi-pk-type"),
-        lsi: f("new-lsi"), lsiSk: f("new-lsi-sk"), lsiSkType: type("new-lsi-sk-type"),
         stream: el("select", { id: "new-stream" }, ["", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].map(v => el("option", { value: v }, v || "no stream"))),
         ttl: f("new-ttl"),
       };
+      const label = (text, ...inputs) => el("label", {}, text + " ", ...inputs);
+      // Index rows: the first of each kind carries ids, every one a class the form reads.
+      const indexRows = el("div", {});
+      const addIndex = (kind, first) => {
+        const id = suffix => first ? `new-${kind}${suffix}` : undefined;
+        const row = el("div", { class: `row ${kind}-row` },
+          label(kind === "gsi" ? "Global index" : "Local index", f(id(""), { class: "index-name" })),
+          label(kind === "gsi" ? "its partition key" : "its sort key", f(id(kind === "gsi" ? "-pk" : "-sk"), { class: "index-key" }),
+            type(id(kind === "gsi" ? "-pk-type" : "-sk-type"), { class: "index-type" })));
+        indexRows.append(row);
+      };
+      addIndex("gsi", true); addIndex("lsi", true);
       const create = async () => {
         const v = k => fields[k].value.trim();
         const definitions = new Map([[v("pk"), v("pkType")]]);
@@ -165,15 +177,17 @@ enum ConsoleScript {
         if (v("sk")) { request.KeySchema.push({ AttributeName: v("sk"), KeyType: "RANGE" }); definitions.set(v("sk"), v("skType")); }
         const units = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
         if (v("billing") === "PROVISIONED") request.ProvisionedThroughput = units;
-        if (v("gsi")) {
-          definitions.set(v("gsiPk"), v("gsiPkType"));
-          request.GlobalSecondaryIndexes = [{ IndexName: v("gsi"), KeySchema: [{ AttributeName: v("gsiPk"), KeyType: "HASH" }], Projection: { ProjectionType: "ALL" },
-            ...(v("billing") === "PROVISIONED" ? { ProvisionedThroughput: units } : {}) }];
-        }
-        if (v("lsi")) {
-          definitions.set(v("lsiSk"), v("lsiSkType"));
-          request.LocalSecondaryIndexes = [{ IndexName: v("lsi"), KeySchema: [{ AttributeName: v("pk"), KeyType: "HASH" }, { AttributeName: v("lsiSk"), KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }];
-        }
+        const rows = kind => [...indexRows.querySelectorAll(`.${kind}-row`)].map(r => ({
+          name: r.querySelector(".index-name").value.trim(), key: r.querySelector(".index-key").value.trim(), type: r.querySelector(".index-type").value,
+        })).filter(r => r.name);
+        const globals = rows("gsi"), locals = rows("lsi");
+        for (const index of [...globals, ...locals]) definitions.set(index.key, index.type);
+        if (globals.length) request.GlobalSecondaryIndexes = globals.map(index => ({
+          IndexName: index.name, KeySchema: [{ AttributeName: index.key, KeyType: "HASH" }], Projection: { ProjectionType: "ALL" },
+          ...(v("billing") === "PROVISIONED" ? { ProvisionedThroughput: units } : {}) }));
+        if (locals.length) request.LocalSecondaryIndexes = locals.map(index => ({
+          IndexName: index.name, KeySchema: [{ AttributeName: v("pk"), KeyType: "HASH" }, { AttributeName: index.key, KeyType: "RANGE" }],
+          Projection: { ProjectionType: "ALL" } }));
         if (v("stream")) request.StreamSpecification = { StreamEnabled: true, StreamViewType: v("stream") };
         request.AttributeDefinitions = [...definitions].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
         try {
@@ -182,10 +196,11 @@ enum ConsoleScript {
           toast(`Created ${v("name")}`); route();
         } catch (e) { toast(e.message, true); }
       };
-      const label = (text, ...inputs) => el("label", {}, text + " ", ...inputs);
       return el("fieldset", { id: "create-table" }, el("legend", {}, "Create a table"),
         el("div", { class: "row" }, label("Name", fields.name), label("Partition key", fields.pk, fields.pkType), label("Sort key", fields.sk, fields.skType), label("Billing", fields.billing)),
-        el("div", { class: "row" }, label("Global index", fields.gsi), label("its key", fields.gsiPk, fields.gsiPkType), label("Local index", fields.lsi), label("its sort key", fields.lsiSk, fields.lsiSkType)),
+        indexRows,
+        el("div", { class: "row" }, el("button", { id: "add-gsi", onclick: () => addIndex("gsi", false) }, "+ global index"),
+          el("button", { id: "add-lsi", onclick: () => addIndex("lsi", false) }, "+ local index")),
         el("div", { class: "row" }, label("Stream", fields.stream), label("TTL attribute", fields.ttl), el("button", { class: "primary", id: "create", onclick: create }, "Create")));
     }
 
@@ -405,7 +420,7 @@ enum ConsoleScript {
       const charts = el("div", { id: "live-charts" });
       const tail = el("div", { id: "stream-tail" });
       const history = { requests: [], throttled: [] };
-      let previous = null;
+      let previous = null, consumed = null;
       const poll = async () => {
         if (state.page !== "live") return;
         try {
@@ -421,16 +436,28 @@ enum ConsoleScript {
           previous = now;
           const byTable = name => Object.fromEntries(samples.filter(s => s.name === name).map(s => [s.labels.table, s.value]));
           const items = byTable("strata_table_items"), bytes = byTable("strata_table_bytes"), pending = byTable("strata_index_changes_pending");
+          // Units per second since the last poll, from each table's running total.
+          const consumedNow = { read: byTable("strata_table_consumed_read_units"), write: byTable("strata_table_consumed_write_units"), at: performance.now() };
+          const rate = (kind, table) => {
+            if (!consumed || consumed[kind][table] === undefined || consumedNow[kind][table] === undefined) return 0;
+            const before = consumed[kind][table];
+            return Math.max(0, (consumedNow[kind][table] - before) / ((consumedNow.at - consumed.at) / 1000));
+          };
+          const usage = t => {
+            const provisioned = t.ProvisionedThroughput && t.ProvisionedThroughput.ReadCapacityUnits;
+            const read = rate("read", t.TableName).toFixed(1), write = rate("write", t.TableName).toFixed(1);
+            return provisioned ? `${read} / ${t.ProvisionedThroughput.ReadCapacityUnits} RCU, ${write} / ${t.ProvisionedThroughput.WriteCapacityUnits} WCU`
+              : `${read} RCU/s, ${write} WCU/s (on demand)`;
+          };
           const throttled = {};
           for (const s of samples.filter(s => s.name === "strata_throttled_requests_total" && s.labels.table)) throttled[s.labels.table] = (throttled[s.labels.table] || 0) + s.value;
           charts.replaceChildren(
             el("div", { class: "row" }, el("span", {}, `requests/s: ${(history.requests.at(-1) || 0).toFixed(1)}`), sparkline(history.requests, "chart-requests"),
               el("span", {}, `throttled/s: ${(history.throttled.at(-1) || 0).toFixed(1)}`), sparkline(history.throttled, "chart-throttled")),
-            el("table", { class: "grid", id: "live-tables" }, el("tr", {}, ["Table", "Items", "Bytes", "Throttled (total)", "Index changes pending", "Capacity"].map(h => el("th", {}, h))),
-              tables.map(t => el("tr", {}, el("td", {}, t.TableName), el("td", {}, items[t.TableName] ?? ""), el("td", {}, bytes[t.TableName] ?? ""),
-                el("td", {}, throttled[t.TableName] || 0), el("td", {}, pending[t.TableName] ?? 0),
-                el("td", {}, t.ProvisionedThroughput && t.ProvisionedThroughput.ReadCapacityUnits
-                  ? `${t.ProvisionedThroughput.ReadCapacityUnits} RCU / ${t.ProvisionedThroughput.WriteCapacityUnits} WCU` : "on demand")))));
+            el("table", { class: "grid", id: "live-tables" }, el("tr", {}, ["Table", "Items", "Bytes", "Throttled (total)", "Index changes pending", "Consumed per second / capacity"].map(h => el("th", {}, h))),
+              tables.map(t => el("tr", { "data-table": t.TableName }, el("td", {}, t.TableName), el("td", {}, items[t.TableName] ?? ""), el("td", {}, bytes[t.TableName] ?? ""),
+                el("td", {}, throttled[t.TableName] || 0), el("td", {}, pending[t.TableName] ?? 0), el("td", { class: "usage" }, usage(t))))));
+          consumed = consumedNow;
         } catch (e) { charts.replaceChildren(el("p", { class: "error" }, "metrics: " + e.message)); }
         setTimeout(poll, 1000);
       };

@@ -21,6 +21,8 @@ public final class AdmissionController: Sendable {
         /// Units taken so far, for the metrics: what the table consumed.
         var consumedRead = 0.0
         var consumedWrite = 0.0
+        /// Requests admitted so far, for the metrics.
+        var admitted = 0
 
         mutating func tally(_ units: Double, _ access: Access) {
             if access == .read { consumedRead += units } else { consumedWrite += units }
@@ -91,6 +93,7 @@ public final class AdmissionController: Sendable {
             tableHasRoom = withTableBuckets(table, now: now) { buckets in
                 guard Self.take(reserved, access, from: &buckets, now: now) else { return false }
                 buckets.tally(reserved, access)
+                buckets.admitted += 1
                 return true
             }
         }
@@ -111,6 +114,7 @@ public final class AdmissionController: Sendable {
                     withTableBuckets(table, now: now) { buckets in
                         if access == .read { buckets.read.refund(reserved, now: now) } else { buckets.write.refund(reserved, now: now) }
                         buckets.tally(-reserved, access)
+                        buckets.admitted -= 1
                     }
                 }
                 throw Self.overCapacity(table)
@@ -152,11 +156,12 @@ public final class AdmissionController: Sendable {
         }
     }
 
-    /// The read and write units table `id` has consumed on this front since
-    /// it started (or since its billing mode last changed), while
-    /// admission control is on; nil for a table not used yet.
-    public func consumedUnits(ofTable id: String) -> (read: Double, write: Double)? {
-        tables.value(for: id).map { ($0.consumedRead, $0.consumedWrite) }
+    /// The requests admitted to table `id` on this front, and the read and
+    /// write units they consumed, since it started (or since the table's
+    /// billing mode last changed), while admission control is on; nil for
+    /// a table not used yet.
+    public func usage(ofTable id: String) -> (requests: Int, read: Double, write: Double)? {
+        tables.value(for: id).map { ($0.admitted, $0.consumedRead, $0.consumedWrite) }
     }
 
     /// Applies a table's new throughput or billing mode at once. A switch to

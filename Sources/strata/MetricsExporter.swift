@@ -50,12 +50,14 @@ final class MetricsExporter: Sendable {
                     registry.makeGauge(name: "strata_table_bytes", labels: labels),
                     registry.makeGauge(name: "strata_table_log_bytes", labels: labels),
                     registry.makeGauge(name: "strata_index_changes_pending", labels: labels),
+                    registry.makeGauge(name: "strata_table_admitted_requests", labels: labels),
                     registry.makeGauge(name: "strata_table_consumed_read_units", labels: labels),
                     registry.makeGauge(name: "strata_table_consumed_write_units", labels: labels),
                 ]
-                let consumed = storage.table(named: table.name).flatMap { admission.consumedUnits(ofTable: $0.id) } ?? (0, 0)
-                zip(made, [Double(table.items), Double(table.bytes), Double(table.logBytes), Double(table.pendingIndexChanges), consumed.read, consumed.write])
-                    .forEach { $0.set($1) }
+                let usage = storage.table(named: table.name).flatMap { admission.usage(ofTable: $0.id) } ?? (0, 0, 0)
+                let values = [Double(table.items), Double(table.bytes), Double(table.logBytes), Double(table.pendingIndexChanges)]
+                    + [Double(usage.requests), usage.read, usage.write]
+                zip(made, values).forEach { $0.set($1) }
                 gauges[table.name] = made
             }
             let present = Set(tables.map(\.name))
@@ -84,6 +86,7 @@ final class MetricsExporter: Sendable {
         "strata_table_bytes": "Bytes of a table's items, as DynamoDB counts them",
         "strata_table_log_bytes": "Bytes in the write-ahead logs of a table's open partitions",
         "strata_index_changes_pending": "Changes of a table not yet in its global secondary indexes",
+        "strata_table_admitted_requests": "API requests admission control let in to a table since the server started (admission control on)",
         "strata_table_consumed_read_units": "Read capacity units a table consumed since the server started (admission control on)",
         "strata_table_consumed_write_units": "Write capacity units a table consumed since the server started (admission control on)",
         "process_resident_memory_bytes": "Resident memory of the server process",

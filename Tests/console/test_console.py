@@ -167,8 +167,10 @@ def test_a_person_creates_fills_queries_edits_deletes_and_watches(start_server, 
     for n in range(20):
         client.put_item(TableName="music", Item={"pk": {"S": "burst"}, "sk": {"N": str(n)}})
     usage = 'return document.querySelector("#live-tables tr[data-table=music] .usage").textContent'
+    requests = 'return document.querySelector("#live-tables tr[data-table=music] .requests").textContent'
     WebDriverWait(browser, WAIT_S, poll_frequency=0.1).until(
-        lambda b: (m := re.search(r"([0-9.]+) WCU/s", b.execute_script(usage))) and float(m.group(1)) > 0)
+        lambda b: (m := re.search(r"([0-9.]+) WCU/s", b.execute_script(usage))) and float(m.group(1)) > 0
+        and float(b.execute_script(requests)) > 0)
     screenshot("live")
     assert streams.list_streams(TableName="music")["Streams"]
 

@@ -437,7 +437,8 @@ enum ConsoleScript {
           const byTable = name => Object.fromEntries(samples.filter(s => s.name === name).map(s => [s.labels.table, s.value]));
           const items = byTable("strata_table_items"), bytes = byTable("strata_table_bytes"), pending = byTable("strata_index_changes_pending");
           // Units per second since the last poll, from each table's running total.
-          const consumedNow = { read: byTable("strata_table_consumed_read_units"), write: byTable("strata_table_consumed_write_units"), at: performance.now() };
+          const consumedNow = { requests: byTable("strata_table_admitted_requests"), read: byTable("strata_table_consumed_read_units"),
+            write: byTable("strata_table_consumed_write_units"), at: performance.now() };
           const rate = (kind, table) => {
             if (!consumed || consumed[kind][table] === undefined || consumedNow[kind][table] === undefined) return 0;
             const before = consumed[kind][table];
@@ -454,8 +455,9 @@ enum ConsoleScript {
           charts.replaceChildren(
             el("div", { class: "row" }, el("span", {}, `requests/s: ${(history.requests.at(-1) || 0).toFixed(1)}`), sparkline(history.requests, "chart-requests"),
               el("span", {}, `throttled/s: ${(history.throttled.at(-1) || 0).toFixed(1)}`), sparkline(history.throttled, "chart-throttled")),
-            el("table", { class: "grid", id: "live-tables" }, el("tr", {}, ["Table", "Items", "Bytes", "Throttled (total)", "Index changes pending", "Consumed per second / capacity"].map(h => el("th", {}, h))),
-              tables.map(t => el("tr", { "data-table": t.TableName }, el("td", {}, t.TableName), el("td", {}, items[t.TableName] ?? ""), el("td", {}, bytes[t.TableName] ?? ""),
+            el("table", { class: "grid", id: "live-tables" }, el("tr", {}, ["Table", "Requests/s", "Items", "Bytes", "Throttled (total)", "Index changes pending", "Consumed per second / capacity"].map(h => el("th", {}, h))),
+              tables.map(t => el("tr", { "data-table": t.TableName }, el("td", {}, t.TableName),
+                el("td", { class: "requests" }, rate("requests", t.TableName).toFixed(1)), el("td", {}, items[t.TableName] ?? ""), el("td", {}, bytes[t.TableName] ?? ""),
                 el("td", {}, throttled[t.TableName] || 0), el("td", {}, pending[t.TableName] ?? 0), el("td", { class: "usage" }, usage(t))))));
           consumed = consumedNow;
         } catch (e) { charts.replaceChildren(el("p", { class: "error" }, "metrics: " + e.message)); }

@@ -43,6 +43,11 @@ final class CommitsInFlight: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
+    /// How many `settle` calls are waiting: for tests.
+    var waiting: Int {
+        state.withLock { $0.waiters.count }
+    }
+
     /// Returns once every transaction in flight now has ended.
     func settle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

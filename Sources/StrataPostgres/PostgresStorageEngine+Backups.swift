@@ -27,13 +27,6 @@ extension PostgresStorageEngine {
         throw Self.backupsUnavailable
     }
 
-    static var backupsUnavailable: DynamoError {
-        .continuousBackupsUnavailable(
-            "Backups are not available on the PostgreSQL storage engine: back up the database with its own tools")
-    }
-}
-
-extension PostgresStorageEngine {
     public func readTable(_ name: String, at moment: Int?, _ consume: ([StoredItem]) throws -> Void) async throws {
         throw Self.backupsUnavailable
     }
@@ -44,4 +37,10 @@ extension PostgresStorageEngine {
             try await writeItem(table: name, key: key) { _ in ItemWrite(.put(item), result: ()) }
         }
     }
+
+    static var backupsUnavailable: DynamoError {
+        .continuousBackupsUnavailable(
+            "Backups are not available on the PostgreSQL storage engine: back up the database with its own tools")
+    }
 }
+

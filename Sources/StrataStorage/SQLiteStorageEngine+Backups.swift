@@ -41,8 +41,7 @@ extension SQLiteStorageEngine {
         defer { releaseHold(ticket, of: entry) }
         var record = backup
         do {
-            try await copy(entry, at: record.moment, into: file)
-            let statistics = try file.finish()
+            let statistics = try await copy(entry, at: record.moment, into: file)
             record.itemCount = statistics.itemCount
             record.sizeBytes = statistics.sizeBytes
             record.status = .available
@@ -102,8 +101,7 @@ extension SQLiteStorageEngine {
                 await self.transactions.inFlight.settle()
                 let file = try self.newBackupFile(id: id)
                 try file.save(record)
-                try await self.copy(entry, at: moment, into: file)
-                _ = try file.finish()
+                _ = try await self.copy(entry, at: moment, into: file)
                 var copied = record
                 copied.status = .available
                 try file.save(copied)
@@ -152,8 +150,7 @@ extension SQLiteStorageEngine {
         defer { removeBackupFile(id: id) }
         try await withTaskExecutorPreference(threads.bulk) {
             let file = try newBackupFile(id: id)
-            try await copy(entry, at: fixed, into: file)
-            _ = try file.finish()
+            _ = try await copy(entry, at: fixed, into: file)
             var after: [UInt8]?
             while true {
                 let page = try file.items(after: after, limit: Self.copyPage)
@@ -246,8 +243,9 @@ extension SQLiteStorageEngine {
     // MARK: Copies
 
     /// Copies the table's items as they were at `moment` into `file`: each
-    /// partition's items as they stand, then its changes since undone.
-    private func copy(_ entry: Entry, at moment: Int, into file: BackupFile) async throws {
+    /// partition's items as they stand, then its changes since undone;
+    /// returns what the finished copy holds.
+    private func copy(_ entry: Entry, at moment: Int, into file: BackupFile) async throws -> PartitionStatistics {
         let limit = Self.copyPage
         for partition in entry.store.partitions {
             var after: [UInt8]?
@@ -267,6 +265,7 @@ extension SQLiteStorageEngine {
                 from = last.sequence + 1
             }
         }
+        return try file.finish()
     }
 
     // MARK: Restores

@@ -117,7 +117,13 @@ struct Configuration {
     /// nil means in memory.
     var resolvedDataDirectory: String? {
         let memory = inMemory || ["1", "true", "yes"].contains(Self.environment("STRATA_IN_MEMORY")?.lowercased() ?? "")
-        return memory ? nil : dataDirectory ?? Self.environment("STRATA_DATA_DIR") ?? "./strata-data"
+        return memory ? nil : Self.dataDirectory(dataDirectory)
+    }
+
+    /// The SQLite files' directory: the flag, else STRATA_DATA_DIR, else
+    /// `./strata-data` (also for `strata export` and `strata import`).
+    static func dataDirectory(_ flag: String?) -> String {
+        flag ?? environment("STRATA_DATA_DIR") ?? "./strata-data"
     }
 
     /// On by default only where no one else can reach it.

@@ -39,7 +39,7 @@ enum ExportCommand {
         if let endpoint = parsed.endpoint {
             return try exportThroughAPI(table, to: directory, endpoint: endpoint)
         }
-        let dataDirectory = parsed.dataDirectory ?? Configuration.environment("STRATA_DATA_DIR") ?? "./strata-data"
+        let dataDirectory = Configuration.dataDirectory(parsed.dataDirectory)
 
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: dataDirectory))
         do {

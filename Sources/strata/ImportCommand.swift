@@ -66,7 +66,7 @@ enum ImportCommand {
                 try batchWrite(page, into: table, client: client)
             }
         }
-        let dataDirectory = parsed.dataDirectory ?? Configuration.environment("STRATA_DATA_DIR") ?? "./strata-data"
+        let dataDirectory = Configuration.dataDirectory(parsed.dataDirectory)
 
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: dataDirectory))
         do {

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import math
 import time
 import urllib.parse
 import uuid
@@ -554,6 +555,15 @@ def join_all(threads, *, timeout: float, what: str) -> None:
     for thread in threads:
         thread.join(timeout=timeout)
     assert not any(thread.is_alive() for thread in threads), what
+
+
+def next_second() -> int:
+    """Sleeps into the next whole second and returns it: boto3 sends
+    timestamps (RestoreDateTime, ExportTime, time ranges) in whole seconds."""
+    now = time.time()
+    second = math.floor(now) + 1
+    time.sleep(second - now + 0.01)
+    return second
 
 
 def create_hash_table(client, name: str, key_type: str = "S") -> str:

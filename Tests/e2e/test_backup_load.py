@@ -62,6 +62,11 @@ class WriteLog:
     def keys(self):
         return set(self.writes)
 
+    def count(self) -> int:
+        """Writes recorded so far, beyond the initial items."""
+        with self.lock:
+            return sum(len(writes) - 1 for writes in self.writes.values())
+
 
 def scan_values(client, table, segments=4) -> dict[str, str]:
     def segment(number):
@@ -166,9 +171,11 @@ def test_a_backup_under_load_equals_the_table_at_its_moment(server_factory):
     stop = threading.Event()
     with ThreadPoolExecutor(8) as pool:
         writers = [pool.submit(writer, server.url, table, keys[w::8], log, stop, w) for w in range(8)]
-        time.sleep(1)  # the writers are under way
+        wait_for(lambda: log.count() >= 200, timeout=60, what="the writers to be under way")
         arn = client.create_backup(TableName=table, BackupName="under-load")["BackupDetails"]["BackupArn"]
-        time.sleep(1)
+        # Writes go on while the backup is copied.
+        after = log.count()
+        wait_for(lambda: log.count() >= after + 200, timeout=60, what="writes after the backup")
         stop.set()
         written = sum(w.result() for w in writers)
     assert written > 100

@@ -7,13 +7,12 @@ every call answers ContinuousBackupsUnavailableException."""
 from __future__ import annotations
 
 import datetime
-import math
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, e2e_postgres, unique_name, wait_for
+from helpers import assert_client_error, e2e_postgres, next_second, unique_name, wait_for
 
 sqlite_backups = pytest.mark.sqlite_only("on PostgreSQL, backups are the database's own")
 RESTORE_TIMEOUT_S = 60
@@ -49,15 +48,6 @@ def scan_all(dynamodb, name, **extra):
         start = page.get("LastEvaluatedKey")
         if not start:
             return sorted(items, key=lambda i: (i["pk"]["S"], int(i["sk"]["N"])))
-
-
-def next_second() -> int:
-    """Sleeps into the next whole second and returns it: boto3 sends
-    timestamps in whole seconds."""
-    now = time.time()
-    second = math.floor(now) + 1
-    time.sleep(second - now + 0.01)
-    return second
 
 
 def available(dynamodb, arn):

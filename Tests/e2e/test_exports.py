@@ -19,15 +19,13 @@ import base64
 import gzip
 import hashlib
 import json
-import math
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import assert_client_error, strata_binary, unique_name, wait_for
+from helpers import assert_client_error, next_second, strata_binary, unique_name, wait_for
 
 pytestmark = pytest.mark.needs_binary
 exports_on_sqlite = pytest.mark.sqlite_only("on PostgreSQL, exports are the database's own; imports run on both")
@@ -210,8 +208,7 @@ def test_an_export_at_a_past_time_holds_the_table_as_it_was(strata, dynamodb):
     with_recovery(dynamodb, source)
     for n in range(5):
         dynamodb.put_item(TableName=source, Item=every_type(n))
-    second = math.floor(time.time()) + 1
-    time.sleep(second - time.time() + 0.05)
+    second = next_second()
     dynamodb.delete_item(TableName=source, Key={"pk": {"S": "item000"}, "sk": {"N": "0"}})
     description = export(dynamodb, source, "bucket-past", ExportTime=second)
     assert description["ItemCount"] == 5

@@ -6,12 +6,10 @@ import Synchronization
 /// the keys whose later changes have been undone already, so that only a
 /// key's earliest change after the moment counts.
 final class BackupFile: Sendable {
-    let location: DatabaseLocation
     private let connection: Mutex<SQLiteConnection>
 
     /// Opens the file, creating its tables if it is new.
     init(location: DatabaseLocation) throws {
-        self.location = location
         let connection = try SQLiteConnection(location)
         if location.isFile { try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL") }
         try connection.execute("""

@@ -56,11 +56,11 @@ class Replicator:
                         continue
                     self.apply(client, record)
                     self.checkpoints[shard] = sequence
+                    self.applied += 1  # counted here: a pass the kill cuts short still applied these
                     applied += 1
                 if not page["Records"]:
                     break
                 iterator = page.get("NextShardIterator")
-        self.applied += applied
         return applied
 
     def apply(self, client, record):

@@ -15,7 +15,7 @@ public final class Authenticator: Sendable {
     }
 
     /// Signing keys by access key and scope: a key changes once a day.
-    private let signingKeys = Mutex<[SigningKeyName: [UInt8]]>([:])
+    private let signingKeys = Mutex<[SigningKeyName: Digest.HMACKey]>([:])
 
     /// How far a request's time may be from the server's.
     public static let allowedSkew = 15 * 60
@@ -71,19 +71,18 @@ public final class Authenticator: Sendable {
         }
         let canonical = SigV4.canonicalBytes(request, signedHeaders: authorization.signedHeaders)
         let toSign = SigV4.stringToSignBytes(canonicalHash: Digest.sha256(canonical), amzDate: amzDate, scope: scope)
-        let expected = Digest.hex(Digest.hmacSHA256(
-            key: signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope), toSign))
-        guard Self.constantTimeEqual(expected, authorization.signature) else {
+        let expected = signingKey(accessKey: authorization.accessKey, secret: secret.secret, scope: scope).authenticate(toSign)
+        guard Self.constantTimeEqual(hexOf: expected, authorization.signature) else {
             throw .invalidSignature(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
         return Principal(accessKeyID: authorization.accessKey)
     }
 
-    private func signingKey(accessKey: String, secret: String, scope: SigV4.Scope) -> [UInt8] {
+    private func signingKey(accessKey: String, secret: String, scope: SigV4.Scope) -> Digest.HMACKey {
         let name = SigningKeyName(accessKey: accessKey, scope: scope)
         if let key = signingKeys.withLock({ $0[name] }) { return key }
-        let key = SigV4.signingKey(secret: secret, scope: scope)
+        let key = Digest.HMACKey(SigV4.signingKey(secret: secret, scope: scope))
         signingKeys.withLock { keys in
             if keys.count > 1024 { keys.removeAll() }
             keys[name] = key
@@ -103,9 +102,16 @@ public final class Authenticator: Sendable {
         }
     }
 
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    /// Whether `signature` is `digest` in lower-case hex, in a time that
+    /// does not depend on where they differ.
+    private static func constantTimeEqual(hexOf digest: [UInt8], _ signature: String) -> Bool {
+        var expected: [UInt8] = []
+        expected.reserveCapacity(2 * digest.count)
+        Digest.appendHex(digest, to: &expected)
+        let sent = Array(signature.utf8)
+        guard sent.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for position in 0..<sent.count { difference |= sent[position] ^ expected[position] }
+        return difference == 0
     }
 }

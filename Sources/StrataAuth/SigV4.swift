@@ -140,9 +140,20 @@ public enum SigV4 {
     }
 
     private static func appendCanonicalValue(_ value: String, to out: inout [UInt8]) {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        // Nearly every value is canonical already: copied whole.
+        let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last, !isSpace(first), !isSpace(last) else { return bytes.isEmpty }
+            for position in 1..<bytes.count where isSpace(bytes[position]) && (bytes[position] != UInt8(ascii: " ") || isSpace(bytes[position - 1])) {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        guard copied != true else { return }
         var started = false, pendingSpace = false
         for byte in value.utf8 {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+            if isSpace(byte) {
                 pendingSpace = started
             } else {
                 if pendingSpace { out.append(UInt8(ascii: " ")) }

@@ -29,7 +29,17 @@ public struct SignedRequest: Sendable {
     /// names are ASCII); no string is made.
     static func isNamed(_ name: String, _ lowercased: String) -> Bool {
         // Most names differ in length: that check is O(1) on native strings.
-        name.utf8.count == lowercased.utf8.count
-            && name.utf8.elementsEqual(lowercased.utf8) { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        let fast = name.utf8.withContiguousStorageIfAvailable { sent in
+            lowercased.utf8.withContiguousStorageIfAvailable { wanted in
+                for position in 0..<sent.count where Self.lowercase(sent[position]) != wanted[position] { return false }
+                return true
+            }
+        }
+        return (fast ?? nil) ?? name.utf8.elementsEqual(lowercased.utf8) { Self.lowercase($0) == $1 }
+    }
+
+    private static func lowercase(_ byte: UInt8) -> UInt8 {
+        byte >= 65 && byte <= 90 ? byte + 32 : byte
     }
 }

@@ -49,6 +49,14 @@ import Testing
             == "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
     }
 
+    @Test func headerValuesAreTrimmedAndTheirSpaceRunsMadeOne() {
+        #expect(SigV4.canonicalValue("application/x-amz-json-1.0") == "application/x-amz-json-1.0")
+        #expect(SigV4.canonicalValue("  a  b\tc ") == "a b c")
+        #expect(SigV4.canonicalValue("a\tb") == "a b")
+        #expect(SigV4.canonicalValue("   ") == "")
+        #expect(SigV4.canonicalValue("") == "")
+    }
+
     @Test func theSigningKeyDerivationExample() {
         let key = SigV4.signingKey(secret: Self.suiteSecret, scope: SigV4.Scope(date: "20120215", region: "us-east-1", service: "iam"))
         #expect(Digest.hex(key) == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")

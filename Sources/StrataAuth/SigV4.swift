@@ -73,10 +73,15 @@ public enum SigV4 {
     static func stringToSignBytes(canonicalHash: [UInt8], amzDate: String, scope: Scope) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160)
-        for (position, part) in [algorithm, amzDate, scope.date, scope.region, scope.service].enumerated() {
-            if position > 0 { out.append(position <= 2 ? UInt8(ascii: "\n") : UInt8(ascii: "/")) }
-            out.append(contentsOf: part.utf8)
-        }
+        out.append(contentsOf: algorithm.utf8)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: amzDate.utf8)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: scope.date.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.region.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: scope.service.utf8)
         out.append(contentsOf: "/aws4_request\n".utf8)
         Digest.appendHex(canonicalHash, to: &out)
         return out

@@ -22,7 +22,11 @@ struct APITestHarness {
             var generator = SystemRandomNumberGenerator()
             let schema = "api_" + String(generator.next() as UInt64, radix: 36)
             let url = base + (base.contains("?") ? "&" : "?") + "schema=" + schema
-            let engine = try await PostgresStorageEngine.open(options: options, postgres: PostgresOptions(location: try PostgresLocation(url: url)))
+            var postgres = PostgresOptions(location: try PostgresLocation(url: url))
+            // Tests run side by side, each with its engines: a front's
+            // connections all open at its start.
+            postgres.maximumConnections = 4
+            let engine = try await PostgresStorageEngine.open(options: options, postgres: postgres)
             // Its background jobs fill new global indexes.
             Task { await engine.run() }
             storage = engine

@@ -28,7 +28,10 @@ struct PostgresEngineTests {
         let location = try PostgresLocation(url: base + (base.contains("?") ? "&" : "?") + "schema=" + schema)
         var engines: [PostgresStorageEngine] = []
         for index in 0..<count {
-            engines.append(try await PostgresStorageEngine.open(options: options, postgres: PostgresOptions(location: location, frontID: "front-\(index)")))
+            var postgres = PostgresOptions(location: location, frontID: "front-\(index)")
+            // Tests run side by side: a front's connections all open at its start.
+            postgres.maximumConnections = 4
+            engines.append(try await PostgresStorageEngine.open(options: options, postgres: postgres))
         }
         return engines
     }

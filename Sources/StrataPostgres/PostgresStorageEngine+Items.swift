@@ -42,6 +42,21 @@ extension PostgresStorageEngine {
         return result
     }
 
+    public func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
+        let known = try layout(named: table)
+        if known.itemsAlone {
+            let statement = ReplaceIfTableUnchanged(
+                table: known.id, key: KeyEncoding.encode(key), item: item.value, size: item.size, name: known.definition.name,
+                version: known.version)
+            let written = try await translating {
+                try await database.withConnection { [logger] in try await statement.rows(on: $0, logger: logger).first }
+            }
+            if let (count, replaced) = written, count == 1 { return replaced }
+        }
+        // The table changed meanwhile (or keeps more than its items): the general path.
+        return try await writeItem(table: table, key: key) { current in ItemWrite(.put(item), result: current.size) }
+    }
+
     /// Attempts of a compare-and-set write before it takes a transaction.
     static var compareAndSetAttempts: Int { 64 }
 

@@ -86,6 +86,31 @@ struct UpsertItem: ItemStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {}
 }
 
+/// Stores an item whatever was there, if the table still has the version
+/// read ($5/$6, its name and version): one round trip for a write that
+/// needs nothing of the current item but its size. Answers whether it
+/// wrote, and the size of the item it replaced as the statement's snapshot
+/// saw it (a replacement committed meanwhile is overwritten all the same;
+/// only the capacity charged can differ).
+struct ReplaceIfTableUnchanged: ItemStatement {
+    static let sql = """
+        WITH current AS (SELECT size FROM strata_items WHERE table_id = $1 AND key = $2),
+        written AS (
+            INSERT INTO strata_items (table_id, key, item, size) SELECT $1, $2, $3, $4
+            WHERE EXISTS (SELECT 1 FROM strata_tables WHERE name = $5 AND id = $1 AND version = $6)
+            ON CONFLICT (table_id, key) DO UPDATE SET item = excluded.item, size = excluded.size RETURNING 1)
+        SELECT (SELECT count(*) FROM written)::bigint, (SELECT size FROM current)
+        """
+    typealias Row = (Int, Int?)
+    let bindings: PostgresBindings
+
+    init(table: String, key: [UInt8], item: [UInt8], size: Int, name: String, version: Int) {
+        bindings = bind(table, Bytea(key), Bytea(item), size, name, version)
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
 struct DeleteItem: ItemStatement {
     static let sql = "DELETE FROM strata_items WHERE table_id = $1 AND key = $2"
     typealias Row = Void

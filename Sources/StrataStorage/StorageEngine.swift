@@ -39,6 +39,12 @@ public protocol StorageEngine: Sendable {
     func writeItem<T: Sendable>(
         table: String, key: PrimaryKey, _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T
+    /// Stores `item` under `key` whatever is there, and returns the size
+    /// of the item it replaced: a write that needs nothing else of the
+    /// current item (a PutItem with no condition and no old image, on a
+    /// table with no index). An engine may do it in fewer steps than
+    /// `writeItem`.
+    func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int?
 
     /// The items of one partition-key value whose sort key meets
     /// `condition`, in sort-key order (reversed unless `forward`), after
@@ -180,6 +186,12 @@ public enum ItemAction: Sendable {
 }
 
 /// What a write request does to its item, and what it answers.
+extension StorageEngine {
+    public func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
+        try await writeItem(table: table, key: key) { current in ItemWrite(.put(item), result: current.size) }
+    }
+}
+
 public struct ItemWrite<Result: Sendable>: Sendable {
     public typealias Action = ItemAction
 

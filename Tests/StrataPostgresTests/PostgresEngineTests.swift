@@ -67,10 +67,15 @@ struct PostgresEngineTests {
             let engine = fronts[Int.random(in: 0..<2, using: &rng)]
             let key = Self.key(Int.random(in: 0..<6, using: &rng), Int.random(in: -4..<4, using: &rng))
             switch Int.random(in: 0..<10, using: &rng) {
-            case 0...3:
+            case 0...1:
                 let item: Item = ["pk": key.partition, "sk": key.sort!, "v": .n(DynamoNumber(Int.random(in: 0..<1000, using: &rng)))]
                 let old = try await engine.writeItem(table: "sim", key: key) { ItemWrite(.put(item), result: try $0.item()) }
                 #expect(old == model[key])
+                model[key] = item
+            case 2...3:
+                // The one-statement put: it reports the replaced item's size.
+                let item: Item = ["pk": key.partition, "sk": key.sort!, "w": .s(String(repeating: "w", count: Int.random(in: 0..<300, using: &rng)))]
+                #expect(try await engine.replaceItem(table: "sim", key: key, with: StoredItem(item)) == model[key]?.itemSize)
                 model[key] = item
             case 4...5:
                 let old = try await engine.writeItem(table: "sim", key: key) { ItemWrite(.delete, result: try $0.item()) }
@@ -153,6 +158,28 @@ struct PostgresEngineTests {
             total += page.records.count
         }
         #expect(total == 180)
+        for front in fronts { await front.close() }
+    }
+
+    /// A one-statement put through a front that has not yet seen the
+    /// table's stream turned on elsewhere still leaves its stream record:
+    /// the statement finds the table's version moved and the put takes the
+    /// general path.
+    @Test func aPutThroughAStaleFrontStillReachesTheStream() async throws {
+        let fronts = try await Self.fronts(2)
+        _ = try await fronts[0].createTable(Self.definition(name: "late"))
+        try await fronts[1].refreshCatalog(force: true)
+        _ = try await fronts[0].updateTable(named: "late") { definition in
+            definition.streams = [StreamDefinition(generation: 1, viewType: .newAndOldImages, created: 0, label: "label")]
+        }
+        let key = Self.key(1, 1)
+        let item: Item = ["pk": key.partition, "sk": key.sort!]
+        #expect(try await fronts[1].replaceItem(table: "late", key: key, with: StoredItem(item)) == nil)
+        var records = 0
+        for shard in try await fronts[0].streamShards(table: "late", generation: 1).indices {
+            records += try await fronts[0].streamRecords(table: "late", shard: shard, generation: 1, from: 1, limit: 10, maxBytes: 1 << 20).records.count
+        }
+        #expect(records == 1)
         for front in fronts { await front.close() }
     }
 

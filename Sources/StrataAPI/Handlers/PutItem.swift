@@ -13,9 +13,15 @@ extension DynamoAPI {
         // Encoded here, so that the partition's single writer only stores it.
         let stored = StoredItem(input.item, size: newSize)
         let outcome = try await chargedWrite(table: table, partitionKey: key.partition, context: context) {
-            try await storage.writeItem(table: input.tableName, key: key) { current in
+            guard condition.condition != nil || returnOld || indexed else {
+                // Nothing of the current item is needed but its size: the
+                // engine may write without reading first.
+                let replaced = try await storage.replaceItem(table: input.tableName, key: key, with: stored)
+                return Charged<Item?>(result: nil, units: CapacityUnits.write(bytes: max(replaced ?? 0, newSize)))
+            }
+            return try await storage.writeItem(table: input.tableName, key: key) { current in
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))
-                let old = condition.condition != nil || returnOld || indexed ? try current.item() : nil
+                let old = try current.item()
                 do {
                     try condition.check(old)
                 } catch {

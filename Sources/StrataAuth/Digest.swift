@@ -21,7 +21,7 @@ public enum Digest {
     /// An HMAC-SHA256 key with its inner and outer pads already hashed, so
     /// that each message costs only its own blocks and one more: a verifier
     /// keeps one per signing key.
-    public struct HMACKey: @unchecked Sendable {
+    public struct HMACKey: Sendable {
         private var inner = SHA256_CTX()
         private var outer = SHA256_CTX()
 

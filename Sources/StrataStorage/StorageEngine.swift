@@ -185,13 +185,13 @@ public enum ItemAction: Sendable {
     }
 }
 
-/// What a write request does to its item, and what it answers.
 extension StorageEngine {
     public func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
         try await writeItem(table: table, key: key) { current in ItemWrite(.put(item), result: current.size) }
     }
 }
 
+/// What a write request does to its item, and what it answers.
 public struct ItemWrite<Result: Sendable>: Sendable {
     public typealias Action = ItemAction
 

@@ -31,6 +31,11 @@ extension DynamoAPI {
                 group.addTask { [storage] in
                     do {
                         let item = write.request.item, stored = item.map { StoredItem($0) }, table = write.table
+                        if let stored, table.indexes.isEmpty {
+                            // A put that needs nothing of the current item but its size.
+                            let replaced = try await storage.replaceItem(table: table.name, key: write.key, with: stored)
+                            return (index, Charged(result: (), units: CapacityUnits.write(bytes: max(replaced ?? 0, stored.size))))
+                        }
                         let units = try await storage.writeItem(table: table.name, key: write.key) { current in
                             let units = CapacityUnits.write(bytes: max(current.size ?? 0, stored?.size ?? 0))
                             let indexes = table.indexes.isEmpty ? IndexWriteUnits() : IndexWriteUnits(table: table, old: try current.item(), new: item)

@@ -429,7 +429,11 @@ def test_malformed_requests_leave_no_server_socket_open(server_factory):
                          "Scans runs beside it at full priority (p50 5.9 ms once in CI), where the SQLite engine's Scans run niced")
 def test_at_the_in_flight_cap_excess_scans_are_refused_at_once(server_factory):
     """With --max-in-flight 8, 512 connections each send a Scan: those
-    beyond the cap get ThrottlingException at once (p50 under 5 ms)."""
+    beyond the cap get ThrottlingException at once, their p50 under half
+    the time of the fastest admitted Scan (a refusal that waited for a slot
+    would take at least one Scan's time). A fixed 5 ms bound failed on a
+    2-core machine shared with the 8 Scans and this client: the same build
+    measured a p50 of 2.1-11 ms within one hour, the Scans 27-40 ms."""
     server = server_factory(extra_args=("--max-in-flight", "8", "--throttling", "on"))
     table = make_table(server, items=1000, item_bytes=1000)
     request = api_request(server, "Scan", json.dumps({"TableName": table}).encode())
@@ -457,17 +461,18 @@ def test_at_the_in_flight_cap_excess_scans_are_refused_at_once(server_factory):
     deadline = time.monotonic() + 30
     while len(arrived_at) < len(socks) and time.monotonic() < deadline:
         note_arrivals(100)
-    refusals, answers = [], 0
+    refusals, answers = [], []
     for fd, sock in by_fd.items():
         status, _, reply = read_response(sock)
         if status == 400 and THROTTLING.encode() in reply:
             refusals.append(arrived_at[fd] - sent_at[fd])
         else:
             assert status == 200, reply
-            answers += 1
-    print(f"\n{len(refusals)} refused (p50 {statistics.median(refusals) * 1000:.2f} ms), {answers} answered")
+            answers.append(arrived_at[fd] - sent_at[fd])
+    print(f"\n{len(refusals)} refused (p50 {statistics.median(refusals) * 1000:.2f} ms), "
+          f"{len(answers)} answered (fastest {min(answers) * 1000:.2f} ms)")
     assert len(refusals) > 400
-    assert statistics.median(refusals) < 0.005
+    assert statistics.median(refusals) < min(answers) / 2
     for sock in socks:
         sock.close()
 

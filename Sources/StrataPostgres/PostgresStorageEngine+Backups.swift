@@ -43,4 +43,3 @@ extension PostgresStorageEngine {
             "Backups are not available on the PostgreSQL storage engine: back up the database with its own tools")
     }
 }
-

@@ -54,7 +54,7 @@ extension PostgresStorageEngine {
             if let (count, replaced) = written, count == 1 { return replaced }
         }
         // The table changed meanwhile (or keeps more than its items): the general path.
-        return try await writeItem(table: table, key: key) { current in ItemWrite(.put(item), result: current.size) }
+        return try await replaceItemByWriting(table: table, key: key, with: item)
     }
 
     /// Attempts of a compare-and-set write before it takes a transaction.

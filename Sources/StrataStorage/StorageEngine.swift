@@ -187,6 +187,12 @@ public enum ItemAction: Sendable {
 
 extension StorageEngine {
     public func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
+        try await replaceItemByWriting(table: table, key: key, with: item)
+    }
+
+    /// `replaceItem` through `writeItem`: the default, and an engine's
+    /// way when its shorter one does not apply.
+    public func replaceItemByWriting(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
         try await writeItem(table: table, key: key) { current in ItemWrite(.put(item), result: current.size) }
     }
 }

@@ -1,11 +1,8 @@
-import Foundation
-import StrataModel
 @testable import StrataStorage
 import Testing
 
 /// What a backup waits for when it fixes its moment: the transactions in
-/// flight then, and not those that begin afterwards; and the lock that
-/// keeps a second engine off a data directory in use.
+/// flight then, and not those that begin afterwards.
 @Suite struct CommitsInFlightTests {
     @Test func settleWaitsForThoseInFlightThenAndNoOthers() async {
         let inFlight = CommitsInFlight()
@@ -23,15 +20,5 @@ import Testing
         inFlight.end(later)
         await settled.value
         await inFlight.settle()
-    }
-
-    @Test func aSecondEngineOnTheSameDirectoryIsRefusedUntilTheFirstCloses() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-lock-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory))
-        #expect(throws: DynamoError.self) { _ = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory)) }
-        await first.close()
-        let second = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory))
-        await second.close()
     }
 }

@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -18,7 +19,6 @@ import signal
 import subprocess
 import sys
 import threading
-import math
 import time
 import urllib.parse
 import uuid

@@ -106,9 +106,7 @@ extension PostgresStorageEngine {
                 return current
             }
         }
-        catalog.withLock { cache in
-            if cache.tables[tableName]?.id == removed.id { cache.tables[tableName] = nil }
-        }
+        catalog.withLock { $0.remove(tableName, id: removed.id) }
         return removed.definition
     }
 

@@ -132,22 +132,25 @@ public final class PostgresStorageEngine: StorageEngine {
         return layout
     }
 
-    /// Reloads the catalog if another front changed it (or `force`).
+    /// Reloads the catalog if another front changed it (or `force`). A
+    /// reload that crossed one of this front's own changes is read again.
     public func refreshCatalog(force: Bool = false) async throws {
-        let known = catalog.withLock { $0.version }
-        try await database.withConnection { [logger] connection in
+        while try await !reloadCatalog(force: force) {}
+    }
+
+    /// One reload; false if this front changed its copy while it read.
+    private func reloadCatalog(force: Bool) async throws -> Bool {
+        let (known, changes) = catalog.withLock { ($0.version, $0.changes) }
+        return try await database.withConnection { [logger] connection in
             let version = try await connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0", logger: logger)
                 .collect().first?.decode(Int.self) ?? 0
-            guard force || version != known else { return }
+            guard force || version != known else { return true }
             var tables: [String: TableLayout] = [:]
             for row in try await connection.query("SELECT record, version FROM strata_tables", logger: logger).collect() {
                 let layout = try Self.layout(row)
                 tables[layout.definition.name] = layout
             }
-            self.catalog.withLock { cache in
-                cache.tables = tables
-                cache.version = version
-            }
+            return self.catalog.withLock { $0.replace(with: tables, version: version, readAfter: changes) }
         }
     }
 

@@ -197,4 +197,21 @@ struct PostgresEngineTests {
         #expect(fronts[0].tableNames() == [])
         for front in fronts { await front.close() }
     }
+
+    /// A front's own new table stays visible to it while its catalog reloads
+    /// run alongside: a reload that read the catalog before the create
+    /// committed must not put back the older list.
+    @Test func aFrontsOwnNewTableSurvivesConcurrentReloads() async throws {
+        let front = try await Self.fronts(1)[0]
+        for round in 0..<40 {
+            let name = "made-\(round)"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { try await front.refreshCatalog(force: true) } }
+                group.addTask { _ = try await front.createTable(Self.definition(name: name)) }
+                try await group.waitForAll()
+            }
+            #expect(front.table(named: name) != nil, "round \(round)")
+        }
+        await front.close()
+    }
 }

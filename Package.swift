@@ -3,6 +3,9 @@ import PackageDescription
 
 let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Each function in a section of its own, so that the linker can place
+    // what the start-up runs side by side (see the strata target's link).
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
 
 let package = Package(
@@ -73,17 +76,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift,
-            // Release on Linux: the Swift runtime linked in (no Foundation in
-            // the binary); none of the binary's 13,000 symbols exported (the
-            // runtime's link arguments ask for -export-dynamic, which nothing
-            // here needs); lld packs the relative relocations (DT_RELR, glibc
-            // 2.36). Idle RSS 16.1 MB -> 15.0-15.2 MB (Benchmarks/README).
+            // Release on Linux: the Swift runtime and Foundation (which
+            // postgres-nio needs) linked in; none of the binary's symbols
+            // exported (the runtime's link arguments ask for -export-dynamic,
+            // which nothing here needs); lld packs the relative relocations
+            // (DT_RELR, glibc 2.36) and places what the start-up touches side
+            // by side (Linking/startup-symbols.txt, made by
+            // scripts/startup-order.sh), since the kernel maps file pages 64 KB
+            // around each fault. Idle RSS: Benchmarks/README.
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-stdlib", "-use-ld=lld", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims", "-lCoreFoundation",
                         "-Xlinker", "--no-export-dynamic",
                         "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                        // Names the code no longer has are skipped, silently.
+                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linking/startup-symbols.txt",
+                        "-Xlinker", "--no-warn-symbol-ordering",
                     ],
                     .when(platforms: [.linux], configuration: .release))
             ]

@@ -11,19 +11,20 @@ fault. The start-up touches about 180 code pages spread over the binary's
 How: run the binary under `perf record -e page-faults`, drive it with
 boto3, and map each fault inside the binary to the symbol covering it.
 Faults only show the first page of each 64 KB window touched, so this
-repeats, relinking with the list so far, until no new symbol shows up.
+repeats, relinking with the list so far, until a round finds fewer than 5
+new functions.
 
 Usage: scripts/startup-order.sh (needs perf, boto3; Linux release build)."""
 
-import json
+import bisect
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import bisect
 
 import boto3
 from botocore.config import Config
@@ -105,6 +106,7 @@ def record(binary, port):
     server.wait(timeout=30)
     script = subprocess.run(["perf", "script", "-i", trace, "--show-mmap-events", "-F", "addr"],
                             capture_output=True, text=True).stdout
+    shutil.rmtree(data, ignore_errors=True)
     base = None
     offsets = []
     real = os.path.realpath(binary)

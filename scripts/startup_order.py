@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Linking/startup-symbols.txt: the functions and data the release
+"""Writes Linking/startup-symbols.txt: the functions the release
 binary touches from launch to its first few answers, in the order first
 touched, so that the linker (lld's --symbol-ordering-file, Package.swift)
 puts them side by side.

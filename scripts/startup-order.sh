@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build() { swift build -c release --product strata 2>&1 | grep -E "error|Build of product" >&2; }
 : > Linking/startup-symbols.txt
+rm -f "$(swift build -c release --show-bin-path)/strata"  # the first round links with no order
 build
 python3 scripts/startup_order.py "$(swift build -c release --show-bin-path)/strata" "${PORT:-18190}" \
     bash -c "rm -f \"$(swift build -c release --show-bin-path)/strata\" && swift build -c release --product strata >/dev/null"
-build

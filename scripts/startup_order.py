@@ -127,8 +127,6 @@ def main():
     port = int(sys.argv[2])
     relink = sys.argv[3:]
     order = []
-    if os.path.exists(ORDER):
-        order = [line.strip() for line in open(ORDER) if line.strip()]
     for round in range(40):
         table = symbols(binary)
         addresses = [a for a, _ in table]

@@ -32,9 +32,7 @@ extension DynamoAPI {
                     do {
                         let item = write.request.item, stored = item.map { StoredItem($0) }, table = write.table
                         if let stored, table.indexes.isEmpty {
-                            // A put that needs nothing of the current item but its size.
-                            let replaced = try await storage.replaceItem(table: table.name, key: write.key, with: stored)
-                            return (index, Charged(result: (), units: CapacityUnits.write(bytes: max(replaced ?? 0, stored.size))))
+                            return (index, try await self.replaceCharged(table: table.name, key: write.key, with: stored))
                         }
                         let units = try await storage.writeItem(table: table.name, key: write.key) { current in
                             let units = CapacityUnits.write(bytes: max(current.size ?? 0, stored?.size ?? 0))

@@ -1,5 +1,6 @@
 import StrataAdmission
 import StrataModel
+import StrataStorage
 
 /// The write units a single-item write consumed, carried out of the
 /// partition writer with its result, or with its failure: a write whose
@@ -47,5 +48,13 @@ extension DynamoAPI {
             ticket.charge(failure.units)
             throw failure.error
         }
+    }
+
+    /// A put that needs nothing of the current item but its size (no
+    /// condition, no old image, no index): the engine may write without
+    /// reading first. The units are the larger of the two items'.
+    func replaceCharged(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Charged<Void> {
+        let replaced = try await storage.replaceItem(table: table, key: key, with: item)
+        return Charged(result: (), units: CapacityUnits.write(bytes: max(replaced ?? 0, item.size)))
     }
 }

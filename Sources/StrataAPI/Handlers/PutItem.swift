@@ -14,10 +14,8 @@ extension DynamoAPI {
         let stored = StoredItem(input.item, size: newSize)
         let outcome = try await chargedWrite(table: table, partitionKey: key.partition, context: context) {
             guard condition.condition != nil || returnOld || indexed else {
-                // Nothing of the current item is needed but its size: the
-                // engine may write without reading first.
-                let replaced = try await storage.replaceItem(table: input.tableName, key: key, with: stored)
-                return Charged<Item?>(result: nil, units: CapacityUnits.write(bytes: max(replaced ?? 0, newSize)))
+                let charged = try await replaceCharged(table: input.tableName, key: key, with: stored)
+                return Charged<Item?>(result: nil, units: charged.units)
             }
             return try await storage.writeItem(table: input.tableName, key: key) { current in
                 let units = CapacityUnits.write(bytes: max(current.size ?? 0, newSize))

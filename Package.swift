@@ -44,6 +44,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .target(name: "StrataPostgresWire", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
         .target(
@@ -102,6 +103,7 @@ let package = Package(
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions", "StrataModel"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "COpenSSL"]),
         .testTarget(name: "StrataPostgresTests", dependencies: ["StrataPostgres", "StrataStorage", "StrataModel"]),
+        .testTarget(name: "StrataPostgresWireTests", dependencies: ["StrataPostgresWire"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),
         .testTarget(name: "StrataAuthTests", dependencies: ["StrataAuth", "StrataModel"]),
         .testTarget(name: "StrataPartiQLTests", dependencies: ["StrataPartiQL", "StrataModel"]),

@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
@@ -32,14 +31,14 @@ let package = Package(
         .target(
             name: "StrataStorage",
             dependencies: [
-                "StrataModel", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                "StrataModel", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "StrataPostgres",
             dependencies: [
-                "StrataModel", "StrataStorage", "StrataAdmission", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StrataModel", "StrataStorage", "StrataAdmission", "StrataPostgresWire",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -51,7 +50,7 @@ let package = Package(
             name: "StrataAPI",
             dependencies: [
                 "StrataModel", "StrataExpressions", "StrataPartiQL", "StrataStorage", "StrataAdmission", "StrataAuth",
-                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -63,7 +62,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -77,8 +76,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift,
-            // Release on Linux: the Swift runtime and Foundation (which
-            // postgres-nio needs) linked in; none of the binary's symbols
+            // Release on Linux: the Swift runtime linked in (no Foundation:
+            // nothing here imports it, which keeps idle RSS low); none of the binary's symbols
             // exported (the runtime's link arguments ask for -export-dynamic,
             // which nothing here needs); lld packs the relative relocations
             // (DT_RELR, glibc 2.36) and places what the start-up touches side
@@ -88,7 +87,7 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-static-stdlib", "-use-ld=lld", "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims", "-lCoreFoundation",
+                        "-static-stdlib", "-use-ld=lld",
                         "-Xlinker", "--no-export-dynamic",
                         "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                         // Names the code no longer has are skipped, silently.

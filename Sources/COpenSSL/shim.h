@@ -6,3 +6,7 @@
 #include <openssl/sha.h>
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+// TLS for the PostgreSQL client (StrataPostgresWire).
+#include <openssl/ssl.h>
+#include <openssl/err.h>

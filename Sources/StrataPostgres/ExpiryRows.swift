@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 
 /// When each item of a table with time to live expires, so that a sweep

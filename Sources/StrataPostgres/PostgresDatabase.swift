@@ -1,14 +1,19 @@
 import Logging
-import PostgresNIO
-import StrataModel
+import StrataPostgresWire
+import StrataStorage
 
 /// The connection pool, with the two ways Strata uses it: a read on a
 /// pooled connection, and a transaction that retries serialization
 /// failures. Every use is bounded by `operationTimeout`, so that a request
 /// never hangs on a database that is gone: it gets InternalServerError,
 /// which every SDK retries, and the pool reconnects by itself.
+///
+/// A connection's calls block their thread until the database answers, so
+/// every use runs on the engine's own threads (`threads`), never on Swift's
+/// cooperative pool.
 struct PostgresDatabase: Sendable {
-    let client: PostgresClient
+    let pool: ConnectionPool
+    let threads: StorageThreads
     let logger: Logger
     /// How long one use of the database may take, retries included.
     let operationTimeout: Duration
@@ -22,7 +27,8 @@ struct PostgresDatabase: Sendable {
 
     /// Runs `body` on a pooled connection, outside a transaction.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await bounded { try await client.withConnection(body) }
+        let deadline = ContinuousClock.now.advanced(by: operationTimeout)
+        return try await bounded { try await pool.withConnection(deadline: deadline, body) }
     }
 
     /// Runs `body` in one transaction, again from the start after a
@@ -37,23 +43,23 @@ struct PostgresDatabase: Sendable {
             var attempt = 0
             while true {
                 do {
-                    return try await client.withConnection { connection in
-                        try await connection.query(PostgresQuery(unsafeSQL: "START TRANSACTION ISOLATION LEVEL \(isolation.rawValue)"), logger: logger)
+                    return try await pool.withConnection(deadline: deadline) { connection in
+                        try connection.simpleQuery("START TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
                         let result: T
                         do {
                             result = try await body(connection)
                         } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            try? connection.simpleQuery("ROLLBACK")
                             throw error
                         }
                         do {
-                            try await connection.query("COMMIT", logger: logger)
-                        } catch let error as PSQLError where !Self.isRetryable(error) {
+                            try connection.simpleQuery("COMMIT")
+                        } catch let error as WireError {
                             throw AmbiguousCommit(underlying: error)
                         }
                         return result
                     }
-                } catch let error as PSQLError where Self.isRetryable(error) {
+                } catch let error as ServerError where Self.isRetryable(error) {
                     attempt += 1
                     // Up to 1, 2, 4 … 64 ms, at random: contenders spread out.
                     let ceiling = 1 << min(attempt, 6)
@@ -67,14 +73,17 @@ struct PostgresDatabase: Sendable {
 
     /// Serialization failure, deadlock, or a unique key two transactions
     /// inserted at once: the transaction lost a race and may run again.
-    static func isRetryable(_ error: PSQLError) -> Bool {
-        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
-        return ["40001", "40P01", "23505"].contains(state)
+    static func isRetryable(_ error: ServerError) -> Bool {
+        ["40001", "40P01", "23505"].contains(error.sqlState)
     }
 
-    /// `body` within the operation's time, or `Unavailable`.
+    /// `body` within the operation's time, or `Unavailable`; on the
+    /// engine's threads (the bulk ones if it is already on one).
     private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await deadlines.bounded(operationTimeout, body)
+        let executor = threads.bulk.isCurrentThreadOwned ? threads.bulk : threads.requests
+        return try await withTaskExecutorPreference(executor) {
+            try await deadlines.bounded(operationTimeout, body)
+        }
     }
 }
 
@@ -90,5 +99,5 @@ struct Unavailable: Error, CustomStringConvertible {
 /// COMMIT was sent and the connection failed before its answer: the
 /// transaction may or may not have committed.
 struct AmbiguousCommit: Error {
-    let underlying: PSQLError
+    let underlying: WireError
 }

@@ -1,4 +1,4 @@
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 
 /// Where the database is, from a `postgres://` URL as libpq takes them:

@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 
 /// The one fixed schema every DynamoDB table lives in: CreateTable writes
 /// rows, never DDL. Keys are `bytea` in Strata's memcmp order
@@ -46,25 +46,24 @@ enum PostgresSchema {
     /// written last, so that a half-made schema is made again.
     static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?, logger: Logger) async throws {
         // The name was checked to be a plain identifier (`PostgresLocation`).
-        if let schema { try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
+        if let schema { try connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         if let found = try await installedVersion(on: connection, logger: logger) {
             guard found == version else { throw VersionMismatch(found: found) }
             return
         }
         for statement in statements(dialect) {
-            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try connection.simpleQuery(statement)
         }
-        try await connection.query(
-            "INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING", logger: logger)
+        try connection.simpleQuery("INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING")
         if let found = try await installedVersion(on: connection, logger: logger), found != version { throw VersionMismatch(found: found) }
     }
 
     /// The version the database holds, or nil if it has no schema yet.
     static func installedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
-        let exists = try await connection.query(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'strata_schema' AND table_schema = current_schema()", logger: logger).collect()
+        let exists = try connection.query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'strata_schema' AND table_schema = current_schema()")
         guard let count = try exists.first?.decode(Int.self), count > 0 else { return nil }
-        let rows = try await connection.query("SELECT version FROM strata_schema WHERE id = 0", logger: logger).collect()
+        let rows = try connection.query("SELECT version FROM strata_schema WHERE id = 0")
         return try rows.first?.decode(Int.self)
     }
 }

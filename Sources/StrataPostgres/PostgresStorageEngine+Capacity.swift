@@ -1,4 +1,4 @@
-import PostgresNIO
+import StrataPostgresWire
 import StrataAdmission
 import StrataModel
 

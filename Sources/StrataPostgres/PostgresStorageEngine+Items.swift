@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 import StrataStorage
 
@@ -100,7 +100,7 @@ extension PostgresStorageEngine {
                         written = try await DeleteIfUnchanged(table: table, key: key, name: name, version: version, old: current.bytes)
                             .rows(on: connection, logger: logger)
                     }
-                } catch let error as PSQLError where PostgresDatabase.isRetryable(error) {
+                } catch let error as ServerError where PostgresDatabase.isRetryable(error) {
                     // Two first inserts of one key at once: the loser reads again.
                     continue
                 }

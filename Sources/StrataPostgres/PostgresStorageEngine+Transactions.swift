@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 import StrataStorage
 

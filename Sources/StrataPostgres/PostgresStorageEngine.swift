@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 import StrataStorage
 import Synchronization
@@ -20,13 +20,13 @@ public final class PostgresStorageEngine: StorageEngine {
     let lastStatistics = Mutex<[String: PartitionStatistics]>([:])
     /// When the metrics last had the statistics read, and whether a read is under way.
     private let statisticsRefresh = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
-    private let clientTask: Task<Void, Never>
     /// Cancels uses of the database past their deadline (`Deadlines`).
     private let watchdog: Task<Void, Never>
     /// Requests run on threads of their own, and long work (Scan pages,
     /// decompressing bodies) on low-priority ones, as on the SQLite
-    /// engine: a flood of large requests never holds up a GetItem.
-    let threads: StorageThreads
+    /// engine: a flood of large requests never holds up a GetItem. Both
+    /// wait on the database's answers (`PostgresDatabase`).
+    var threads: StorageThreads { database.threads }
     let closing = Atomic(false)
     /// How far each walk of a job (a global index's backfill) got on this
     /// front: where the job resumes if it stopped.
@@ -37,33 +37,36 @@ public final class PostgresStorageEngine: StorageEngine {
 
     private init(
         database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect,
-        clientTask: Task<Void, Never>, watchdog: Task<Void, Never>
+        watchdog: Task<Void, Never>
     ) {
         self.database = database
         self.options = options
         self.postgres = postgres
         self.dialect = dialect
-        self.clientTask = clientTask
         self.watchdog = watchdog
-        threads = StorageThreads(options: options)
     }
 
     /// Connects, creates the schema if the database has none (or checks
     /// its version), and reads the catalog.
     public static func open(options: StorageOptions, postgres: PostgresOptions) async throws -> PostgresStorageEngine {
-        let client = PostgresClient(configuration: configuration(postgres), eventLoopGroup: connectionThreads, backgroundLogger: options.logger)
-        let clientTask = Task { await client.run() }
-        let database = PostgresDatabase(client: client, logger: options.logger, operationTimeout: postgres.operationTimeout)
+        let pool = ConnectionPool(settings: settings(postgres), maximumConnections: postgres.maximumConnections)
+        // Each use blocks a thread on its connection: with one thread more
+        // than connections, a use that holds one always finds a thread.
+        let threadCount = postgres.maximumConnections + 1
+        let threads = StorageThreads(
+            requestThreads: max(options.requestThreads, threadCount), bulkThreads: max(options.bulkThreads, threadCount))
+        let database = PostgresDatabase(
+            pool: pool, threads: threads, logger: options.logger, operationTimeout: postgres.operationTimeout)
         let watchdog = database.deadlines.watch()
         do {
             let dialect = try await database.withConnection { [logger = options.logger] connection in
-                let version = try await connection.query("SELECT version()", logger: logger).collect().first?.decode(String.self) ?? ""
+                let version = try connection.query("SELECT version()").first?.decode(String.self) ?? ""
                 let dialect = PostgresDialect(version: version)
                 try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema, logger: logger)
                 return dialect
             }
             let engine = PostgresStorageEngine(
-                database: database, options: options, postgres: postgres, dialect: dialect, clientTask: clientTask, watchdog: watchdog)
+                database: database, options: options, postgres: postgres, dialect: dialect, watchdog: watchdog)
             try await engine.refreshCatalog(force: true)
             options.logger.info("PostgreSQL storage", metadata: [
                 "database": "\(postgres.location.redacted)", "dialect": "\(dialect.rawValue)", "front": "\(postgres.frontID)",
@@ -71,16 +74,11 @@ public final class PostgresStorageEngine: StorageEngine {
             return engine
         } catch {
             watchdog.cancel()
-            clientTask.cancel()
+            pool.close()
+            threads.retire()
             throw error
         }
     }
-
-    /// The threads every engine's database connections run on: one per two
-    /// cores. postgres-nio's default, one per core, adds a third thread per
-    /// core beside the request threads and the HTTP server's; on 2 cores
-    /// PutItem gained 5-13% with one (Benchmarks/README, PostgreSQL engine).
-    private static let connectionThreads = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
 
     /// Only creates or checks the schema (`strata migrate`).
     public static func migrate(options: StorageOptions, postgres: PostgresOptions) async throws -> String {
@@ -89,31 +87,18 @@ public final class PostgresStorageEngine: StorageEngine {
         return engine.dialect.rawValue
     }
 
-    private static func configuration(_ postgres: PostgresOptions) -> PostgresClient.Configuration {
+    private static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
         let location = postgres.location
-        var configuration: PostgresClient.Configuration = switch location.endpoint {
-        case .tcp(let host, let port):
-            PostgresClient.Configuration(
-                host: host, port: port, username: location.user, password: location.password, database: location.database,
-                tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
-        case .socket(let path):
-            PostgresClient.Configuration(unixSocketPath: path, username: location.user, password: location.password, database: location.database)
+        let endpoint: Endpoint = switch location.endpoint {
+        case .tcp(let host, let port): .tcp(host: host, port: port)
+        case .socket(let path): .socket(path: path)
         }
-        configuration.options.maximumConnections = postgres.maximumConnections
-        // Every connection stays open and none is pinged. postgres-nio
-        // otherwise starts an idle timer and a keep-alive timer (a task
-        // each) whenever a connection goes back to the pool, and cancels
-        // them at its next lease: a third of a GetItem's cost
-        // (Benchmarks/postgres). A connection the database closes is seen
-        // at once on its socket; one a network drops silently is found by
-        // its next use, within the operation timeout.
-        configuration.options.minimumConnections = postgres.maximumConnections
-        configuration.options.keepAliveBehavior = nil
-        configuration.options.connectTimeout = postgres.operationTimeout
         let milliseconds = postgres.operationTimeout.components.seconds * 1000 + postgres.operationTimeout.components.attoseconds / 1_000_000_000_000_000
-        configuration.options.additionalStartupParameters = [("statement_timeout", "\(milliseconds)")]
-        if let schema = location.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
-        return configuration
+        var parameters = [(name: "statement_timeout", value: "\(milliseconds)"), ("application_name", "strata")]
+        if let schema = location.schema { parameters.append(("search_path", schema)) }
+        return ConnectionSettings(
+            endpoint: endpoint, user: location.user, password: location.password, database: location.database,
+            requireTLS: location.requireTLS, parameters: parameters)
     }
 
     /// The schema version this Strata reads and writes.
@@ -147,12 +132,11 @@ public final class PostgresStorageEngine: StorageEngine {
     /// One reload; false if this front changed its copy while it read.
     private func reloadCatalog(force: Bool) async throws -> Bool {
         let (known, changes) = catalog.withLock { ($0.version, $0.changes) }
-        return try await database.withConnection { [logger] connection in
-            let version = try await connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0", logger: logger)
-                .collect().first?.decode(Int.self) ?? 0
+        return try await database.withConnection { connection in
+            let version = try connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0").first?.decode(Int.self) ?? 0
             guard force || version != known else { return true }
             var tables: [String: TableLayout] = [:]
-            for row in try await connection.query("SELECT record, version FROM strata_tables", logger: logger).collect() {
+            for row in try connection.query("SELECT record, version FROM strata_tables") {
                 let layout = try Self.layout(row)
                 tables[layout.definition.name] = layout
             }
@@ -181,7 +165,7 @@ public final class PostgresStorageEngine: StorageEngine {
     }
 
     static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0", logger: logger)
+        _ = try connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0")
     }
 
     /// Counting a table's rows takes the database's time, so the metrics
@@ -222,21 +206,18 @@ public final class PostgresStorageEngine: StorageEngine {
             return try await body()
         } catch is RetriesExhausted {
             throw DynamoError.internalFailure("PostgreSQL: the write kept conflicting with others until its deadline")
-        } catch let error as PSQLError {
-            throw DynamoError.internalFailure("PostgreSQL: \(Self.describe(error))")
+        } catch let error as ServerError {
+            throw DynamoError.internalFailure("PostgreSQL: \(error)")
+        } catch let error as WireError {
+            throw DynamoError.internalFailure("PostgreSQL: \(error)")
         } catch let error as AmbiguousCommit {
-            throw DynamoError.internalFailure("PostgreSQL: the commit's outcome is unknown: \(Self.describe(error.underlying))")
+            throw DynamoError.internalFailure("PostgreSQL: the commit's outcome is unknown: \(error.underlying)")
         } catch let error as Unavailable {
             throw DynamoError.internalFailure("PostgreSQL: \(error)")
-        } catch let error as PostgresDecodingError {
+        } catch let error as DecodingError {
             throw DynamoError.internalFailure("PostgreSQL: a row could not be read: \(error)")
         }
         // Anything else is the caller's own (a failed condition, a conflict): it passes as it is.
-    }
-
-    static func describe(_ error: PSQLError) -> String {
-        guard let info = error.serverInfo else { return "\(error.code)" }
-        return "\(info[.sqlState] ?? "") \(info[.message] ?? "")"
     }
 
     // MARK: Lifecycle
@@ -245,15 +226,12 @@ public final class PostgresStorageEngine: StorageEngine {
         await runBackgroundJobs()
     }
 
-    /// Stops the background work and the pool. The pool is not waited
-    /// for: nothing is left to flush (every write has committed or failed),
-    /// and with its database long gone its shutdown may wait out a
-    /// reconnection backoff (fronts left an hour after their database was
-    /// removed did not stop on SIGTERM; not reproduced with a fresh one).
+    /// Stops the background work and the pool. Nothing is left to flush:
+    /// every write has committed or failed.
     public func close() async {
         closing.store(true, ordering: .relaxed)
         watchdog.cancel()
-        clientTask.cancel()
+        database.pool.close()
         threads.retire()
     }
 }

@@ -1,30 +1,27 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 
 /// The statements every item request runs, prepared once per connection so
 /// that the database parses and plans them once: planning was half of the
 /// database's time per PutItem before (Benchmarks/postgres).
-protocol ItemStatement: PostgresPreparedStatement {
+protocol ItemStatement {
+    associatedtype Row
+    static var sql: String { get }
     var bindings: PostgresBindings { get }
+    func decodeRow(_ row: PostgresRow) throws -> Row
 }
 
 extension ItemStatement {
-    func makeBindings() -> PostgresBindings {
-        bindings
-    }
-
     /// Runs the statement; returns its rows.
     func rows(on connection: PostgresConnection, logger: Logger) async throws -> [Row] {
-        var rows: [Row] = []
-        for try await row in try await connection.execute(self, logger: logger) { rows.append(row) }
-        return rows
+        try connection.execute(prepared: Self.sql, bindings).map(decodeRow)
     }
 }
 
 /// Bindings from values, in order.
 private func bind(_ values: any PostgresEncodable & Sendable...) -> PostgresBindings {
     var bindings = PostgresBindings(capacity: values.count)
-    for value in values { try? bindings.append(value) }
+    for value in values { bindings.append(value) }
     return bindings
 }
 

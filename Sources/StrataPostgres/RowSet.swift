@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+import StrataPostgresWire
 import StrataModel
 import StrataStorage
 
@@ -159,23 +159,23 @@ struct Statement {
 
     /// Binds a value; returns its placeholder.
     mutating func bind<Value: PostgresEncodable & Sendable>(_ value: Value) -> String {
-        try? bindings.append(value)
+        bindings.append(value)
         return "$\(bindings.count)"
     }
 
     /// Binds a value or NULL; returns its placeholder.
     mutating func bind<Value: PostgresEncodable & Sendable>(_ value: Value?) -> String {
-        try? bindings.append(value)
+        bindings.append(value)
         return "$\(bindings.count)"
     }
 
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).collect()
+        try connection.query(sql, bindings)
     }
 
     /// Runs a statement that returns no rows; returns the rows it changed.
     func execute(on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql + " RETURNING 1", binds: bindings), logger: logger).collect()
+        let rows = try connection.query(sql + " RETURNING 1", bindings)
         return rows.count
     }
 }

@@ -1,4 +1,4 @@
-import Metrics
+import CoreMetrics
 
 /// The front's own metrics, beside the API's.
 enum ServerMetrics {

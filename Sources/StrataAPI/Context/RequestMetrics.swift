@@ -1,4 +1,4 @@
-import Metrics
+import CoreMetrics
 import StrataModel
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Metrics
+import CoreMetrics
 
 /// The writers' metrics: how many requests each group commit takes, and
 /// how many wait behind it.

@@ -9,8 +9,12 @@ package struct StorageThreads: Sendable {
     package let bulk: StorageExecutor
 
     package init(options: StorageOptions) {
-        requests = StorageExecutor(maximumThreads: options.requestThreads)
-        bulk = StorageExecutor(maximumThreads: options.bulkThreads, niceness: 19)
+        self.init(requestThreads: options.requestThreads, bulkThreads: options.bulkThreads)
+    }
+
+    package init(requestThreads: Int, bulkThreads: Int) {
+        requests = StorageExecutor(maximumThreads: requestThreads)
+        bulk = StorageExecutor(maximumThreads: bulkThreads, niceness: 19)
     }
 
     package func retire() {

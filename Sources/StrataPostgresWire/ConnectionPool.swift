@@ -1,0 +1,150 @@
+import Synchronization
+
+/// At most `maximumConnections` sessions, opened when first needed and
+/// kept. A use that finds every session busy waits, suspended, for one to
+/// come back; a session that broke is dropped, and its slot opens a new one
+/// at the next use, so the pool recovers by itself when the database does.
+///
+/// Uses block their thread on the socket, so they must run on threads of
+/// their own (never Swift's cooperative pool), at least one more than
+/// `maximumConnections`: then a use holding a session always finds a
+/// thread to go on with.
+public final class ConnectionPool: Sendable {
+    public let settings: ConnectionSettings
+    public let maximumConnections: Int
+    private let state: Mutex<State>
+
+    private struct State {
+        var idle: [PostgresConnection] = []
+        /// Sessions open or being opened.
+        var open = 0
+        var waiters: [(id: Int, continuation: CheckedContinuation<Handover, any Error>)] = []
+        var nextWaiter = 0
+        var closed = false
+    }
+
+    /// What a waiter is given: a session, or a free slot to open one in.
+    private enum Handover: @unchecked Sendable {
+        case connection(PostgresConnection)
+        case slot
+    }
+
+    public init(settings: ConnectionSettings, maximumConnections: Int) {
+        precondition(maximumConnections > 0, "a pool needs a connection")
+        self.settings = settings
+        self.maximumConnections = maximumConnections
+        state = Mutex(State())
+    }
+
+    /// Runs `body` with a session whose every call ends by `deadline`.
+    public func withConnection<T>(
+        deadline: ContinuousClock.Instant, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await acquire(deadline: deadline)
+        connection.deadline = deadline
+        defer { release(connection) }
+        return try await body(connection)
+    }
+
+    /// Closes the idle sessions and refuses new uses; sessions in use close when they come back.
+    public func close() {
+        let (idle, waiters) = state.withLock { state in
+            state.closed = true
+            defer { state.idle = []; state.waiters = [] }
+            return (state.idle, state.waiters)
+        }
+        for connection in idle { connection.close() }
+        for waiter in waiters { waiter.continuation.resume(throwing: WireError.connectionLost("the pool is closed")) }
+    }
+
+    private enum Acquisition {
+        case connection(PostgresConnection)
+        case open
+        case wait
+    }
+
+    private func acquire(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
+        let next = try state.withLock { state throws(WireError) -> Acquisition in
+            guard !state.closed else { throw .connectionLost("the pool is closed") }
+            if let connection = state.idle.popLast() { return .connection(connection) }
+            guard state.open < maximumConnections else { return .wait }
+            state.open += 1
+            return .open
+        }
+        switch next {
+        case .connection(let connection): return connection
+        case .open: return try openInSlot(deadline: deadline)
+        case .wait:
+            switch try await wait() {
+            case .connection(let connection): return connection
+            case .slot: return try openInSlot(deadline: deadline)
+            }
+        }
+    }
+
+    /// Opens a session in a slot already counted in `open`; gives the slot up if that fails.
+    private func openInSlot(deadline: ContinuousClock.Instant) throws -> PostgresConnection {
+        do {
+            return try PostgresConnection.connect(settings, deadline: deadline)
+        } catch {
+            freeSlot()
+            throw error
+        }
+    }
+
+    private func wait() async throws -> Handover {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let cancelled = state.withLock { state in
+                    if Task.isCancelled { return true }
+                    state.waiters.append((id, continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        // A session left inside a transaction (its ROLLBACK failed) is not reused.
+        guard !connection.isBroken, connection.transactionStatus == UInt8(ascii: "I") else {
+            connection.close()
+            freeSlot()
+            return
+        }
+        let waiter = state.withLock { state -> CheckedContinuation<Handover, any Error>? in
+            guard !state.closed else { return nil }
+            guard !state.waiters.isEmpty else {
+                state.idle.append(connection)
+                return nil
+            }
+            return state.waiters.removeFirst().continuation
+        }
+        if let waiter {
+            waiter.resume(returning: .connection(connection))
+        } else if state.withLock({ $0.closed }) {
+            connection.close()
+        }
+    }
+
+    /// A slot came free: the first waiter may open a session in it.
+    private func freeSlot() {
+        let waiter = state.withLock { state -> CheckedContinuation<Handover, any Error>? in
+            guard !state.waiters.isEmpty else {
+                state.open -= 1
+                return nil
+            }
+            return state.waiters.removeFirst().continuation
+        }
+        waiter?.resume(returning: .slot)
+    }
+}

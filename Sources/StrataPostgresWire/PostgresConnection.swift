@@ -1,0 +1,220 @@
+/// One session with the database, used by one thread at a time (the pool
+/// hands it over under its lock). Every call blocks its thread until the
+/// answer or `deadline`; a statement is one round trip: its messages go
+/// out in one write, up to Sync.
+///
+/// A `ServerError` leaves the connection usable. A `WireError` breaks it
+/// (`isBroken`): it is closed, and what the database did is unknown.
+public final class PostgresConnection: @unchecked Sendable {
+    let transport: any Transport
+    var reader = MessageReader()
+    var writer = MessageWriter()
+    /// Statements parsed once under a name of their own, by SQL text.
+    private var prepared: [String: PreparedStatement] = [:]
+    /// When the current use must have its answer.
+    public var deadline: ContinuousClock.Instant
+    public private(set) var isBroken = false
+    /// `I` idle, `T` in a transaction, `E` in a failed transaction (ReadyForQuery).
+    public private(set) var transactionStatus = UInt8(ascii: "I")
+    /// The server's run-time parameters (ParameterStatus), such as `server_version`.
+    public private(set) var serverParameters: [String: String] = [:]
+    /// Whether the last exchange's Parse succeeded (ParseComplete).
+    private var parsedInLastExchange = false
+
+    private struct PreparedStatement {
+        let name: String
+        /// Result column types; empty for a statement that returns no rows.
+        let resultTypes: [UInt32]
+    }
+
+    init(transport: any Transport, deadline: ContinuousClock.Instant) {
+        self.transport = transport
+        self.deadline = deadline
+    }
+
+    deinit {
+        transport.close()
+    }
+
+    /// Runs `sql` with `bindings` ($1, $2 …) as an unnamed statement; returns its rows.
+    public func query(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
+        writer.reset()
+        parse(sql, named: "", types: bindings.types)
+        bind(bindings, statement: "")
+        writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "P")); $0.appendCString("") }
+        execute()
+        return try exchange(resultTypes: nil)
+    }
+
+    /// Runs `sql` as a statement this connection parses and plans once,
+    /// the first time, and only binds afterwards.
+    public func execute(prepared sql: String, _ bindings: PostgresBindings) throws -> [PostgresRow] {
+        writer.reset()
+        if let statement = prepared[sql] {
+            bind(bindings, statement: statement.name)
+            execute()
+            return try exchange(resultTypes: statement.resultTypes)
+        }
+        let name = "s\(prepared.count)"
+        parse(sql, named: name, types: bindings.types)
+        writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "S")); $0.appendCString(name) }
+        bind(bindings, statement: name)
+        execute()
+        var described: [UInt32] = []
+        // Once parsed, the name is taken, even if the statement then failed.
+        defer { if parsedInLastExchange { prepared[sql] = PreparedStatement(name: name, resultTypes: described) } }
+        return try exchange(resultTypes: nil, described: &described)
+    }
+
+    /// Runs `sql` (one or more statements, no parameters) with the simple
+    /// protocol, for transaction control and schema changes.
+    public func simpleQuery(_ sql: String) throws {
+        writer.reset()
+        writer.message(UInt8(ascii: "Q")) { $0.appendCString(sql) }
+        _ = try exchange(resultTypes: nil)
+    }
+
+    /// Ends the session politely, then closes the socket.
+    public func close() {
+        if !isBroken {
+            writer.reset()
+            writer.message(UInt8(ascii: "X")) { _ in }
+            try? transport.write(writer.bytes, deadline: ContinuousClock.now.advanced(by: .milliseconds(100)))
+        }
+        isBroken = true
+        transport.close()
+    }
+
+    // MARK: Messages
+
+    private func parse(_ sql: String, named name: String, types: [UInt32]) {
+        writer.message(UInt8(ascii: "P")) { body in
+            body.appendCString(name)
+            body.appendCString(sql)
+            body.appendBigEndian(Int16(types.count))
+            for type in types { body.appendBigEndian(type) }
+        }
+    }
+
+    /// Binds every parameter, and asks for every result column, in binary.
+    private func bind(_ bindings: PostgresBindings, statement: String) {
+        writer.message(UInt8(ascii: "B")) { body in
+            body.appendCString("")
+            body.appendCString(statement)
+            body.appendBigEndian(Int16(1))
+            body.appendBigEndian(Int16(1))
+            body.appendBigEndian(Int16(bindings.count))
+            body.append(contentsOf: bindings.values)
+            body.appendBigEndian(Int16(1))
+            body.appendBigEndian(Int16(1))
+        }
+    }
+
+    private func execute() {
+        writer.message(UInt8(ascii: "E")) { $0.appendCString(""); $0.appendBigEndian(Int32(0)) }
+        writer.message(UInt8(ascii: "S")) { _ in }
+    }
+
+    private func exchange(resultTypes: [UInt32]?) throws -> [PostgresRow] {
+        var described: [UInt32] = []
+        return try exchange(resultTypes: resultTypes, described: &described)
+    }
+
+    /// Sends what `writer` holds and reads up to ReadyForQuery. Rows are
+    /// typed by `resultTypes`, or by the RowDescription that arrives
+    /// (also stored in `described`).
+    private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) throws -> [PostgresRow] {
+        guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
+        do {
+            parsedInLastExchange = false
+            try transport.write(writer.bytes, deadline: deadline)
+            var rows: [PostgresRow] = []
+            var types = known ?? []
+            var failure: ServerError?
+            while true {
+                let (type, body) = try reader.next(from: transport, deadline: deadline)
+                switch type {
+                case UInt8(ascii: "D"):
+                    rows.append(try Self.row(reader.buffer, body, types: types))
+                case UInt8(ascii: "T"):
+                    types = try Self.columnTypes(reader.buffer, body)
+                    described = types
+                case UInt8(ascii: "Z"):
+                    var cursor = BodyCursor(reader.buffer, body)
+                    transactionStatus = try cursor.byte()
+                    if let failure { throw failure }
+                    return rows
+                case UInt8(ascii: "E"):
+                    failure = try Self.serverError(reader.buffer, body)
+                case UInt8(ascii: "1"):
+                    parsedInLastExchange = true
+                case UInt8(ascii: "2"), UInt8(ascii: "C"), UInt8(ascii: "n"), UInt8(ascii: "I"),
+                    UInt8(ascii: "t"), UInt8(ascii: "N"), UInt8(ascii: "A"), UInt8(ascii: "s"):
+                    // BindComplete, CommandComplete, NoData, EmptyQueryResponse,
+                    // ParameterDescription, a notice, a notification, PortalSuspended: nothing to keep.
+                    continue
+                case UInt8(ascii: "S"):
+                    try noteParameter(reader.buffer, body)
+                default:
+                    throw WireError.protocolViolation("unexpected message \(Character(Unicode.Scalar(type)))")
+                }
+            }
+        } catch let error as WireError {
+            markBroken()
+            throw error
+        }
+    }
+
+    func markBroken() {
+        isBroken = true
+        transport.close()
+    }
+
+    func noteParameter(_ buffer: [UInt8], _ body: Range<Int>) throws(WireError) {
+        var cursor = BodyCursor(buffer, body)
+        let name = try cursor.cString()
+        serverParameters[name] = try cursor.cString()
+    }
+
+    static func columnTypes(_ buffer: [UInt8], _ body: Range<Int>) throws(WireError) -> [UInt32] {
+        var cursor = BodyCursor(buffer, body)
+        let count = Int(try cursor.int16())
+        var types: [UInt32] = []
+        types.reserveCapacity(count)
+        for _ in 0..<count {
+            _ = try cursor.cString()
+            _ = try cursor.int32()
+            _ = try cursor.int16()
+            types.append(UInt32(bitPattern: try cursor.int32()))
+            _ = try cursor.int16()
+            _ = try cursor.int32()
+            _ = try cursor.int16()
+        }
+        return types
+    }
+
+    static func row(_ buffer: [UInt8], _ body: Range<Int>, types: [UInt32]) throws(WireError) -> PostgresRow {
+        let data = Array(buffer[body])
+        var cursor = BodyCursor(data, data.indices)
+        let count = Int(try cursor.int16())
+        guard count == types.count else { throw .protocolViolation("a row of \(count) columns where \(types.count) were described") }
+        var columns: [Range<Int>?] = []
+        columns.reserveCapacity(count)
+        for _ in 0..<count {
+            let length = Int(try cursor.int32())
+            columns.append(length < 0 ? nil : try cursor.range(length))
+        }
+        return PostgresRow(types: types, data: data, columns: columns)
+    }
+
+    static func serverError(_ buffer: [UInt8], _ body: Range<Int>) throws(WireError) -> ServerError {
+        var cursor = BodyCursor(buffer, body)
+        var fields: [UInt8: String] = [:]
+        while true {
+            let code = try cursor.byte()
+            if code == 0 { break }
+            fields[code] = try cursor.cString()
+        }
+        return ServerError(fields: fields)
+    }
+}

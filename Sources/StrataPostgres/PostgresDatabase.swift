@@ -44,7 +44,8 @@ struct PostgresDatabase: Sendable {
             while true {
                 do {
                     return try await pool.withConnection(deadline: deadline) { connection in
-                        try connection.simpleQuery("START TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
+                        // Sent with the body's first statement: no round trip of its own.
+                        connection.queue("START TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
                         let result: T
                         do {
                             result = try await body(connection)

@@ -10,11 +10,7 @@ import StrataModel
 /// `schema=NAME` keeps Strata's tables in that schema (created if missing),
 /// so that several Strata deployments can share one database.
 public struct PostgresLocation: Sendable, Equatable {
-    public enum Endpoint: Sendable, Equatable {
-        case tcp(host: String, port: Int)
-        /// The socket file itself: the directory plus `.s.PGSQL.<port>`.
-        case socket(path: String)
-    }
+    public typealias Endpoint = StrataPostgresWire.Endpoint
 
     public var endpoint: Endpoint
     public var user: String

@@ -87,17 +87,13 @@ public final class PostgresStorageEngine: StorageEngine {
         return engine.dialect.rawValue
     }
 
-    private static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
+    static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
         let location = postgres.location
-        let endpoint: Endpoint = switch location.endpoint {
-        case .tcp(let host, let port): .tcp(host: host, port: port)
-        case .socket(let path): .socket(path: path)
-        }
         let milliseconds = postgres.operationTimeout.components.seconds * 1000 + postgres.operationTimeout.components.attoseconds / 1_000_000_000_000_000
         var parameters = [(name: "statement_timeout", value: "\(milliseconds)"), ("application_name", "strata")]
         if let schema = location.schema { parameters.append(("search_path", schema)) }
         return ConnectionSettings(
-            endpoint: endpoint, user: location.user, password: location.password, database: location.database,
+            endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,
             requireTLS: location.requireTLS, parameters: parameters)
     }
 

@@ -18,7 +18,9 @@ public final class PostgresConnection: @unchecked Sendable {
     public private(set) var transactionStatus = UInt8(ascii: "I")
     /// The server's run-time parameters (ParameterStatus), such as `server_version`.
     public private(set) var serverParameters: [String: String] = [:]
-    /// Whether the last exchange's Parse succeeded (ParseComplete).
+    /// Parse messages in `writer`, and whether every Parse of the last
+    /// exchange succeeded (a ParseComplete each).
+    private var queuedParses = 0
     private var parsedInLastExchange = false
 
     private struct PreparedStatement {
@@ -36,9 +38,17 @@ public final class PostgresConnection: @unchecked Sendable {
         transport.close()
     }
 
+    /// Queues `sql` (a statement without parameters or rows, such as
+    /// START TRANSACTION) to go out with the next statement, in its round
+    /// trip. Its error, if any, is that statement's.
+    public func queue(_ sql: String) {
+        parse(sql, named: "", types: [])
+        bind(PostgresBindings(), statement: "")
+        writer.message(UInt8(ascii: "E")) { $0.appendCString(""); $0.appendBigEndian(Int32(0)) }
+    }
+
     /// Runs `sql` with `bindings` ($1, $2 …) as an unnamed statement; returns its rows.
     public func query(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
-        writer.reset()
         parse(sql, named: "", types: bindings.types)
         bind(bindings, statement: "")
         writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "P")); $0.appendCString("") }
@@ -49,7 +59,6 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs `sql` as a statement this connection parses and plans once,
     /// the first time, and only binds afterwards.
     public func execute(prepared sql: String, _ bindings: PostgresBindings) throws -> [PostgresRow] {
-        writer.reset()
         if let statement = prepared[sql] {
             bind(bindings, statement: statement.name)
             execute()
@@ -69,7 +78,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs `sql` (one or more statements, no parameters) with the simple
     /// protocol, for transaction control and schema changes.
     public func simpleQuery(_ sql: String) throws {
-        writer.reset()
+        if !writer.bytes.isEmpty {
+            // What was queued goes first, in a round trip of its own.
+            writer.message(UInt8(ascii: "S")) { _ in }
+            _ = try exchange(resultTypes: nil)
+        }
         writer.message(UInt8(ascii: "Q")) { $0.appendCString(sql) }
         _ = try exchange(resultTypes: nil)
     }
@@ -88,6 +101,7 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: Messages
 
     private func parse(_ sql: String, named name: String, types: [UInt32]) {
+        queuedParses += 1
         writer.message(UInt8(ascii: "P")) { body in
             body.appendCString(name)
             body.appendCString(sql)
@@ -126,7 +140,12 @@ public final class PostgresConnection: @unchecked Sendable {
     private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) throws -> [PostgresRow] {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
         do {
-            parsedInLastExchange = false
+            var parses = 0
+            defer {
+                parsedInLastExchange = parses == queuedParses
+                queuedParses = 0
+                writer.reset()
+            }
             try transport.write(writer.bytes, deadline: deadline)
             var rows: [PostgresRow] = []
             var types = known ?? []
@@ -147,7 +166,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 case UInt8(ascii: "E"):
                     failure = try Self.serverError(reader.buffer, body)
                 case UInt8(ascii: "1"):
-                    parsedInLastExchange = true
+                    parses += 1
                 case UInt8(ascii: "2"), UInt8(ascii: "C"), UInt8(ascii: "n"), UInt8(ascii: "I"),
                     UInt8(ascii: "t"), UInt8(ascii: "N"), UInt8(ascii: "A"), UInt8(ascii: "s"):
                     // BindComplete, CommandComplete, NoData, EmptyQueryResponse,

@@ -14,6 +14,12 @@ public struct PostgresRow: Sendable {
         return (repeat try column(&index, as: (each Value).self))
     }
 
+    /// The first column, as `Value`.
+    public func decode<Value: PostgresDecodable>(_: Value.Type) throws(DecodingError) -> Value {
+        var index = 0
+        return try column(&index, as: Value.self)
+    }
+
     private func column<Value: PostgresDecodable>(_ index: inout Int, as _: Value.Type) throws(DecodingError) -> Value {
         defer { index += 1 }
         guard index < columns.count else { throw DecodingError(expected: "\(Value.self) in column \(index + 1)", type: 0) }

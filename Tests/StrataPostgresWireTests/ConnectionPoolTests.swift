@@ -1,0 +1,103 @@
+import StrataPostgresWire
+import Synchronization
+import Testing
+
+@Suite(.enabled(if: LiveDatabase.settings != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
+struct ConnectionPoolTests {
+    static func pool(_ maximum: Int) throws -> ConnectionPool {
+        ConnectionPool(settings: try #require(LiveDatabase.settings), maximumConnections: maximum)
+    }
+
+    static var soon: ContinuousClock.Instant { .now.advanced(by: .seconds(5)) }
+
+    static func backend(_ connection: PostgresConnection) throws -> Int {
+        try #require(try connection.query("SELECT pg_backend_pid()::int8").first).decode(Int.self)
+    }
+
+    @Test func aSessionIsKeptAndReused() async throws {
+        let pool = try Self.pool(2)
+        defer { pool.close() }
+        let first = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        let second = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        #expect(first == second)
+    }
+
+    @Test func aUseWaitsForTheOnlySessionToComeBack() async throws {
+        let pool = try Self.pool(1)
+        defer { pool.close() }
+        let events = Events()
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let (releasing, release) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.withConnection(deadline: Self.soon) { connection in
+                holding.yield()
+                for await _ in releasing { break }
+                events.append("holder done")
+                return try Self.backend(connection)
+            }
+        }
+        for await _ in held { break }
+        let waiter = Task {
+            try await pool.withConnection(deadline: Self.soon) { connection in
+                events.append("waiter ran")
+                return try Self.backend(connection)
+            }
+        }
+        release.yield()
+        let (holderBackend, waiterBackend) = (try await holder.value, try await waiter.value)
+        #expect(events.list == ["holder done", "waiter ran"])
+        #expect(holderBackend == waiterBackend)
+    }
+
+    @Test func aBrokenSessionIsReplacedByANewOne() async throws {
+        let pool = try Self.pool(1)
+        defer { pool.close() }
+        let first = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        await #expect(throws: WireError.timedOut) {
+            try await pool.withConnection(deadline: .now.advanced(by: .milliseconds(100))) { connection in
+                _ = try connection.query("SELECT pg_sleep(1)")
+            }
+        }
+        let second = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        #expect(first != second)
+    }
+
+    @Test func aCancelledWaiterLeavesTheQueue() async throws {
+        let pool = try Self.pool(1)
+        defer { pool.close() }
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let (releasing, release) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.withConnection(deadline: Self.soon) { _ in
+                holding.yield()
+                for await _ in releasing { break }
+            }
+        }
+        for await _ in held { break }
+        let waiter = Task { try await pool.withConnection(deadline: Self.soon) { _ in } }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        release.yield()
+        try await holder.value
+        // The session went back to the pool, not to the cancelled waiter.
+        let backend = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        #expect(backend > 0)
+    }
+
+    @Test func anUnreachableDatabaseFailsEachUseAndFreesItsSlot() async throws {
+        var settings = try #require(LiveDatabase.settings)
+        settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")
+        let pool = ConnectionPool(settings: settings, maximumConnections: 1)
+        defer { pool.close() }
+        for _ in 0..<3 {
+            await #expect(throws: WireError.self) { try await pool.withConnection(deadline: Self.soon) { _ in } }
+        }
+    }
+}
+
+/// What happened, in order, across tasks.
+final class Events: Sendable {
+    private let events = Mutex<[String]>([])
+    func append(_ event: String) { events.withLock { $0.append(event) } }
+    var list: [String] { events.withLock { $0 } }
+}

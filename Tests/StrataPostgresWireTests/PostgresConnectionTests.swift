@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import StrataPostgresWire
+import Testing
+
+/// The client against a real database: STRATA_TEST_POSTGRES names one
+/// (`scripts/test.sh` starts it), as a Unix-socket URL
+/// (`postgres://USER@/DB?host=DIR`).
+enum LiveDatabase {
+    static var settings: ConnectionSettings? {
+        guard let url = getenv("STRATA_TEST_POSTGRES").map({ String(cString: $0) }), !url.isEmpty,
+            let query = url.split(separator: "?", maxSplits: 1).last,
+            let host = query.split(separator: "&").first(where: { $0.hasPrefix("host=") })
+        else { return nil }
+        let directory = String(host.dropFirst("host=".count))
+        let afterAuthority = url.split(separator: "@", maxSplits: 1).last ?? ""
+        let database = afterAuthority.dropFirst().prefix { $0 != "?" }
+        let user = url.dropFirst("postgres://".count).prefix { $0 != "@" && $0 != ":" }
+        return ConnectionSettings(
+            endpoint: .socket(path: directory + "/.s.PGSQL.5432"), user: String(user), database: database.isEmpty ? nil : String(database))
+    }
+
+    static func connect() throws -> PostgresConnection {
+        try PostgresConnection.connect(try #require(settings), deadline: .now.advanced(by: .seconds(5)))
+    }
+}
+
+@Suite(.enabled(if: LiveDatabase.settings != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
+struct PostgresConnectionTests {
+    @Test func parametersAndColumnsOfEveryTypeRoundTrip() throws {
+        let connection = try LiveDatabase.connect()
+        var bindings = PostgresBindings()
+        bindings.append(Int.min)
+        bindings.append(Int16(-7))
+        bindings.append("grüße")
+        bindings.append(Bytea([0, 1, 255]))
+        bindings.append(true)
+        bindings.append(-0.25)
+        bindings.append(nil as Int?)
+        let rows = try connection.query("SELECT $1::int8, $2::int2, $3::text, $4::bytea, $5::bool, $6::float8, $7::int8, 42::int4", bindings)
+        #expect(rows.count == 1)
+        let (big, small, text, bytes, flag, real, missing, four) = try rows[0].decode((Int, Int16, String, Bytea, Bool, Double, Int?, Int).self)
+        #expect(big == Int.min)
+        #expect(small == -7)
+        #expect(text == "grüße")
+        #expect(bytes.bytes == [0, 1, 255])
+        #expect(flag)
+        #expect(real == -0.25)
+        #expect(missing == nil)
+        #expect(four == 42)
+    }
+
+    @Test func aColumnOfAnotherTypeOrANullIsADecodingError() throws {
+        let connection = try LiveDatabase.connect()
+        let row = try #require(try connection.query("SELECT 'x'::text, NULL::int8").first)
+        #expect(throws: DecodingError.self) { try row.decode(Int.self) }
+        #expect(throws: DecodingError.self) { try row.decode((String, Int).self) }
+        #expect(try row.decode((String, Int?).self).1 == nil)
+    }
+
+    @Test func aServerErrorLeavesTheConnectionUsable() throws {
+        let connection = try LiveDatabase.connect()
+        let error = try #require(throws: ServerError.self) { try connection.query("SELECT 1/0") }
+        #expect(error.sqlState == "22012")
+        #expect(!connection.isBroken)
+        #expect(try connection.query("SELECT 2::int8").first?.decode(Int.self) == 2)
+    }
+
+    @Test func aPreparedStatementIsParsedOnceAndReused() throws {
+        let connection = try LiveDatabase.connect()
+        let sql = "SELECT $1::int8 + 1"
+        for value in 0..<3 {
+            var bindings = PostgresBindings()
+            bindings.append(value)
+            #expect(try connection.execute(prepared: sql, bindings).first?.decode(Int.self) == value + 1)
+        }
+        let prepared = try connection.query("SELECT count(*) FROM pg_prepared_statements")
+        #expect(try prepared.first?.decode(Int.self) == 1)
+    }
+
+    @Test func aPreparedStatementThatFailedAtItsFirstRunIsStillReused() throws {
+        let connection = try LiveDatabase.connect()
+        let sql = "SELECT 10 / $1::int8"
+        var zero = PostgresBindings()
+        zero.append(0)
+        #expect(throws: ServerError.self) { try connection.execute(prepared: sql, zero) }
+        var two = PostgresBindings()
+        two.append(2)
+        #expect(try connection.execute(prepared: sql, two).first?.decode(Int.self) == 5)
+    }
+
+    @Test func aQueuedStatementRunsInTheNextRoundTrip() throws {
+        let connection = try LiveDatabase.connect()
+        connection.queue("START TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+        let level = try connection.query("SELECT current_setting('transaction_isolation')").first?.decode(String.self)
+        #expect(level == "serializable")
+        #expect(connection.transactionStatus == UInt8(ascii: "T"))
+        try connection.simpleQuery("ROLLBACK")
+        #expect(connection.transactionStatus == UInt8(ascii: "I"))
+    }
+
+    @Test func aFailedStatementInATransactionMarksItFailed() throws {
+        let connection = try LiveDatabase.connect()
+        try connection.simpleQuery("BEGIN")
+        #expect(throws: ServerError.self) { try connection.query("SELECT 1/0") }
+        #expect(connection.transactionStatus == UInt8(ascii: "E"))
+        try connection.simpleQuery("ROLLBACK")
+        #expect(connection.transactionStatus == UInt8(ascii: "I"))
+    }
+
+    @Test func aStatementPastItsDeadlineBreaksTheConnection() throws {
+        let connection = try LiveDatabase.connect()
+        connection.deadline = .now.advanced(by: .milliseconds(200))
+        #expect(throws: WireError.timedOut) { try connection.query("SELECT pg_sleep(2)") }
+        #expect(connection.isBroken)
+        #expect(throws: WireError.self) { try connection.query("SELECT 1") }
+    }
+
+    @Test func aMissingSocketIsAConnectionFailure() throws {
+        var settings = try #require(LiveDatabase.settings)
+        settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")
+        #expect(throws: WireError.self) { try PostgresConnection.connect(settings, deadline: .now.advanced(by: .seconds(1))) }
+    }
+
+    @Test func startupParametersReachTheSession() throws {
+        var settings = try #require(LiveDatabase.settings)
+        settings.parameters = [("application_name", "strata-test"), ("statement_timeout", "1234")]
+        let connection = try PostgresConnection.connect(settings, deadline: .now.advanced(by: .seconds(5)))
+        #expect(try connection.query("SELECT current_setting('statement_timeout')").first?.decode(String.self) == "1234ms")
+        #expect(connection.serverParameters["application_name"] == "strata-test")
+    }
+}

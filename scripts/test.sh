@@ -40,12 +40,18 @@ STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovi
 # The same suites on the PostgreSQL engine (less the tests about SQLite's
 # files), and the tests of several fronts over one database (which start a
 # PostgreSQL of their own, to stop it in the middle).
+# A second one on a loopback TCP port, with TLS and passwords, for the
+# client's authentication tests.
 pg_dir=$(mktemp -d /tmp/strata-postgres.XXXXXX)
-trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+secure_dir=$(mktemp -d /tmp/strata-postgres-tls.XXXXXX)
+trap 'scripts/postgres.sh stop "$pg_dir"; scripts/postgres.sh stop "$secure_dir"' EXIT
 postgres=$(scripts/postgres.sh start "$pg_dir")
+secure_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+scripts/postgres.sh start "$secure_dir" "$secure_port" >/dev/null
 psql -h "$pg_dir" -U postgres -d postgres -qc "CREATE DATABASE strata_unit"
-STRATA_TEST_POSTGRES="postgres://postgres@/strata_unit?host=$pg_dir" \
-  swift test -c release --skip-build --filter "StrataAPITests|StrataPostgresTests"
+STRATA_TEST_POSTGRES="postgres://postgres@/strata_unit?host=$pg_dir" STRATA_TEST_POSTGRES_TCP="127.0.0.1:$secure_port" \
+  swift test -c release --skip-build --filter "StrataAPITests|StrataPostgresTests|StrataPostgresWireTests"
+scripts/postgres.sh stop "$secure_dir"
 STRATA_BINARY="$PWD/.build/release/strata" STRATA_E2E_POSTGRES="$postgres" \
   python3 -m pytest -q -p no:cacheprovider Tests/e2e
 STRATA_BINARY="$PWD/.build/release/strata" python3 -m pytest -q -p no:cacheprovider Tests/multifront

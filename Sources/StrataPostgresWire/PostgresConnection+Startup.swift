@@ -4,7 +4,7 @@ extension PostgresConnection {
     /// until the database is ready for queries.
     public static func connect(_ settings: ConnectionSettings, deadline: ContinuousClock.Instant) throws -> PostgresConnection {
         let socket = SocketTransport(fd: try Socket.connect(to: settings.endpoint, deadline: deadline))
-        let transport: any Transport = settings.requireTLS ? try negotiateTLS(over: socket, deadline: deadline) : socket
+        let transport: any Transport = settings.requireTLS ? try negotiateTLS(over: socket, settings: settings, deadline: deadline) : socket
         let connection = PostgresConnection(transport: transport, deadline: deadline)
         do {
             try connection.startUp(settings)
@@ -16,7 +16,9 @@ extension PostgresConnection {
     }
 
     /// SSLRequest; the server answers one byte, `S` to go on in TLS.
-    private static func negotiateTLS(over plain: SocketTransport, deadline: ContinuousClock.Instant) throws(WireError) -> any Transport {
+    private static func negotiateTLS(
+        over plain: SocketTransport, settings: ConnectionSettings, deadline: ContinuousClock.Instant
+    ) throws(WireError) -> any Transport {
         var writer = MessageWriter()
         writer.untyped { $0.appendBigEndian(Int32(80_877_103)) }
         try plain.write(writer.bytes, deadline: deadline)
@@ -25,7 +27,10 @@ extension PostgresConnection {
             plain.close()
             throw .connectionFailed("the database does not accept TLS (sslmode=require)")
         }
-        return try TLSTransport(fd: plain.releaseSocket(), deadline: deadline)
+        // The host's name for SNI, as libpq sends it; none for an address.
+        var serverName: String?
+        if case .tcp(let host, _) = settings.endpoint, host.contains(where: \.isLetter), !host.contains(":") { serverName = host }
+        return try TLSTransport(fd: plain.releaseSocket(), serverName: serverName, deadline: deadline)
     }
 
     private func startUp(_ settings: ConnectionSettings) throws {

@@ -148,7 +148,7 @@ final class TLSTransport: Transport {
         if code != 0 {
             var text = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &text, text.count)
-            reason = String(cString: text)
+            reason = String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         let parts = [what, reason].compactMap { $0 }
         return .connectionLost("TLS: " + (parts.isEmpty ? "unknown failure" : parts.joined(separator: ": ")))

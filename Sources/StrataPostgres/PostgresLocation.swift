@@ -4,6 +4,7 @@ import StrataModel
 /// Where the database is, from a `postgres://` URL as libpq takes them:
 ///
 ///     postgres://user[:password]@host[:port]/database[?sslmode=require]
+///     postgres://user@host/database?sslmode=verify-full&sslrootcert=/etc/ca.pem
 ///     postgres://user@/database?host=/var/run/postgresql   (Unix socket directory)
 ///     postgres://user@%2Fvar%2Frun%2Fpostgresql/database   (the same, encoded)
 ///
@@ -17,6 +18,10 @@ public struct PostgresLocation: Sendable, Equatable {
     public var password: String?
     public var database: String?
     public var requireTLS: Bool
+    /// What TLS checks: nothing for sslmode=require, the chain for
+    /// verify-ca, the chain and the host for verify-full (roots from
+    /// `sslrootcert`, else the system's).
+    public var tlsVerification: TLSVerification
     /// The schema Strata's tables live in; nil: the database's default.
     public var schema: String?
 
@@ -89,10 +94,13 @@ public struct PostgresLocation: Sendable, Equatable {
         } else {
             schema = nil
         }
+        let roots = query["sslrootcert"]
         switch query["sslmode"] ?? "disable" {
-        case "disable", "allow", "prefer": requireTLS = false
-        case "require", "verify-ca", "verify-full": requireTLS = true
-        case let mode: throw Invalid(description: "sslmode \(mode) is not one of disable, prefer, require")
+        case "disable", "allow", "prefer": (requireTLS, tlsVerification) = (false, .none)
+        case "require": (requireTLS, tlsVerification) = (true, .none)
+        case "verify-ca": (requireTLS, tlsVerification) = (true, .certificate(rootCertificates: roots))
+        case "verify-full": (requireTLS, tlsVerification) = (true, .certificateAndHost(rootCertificates: roots))
+        case let mode: throw Invalid(description: "sslmode \(mode) is not one of disable, prefer, require, verify-ca, verify-full")
         }
     }
 

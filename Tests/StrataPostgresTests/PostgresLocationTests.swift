@@ -22,7 +22,17 @@ import Testing
         let location = try PostgresLocation(url: "postgres://u@h/db?schema=strata_a&sslmode=require")
         #expect(location.schema == "strata_a")
         #expect(location.requireTLS)
+        #expect(location.tlsVerification == .none)
         #expect(!location.redacted.contains("secret"))
+    }
+
+    @Test func sslModesAsLibpqReadsThem() throws {
+        #expect(try !PostgresLocation(url: "postgres://u@h/db?sslmode=prefer").requireTLS)
+        let chain = try PostgresLocation(url: "postgres://u@h/db?sslmode=verify-ca&sslrootcert=/etc/ca.pem")
+        #expect(chain.requireTLS)
+        #expect(chain.tlsVerification == .certificate(rootCertificates: "/etc/ca.pem"))
+        let full = try PostgresLocation(url: "postgres://u@h/db?sslmode=verify-full")
+        #expect(full.tlsVerification == .certificateAndHost(rootCertificates: nil))
     }
 
     @Test(arguments: [

@@ -10,3 +10,4 @@
 // TLS for the PostgreSQL client (StrataPostgresWire).
 #include <openssl/ssl.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>  // X509_CHECK_FLAG_* for the host check

@@ -28,9 +28,22 @@ extension PostgresConnection {
             throw .connectionFailed("the database does not accept TLS (sslmode=require)")
         }
         // The host's name for SNI, as libpq sends it; none for an address.
+        // The host as given is also what verify-full checks the
+        // certificate against; a Unix socket has none, so there only the
+        // chain is checked, as verify-ca. (libpq never asks for TLS over a
+        // Unix socket; this client does if told to.)
         var serverName: String?
-        if case .tcp(let host, _) = settings.endpoint, host.contains(where: \.isLetter), !host.contains(":") { serverName = host }
-        return try TLSTransport(fd: plain.releaseSocket(), serverName: serverName, deadline: deadline)
+        var host: String?
+        var verification = settings.tlsVerification
+        switch settings.endpoint {
+        case .tcp(let name, _):
+            host = name
+            if name.contains(where: \.isLetter), !name.contains(":") { serverName = name }
+        case .socket:
+            if case .certificateAndHost(let roots) = verification { verification = .certificate(rootCertificates: roots) }
+        }
+        return try TLSTransport(
+            fd: plain.releaseSocket(), serverName: serverName, verification: verification, host: host, deadline: deadline)
     }
 
     private func startUp(_ settings: ConnectionSettings) throws {

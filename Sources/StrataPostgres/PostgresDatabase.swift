@@ -53,9 +53,17 @@ struct PostgresDatabase: Sendable {
                             try? connection.simpleQuery("ROLLBACK")
                             throw error
                         }
+                        // COMMIT of a failed transaction answers ROLLBACK, without an error.
+                        guard connection.transactionStatus != UInt8(ascii: "E") else {
+                            try? connection.simpleQuery("ROLLBACK")
+                            throw ServerError(sqlState: "25P02", message: "the transaction failed and was rolled back")
+                        }
                         do {
                             try connection.simpleQuery("COMMIT")
                         } catch let error as WireError {
+                            throw AmbiguousCommit(underlying: error)
+                        } catch let error as ServerError where error.sqlState == "40003" {
+                            // CockroachDB: the commit's outcome is unknown.
                             throw AmbiguousCommit(underlying: error)
                         }
                         return result
@@ -100,5 +108,5 @@ struct Unavailable: Error, CustomStringConvertible {
 /// COMMIT was sent and the connection failed before its answer: the
 /// transaction may or may not have committed.
 struct AmbiguousCommit: Error {
-    let underlying: WireError
+    let underlying: any Error
 }

@@ -50,6 +50,7 @@ public final class ConnectionPool: Sendable {
     public func close() {
         let (idle, waiters) = state.withLock { state in
             state.closed = true
+            state.open -= state.idle.count
             defer { state.idle = []; state.waiters = [] }
             return (state.idle, state.waiters)
         }
@@ -57,28 +58,39 @@ public final class ConnectionPool: Sendable {
         for waiter in waiters { waiter.continuation.resume(throwing: WireError.connectionLost("the pool is closed")) }
     }
 
-    private enum Acquisition {
-        case connection(PostgresConnection)
-        case open
-        case wait
-    }
-
+    /// A session: an idle one, else a new one in a free slot, else the
+    /// next one that comes back (or a slot that frees up). The choice and
+    /// the queueing happen under one lock, so no session can come back
+    /// between them unseen.
     private func acquire(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
-        let next = try state.withLock { state throws(WireError) -> Acquisition in
-            guard !state.closed else { throw .connectionLost("the pool is closed") }
-            if let connection = state.idle.popLast() { return .connection(connection) }
-            guard state.open < maximumConnections else { return .wait }
-            state.open += 1
-            return .open
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
         }
-        switch next {
-        case .connection(let connection): return connection
-        case .open: return try openInSlot(deadline: deadline)
-        case .wait:
-            switch try await wait() {
-            case .connection(let connection): return connection
-            case .slot: return try openInSlot(deadline: deadline)
+        let handover = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Handover, any Error>) in
+                let decided = state.withLock { state -> Result<Handover, any Error>? in
+                    if state.closed { return .failure(WireError.connectionLost("the pool is closed")) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if let connection = state.idle.popLast() { return .success(.connection(connection)) }
+                    if state.open < maximumConnections {
+                        state.open += 1
+                        return .success(.slot)
+                    }
+                    state.waiters.append((id, continuation))
+                    return nil
+                }
+                if let decided { continuation.resume(with: decided) }
             }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+        switch handover {
+        case .connection(let connection): return connection
+        case .slot: return try openInSlot(deadline: deadline)
         }
     }
 
@@ -92,26 +104,10 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    private func wait() async throws -> Handover {
-        let id = state.withLock { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let cancelled = state.withLock { state in
-                    if Task.isCancelled { return true }
-                    state.waiters.append((id, continuation))
-                    return false
-                }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state in
-                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
-        }
+    private enum Return {
+        case handedOver(CheckedContinuation<Handover, any Error>)
+        case parked
+        case closed
     }
 
     private func release(_ connection: PostgresConnection) {
@@ -121,25 +117,28 @@ public final class ConnectionPool: Sendable {
             freeSlot()
             return
         }
-        let waiter = state.withLock { state -> CheckedContinuation<Handover, any Error>? in
-            guard !state.closed else { return nil }
+        let outcome = state.withLock { state -> Return in
+            if state.closed {
+                state.open -= 1
+                return .closed
+            }
             guard !state.waiters.isEmpty else {
                 state.idle.append(connection)
-                return nil
+                return .parked
             }
-            return state.waiters.removeFirst().continuation
+            return .handedOver(state.waiters.removeFirst().continuation)
         }
-        if let waiter {
-            waiter.resume(returning: .connection(connection))
-        } else if state.withLock({ $0.closed }) {
-            connection.close()
+        switch outcome {
+        case .handedOver(let waiter): waiter.resume(returning: .connection(connection))
+        case .parked: break
+        case .closed: connection.close()
         }
     }
 
     /// A slot came free: the first waiter may open a session in it.
     private func freeSlot() {
         let waiter = state.withLock { state -> CheckedContinuation<Handover, any Error>? in
-            guard !state.waiters.isEmpty else {
+            guard !state.closed, !state.waiters.isEmpty else {
                 state.open -= 1
                 return nil
             }

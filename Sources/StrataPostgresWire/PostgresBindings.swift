@@ -12,6 +12,7 @@ public struct PostgresBindings: Sendable {
     public var count: Int { types.count }
 
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
+        precondition(types.count < Int(UInt16.max), "a statement takes at most 65,535 parameters")
         types.append(Value.typeOID)
         let lengthAt = values.count
         values.appendBigEndian(Int32(0))

@@ -50,6 +50,9 @@ extension PostgresConnection {
         writer.reset()
         writer.untyped { body in
             body.appendBigEndian(Int32(196_608))  // protocol 3.0
+            // Text both ways is UTF-8, whatever the database's or role's default.
+            body.appendCString("client_encoding")
+            body.appendCString("UTF8")
             body.appendCString("user")
             body.appendCString(settings.user)
             if let database = settings.database {
@@ -64,6 +67,7 @@ extension PostgresConnection {
         }
         try send()
         var scram: SCRAMClient?
+        var scramVerified = false
         while true {
             let (type, body) = try receive()
             switch type {
@@ -71,7 +75,11 @@ extension PostgresConnection {
                 var cursor = BodyCursor(reader.buffer, body)
                 let request = try cursor.int32()
                 let rest = Array(cursor.rest())
+                if request == 0, scram != nil, !scramVerified {
+                    throw WireError.authentication("the server accepted SCRAM without proving it knows the password")
+                }
                 try answerAuthentication(request, rest, settings: settings, scram: &scram)
+                if request == 12 { scramVerified = true }
             case UInt8(ascii: "S"):
                 try noteParameter(reader.buffer, body)
             case UInt8(ascii: "K"), UInt8(ascii: "N"):
@@ -81,6 +89,9 @@ extension PostgresConnection {
                 // 28P01 wrong password, 28000 no such role or not allowed by pg_hba.
                 throw error.sqlState.hasPrefix("28") ? WireError.authentication(error.message) : error
             case UInt8(ascii: "Z"):
+                guard serverParameters["client_encoding"]?.uppercased() == "UTF8" else {
+                    throw WireError.protocolViolation("the session's encoding is \(serverParameters["client_encoding"] ?? "unknown"), not UTF8")
+                }
                 return
             default:
                 throw WireError.protocolViolation("unexpected message \(Character(Unicode.Scalar(type))) during start-up")

@@ -62,7 +62,14 @@ public final class PostgresConnection: @unchecked Sendable {
         if let statement = prepared[sql] {
             bind(bindings, statement: statement.name)
             execute()
-            return try exchange(resultTypes: statement.resultTypes)
+            do {
+                return try exchange(resultTypes: statement.resultTypes)
+            } catch let error as ServerError where ["26000", "0A000"].contains(error.sqlState) {
+                // The server lost the statement (DISCARD ALL, a pooler) or its
+                // plan no longer fits the tables: it is parsed again next time.
+                prepared[sql] = nil
+                throw error
+            }
         }
         let name = "s\(prepared.count)"
         parse(sql, named: name, types: bindings.types)
@@ -105,7 +112,7 @@ public final class PostgresConnection: @unchecked Sendable {
         writer.message(UInt8(ascii: "P")) { body in
             body.appendCString(name)
             body.appendCString(sql)
-            body.appendBigEndian(Int16(types.count))
+            body.appendBigEndian(UInt16(types.count))
             for type in types { body.appendBigEndian(type) }
         }
     }
@@ -117,7 +124,7 @@ public final class PostgresConnection: @unchecked Sendable {
             body.appendCString(statement)
             body.appendBigEndian(Int16(1))
             body.appendBigEndian(Int16(1))
-            body.appendBigEndian(Int16(bindings.count))
+            body.appendBigEndian(UInt16(bindings.count))
             body.append(contentsOf: bindings.values)
             body.appendBigEndian(Int16(1))
             body.appendBigEndian(Int16(1))
@@ -139,6 +146,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// (also stored in `described`).
     private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) throws -> [PostgresRow] {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
+        var failure: ServerError?
         do {
             var parses = 0
             defer {
@@ -149,7 +157,6 @@ public final class PostgresConnection: @unchecked Sendable {
             try transport.write(writer.bytes, deadline: deadline)
             var rows: [PostgresRow] = []
             var types = known ?? []
-            var failure: ServerError?
             while true {
                 let (type, body) = try reader.next(from: transport, deadline: deadline)
                 switch type {
@@ -180,7 +187,8 @@ public final class PostgresConnection: @unchecked Sendable {
             }
         } catch let error as WireError {
             markBroken()
-            throw error
+            // A FATAL error, then the end of the connection: the error says why.
+            throw failure ?? error
         }
     }
 
@@ -197,7 +205,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     static func columnTypes(_ buffer: [UInt8], _ body: Range<Int>) throws(WireError) -> [UInt32] {
         var cursor = BodyCursor(buffer, body)
-        let count = Int(try cursor.int16())
+        let count = Int(UInt16(bitPattern: try cursor.int16()))
         var types: [UInt32] = []
         types.reserveCapacity(count)
         for _ in 0..<count {
@@ -215,7 +223,7 @@ public final class PostgresConnection: @unchecked Sendable {
     static func row(_ buffer: [UInt8], _ body: Range<Int>, types: [UInt32]) throws(WireError) -> PostgresRow {
         let data = Array(buffer[body])
         var cursor = BodyCursor(data, data.indices)
-        let count = Int(try cursor.int16())
+        let count = Int(UInt16(bitPattern: try cursor.int16()))
         guard count == types.count else { throw .protocolViolation("a row of \(count) columns where \(types.count) were described") }
         var columns: [Range<Int>?] = []
         columns.reserveCapacity(count)

@@ -90,6 +90,23 @@ struct PostgresConnectionTests {
         #expect(try connection.execute(prepared: sql, two).first?.decode(Int.self) == 5)
     }
 
+    @Test func aPreparedStatementTheServerLostIsParsedAgain() throws {
+        let connection = try LiveDatabase.connect()
+        let sql = "SELECT $1::int8 * 2"
+        var three = PostgresBindings()
+        three.append(3)
+        #expect(try connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
+        try connection.simpleQuery("DEALLOCATE ALL")
+        let error = try #require(throws: ServerError.self) { try connection.execute(prepared: sql, three) }
+        #expect(error.sqlState == "26000")
+        #expect(try connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
+    }
+
+    @Test func theSessionSpeaksUTF8() throws {
+        let connection = try LiveDatabase.connect()
+        #expect(connection.serverParameters["client_encoding"] == "UTF8")
+    }
+
     @Test func aQueuedStatementRunsInTheNextRoundTrip() throws {
         let connection = try LiveDatabase.connect()
         connection.queue("START TRANSACTION ISOLATION LEVEL SERIALIZABLE")

@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLinux"),
         .target(
             name: "StrataStorage",
             dependencies: [
@@ -43,7 +44,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(name: "StrataPostgresWire", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "StrataPostgresWire", dependencies: ["COpenSSL", "CLinux"], swiftSettings: strictSwift),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
         .target(

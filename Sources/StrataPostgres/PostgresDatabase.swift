@@ -8,11 +8,12 @@ import StrataStorage
 /// never hangs on a database that is gone: it gets InternalServerError,
 /// which every SDK retries, and the pool reconnects by itself.
 ///
-/// A connection's calls block their thread until the database answers, so
-/// every use runs on the engine's own threads (`threads`), never on Swift's
-/// cooperative pool.
+/// Requests run on `executor`'s loops, which also watch the connections'
+/// sockets: a request that sent a statement suspends, and its loop resumes
+/// it when the answer arrives. Long work runs on `threads.bulk`.
 struct PostgresDatabase: Sendable {
     let pool: ConnectionPool
+    let executor: DatabaseExecutor
     let threads: StorageThreads
     let logger: Logger
     /// How long one use of the database may take, retries included.
@@ -50,16 +51,16 @@ struct PostgresDatabase: Sendable {
                         do {
                             result = try await body(connection)
                         } catch {
-                            try? connection.simpleQuery("ROLLBACK")
+                            try? await connection.simpleQuery("ROLLBACK")
                             throw error
                         }
                         // COMMIT of a failed transaction answers ROLLBACK, without an error.
                         guard connection.transactionStatus != UInt8(ascii: "E") else {
-                            try? connection.simpleQuery("ROLLBACK")
+                            try? await connection.simpleQuery("ROLLBACK")
                             throw ServerError(sqlState: "25P02", message: "the transaction failed and was rolled back")
                         }
                         do {
-                            try connection.simpleQuery("COMMIT")
+                            try await connection.simpleQuery("COMMIT")
                         } catch let error as WireError {
                             throw AmbiguousCommit(underlying: error)
                         } catch let error as ServerError where error.sqlState == "40003" {
@@ -86,13 +87,9 @@ struct PostgresDatabase: Sendable {
         ["40001", "40P01", "23505"].contains(error.sqlState)
     }
 
-    /// `body` within the operation's time, or `Unavailable`; on the
-    /// engine's threads (the bulk ones if it is already on one).
+    /// `body` within the operation's time, or `Unavailable`.
     private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let executor = threads.bulk.isCurrentThreadOwned ? threads.bulk : threads.requests
-        return try await withTaskExecutorPreference(executor) {
-            try await deadlines.bounded(operationTimeout, body)
-        }
+        try await deadlines.bounded(operationTimeout, body)
     }
 }
 

@@ -46,24 +46,24 @@ enum PostgresSchema {
     /// written last, so that a half-made schema is made again.
     static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?, logger: Logger) async throws {
         // The name was checked to be a plain identifier (`PostgresLocation`).
-        if let schema { try connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
+        if let schema { try await connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         if let found = try await installedVersion(on: connection, logger: logger) {
             guard found == version else { throw VersionMismatch(found: found) }
             return
         }
         for statement in statements(dialect) {
-            try connection.simpleQuery(statement)
+            try await connection.simpleQuery(statement)
         }
-        try connection.simpleQuery("INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING")
+        try await connection.simpleQuery("INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING")
         if let found = try await installedVersion(on: connection, logger: logger), found != version { throw VersionMismatch(found: found) }
     }
 
     /// The version the database holds, or nil if it has no schema yet.
     static func installedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
-        let exists = try connection.query(
+        let exists = try await connection.query(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'strata_schema' AND table_schema = current_schema()")
         guard let count = try exists.first?.decode(Int.self), count > 0 else { return nil }
-        let rows = try connection.query("SELECT version FROM strata_schema WHERE id = 0")
+        let rows = try await connection.query("SELECT version FROM strata_schema WHERE id = 0")
         return try rows.first?.decode(Int.self)
     }
 }

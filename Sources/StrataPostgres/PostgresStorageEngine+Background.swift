@@ -297,7 +297,7 @@ extension PostgresStorageEngine {
     /// Removes the rows of deleted tables a page at a time, then forgets the table.
     private func removeDroppedTables() async throws {
         let dropped = try await database.withConnection { connection in
-            try connection.query("SELECT table_id FROM strata_dropped_tables").map { try $0.decode(String.self) }
+            try await connection.query("SELECT table_id FROM strata_dropped_tables").map { try $0.decode(String.self) }
         }
         for table in dropped {
             for (sqlTable, key) in Self.tableRows {

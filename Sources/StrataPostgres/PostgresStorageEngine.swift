@@ -49,18 +49,15 @@ public final class PostgresStorageEngine: StorageEngine {
     /// Connects, creates the schema if the database has none (or checks
     /// its version), and reads the catalog.
     public static func open(options: StorageOptions, postgres: PostgresOptions) async throws -> PostgresStorageEngine {
-        let pool = ConnectionPool(settings: settings(postgres), maximumConnections: postgres.maximumConnections)
-        // Each use blocks a thread on its connection: with one thread more
-        // than connections, a use that holds one always finds a thread.
-        let threadCount = postgres.maximumConnections + 1
-        let threads = StorageThreads(
-            requestThreads: max(options.requestThreads, threadCount), bulkThreads: max(options.bulkThreads, threadCount))
+        let executor = DatabaseExecutor(threads: options.requestThreads)
+        let pool = ConnectionPool(settings: settings(postgres), maximumConnections: postgres.maximumConnections, executor: executor)
+        let threads = StorageThreads(options: options)
         let database = PostgresDatabase(
-            pool: pool, threads: threads, logger: options.logger, operationTimeout: postgres.operationTimeout)
+            pool: pool, executor: executor, threads: threads, logger: options.logger, operationTimeout: postgres.operationTimeout)
         let watchdog = database.deadlines.watch()
         do {
             let dialect = try await database.withConnection { [logger = options.logger] connection in
-                let version = try connection.query("SELECT version()").first?.decode(String.self) ?? ""
+                let version = try await connection.query("SELECT version()").first?.decode(String.self) ?? ""
                 let dialect = PostgresDialect(version: version)
                 try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema, logger: logger)
                 return dialect
@@ -75,6 +72,7 @@ public final class PostgresStorageEngine: StorageEngine {
         } catch {
             watchdog.cancel()
             pool.close()
+            executor.shutdown()
             threads.retire()
             throw error
         }
@@ -100,7 +98,7 @@ public final class PostgresStorageEngine: StorageEngine {
     /// The schema version this Strata reads and writes.
     public static var schemaVersion: Int { PostgresSchema.version }
 
-    public var requestExecutor: (any TaskExecutor)? { threads.requests }
+    public var requestExecutor: (any TaskExecutor)? { database.executor }
     public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
 
     // MARK: Catalog
@@ -129,10 +127,10 @@ public final class PostgresStorageEngine: StorageEngine {
     private func reloadCatalog(force: Bool) async throws -> Bool {
         let (known, changes) = catalog.withLock { ($0.version, $0.changes) }
         return try await database.withConnection { connection in
-            let version = try connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0").first?.decode(Int.self) ?? 0
+            let version = try await connection.query("SELECT catalog_version FROM strata_schema WHERE id = 0").first?.decode(Int.self) ?? 0
             guard force || version != known else { return true }
             var tables: [String: TableLayout] = [:]
-            for row in try connection.query("SELECT record, version FROM strata_tables") {
+            for row in try await connection.query("SELECT record, version FROM strata_tables") {
                 let layout = try Self.layout(row)
                 tables[layout.definition.name] = layout
             }
@@ -161,7 +159,7 @@ public final class PostgresStorageEngine: StorageEngine {
     }
 
     static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
-        _ = try connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0")
+        _ = try await connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0")
     }
 
     /// Counting a table's rows takes the database's time, so the metrics
@@ -228,6 +226,7 @@ public final class PostgresStorageEngine: StorageEngine {
         closing.store(true, ordering: .relaxed)
         watchdog.cancel()
         database.pool.close()
+        database.executor.shutdown()
         threads.retire()
     }
 }

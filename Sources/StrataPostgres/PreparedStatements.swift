@@ -14,7 +14,7 @@ protocol ItemStatement {
 extension ItemStatement {
     /// Runs the statement; returns its rows.
     func rows(on connection: PostgresConnection, logger: Logger) async throws -> [Row] {
-        try connection.execute(prepared: Self.sql, bindings).map(decodeRow)
+        try await connection.execute(prepared: Self.sql, bindings).map(decodeRow)
     }
 }
 

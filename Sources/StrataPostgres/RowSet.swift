@@ -170,12 +170,12 @@ struct Statement {
     }
 
     func run(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
-        try connection.query(sql, bindings)
+        try await connection.query(sql, bindings)
     }
 
     /// Runs a statement that returns no rows; returns the rows it changed.
     func execute(on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try connection.query(sql + " RETURNING 1", bindings)
+        let rows = try await connection.query(sql + " RETURNING 1", bindings)
         return rows.count
     }
 }

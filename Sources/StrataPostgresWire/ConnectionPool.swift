@@ -5,13 +5,13 @@ import Synchronization
 /// come back; a session that broke is dropped, and its slot opens a new one
 /// at the next use, so the pool recovers by itself when the database does.
 ///
-/// Uses block their thread on the socket, so they must run on threads of
-/// their own (never Swift's cooperative pool), at least one more than
-/// `maximumConnections`: then a use holding a session always finds a
-/// thread to go on with.
+/// Sessions are opened on a thread of their own (connecting blocks until
+/// the database answers). With an `executor`, each session is watched by
+/// one of its loops and its calls suspend; without one, they block.
 public final class ConnectionPool: Sendable {
     public let settings: ConnectionSettings
     public let maximumConnections: Int
+    private let executor: DatabaseExecutor?
     private let state: Mutex<State>
 
     private struct State {
@@ -29,9 +29,10 @@ public final class ConnectionPool: Sendable {
         case slot
     }
 
-    public init(settings: ConnectionSettings, maximumConnections: Int) {
+    public init(settings: ConnectionSettings, maximumConnections: Int, executor: DatabaseExecutor? = nil) {
         precondition(maximumConnections > 0, "a pool needs a connection")
         self.settings = settings
+        self.executor = executor
         self.maximumConnections = maximumConnections
         state = Mutex(State())
     }
@@ -90,14 +91,17 @@ public final class ConnectionPool: Sendable {
         }
         switch handover {
         case .connection(let connection): return connection
-        case .slot: return try openInSlot(deadline: deadline)
+        case .slot: return try await openInSlot(deadline: deadline)
         }
     }
 
     /// Opens a session in a slot already counted in `open`; gives the slot up if that fails.
-    private func openInSlot(deadline: ContinuousClock.Instant) throws -> PostgresConnection {
+    private func openInSlot(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
         do {
-            return try PostgresConnection.connect(settings, deadline: deadline)
+            let settings = settings
+            let connection = try await DetachedThread.run { try PostgresConnection.connect(settings, deadline: deadline) }
+            if let executor { connection.attach(to: executor.loopForNewConnection()) }
+            return connection
         } catch {
             freeSlot()
             throw error

@@ -1,7 +1,7 @@
 /// Backend messages, cut out of what the transport delivers. A message is
 /// a type byte, a 4-byte length (counting itself) and its body.
 struct MessageReader {
-    private(set) var buffer: [UInt8] = []
+    var buffer: [UInt8] = []
     private var start = 0
     /// Larger messages are refused: nothing Strata reads comes near it
     /// (an item is at most 400 KB), and a corrupt length must not make us
@@ -12,27 +12,35 @@ struct MessageReader {
         buffer.reserveCapacity(16 << 10)
     }
 
-    /// The next message; its body is `buffer[body]`, valid until the next call.
+    /// The next message, reading from `transport` until it is whole; its
+    /// body is `buffer[body]`, valid until the next call.
     mutating func next(from transport: any Transport, deadline: ContinuousClock.Instant) throws(WireError) -> (type: UInt8, body: Range<Int>) {
         while true {
-            if buffer.count - start >= 5 {
-                let length = Int(Int32(bigEndianBytes: buffer[(start + 1)..<(start + 5)]))
-                guard length >= 4, length <= Self.largestMessage else {
-                    throw .protocolViolation("a message of \(length) bytes")
-                }
-                if buffer.count - start >= 1 + length {
-                    let type = buffer[start]
-                    let body = (start + 5)..<(start + 1 + length)
-                    start += 1 + length
-                    return (type, body)
-                }
-            }
-            if start > 0 {
-                buffer.removeSubrange(0..<start)
-                start = 0
-            }
+            if let message = try nextBuffered() { return message }
             try transport.read(into: &buffer, deadline: deadline)
         }
+    }
+
+    /// The next message if the buffer holds all of it; else nil, with the
+    /// consumed messages dropped so that reads append after the rest.
+    mutating func nextBuffered() throws(WireError) -> (type: UInt8, body: Range<Int>)? {
+        if buffer.count - start >= 5 {
+            let length = Int(Int32(bigEndianBytes: buffer[(start + 1)..<(start + 5)]))
+            guard length >= 4, length <= Self.largestMessage else {
+                throw .protocolViolation("a message of \(length) bytes")
+            }
+            if buffer.count - start >= 1 + length {
+                let type = buffer[start]
+                let body = (start + 5)..<(start + 1 + length)
+                start += 1 + length
+                return (type, body)
+            }
+        }
+        if start > 0 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        return nil
     }
 
     /// A single byte outside the message framing (the answer to SSLRequest).

@@ -1,7 +1,8 @@
-/// One session with the database, used by one thread at a time (the pool
-/// hands it over under its lock). Every call blocks its thread until the
-/// answer or `deadline`; a statement is one round trip: its messages go
-/// out in one write, up to Sync.
+/// One session with the database, used by one task at a time (the pool
+/// hands it over under its lock). A statement is one round trip: its
+/// messages go out in one write, up to Sync. Attached to a loop of a
+/// `DatabaseExecutor`, a call suspends until the answer or `deadline`;
+/// else (start-up, tests) it blocks its thread.
 ///
 /// A `ServerError` leaves the connection usable. A `WireError` breaks it
 /// (`isBroken`): it is closed, and what the database did is unknown.
@@ -14,6 +15,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// When the current use must have its answer.
     public var deadline: ContinuousClock.Instant
     public private(set) var isBroken = false
+    /// The loop that watches the socket, once attached.
+    private var loop: DatabaseLoop?
     /// `I` idle, `T` in a transaction, `E` in a failed transaction (ReadyForQuery).
     public private(set) var transactionStatus = UInt8(ascii: "I")
     /// The server's run-time parameters (ParameterStatus), such as `server_version`.
@@ -48,22 +51,22 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `sql` with `bindings` ($1, $2 …) as an unnamed statement; returns its rows.
-    public func query(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
+    public func query(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
         parse(sql, named: "", types: bindings.types)
         bind(bindings, statement: "")
         writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "P")); $0.appendCString("") }
         execute()
-        return try exchange(resultTypes: nil)
+        return try await exchange(resultTypes: nil)
     }
 
     /// Runs `sql` as a statement this connection parses and plans once,
     /// the first time, and only binds afterwards.
-    public func execute(prepared sql: String, _ bindings: PostgresBindings) throws -> [PostgresRow] {
+    public func execute(prepared sql: String, _ bindings: PostgresBindings) async throws -> [PostgresRow] {
         if let statement = prepared[sql] {
             bind(bindings, statement: statement.name)
             execute()
             do {
-                return try exchange(resultTypes: statement.resultTypes)
+                return try await exchange(resultTypes: statement.resultTypes)
             } catch let error as ServerError where ["26000", "0A000"].contains(error.sqlState) {
                 // The server lost the statement (DISCARD ALL, a pooler) or its
                 // plan no longer fits the tables: it is parsed again next time.
@@ -79,19 +82,25 @@ public final class PostgresConnection: @unchecked Sendable {
         var described: [UInt32] = []
         // Once parsed, the name is taken, even if the statement then failed.
         defer { if parsedInLastExchange { prepared[sql] = PreparedStatement(name: name, resultTypes: described) } }
-        return try exchange(resultTypes: nil, described: &described)
+        return try await exchange(resultTypes: nil, described: &described)
     }
 
     /// Runs `sql` (one or more statements, no parameters) with the simple
     /// protocol, for transaction control and schema changes.
-    public func simpleQuery(_ sql: String) throws {
+    public func simpleQuery(_ sql: String) async throws {
         if !writer.bytes.isEmpty {
             // What was queued goes first, in a round trip of its own.
             writer.message(UInt8(ascii: "S")) { _ in }
-            _ = try exchange(resultTypes: nil)
+            _ = try await exchange(resultTypes: nil)
         }
         writer.message(UInt8(ascii: "Q")) { $0.appendCString(sql) }
-        _ = try exchange(resultTypes: nil)
+        _ = try await exchange(resultTypes: nil)
+    }
+
+    /// From now on `loop` watches the socket, and calls suspend instead of blocking.
+    func attach(to loop: DatabaseLoop) {
+        self.loop = loop
+        loop.watch(transport.descriptor)
     }
 
     /// Ends the session politely, then closes the socket.
@@ -101,8 +110,7 @@ public final class PostgresConnection: @unchecked Sendable {
             writer.message(UInt8(ascii: "X")) { _ in }
             try? transport.write(writer.bytes, deadline: ContinuousClock.now.advanced(by: .milliseconds(100)))
         }
-        isBroken = true
-        transport.close()
+        markBroken()
     }
 
     // MARK: Messages
@@ -136,15 +144,15 @@ public final class PostgresConnection: @unchecked Sendable {
         writer.message(UInt8(ascii: "S")) { _ in }
     }
 
-    private func exchange(resultTypes: [UInt32]?) throws -> [PostgresRow] {
+    private func exchange(resultTypes: [UInt32]?) async throws -> [PostgresRow] {
         var described: [UInt32] = []
-        return try exchange(resultTypes: resultTypes, described: &described)
+        return try await exchange(resultTypes: resultTypes, described: &described)
     }
 
     /// Sends what `writer` holds and reads up to ReadyForQuery. Rows are
     /// typed by `resultTypes`, or by the RowDescription that arrives
     /// (also stored in `described`).
-    private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) throws -> [PostgresRow] {
+    private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) async throws -> [PostgresRow] {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
         var failure: ServerError?
         do {
@@ -157,8 +165,11 @@ public final class PostgresConnection: @unchecked Sendable {
             try transport.write(writer.bytes, deadline: deadline)
             var rows: [PostgresRow] = []
             var types = known ?? []
+            // Nothing of the answer can have been read yet: wait before trying.
+            var justSent = true
             while true {
-                let (type, body) = try reader.next(from: transport, deadline: deadline)
+                let (type, body) = try await nextMessage(justSent: justSent)
+                justSent = false
                 switch type {
                 case UInt8(ascii: "D"):
                     rows.append(try Self.row(reader.buffer, body, types: types))
@@ -194,7 +205,23 @@ public final class PostgresConnection: @unchecked Sendable {
 
     func markBroken() {
         isBroken = true
+        if let loop, transport.descriptor >= 0 { loop.unwatch(transport.descriptor) }
         transport.close()
+    }
+
+    /// The next whole message, read as the socket delivers it.
+    private func nextMessage(justSent: Bool) async throws -> (type: UInt8, body: Range<Int>) {
+        var waitFirst = justSent
+        while true {
+            if let message = try reader.nextBuffered() { return message }
+            guard let loop else {
+                try transport.read(into: &reader.buffer, deadline: deadline)
+                continue
+            }
+            if !waitFirst, try transport.readIfReady(into: &reader.buffer, deadline: deadline) { continue }
+            waitFirst = false
+            try await loop.waitReadable(transport.descriptor, deadline: deadline)
+        }
     }
 
     func noteParameter(_ buffer: [UInt8], _ body: Range<Int>) throws(WireError) {

@@ -49,6 +49,22 @@ final class SocketTransport: Transport {
         }
     }
 
+    func readIfReady(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(WireError) -> Bool {
+        while true {
+            let fd = try openSocket()
+            let received = Self.receive(into: &buffer) { chunk in recv(fd, chunk.baseAddress, chunk.count, 0) }
+            if received > 0 { return true }
+            if received == 0 { throw .connectionLost("closed by the database") }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return false
+            default: throw .connectionLost(Socket.errorText())
+            }
+        }
+    }
+
+    var descriptor: Int32 { fd }
+
     func close() {
         guard fd >= 0 else { return }
         Glibc.close(fd)

@@ -125,6 +125,23 @@ final class TLSTransport: Transport {
         }
     }
 
+    func readIfReady(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(WireError) -> Bool {
+        while true {
+            let connection = try openConnection()
+            ERR_clear_error()
+            let result = SocketTransport.receive(into: &buffer) { chunk in
+                Int(SSL_read(connection, chunk.baseAddress, Int32(chunk.count)))
+            }
+            if result > 0 { return true }
+            // Wanting the socket's bytes is "not ready"; anything else
+            // (wanting to write first, an error) is settled as a blocking read would.
+            if SSL_get_error(connection, Int32(result)) == SSL_ERROR_WANT_READ { return false }
+            try waitToRetry(connection, result: Int32(result), deadline: deadline)
+        }
+    }
+
+    var descriptor: Int32 { fd }
+
     func read(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(WireError) {
         while true {
             let connection = try openConnection()

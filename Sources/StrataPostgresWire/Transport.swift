@@ -7,6 +7,11 @@ protocol Transport: AnyObject {
     /// Appends at least one byte to `buffer`: what has arrived, up to
     /// `buffer`'s spare capacity or 64 KB.
     func read(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(WireError)
+    /// Appends at least one byte to `buffer` if any can be read without
+    /// waiting for the socket; false if none can.
+    func readIfReady(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(WireError) -> Bool
+    /// The socket, for epoll; -1 once closed.
+    var descriptor: Int32 { get }
     /// Closes the socket. Further calls throw `connectionLost`.
     func close()
 }

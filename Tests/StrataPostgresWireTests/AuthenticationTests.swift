@@ -27,43 +27,43 @@ enum SecureDatabase {
     }
 
     /// Whether the session's connection is encrypted, as the server sees it.
-    static func encrypted(_ connection: PostgresConnection) throws -> Bool {
-        try #require(try connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first).decode(Bool.self)
+    static func encrypted(_ connection: PostgresConnection) async throws -> Bool {
+        try #require(try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first).decode(Bool.self)
     }
 }
 
 @Suite(.enabled(if: SecureDatabase.port != nil, "needs a database on TCP: STRATA_TEST_POSTGRES_TCP=127.0.0.1:PORT"))
 struct AuthenticationTests {
-    @Test func scramOverTLS() throws {
+    @Test func scramOverTLS() async throws {
         let connection = try SecureDatabase.connect(try SecureDatabase.settings(user: "strata_scram", tls: true))
-        #expect(try SecureDatabase.encrypted(connection))
-        #expect(try connection.query("SELECT current_user::text").first?.decode(String.self) == "strata_scram")
+        #expect(try await SecureDatabase.encrypted(connection))
+        #expect(try await connection.query("SELECT current_user::text").first?.decode(String.self) == "strata_scram")
     }
 
-    @Test func aWrongPasswordIsAnAuthenticationFailure() throws {
+    @Test func aWrongPasswordIsAnAuthenticationFailure() async throws {
         let settings = try SecureDatabase.settings(user: "strata_scram", password: "wrong", tls: true)
         let error = try #require(throws: WireError.self) { try SecureDatabase.connect(settings) }
         guard case .authentication = error else { Issue.record("expected an authentication failure, got \(error)"); return }
     }
 
-    @Test func aMissingPasswordIsAnAuthenticationFailure() throws {
+    @Test func aMissingPasswordIsAnAuthenticationFailure() async throws {
         let settings = try SecureDatabase.settings(user: "strata_md5", password: nil, tls: false)
         let error = try #require(throws: WireError.self) { try SecureDatabase.connect(settings) }
         guard case .authentication = error else { Issue.record("expected an authentication failure, got \(error)"); return }
     }
 
-    @Test func aRuleThatRefusesPlainConnectionsIsAnAuthenticationFailure() throws {
+    @Test func aRuleThatRefusesPlainConnectionsIsAnAuthenticationFailure() async throws {
         let settings = try SecureDatabase.settings(user: "strata_scram", tls: false)
         let error = try #require(throws: WireError.self) { try SecureDatabase.connect(settings) }
         guard case .authentication = error else { Issue.record("expected an authentication failure, got \(error)"); return }
     }
 
     @Test(arguments: ["strata_md5", "strata_plain"])
-    func md5AndCleartextPasswords(user: String) throws {
+    func md5AndCleartextPasswords(user: String) async throws {
         let plain = try SecureDatabase.connect(try SecureDatabase.settings(user: user, tls: false))
-        #expect(try !SecureDatabase.encrypted(plain))
+        #expect(try await SecureDatabase.encrypted(plain) == false)
         let encrypted = try SecureDatabase.connect(try SecureDatabase.settings(user: user, tls: true))
-        #expect(try SecureDatabase.encrypted(encrypted))
-        #expect(try encrypted.query("SELECT 7::int8").first?.decode(Int.self) == 7)
+        #expect(try await SecureDatabase.encrypted(encrypted))
+        #expect(try await encrypted.query("SELECT 7::int8").first?.decode(Int.self) == 7)
     }
 }

@@ -4,26 +4,28 @@ import Testing
 
 @Suite(.enabled(if: LiveDatabase.settings != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
 struct ConnectionPoolTests {
-    static func pool(_ maximum: Int) throws -> ConnectionPool {
-        ConnectionPool(settings: try #require(LiveDatabase.settings), maximumConnections: maximum)
+    /// Sessions that block their thread, or (`looped`) that a database executor's loops watch.
+    static func pool(_ maximum: Int, looped: Bool) throws -> ConnectionPool {
+        ConnectionPool(
+            settings: try #require(LiveDatabase.settings), maximumConnections: maximum, executor: looped ? DatabaseExecutor(threads: 2) : nil)
     }
 
     static var soon: ContinuousClock.Instant { .now.advanced(by: .seconds(5)) }
 
-    static func backend(_ connection: PostgresConnection) throws -> Int {
-        try #require(try connection.query("SELECT pg_backend_pid()::int8").first).decode(Int.self)
+    static func backend(_ connection: PostgresConnection) async throws -> Int {
+        try #require(try await connection.query("SELECT pg_backend_pid()::int8").first).decode(Int.self)
     }
 
-    @Test func aSessionIsKeptAndReused() async throws {
-        let pool = try Self.pool(2)
+    @Test(arguments: [false, true]) func aSessionIsKeptAndReused(looped: Bool) async throws {
+        let pool = try Self.pool(2, looped: looped)
         defer { pool.close() }
-        let first = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
-        let second = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        let first = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
+        let second = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
         #expect(first == second)
     }
 
-    @Test func aUseWaitsForTheOnlySessionToComeBack() async throws {
-        let pool = try Self.pool(1)
+    @Test(arguments: [false, true]) func aUseWaitsForTheOnlySessionToComeBack(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
         defer { pool.close() }
         let events = Events()
         let (held, holding) = AsyncStream<Void>.makeStream()
@@ -33,14 +35,14 @@ struct ConnectionPoolTests {
                 holding.yield()
                 for await _ in releasing { break }
                 events.append("holder done")
-                return try Self.backend(connection)
+                return try await Self.backend(connection)
             }
         }
         for await _ in held { break }
         let waiter = Task {
             try await pool.withConnection(deadline: Self.soon) { connection in
                 events.append("waiter ran")
-                return try Self.backend(connection)
+                return try await Self.backend(connection)
             }
         }
         release.yield()
@@ -49,21 +51,21 @@ struct ConnectionPoolTests {
         #expect(holderBackend == waiterBackend)
     }
 
-    @Test func aBrokenSessionIsReplacedByANewOne() async throws {
-        let pool = try Self.pool(1)
+    @Test(arguments: [false, true]) func aBrokenSessionIsReplacedByANewOne(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
         defer { pool.close() }
-        let first = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        let first = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
         await #expect(throws: WireError.timedOut) {
             try await pool.withConnection(deadline: .now.advanced(by: .milliseconds(100))) { connection in
-                _ = try connection.query("SELECT pg_sleep(1)")
+                _ = try await connection.query("SELECT pg_sleep(1)")
             }
         }
-        let second = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        let second = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
         #expect(first != second)
     }
 
-    @Test func aCancelledWaiterLeavesTheQueue() async throws {
-        let pool = try Self.pool(1)
+    @Test(arguments: [false, true]) func aCancelledWaiterLeavesTheQueue(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
         defer { pool.close() }
         let (held, holding) = AsyncStream<Void>.makeStream()
         let (releasing, release) = AsyncStream<Void>.makeStream()
@@ -80,14 +82,14 @@ struct ConnectionPoolTests {
         release.yield()
         try await holder.value
         // The session went back to the pool, not to the cancelled waiter.
-        let backend = try await pool.withConnection(deadline: Self.soon) { try Self.backend($0) }
+        let backend = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
         #expect(backend > 0)
     }
 
-    @Test func anUnreachableDatabaseFailsEachUseAndFreesItsSlot() async throws {
+    @Test(arguments: [false, true]) func anUnreachableDatabaseFailsEachUseAndFreesItsSlot(looped: Bool) async throws {
         var settings = try #require(LiveDatabase.settings)
         settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")
-        let pool = ConnectionPool(settings: settings, maximumConnections: 1)
+        let pool = ConnectionPool(settings: settings, maximumConnections: 1, executor: looped ? DatabaseExecutor(threads: 1) : nil)
         defer { pool.close() }
         for _ in 0..<3 {
             await #expect(throws: WireError.self) { try await pool.withConnection(deadline: Self.soon) { _ in } }

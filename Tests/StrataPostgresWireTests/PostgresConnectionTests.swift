@@ -28,7 +28,7 @@ enum LiveDatabase {
 
 @Suite(.enabled(if: LiveDatabase.settings != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
 struct PostgresConnectionTests {
-    @Test func parametersAndColumnsOfEveryTypeRoundTrip() throws {
+    @Test func parametersAndColumnsOfEveryTypeRoundTrip() async throws {
         let connection = try LiveDatabase.connect()
         var bindings = PostgresBindings()
         bindings.append(Int.min)
@@ -38,7 +38,7 @@ struct PostgresConnectionTests {
         bindings.append(true)
         bindings.append(-0.25)
         bindings.append(nil as Int?)
-        let rows = try connection.query("SELECT $1::int8, $2::int2, $3::text, $4::bytea, $5::bool, $6::float8, $7::int8, 42::int4", bindings)
+        let rows = try await connection.query("SELECT $1::int8, $2::int2, $3::text, $4::bytea, $5::bool, $6::float8, $7::int8, 42::int4", bindings)
         #expect(rows.count == 1)
         let (big, small, text, bytes, flag, real, missing, four) = try rows[0].decode((Int, Int16, String, Bytea, Bool, Double, Int?, Int).self)
         #expect(big == Int.min)
@@ -51,100 +51,100 @@ struct PostgresConnectionTests {
         #expect(four == 42)
     }
 
-    @Test func aColumnOfAnotherTypeOrANullIsADecodingError() throws {
+    @Test func aColumnOfAnotherTypeOrANullIsADecodingError() async throws {
         let connection = try LiveDatabase.connect()
-        let row = try #require(try connection.query("SELECT 'x'::text, NULL::int8").first)
+        let row = try #require(try await connection.query("SELECT 'x'::text, NULL::int8").first)
         #expect(throws: DecodingError.self) { try row.decode(Int.self) }
         #expect(throws: DecodingError.self) { try row.decode((String, Int).self) }
         #expect(try row.decode((String, Int?).self).1 == nil)
     }
 
-    @Test func aServerErrorLeavesTheConnectionUsable() throws {
+    @Test func aServerErrorLeavesTheConnectionUsable() async throws {
         let connection = try LiveDatabase.connect()
-        let error = try #require(throws: ServerError.self) { try connection.query("SELECT 1/0") }
+        let error = try await #require(throws: ServerError.self) { try await connection.query("SELECT 1/0") }
         #expect(error.sqlState == "22012")
         #expect(!connection.isBroken)
-        #expect(try connection.query("SELECT 2::int8").first?.decode(Int.self) == 2)
+        #expect(try await connection.query("SELECT 2::int8").first?.decode(Int.self) == 2)
     }
 
-    @Test func aPreparedStatementIsParsedOnceAndReused() throws {
+    @Test func aPreparedStatementIsParsedOnceAndReused() async throws {
         let connection = try LiveDatabase.connect()
         let sql = "SELECT $1::int8 + 1"
         for value in 0..<3 {
             var bindings = PostgresBindings()
             bindings.append(value)
-            #expect(try connection.execute(prepared: sql, bindings).first?.decode(Int.self) == value + 1)
+            #expect(try await connection.execute(prepared: sql, bindings).first?.decode(Int.self) == value + 1)
         }
-        let prepared = try connection.query("SELECT count(*) FROM pg_prepared_statements")
+        let prepared = try await connection.query("SELECT count(*) FROM pg_prepared_statements")
         #expect(try prepared.first?.decode(Int.self) == 1)
     }
 
-    @Test func aPreparedStatementThatFailedAtItsFirstRunIsStillReused() throws {
+    @Test func aPreparedStatementThatFailedAtItsFirstRunIsStillReused() async throws {
         let connection = try LiveDatabase.connect()
         let sql = "SELECT 10 / $1::int8"
         var zero = PostgresBindings()
         zero.append(0)
-        #expect(throws: ServerError.self) { try connection.execute(prepared: sql, zero) }
+        await #expect(throws: ServerError.self) { try await connection.execute(prepared: sql, zero) }
         var two = PostgresBindings()
         two.append(2)
-        #expect(try connection.execute(prepared: sql, two).first?.decode(Int.self) == 5)
+        #expect(try await connection.execute(prepared: sql, two).first?.decode(Int.self) == 5)
     }
 
-    @Test func aPreparedStatementTheServerLostIsParsedAgain() throws {
+    @Test func aPreparedStatementTheServerLostIsParsedAgain() async throws {
         let connection = try LiveDatabase.connect()
         let sql = "SELECT $1::int8 * 2"
         var three = PostgresBindings()
         three.append(3)
-        #expect(try connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
-        try connection.simpleQuery("DEALLOCATE ALL")
-        let error = try #require(throws: ServerError.self) { try connection.execute(prepared: sql, three) }
+        #expect(try await connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
+        try await connection.simpleQuery("DEALLOCATE ALL")
+        let error = try await #require(throws: ServerError.self) { try await connection.execute(prepared: sql, three) }
         #expect(error.sqlState == "26000")
-        #expect(try connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
+        #expect(try await connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
     }
 
-    @Test func theSessionSpeaksUTF8() throws {
+    @Test func theSessionSpeaksUTF8() async throws {
         let connection = try LiveDatabase.connect()
         #expect(connection.serverParameters["client_encoding"] == "UTF8")
     }
 
-    @Test func aQueuedStatementRunsInTheNextRoundTrip() throws {
+    @Test func aQueuedStatementRunsInTheNextRoundTrip() async throws {
         let connection = try LiveDatabase.connect()
         connection.queue("START TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-        let level = try connection.query("SELECT current_setting('transaction_isolation')").first?.decode(String.self)
+        let level = try await connection.query("SELECT current_setting('transaction_isolation')").first?.decode(String.self)
         #expect(level == "serializable")
         #expect(connection.transactionStatus == UInt8(ascii: "T"))
-        try connection.simpleQuery("ROLLBACK")
+        try await connection.simpleQuery("ROLLBACK")
         #expect(connection.transactionStatus == UInt8(ascii: "I"))
     }
 
-    @Test func aFailedStatementInATransactionMarksItFailed() throws {
+    @Test func aFailedStatementInATransactionMarksItFailed() async throws {
         let connection = try LiveDatabase.connect()
-        try connection.simpleQuery("BEGIN")
-        #expect(throws: ServerError.self) { try connection.query("SELECT 1/0") }
+        try await connection.simpleQuery("BEGIN")
+        await #expect(throws: ServerError.self) { try await connection.query("SELECT 1/0") }
         #expect(connection.transactionStatus == UInt8(ascii: "E"))
-        try connection.simpleQuery("ROLLBACK")
+        try await connection.simpleQuery("ROLLBACK")
         #expect(connection.transactionStatus == UInt8(ascii: "I"))
     }
 
-    @Test func aStatementPastItsDeadlineBreaksTheConnection() throws {
+    @Test func aStatementPastItsDeadlineBreaksTheConnection() async throws {
         let connection = try LiveDatabase.connect()
         connection.deadline = .now.advanced(by: .milliseconds(200))
-        #expect(throws: WireError.timedOut) { try connection.query("SELECT pg_sleep(2)") }
+        await #expect(throws: WireError.timedOut) { try await connection.query("SELECT pg_sleep(2)") }
         #expect(connection.isBroken)
-        #expect(throws: WireError.self) { try connection.query("SELECT 1") }
+        await #expect(throws: WireError.self) { try await connection.query("SELECT 1") }
     }
 
-    @Test func aMissingSocketIsAConnectionFailure() throws {
+    @Test func aMissingSocketIsAConnectionFailure() async throws {
         var settings = try #require(LiveDatabase.settings)
         settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")
         #expect(throws: WireError.self) { try PostgresConnection.connect(settings, deadline: .now.advanced(by: .seconds(1))) }
     }
 
-    @Test func startupParametersReachTheSession() throws {
+    @Test func startupParametersReachTheSession() async throws {
         var settings = try #require(LiveDatabase.settings)
         settings.parameters = [("application_name", "strata-test"), ("statement_timeout", "1234")]
         let connection = try PostgresConnection.connect(settings, deadline: .now.advanced(by: .seconds(5)))
-        #expect(try connection.query("SELECT current_setting('statement_timeout')").first?.decode(String.self) == "1234ms")
+        #expect(try await connection.query("SELECT current_setting('statement_timeout')").first?.decode(String.self) == "1234ms")
         #expect(connection.serverParameters["application_name"] == "strata-test")
     }
 }

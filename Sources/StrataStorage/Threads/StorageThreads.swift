@@ -9,12 +9,8 @@ package struct StorageThreads: Sendable {
     package let bulk: StorageExecutor
 
     package init(options: StorageOptions) {
-        self.init(requestThreads: options.requestThreads, bulkThreads: options.bulkThreads)
-    }
-
-    package init(requestThreads: Int, bulkThreads: Int) {
-        requests = StorageExecutor(maximumThreads: requestThreads)
-        bulk = StorageExecutor(maximumThreads: bulkThreads, niceness: 19)
+        requests = StorageExecutor(maximumThreads: options.requestThreads)
+        bulk = StorageExecutor(maximumThreads: options.bulkThreads, niceness: 19)
     }
 
     package func retire() {

@@ -1,8 +1,14 @@
+import StrataStorage
+
 /// The PostgreSQL engine's own settings, beside `StorageOptions`.
 public struct PostgresOptions: Sendable {
     public var location: PostgresLocation
-    /// Connections this front keeps to the database at most.
-    public var maximumConnections = 32
+    /// Connections this front keeps to the database. A connection is busy
+    /// only for a statement's round trip, so a few serve many requests;
+    /// more only crowd the database's cores (on 2 cores, 32 gave PutItem
+    /// p99s of 20-500 ms where 8 gave 7 ms: Benchmarks/README).
+    public static let defaultMaximumConnections = max(8, 4 * StorageOptions.coreCount)
+    public var maximumConnections = PostgresOptions.defaultMaximumConnections
     /// How long one use of the database may take, its retries included;
     /// the database's own `statement_timeout` is set to the same.
     public var operationTimeout: Duration = .seconds(5)

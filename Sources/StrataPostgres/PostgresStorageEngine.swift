@@ -65,6 +65,7 @@ public final class PostgresStorageEngine: StorageEngine {
             let engine = PostgresStorageEngine(
                 database: database, options: options, postgres: postgres, dialect: dialect, watchdog: watchdog)
             try await engine.refreshCatalog(force: true)
+            pool.openAll(deadline: ContinuousClock.now.advanced(by: postgres.operationTimeout))
             options.logger.info("PostgreSQL storage", metadata: [
                 "database": "\(postgres.location.redacted)", "dialect": "\(dialect.rawValue)", "front": "\(postgres.frontID)",
             ])

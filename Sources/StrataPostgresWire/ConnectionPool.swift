@@ -47,6 +47,20 @@ public final class ConnectionPool: Sendable {
         return try await body(connection)
     }
 
+    /// Opens sessions in the background until the pool holds
+    /// `maximumConnections`, so that the first requests do not wait for them.
+    public func openAll(deadline: ContinuousClock.Instant) {
+        while state.withLock({ state -> Bool in
+            guard !state.closed, state.open < maximumConnections else { return false }
+            state.open += 1
+            return true
+        }) {
+            Task {
+                if let connection = try? await openInSlot(deadline: deadline) { release(connection) }
+            }
+        }
+    }
+
     /// Closes the idle sessions and refuses new uses; sessions in use close when they come back.
     public func close() {
         let (idle, waiters) = state.withLock { state in

@@ -58,7 +58,7 @@ struct Configuration {
         .value("console", "on: serve the web console at /console; off: do not. [env: STRATA_CONSOLE] (default: on when listening on a loopback address, off otherwise)") { $0.console = $1 },
         .value("export-dir", "Directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, prefix P is B/P under it. [env: STRATA_EXPORT_DIR] (default: ./strata-exports)") { $0.exportDirectory = $1 },
         .value("storage", "Where tables live: sqlite (files under --data-dir), or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (also postgres://USER@/DB?host=/socket/dir) for a shared PostgreSQL, CockroachDB or YugabyteDB that many fronts can serve. [env: STRATA_STORAGE] (default: sqlite)") { $0.storage = $1 },
-        .integer("db-connections", "With a database --storage: connections this front opens at start and keeps open. [env: STRATA_DB_CONNECTIONS] (default: 32)") { $0.databaseConnections = $1 },
+        .integer("db-connections", "With a database --storage: connections this front opens at start and keeps open. [env: STRATA_DB_CONNECTIONS] (default: 4 per core, at least 8)") { $0.databaseConnections = $1 },
         .integer("db-timeout", "With a database --storage: milliseconds one use of the database may take (statement timeout, retries included) before the request gets InternalServerError. [env: STRATA_DB_TIMEOUT_MS] (default: 5000)") { $0.databaseTimeout = $1 },
         .value("front-id", "With a database --storage: this front's name in leases and heartbeats, unique among the fronts. [env: STRATA_FRONT_ID] (default: random)") { $0.frontID = $1 },
         .flag("in-memory", "Keep all data in memory; nothing is written to disk. [env: STRATA_IN_MEMORY=1]") { $0.inMemory = true },
@@ -155,7 +155,7 @@ struct Configuration {
             throw UsageError("--index-lag is the SQLite engine's; a database --storage writes index entries in the item's own transaction")
         }
         var options = PostgresOptions(location: location, frontID: frontID ?? Self.environment("STRATA_FRONT_ID"))
-        options.maximumConnections = try resolveInteger(databaseConnections, environment: "STRATA_DB_CONNECTIONS", default: 32, valid: 1...10_000)
+        options.maximumConnections = try resolveInteger(databaseConnections, environment: "STRATA_DB_CONNECTIONS", default: PostgresOptions.defaultMaximumConnections, valid: 1...10_000)
         options.operationTimeout = .milliseconds(try resolveInteger(databaseTimeout, environment: "STRATA_DB_TIMEOUT_MS", default: 5000, valid: 100...600_000))
         return options
     }

@@ -24,6 +24,29 @@ struct ConnectionPoolTests {
         #expect(first == second)
     }
 
+    @Test(arguments: [false, true]) func openAllOpensEverySessionAhead(looped: Bool) async throws {
+        var settings = try #require(LiveDatabase.settings)
+        var generator = SystemRandomNumberGenerator()
+        let name = "pool_" + String(generator.next() as UInt64, radix: 36)
+        settings.parameters = [("application_name", name)]
+        let pool = ConnectionPool(settings: settings, maximumConnections: 3, executor: looped ? DatabaseExecutor(threads: 1) : nil)
+        defer { pool.close() }
+        pool.openAll(deadline: Self.soon)
+        let observer = try LiveDatabase.connect()
+        var bindings = PostgresBindings()
+        bindings.append(name)
+        var sessions = 0
+        let giveUp = Self.soon
+        while sessions < 3, ContinuousClock.now < giveUp {
+            sessions = try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", bindings)[0].decode(Int.self)
+            await Task.yield()
+        }
+        #expect(sessions == 3)
+        // Every use now finds its session open.
+        for _ in 0..<3 { _ = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) } }
+        #expect(try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", bindings)[0].decode(Int.self) == 3)
+    }
+
     @Test(arguments: [false, true]) func aUseWaitsForTheOnlySessionToComeBack(looped: Bool) async throws {
         let pool = try Self.pool(1, looped: looped)
         defer { pool.close() }

@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
+        .target(name: "StrataThreads", swiftSettings: strictSwift),
         .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataPartiQL", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "StrataStorage",
             dependencies: [
-                "StrataModel", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+                "StrataModel", "StrataThreads", "CSQLite", "CZlib", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),
@@ -44,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(name: "StrataPostgresWire", dependencies: ["COpenSSL", "CLinux"], swiftSettings: strictSwift),
+        .target(name: "StrataPostgresWire", dependencies: ["COpenSSL", "CLinux", "StrataThreads"], swiftSettings: strictSwift),
         .target(name: "StrataAdmission", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataAuth", dependencies: ["StrataModel", "COpenSSL"], swiftSettings: strictSwift),
         .target(

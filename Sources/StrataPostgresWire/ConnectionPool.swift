@@ -1,3 +1,4 @@
+import StrataThreads
 import Synchronization
 
 /// At most `maximumConnections` sessions, opened when first needed and

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import StrataThreads
 import Synchronization
 
 /// One thread of a `DatabaseExecutor`: it runs queued jobs, and when there

@@ -3,31 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StrataThreads
 
-/// A detached OS thread running one closure: the storage executor's
-/// threads, which Swift's cooperative pool and Dispatch know nothing of.
+/// The storage executor's threads: detached OS threads, with a lower
+/// priority for the bulk ones, each knowing its executor.
 enum StorageThread {
-    private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
-    }
-
     static func start(_ run: @escaping @Sendable () -> Void) {
-        let body = Unmanaged.passRetained(Body(run)).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        #if canImport(Glibc)
-        var thread = pthread_t()
-        #else
-        var thread: pthread_t?
-        #endif
-        let result = pthread_create(&thread, &attributes, { context in
-            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, body)
-        precondition(result == 0, "could not start a storage thread: \(result)")
+        DetachedThread.start(run)
     }
 
     /// Lowers the calling thread's scheduling priority. Linux keeps the

@@ -1,20 +1,30 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// An OS thread of its own for one closure: the database loops, and
-/// connecting (which blocks until the database answers or the deadline).
-enum DetachedThread {
+/// An OS thread of its own for one closure, which Swift's cooperative pool
+/// and Dispatch know nothing of: the storage executors' threads, the
+/// database loops, and connecting to a database (which blocks until it
+/// answers or the deadline).
+public enum DetachedThread {
     private final class Body {
         let run: () -> Void
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    static func start(_ run: @escaping @Sendable () -> Void) {
+    public static func start(_ run: @escaping @Sendable () -> Void) {
         let body = Unmanaged.passRetained(Body(run)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        #if canImport(Glibc)
         var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
         let result = pthread_create(&thread, &attributes, { context in
             Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
             return nil
@@ -23,7 +33,7 @@ enum DetachedThread {
     }
 
     /// Runs blocking `body` on a thread of its own and waits, suspended, for it.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             start { continuation.resume(with: Result { try body() }) }
         }

@@ -7,8 +7,8 @@
 #   3. builds a Debian base image locally with debootstrap (no registry is
 #      reachable here) and the image's runtime stage from the prebuilt
 #      binary (--target runtime-prebuilt: no Swift toolchain image is needed);
-#   4. checks the image size (< 120 MB: 109 MB since postgres-nio brought
-#      Foundation and ICU's data into the binary, 50 MB before);
+#   4. checks the image size (< 60 MB: 42 MB; 109 MB while postgres-nio
+#      brought Foundation and ICU's data into the binary);
 #   5. runs it on a named volume, publishing port 8000 on 127.0.0.1 only, and
 #      measures the time from `podman run` to the first answered GET /
 #      (< 1 s);
@@ -61,7 +61,7 @@ image=${STRATA_CONTAINER_IMAGE:-localhost/strata:test}
 work=${STRATA_CONTAINER_WORK:-/var/tmp/strata-container-test}
 scratch=${STRATA_CONTAINER_SCRATCH:-.build-container}
 runtime_packages=${STRATA_RUNTIME_PACKAGES:-libsqlite3-0 libssl3 zlib1g busybox-static}
-max_image_bytes=120000000   # 120 MB
+max_image_bytes=60000000   # 60 MB
 max_start_ms=1000
 run_id="strata-ct-$$"
 volume="$run_id-data"
@@ -269,7 +269,7 @@ fi
 # 4. Size.
 size=$(podman image inspect --format '{{.Size}}' "$image")
 size_mb=$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1000000 }')
-check "image size $size_mb MB < 120 MB" test "$size" -lt "$max_image_bytes"
+check "image size $size_mb MB < 60 MB" test "$size" -lt "$max_image_bytes"
 
 inspect() { podman image inspect --format "$1" "$image"; }
 check "image runs as USER 10001:10001" test "$(inspect '{{.Config.User}}')" = 10001:10001

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 
@@ -6,7 +5,7 @@ import StrataModel
 /// finds the due ones without reading the table.
 enum ExpiryRows {
     /// Records the item's expiry (nil: it has none) in the write's transaction.
-    static func set(table: String, key: [UInt8], expiresAt seconds: Int?, on connection: PostgresConnection, logger: Logger) async throws {
+    static func set(table: String, key: [UInt8], expiresAt seconds: Int?, on connection: PostgresConnection) async throws {
         var statement = Statement()
         if let seconds {
             statement.sql = """
@@ -16,23 +15,23 @@ enum ExpiryRows {
         } else {
             statement.sql = "DELETE FROM strata_expiries WHERE table_id = \(statement.bind(table)) AND key = \(statement.bind(Bytea(key)))"
         }
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 
     /// Keys of up to `limit` items whose expiry lies in `window`, soonest first.
-    static func due(table: String, in window: ClosedRange<Int>, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [[UInt8]] {
+    static func due(table: String, in window: ClosedRange<Int>, limit: Int, on connection: PostgresConnection) async throws -> [[UInt8]] {
         var statement = Statement()
         statement.sql = """
             SELECT key FROM strata_expiries WHERE table_id = \(statement.bind(table))
             AND expires >= \(statement.bind(window.lowerBound)) AND expires <= \(statement.bind(window.upperBound))
             ORDER BY expires LIMIT \(statement.bind(limit))
             """
-        return try await statement.run(on: connection, logger: logger).map { try $0.decode(Bytea.self).bytes }
+        return try await statement.run(on: connection).map { try $0.decode(Bytea.self).bytes }
     }
 
-    static func removeAll(table: String, on connection: PostgresConnection, logger: Logger) async throws {
+    static func removeAll(table: String, on connection: PostgresConnection) async throws {
         var statement = Statement()
         statement.sql = "DELETE FROM strata_expiries WHERE table_id = \(statement.bind(table))"
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 }

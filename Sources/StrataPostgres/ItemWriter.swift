@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -8,7 +7,6 @@ import StrataStorage
 /// commits, or nothing does.
 struct ItemWriter {
     let connection: PostgresConnection
-    let logger: Logger
     let layout: TableLayout
     /// Seconds since 1970, for stream records.
     let now: Double
@@ -37,9 +35,9 @@ struct ItemWriter {
         }
         if let attribute = definition.timeToLiveAttribute {
             try await ExpiryRows.set(
-                table: layout.id, key: key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection, logger: logger)
+                table: layout.id, key: key, expiresAt: ItemExpiry.seconds(of: newItem, attribute: attribute), on: connection)
         }
-        try await layout.items.upsert(key, new, on: connection, logger: logger)
+        try await layout.items.upsert(key, new, on: connection)
         if limitingCollection, !definition.localIndexes.isEmpty, new.size > (old?.itemSize ?? 0) {
             try await checkCollectionSize(of: key)
         }
@@ -53,9 +51,9 @@ struct ItemWriter {
             try await record(.remove, in: stream, key: key, old: old, new: nil, origin: origin)
         }
         if definition.timeToLiveAttribute != nil {
-            try await ExpiryRows.set(table: layout.id, key: key, expiresAt: nil, on: connection, logger: logger)
+            try await ExpiryRows.set(table: layout.id, key: key, expiresAt: nil, on: connection)
         }
-        try await layout.items.delete(key, on: connection, logger: logger)
+        try await layout.items.delete(key, on: connection)
     }
 
     private func maintainIndexes(key: [UInt8], old: Item?, new: Item?) async throws {
@@ -64,8 +62,8 @@ struct ItemWriter {
                 of: index.definition, old: old, new: new, tableKey: key, schema: layout.definition.keySchema)
             for mutation in mutations {
                 switch mutation {
-                case .put(let entryKey, let entry): try await index.rows.upsert(entryKey, entry, on: connection, logger: logger)
-                case .delete(let entryKey): try await index.rows.delete(entryKey, on: connection, logger: logger)
+                case .put(let entryKey, let entry): try await index.rows.upsert(entryKey, entry, on: connection)
+                case .delete(let entryKey): try await index.rows.delete(entryKey, on: connection)
                 }
             }
         }
@@ -81,15 +79,15 @@ struct ItemWriter {
         try await StreamRows.append(
             table: layout.id, shard: layout.shard(ofEncodedKey: key), generation: stream.generation,
             at: Int((now * 1000).rounded(.down)), event: event, origin: origin, keys: images.keys, old: images.old, new: images.new,
-            on: connection, logger: logger)
+            on: connection)
     }
 
     /// The items of the key's partition-key value and their local index
     /// entries must stay within the limit.
     private func checkCollectionSize(of key: [UInt8]) async throws {
         let range = KeyRange.allKeys(withPrefix: Array(key.prefix(KeyEncoding.partitionPrefixLength(ofEncoded: key))))
-        var total = try await layout.items.statistics(in: range, on: connection, logger: logger).sizeBytes
-        for local in layout.locals { total += try await local.rows.statistics(in: range, on: connection, logger: logger).sizeBytes }
+        var total = try await layout.items.statistics(in: range, on: connection).sizeBytes
+        for local in layout.locals { total += try await local.rows.statistics(in: range, on: connection).sizeBytes }
         if total > itemCollectionLimit {
             throw DynamoError.itemCollectionSizeLimitExceeded("Collection size exceeded")
         }

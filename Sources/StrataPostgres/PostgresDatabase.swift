@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataStorage
 
@@ -15,7 +14,6 @@ struct PostgresDatabase: Sendable {
     let pool: ConnectionPool
     let executor: DatabaseExecutor
     let threads: StorageThreads
-    let logger: Logger
     /// How long one use of the database may take, retries included.
     let operationTimeout: Duration
     let deadlines = Deadlines()

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 
 /// The one fixed schema every DynamoDB table lives in: CreateTable writes
@@ -44,10 +43,10 @@ enum PostgresSchema {
 
     /// Creates what is missing and checks the version; the schema's row is
     /// written last, so that a half-made schema is made again.
-    static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?, logger: Logger) async throws {
+    static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?) async throws {
         // The name was checked to be a plain identifier (`PostgresLocation`).
         if let schema { try await connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
-        if let found = try await installedVersion(on: connection, logger: logger) {
+        if let found = try await installedVersion(on: connection) {
             guard found == version else { throw VersionMismatch(found: found) }
             return
         }
@@ -55,11 +54,11 @@ enum PostgresSchema {
             try await connection.simpleQuery(statement)
         }
         try await connection.simpleQuery("INSERT INTO strata_schema (id, version, catalog_version) VALUES (0, \(version), 0) ON CONFLICT (id) DO NOTHING")
-        if let found = try await installedVersion(on: connection, logger: logger), found != version { throw VersionMismatch(found: found) }
+        if let found = try await installedVersion(on: connection), found != version { throw VersionMismatch(found: found) }
     }
 
     /// The version the database holds, or nil if it has no schema yet.
-    static func installedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+    static func installedVersion(on connection: PostgresConnection) async throws -> Int? {
         let exists = try await connection.query(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'strata_schema' AND table_schema = current_schema()")
         guard let count = try exists.first?.decode(Int.self), count > 0 else { return nil }

@@ -59,7 +59,7 @@ extension PostgresStorageEngine {
     func holdLease(_ job: String) async throws -> Bool {
         let now = Int(options.now())
         let front = postgres.frontID
-        return try await database.transaction { [logger] connection in
+        return try await database.transaction { connection in
             var take = Statement()
             let holder = take.bind(front)
             take.sql = """
@@ -67,7 +67,7 @@ extension PostgresStorageEngine {
                 ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
                 WHERE strata_leases.holder = excluded.holder OR strata_leases.expires < \(take.bind(now))
                 """
-            return try await take.execute(on: connection, logger: logger) == 1
+            return try await take.execute(on: connection) == 1
         }
     }
 
@@ -78,16 +78,16 @@ extension PostgresStorageEngine {
     private func heartbeat() async throws {
         let now = Int(options.now())
         let front = postgres.frontID
-        let alive = try await database.withConnection { [logger] connection in
+        let alive = try await database.withConnection { connection in
             var beat = Statement()
             beat.sql = """
                 INSERT INTO strata_fronts (front_id, heartbeat) VALUES (\(beat.bind(front)), \(beat.bind(now)))
                 ON CONFLICT (front_id) DO UPDATE SET heartbeat = excluded.heartbeat
                 """
-            _ = try await beat.run(on: connection, logger: logger)
+            _ = try await beat.run(on: connection)
             var count = Statement()
             count.sql = "SELECT count(*) FROM strata_fronts WHERE heartbeat >= \(count.bind(now - Self.heartbeatLifetime))"
-            return try await count.run(on: connection, logger: logger).first?.decode(Int.self) ?? 1
+            return try await count.run(on: connection).first?.decode(Int.self) ?? 1
         }
         aliveFronts.store(max(1, alive), ordering: .relaxed)
     }
@@ -107,16 +107,16 @@ extension PostgresStorageEngine {
             do {
                 var handled = Self.jobPage
                 while handled == Self.jobPage {
-                    let (rows, gone) = try await database.transaction { [logger, options] connection -> (Int, Int) in
-                        let current = try await Self.fresh(layout, on: connection, logger: logger)
+                    let (rows, gone) = try await database.transaction { [options] connection -> (Int, Int) in
+                        let current = try await Self.fresh(layout, on: connection)
                         guard let attribute = current.definition.timeToLiveAttribute else { return (0, 0) }
                         let writer = ItemWriter(
-                            connection: connection, logger: logger, layout: current, now: now, itemCollectionLimit: options.itemCollectionLimit)
-                        let keys = try await ExpiryRows.due(table: current.id, in: window, limit: Self.jobPage, on: connection, logger: logger)
+                            connection: connection, layout: current, now: now, itemCollectionLimit: options.itemCollectionLimit)
+                        let keys = try await ExpiryRows.due(table: current.id, in: window, limit: Self.jobPage, on: connection)
                         var gone = 0
                         for key in keys {
-                            guard let item = try await current.items.get(key, on: connection, logger: logger)?.item() else {
-                                try await ExpiryRows.set(table: current.id, key: key, expiresAt: nil, on: connection, logger: logger)
+                            guard let item = try await current.items.get(key, on: connection)?.item() else {
+                                try await ExpiryRows.set(table: current.id, key: key, expiresAt: nil, on: connection)
                                 continue
                             }
                             // A write may have moved the expiry since.
@@ -125,7 +125,7 @@ extension PostgresStorageEngine {
                                 gone += 1
                             } else {
                                 try await ExpiryRows.set(
-                                    table: current.id, key: key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection, logger: logger)
+                                    table: current.id, key: key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection)
                             }
                         }
                         return (keys.count, gone)
@@ -146,12 +146,12 @@ extension PostgresStorageEngine {
     func fillExpiries(of table: String) async {
         guard let layout = catalog.withLock({ $0.tables[table] }) else { return }
         do {
-            try await database.withConnection { [logger] in try await ExpiryRows.removeAll(table: layout.id, on: $0, logger: logger) }
+            try await database.withConnection { try await ExpiryRows.removeAll(table: layout.id, on: $0) }
             guard let attribute = layout.definition.timeToLiveAttribute else { return }
-            try await walkItems(of: layout) { [logger] rows, connection in
+            try await walkItems(of: layout) { rows, connection in
                 for (key, item) in rows {
                     try await ExpiryRows.set(
-                        table: layout.id, key: key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection, logger: logger)
+                        table: layout.id, key: key, expiresAt: ItemExpiry.seconds(of: item, attribute: attribute), on: connection)
                 }
             }
         } catch {
@@ -173,9 +173,9 @@ extension PostgresStorageEngine {
             let after = start
             let next: [UInt8]?
             do {
-                next = try await database.transaction { [logger] connection in
+                next = try await database.transaction { connection in
                     let range = KeyRange(lower: after.map { .init($0, inclusive: false) })
-                    let rows = try await layout.items.keyed(range, limit: Self.walkPage, on: connection, logger: logger)
+                    let rows = try await layout.items.keyed(range, limit: Self.walkPage, on: connection)
                     try await page(try rows.map { ($0.key, try ItemEncoding.decode($0.item)) }, connection)
                     return rows.count == Self.walkPage ? rows.last?.key : nil
                 }
@@ -191,10 +191,10 @@ extension PostgresStorageEngine {
     /// Client tokens answer for their request for a window; then they go.
     private func forgetClientTokens(now: Double) async throws {
         let before = Int(now) - postgres.clientTokenWindow
-        _ = try await database.withConnection { [logger] connection in
+        _ = try await database.withConnection { connection in
             var forget = Statement()
             forget.sql = "DELETE FROM strata_client_tokens WHERE created < \(forget.bind(before))"
-            return try await forget.run(on: connection, logger: logger)
+            return try await forget.run(on: connection)
         }
     }
 
@@ -213,8 +213,8 @@ extension PostgresStorageEngine {
                 for shard in 0..<layout.shardCount {
                     var count = Self.jobPage
                     while count == Self.jobPage {
-                        count = try await database.transaction { [logger] connection in
-                            try await StreamRows.trim(table: layout.id, shard: shard, before: cutoff, limit: Self.jobPage, on: connection, logger: logger)
+                        count = try await database.transaction { connection in
+                            try await StreamRows.trim(table: layout.id, shard: shard, before: cutoff, limit: Self.jobPage, on: connection)
                         }
                         trimmed += count
                     }
@@ -253,14 +253,14 @@ extension PostgresStorageEngine {
     /// last page committed when the job runs again). Then the index is ACTIVE.
     private func backfill(_ index: TableLayout.Index, of layout: TableLayout) async throws {
         let job = "backfill \(layout.id)/\(index.storage)"
-        try await walkItems(of: layout, progress: job) { [logger] rows, connection in
+        try await walkItems(of: layout, progress: job) { rows, connection in
             var entries: [([UInt8], StoredItem)] = []
             for (key, item) in rows {
                 for mutation in IndexMutation.mutations(of: index.definition, old: nil, new: item, tableKey: key, schema: layout.definition.keySchema) {
                     if case .put(let entryKey, let entry) = mutation { entries.append((entryKey, entry)) }
                 }
             }
-            try await index.rows.upsert(entries, on: connection, logger: logger)
+            try await index.rows.upsert(entries, on: connection)
         }
         if closing.load(ordering: .relaxed) { return }
         _ = try await updateTable(named: layout.definition.name) { definition in
@@ -276,8 +276,8 @@ extension PostgresStorageEngine {
     private func remove(_ index: TableLayout.Index, of layout: TableLayout) async throws {
         var count = Self.jobPage
         while count == Self.jobPage {
-            count = try await database.transaction { [logger] connection in
-                try await index.rows.deleteSome(limit: Self.jobPage, on: connection, logger: logger)
+            count = try await database.transaction { connection in
+                try await index.rows.deleteSome(limit: Self.jobPage, on: connection)
             }
         }
         _ = try await updateTable(named: layout.definition.name) { definition in
@@ -303,21 +303,21 @@ extension PostgresStorageEngine {
             for (sqlTable, key) in Self.tableRows {
                 var count = Self.jobPage
                 while count == Self.jobPage {
-                    count = try await database.transaction { [logger] connection in
+                    count = try await database.transaction { connection in
                         var delete = Statement()
                         let id = delete.bind(table)
                         delete.sql = """
                             DELETE FROM \(sqlTable) WHERE table_id = \(id) AND (\(key)) IN
                             (SELECT \(key) FROM \(sqlTable) WHERE table_id = \(id) LIMIT \(delete.bind(Self.jobPage)))
                             """
-                        return try await delete.execute(on: connection, logger: logger)
+                        return try await delete.execute(on: connection)
                     }
                 }
             }
-            _ = try await database.withConnection { [logger] connection in
+            _ = try await database.withConnection { connection in
                 var forget = Statement()
                 forget.sql = "DELETE FROM strata_dropped_tables WHERE table_id = \(forget.bind(table))"
-                return try await forget.run(on: connection, logger: logger)
+                return try await forget.run(on: connection)
             }
         }
     }

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -10,7 +9,7 @@ extension PostgresStorageEngine {
         let layout = try layout(named: table)
         let encoded = KeyEncoding.encode(key)
         return try await translating {
-            try await database.withConnection { [logger] in try await layout.items.get(encoded, on: $0, logger: logger) }
+            try await database.withConnection { try await layout.items.get(encoded, on: $0) }
         }
     }
 
@@ -23,17 +22,17 @@ extension PostgresStorageEngine {
             return result
         }
         let (result, layout) = try await translating {
-            try await database.transaction { [logger, options] connection in
+            try await database.transaction { [options] connection in
                 let read = ReadForWrite(name: known.definition.name, table: known.id, key: encoded)
-                guard let (version, value, size) = try await read.rows(on: connection, logger: logger).first else {
+                guard let (version, value, size) = try await read.rows(on: connection).first else {
                     throw DynamoError.resourceNotFound("Requested resource not found")
                 }
-                let layout = try await Self.layout(known, atVersion: version, on: connection, logger: logger)
+                let layout = try await Self.layout(known, atVersion: version, on: connection)
                 let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
                 let old = Decoded(stored)
                 let write = try body(CurrentItem(size: stored?.size) { try old.item() })
                 let writer = ItemWriter(
-                    connection: connection, logger: logger, layout: layout, now: options.now(), itemCollectionLimit: options.itemCollectionLimit)
+                    connection: connection, layout: layout, now: options.now(), itemCollectionLimit: options.itemCollectionLimit)
                 try await writer.apply(write.action, to: encoded, old: try old.item())
                 return (write.result, layout)
             }
@@ -49,7 +48,7 @@ extension PostgresStorageEngine {
                 table: known.id, key: KeyEncoding.encode(key), item: item.value, size: item.size, name: known.definition.name,
                 version: known.version)
             let written = try await translating {
-                try await database.withConnection { [logger] in try await statement.rows(on: $0, logger: logger).first }
+                try await database.withConnection { try await statement.rows(on: $0).first }
             }
             if let (count, replaced) = written, count == 1 { return replaced }
         }
@@ -73,10 +72,10 @@ extension PostgresStorageEngine {
     private func writeAlone<T: Sendable>(
         _ layout: TableLayout, _ key: [UInt8], _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T? {
-        try await database.withConnection { [logger] connection in
+        try await database.withConnection { connection in
             for _ in 0..<Self.compareAndSetAttempts {
                 let read = ReadForWrite(name: layout.definition.name, table: layout.id, key: key)
-                guard let (version, value, size) = try await read.rows(on: connection, logger: logger).first else {
+                guard let (version, value, size) = try await read.rows(on: connection).first else {
                     throw DynamoError.resourceNotFound("Requested resource not found")
                 }
                 guard version == layout.version else { return nil }
@@ -91,14 +90,14 @@ extension PostgresStorageEngine {
                         return write.result
                     case (.put(let item), nil):
                         written = try await InsertIfAbsent(table: table, key: key, item: item.value, size: item.size, name: name, version: version)
-                            .rows(on: connection, logger: logger)
+                            .rows(on: connection)
                     case (.put(let item), let current?):
                         written = try await ReplaceIfUnchanged(
                             table: table, key: key, item: item.value, size: item.size, name: name, version: version, old: current.bytes
-                        ).rows(on: connection, logger: logger)
+                        ).rows(on: connection)
                     case (.delete, let current?):
                         written = try await DeleteIfUnchanged(table: table, key: key, name: name, version: version, old: current.bytes)
-                            .rows(on: connection, logger: logger)
+                            .rows(on: connection)
                     }
                 } catch let error as ServerError where PostgresDatabase.isRetryable(error) {
                     // Two first inserts of one key at once: the loser reads again.
@@ -148,10 +147,10 @@ extension PostgresStorageEngine {
         guard !layout.locals.isEmpty else { return 0 }
         let range = KeyRange.allKeys(withPrefix: KeyEncoding.partitionPrefix(partitionKey))
         return try await translating {
-            try await database.withConnection { [logger] connection in
+            try await database.withConnection { connection in
                 var total = 0
                 for rows in [layout.items] + layout.locals.map(\.rows) {
-                    total += try await rows.statistics(in: range, on: connection, logger: logger).sizeBytes
+                    total += try await rows.statistics(in: range, on: connection).sizeBytes
                 }
                 return total
             }
@@ -171,9 +170,9 @@ extension PostgresStorageEngine {
 
     private func read(_ rows: RowSet, _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool) async throws -> ItemPage {
         try await translating {
-            try await database.withConnection { [logger] connection in
+            try await database.withConnection { connection in
                 var page = ItemPage()
-                page.isTruncated = try await rows.read(range, forward: forward, limit: limit, peek: peek, into: &page, on: connection, logger: logger)
+                page.isTruncated = try await rows.read(range, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
                 return page
             }
         }

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -10,10 +9,10 @@ extension PostgresStorageEngine {
     public func streamShards(table: String, generation: Int) async throws -> [StreamShardRange] {
         let layout = try layout(named: table)
         return try await translating {
-            try await database.transaction(.snapshot) { [logger] connection in
+            try await database.transaction(.snapshot) { connection in
                 var ranges: [StreamShardRange] = []
                 for shard in 0..<layout.shardCount {
-                    ranges.append(try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection, logger: logger) ?? .empty)
+                    ranges.append(try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection) ?? .empty)
                 }
                 return ranges
             }
@@ -24,8 +23,8 @@ extension PostgresStorageEngine {
         let layout = try layout(named: table)
         guard (0..<layout.shardCount).contains(shard) else { return nil }
         return try await translating {
-            try await database.withConnection { [logger] connection in
-                try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection, logger: logger) ?? .empty
+            try await database.withConnection { connection in
+                try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection) ?? .empty
             }
         }
     }
@@ -37,12 +36,12 @@ extension PostgresStorageEngine {
         guard (0..<layout.shardCount).contains(shard) else { return StreamRecordPage(records: [], shard: .empty) }
         // One snapshot: the records and the range agree.
         return try await translating {
-            try await database.transaction(.snapshot) { [logger] connection in
+            try await database.transaction(.snapshot) { connection in
                 StreamRecordPage(
                     records: try await StreamRows.records(
                         table: layout.id, shard: shard, generation: generation, from: start, limit: limit, maxBytes: maxBytes,
-                        on: connection, logger: logger),
-                    shard: try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection, logger: logger) ?? .empty)
+                        on: connection),
+                    shard: try await StreamRows.range(table: layout.id, shard: shard, generation: generation, on: connection) ?? .empty)
             }
         }
     }

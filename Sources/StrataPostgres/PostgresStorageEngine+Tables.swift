@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -12,8 +11,8 @@ extension PostgresStorageEngine {
         for index in definition.globalIndexes { record.indexStorage[index.name] = Self.newIndexStorage() }
         let created = record
         let layout = try await translating {
-            try await database.transaction { [logger] connection in
-                if try await Self.currentLayout(named: definition.name, on: connection, logger: logger) != nil {
+            try await database.transaction { connection in
+                if try await Self.currentLayout(named: definition.name, on: connection) != nil {
                     throw DynamoError.resourceInUse("Table already exists: \(definition.name)")
                 }
                 var insert = Statement()
@@ -21,9 +20,9 @@ extension PostgresStorageEngine {
                     INSERT INTO strata_tables (name, id, record, version)
                     VALUES (\(insert.bind(definition.name)), \(insert.bind(definition.id)), \(insert.bind(Self.text(of: created))), 1)
                     """
-                _ = try await insert.run(on: connection, logger: logger)
-                try await StreamRows.createShards(table: definition.id, count: created.partitionCount, on: connection, logger: logger)
-                try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                _ = try await insert.run(on: connection)
+                try await StreamRows.createShards(table: definition.id, count: created.partitionCount, on: connection)
+                try await Self.bumpCatalogVersion(on: connection)
                 return TableLayout(record: created, version: 1)
             }
         }
@@ -44,7 +43,7 @@ extension PostgresStorageEngine {
             // Read, change here (`change` may not leave this call), then
             // write only if nobody changed the row meanwhile.
             guard let current = try await translating({
-                try await database.withConnection { [logger] in try await Self.currentLayout(named: tableName, on: $0, logger: logger) }
+                try await database.withConnection { try await Self.currentLayout(named: tableName, on: $0) }
             }) else {
                 throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
             }
@@ -53,14 +52,14 @@ extension PostgresStorageEngine {
             let expiryChanged = Self.prepareWork(&record, before: current.definition)
             let changed = record
             let saved = try await translating {
-                try await database.transaction { [logger] connection -> TableLayout? in
+                try await database.transaction { connection -> TableLayout? in
                     var update = Statement()
                     update.sql = """
                         UPDATE strata_tables SET record = \(update.bind(Self.text(of: changed))), version = version + 1
                         WHERE name = \(update.bind(tableName)) AND version = \(update.bind(current.version))
                         """
-                    guard try await update.execute(on: connection, logger: logger) == 1 else { return nil }
-                    try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                    guard try await update.execute(on: connection) == 1 else { return nil }
+                    try await Self.bumpCatalogVersion(on: connection)
                     return TableLayout(record: changed, version: current.version + 1)
                 }
             }
@@ -92,17 +91,17 @@ extension PostgresStorageEngine {
     public func deleteTable(named name: String) async throws -> TableDefinition {
         let tableName = try layout(named: name).definition.name
         let removed = try await translating {
-            try await database.transaction { [logger] connection -> TableLayout in
-                guard let current = try await Self.currentLayout(named: tableName, on: connection, logger: logger) else {
+            try await database.transaction { connection -> TableLayout in
+                guard let current = try await Self.currentLayout(named: tableName, on: connection) else {
                     throw DynamoError.resourceNotFound("Requested resource not found: Table: \(name) not found")
                 }
                 var delete = Statement()
                 delete.sql = "DELETE FROM strata_tables WHERE name = \(delete.bind(tableName))"
-                _ = try await delete.run(on: connection, logger: logger)
+                _ = try await delete.run(on: connection)
                 var drop = Statement()
                 drop.sql = "INSERT INTO strata_dropped_tables (table_id, dropped) VALUES (\(drop.bind(current.id)), \(drop.bind(Int(self.options.now()))))"
-                _ = try await drop.run(on: connection, logger: logger)
-                try await Self.bumpCatalogVersion(on: connection, logger: logger)
+                _ = try await drop.run(on: connection)
+                try await Self.bumpCatalogVersion(on: connection)
                 return current
             }
         }
@@ -113,7 +112,7 @@ extension PostgresStorageEngine {
     public func statistics(ofTable name: String) async throws -> PartitionStatistics {
         let layout = try layout(named: name)
         let statistics = try await translating {
-            try await database.withConnection { [logger] in try await layout.items.statistics(on: $0, logger: logger) }
+            try await database.withConnection { try await layout.items.statistics(on: $0) }
         }
         lastStatistics.withLock { $0[layout.definition.name] = statistics }
         return statistics
@@ -122,10 +121,10 @@ extension PostgresStorageEngine {
     public func indexStatistics(ofTable name: String) async throws -> [String: PartitionStatistics] {
         let layout = try layout(named: name)
         return try await translating {
-            try await database.withConnection { [logger] connection in
+            try await database.withConnection { connection in
                 var statistics: [String: PartitionStatistics] = [:]
                 for index in layout.locals + layout.globals {
-                    statistics[index.definition.name] = try await index.rows.statistics(on: connection, logger: logger)
+                    statistics[index.definition.name] = try await index.rows.statistics(on: connection)
                 }
                 return statistics
             }

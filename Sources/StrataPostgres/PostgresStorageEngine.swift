@@ -53,13 +53,13 @@ public final class PostgresStorageEngine: StorageEngine {
         let pool = ConnectionPool(settings: settings(postgres), maximumConnections: postgres.maximumConnections, executor: executor)
         let threads = StorageThreads(options: options)
         let database = PostgresDatabase(
-            pool: pool, executor: executor, threads: threads, logger: options.logger, operationTimeout: postgres.operationTimeout)
+            pool: pool, executor: executor, threads: threads, operationTimeout: postgres.operationTimeout)
         let watchdog = database.deadlines.watch()
         do {
-            let dialect = try await database.withConnection { [logger = options.logger] connection in
+            let dialect = try await database.withConnection { connection in
                 let version = try await connection.query("SELECT version()").first?.decode(String.self) ?? ""
                 let dialect = PostgresDialect(version: version)
-                try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema, logger: logger)
+                try await PostgresSchema.migrate(on: connection, dialect: dialect, schema: postgres.location.schema)
                 return dialect
             }
             let engine = PostgresStorageEngine(
@@ -153,13 +153,13 @@ public final class PostgresStorageEngine: StorageEngine {
     }
 
     /// The table's row as it stands in the transaction, or nil if it is gone.
-    static func currentLayout(named name: String, on connection: PostgresConnection, logger: Logger) async throws -> TableLayout? {
+    static func currentLayout(named name: String, on connection: PostgresConnection) async throws -> TableLayout? {
         var statement = Statement()
         statement.sql = "SELECT record, version FROM strata_tables WHERE name = \(statement.bind(name))"
-        return try await statement.run(on: connection, logger: logger).first.map(layout)
+        return try await statement.run(on: connection).first.map(layout)
     }
 
-    static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
+    static func bumpCatalogVersion(on connection: PostgresConnection) async throws {
         _ = try await connection.query("UPDATE strata_schema SET catalog_version = catalog_version + 1 WHERE id = 0")
     }
 

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 
 /// The statements every item request runs, prepared once per connection so
@@ -13,7 +12,7 @@ protocol ItemStatement {
 
 extension ItemStatement {
     /// Runs the statement; returns its rows.
-    func rows(on connection: PostgresConnection, logger: Logger) async throws -> [Row] {
+    func rows(on connection: PostgresConnection) async throws -> [Row] {
         try await connection.execute(prepared: Self.sql, bindings).map(decodeRow)
     }
 }

@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -26,30 +25,30 @@ struct RowSet: Sendable {
         sqlTable == "strata_items" ? scope[0].value : nil
     }
 
-    func get(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws -> StoredItem? {
+    func get(_ key: [UInt8], on connection: PostgresConnection) async throws -> StoredItem? {
         if let table = itemsTable {
-            return try await ReadItem(table: table, key: key).rows(on: connection, logger: logger).first.map {
+            return try await ReadItem(table: table, key: key).rows(on: connection).first.map {
                 StoredItem(value: $0.0.bytes, size: $0.1)
             }
         }
         var statement = Statement(self)
         statement.sql = "SELECT item, size FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
-        let rows = try await statement.run(on: connection, logger: logger)
+        let rows = try await statement.run(on: connection)
         guard let row = rows.first else { return nil }
         let (item, size) = try row.decode((Bytea, Int).self)
         return StoredItem(value: item.bytes, size: size)
     }
 
-    func upsert(_ key: [UInt8], _ item: StoredItem, on connection: PostgresConnection, logger: Logger) async throws {
+    func upsert(_ key: [UInt8], _ item: StoredItem, on connection: PostgresConnection) async throws {
         if let table = itemsTable {
-            _ = try await UpsertItem(table: table, key: key, item: item.value, size: item.size).rows(on: connection, logger: logger)
+            _ = try await UpsertItem(table: table, key: key, item: item.value, size: item.size).rows(on: connection)
         } else {
-            try await upsert([(key, item)], on: connection, logger: logger)
+            try await upsert([(key, item)], on: connection)
         }
     }
 
     /// Writes many rows in one statement.
-    func upsert(_ rows: [([UInt8], StoredItem)], on connection: PostgresConnection, logger: Logger) async throws {
+    func upsert(_ rows: [([UInt8], StoredItem)], on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
         var statement = Statement(self)
         let columns = scope.map(\.column).joined(separator: ", ")
@@ -61,30 +60,30 @@ struct RowSet: Sendable {
             INSERT INTO \(sqlTable) (\(columns), key, item, size) VALUES \(values.joined(separator: ", "))
             ON CONFLICT (\(columns), key) DO UPDATE SET item = excluded.item, size = excluded.size
             """
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 
-    func delete(_ key: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
+    func delete(_ key: [UInt8], on connection: PostgresConnection) async throws {
         if let table = itemsTable {
-            _ = try await DeleteItem(table: table, key: key).rows(on: connection, logger: logger)
+            _ = try await DeleteItem(table: table, key: key).rows(on: connection)
             return
         }
         var statement = Statement(self)
         statement.sql = "DELETE FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 
     /// Reads `range` into `page` in key order until the page's limits;
     /// returns whether it stopped at one with rows left (with `peek`; without, whether it stopped at all).
     func read(
         _ range: KeyRange, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage,
-        on connection: PostgresConnection, logger: Logger
+        on connection: PostgresConnection
     ) async throws -> Bool {
         var range = range
         while true {
             let wanted = min(limit.items - page.items.count, Self.chunk)
             // One row more than wanted says whether any are left.
-            let rows = try await keyed(range, forward: forward, limit: wanted + 1, on: connection, logger: logger)
+            let rows = try await keyed(range, forward: forward, limit: wanted + 1, on: connection)
             var consumed = 0
             for row in rows.prefix(wanted) {
                 page.append(StoredItem(value: row.item, size: row.size))
@@ -100,7 +99,7 @@ struct RowSet: Sendable {
 
     /// Up to `limit` rows of `range` in key order, with their keys.
     func keyed(
-        _ range: KeyRange, forward: Bool = true, limit: Int, on connection: PostgresConnection, logger: Logger
+        _ range: KeyRange, forward: Bool = true, limit: Int, on connection: PostgresConnection
     ) async throws -> [(key: [UInt8], item: [UInt8], size: Int)] {
         var statement = Statement(self)
         let conditions = statement.conditions(within: range)
@@ -108,31 +107,31 @@ struct RowSet: Sendable {
             SELECT key, item, size FROM \(sqlTable) WHERE \(conditions)
             ORDER BY key \(forward ? "ASC" : "DESC") LIMIT \(statement.bind(limit))
             """
-        return try await statement.run(on: connection, logger: logger).map { row in
+        return try await statement.run(on: connection).map { row in
             let (key, item, size) = try row.decode((Bytea, Bytea, Int).self)
             return (key.bytes, item.bytes, size)
         }
     }
 
     /// The rows and bytes in `range` (all rows if nil).
-    func statistics(in range: KeyRange? = nil, on connection: PostgresConnection, logger: Logger) async throws -> PartitionStatistics {
+    func statistics(in range: KeyRange? = nil, on connection: PostgresConnection) async throws -> PartitionStatistics {
         var statement = Statement(self)
         let conditions = statement.conditions(within: range ?? KeyRange())
         statement.sql = "SELECT count(*), coalesce(sum(size), 0)::BIGINT FROM \(sqlTable) WHERE \(conditions)"
-        guard let row = try await statement.run(on: connection, logger: logger).first else { return PartitionStatistics() }
+        guard let row = try await statement.run(on: connection).first else { return PartitionStatistics() }
         let (count, bytes) = try row.decode((Int, Int).self)
         return PartitionStatistics(itemCount: count, sizeBytes: bytes)
     }
 
     /// Deletes up to `limit` rows; returns how many.
-    func deleteSome(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    func deleteSome(limit: Int, on connection: PostgresConnection) async throws -> Int {
         var statement = Statement(self)
         let scopeClause = statement.scopeClause
         statement.sql = """
             DELETE FROM \(sqlTable) WHERE \(scopeClause) AND key IN
             (SELECT key FROM \(sqlTable) WHERE \(scopeClause) ORDER BY key LIMIT \(statement.bind(limit)))
             """
-        return try await statement.execute(on: connection, logger: logger)
+        return try await statement.execute(on: connection)
     }
 }
 
@@ -169,12 +168,12 @@ struct Statement {
         return "$\(bindings.count)"
     }
 
-    func run(on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
+    func run(on connection: PostgresConnection) async throws -> [PostgresRow] {
         try await connection.query(sql, bindings)
     }
 
     /// Runs a statement that returns no rows; returns the rows it changed.
-    func execute(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    func execute(on connection: PostgresConnection) async throws -> Int {
         let rows = try await connection.query(sql + " RETURNING 1", bindings)
         return rows.count
     }

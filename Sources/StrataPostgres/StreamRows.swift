@@ -1,4 +1,3 @@
-import Logging
 import StrataPostgresWire
 import StrataModel
 import StrataStorage
@@ -8,19 +7,19 @@ import StrataStorage
 /// within a shard the sequence order is the commit order and has no gaps.
 enum StreamRows {
     /// The shards' rows of a new table.
-    static func createShards(table: String, count: Int, on connection: PostgresConnection, logger: Logger) async throws {
+    static func createShards(table: String, count: Int, on connection: PostgresConnection) async throws {
         var statement = Statement()
         let id = statement.bind(table)
         statement.sql = """
             INSERT INTO strata_stream_shards (table_id, shard, next_seq, trimmed_through)
             SELECT \(id), shard, 1, 0 FROM generate_series(0, \(statement.bind(count - 1))) AS shard
             """
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 
     static func append(
         table: String, shard: Int, generation: Int, at milliseconds: Int, event: StreamRecord.Event, origin: StreamRecord.Origin,
-        keys: Item, old: Item?, new: Item?, on connection: PostgresConnection, logger: Logger
+        keys: Item, old: Item?, new: Item?, on connection: PostgresConnection
     ) async throws {
         var statement = Statement()
         let id = statement.bind(table), shardValue = statement.bind(shard)
@@ -34,11 +33,11 @@ enum StreamRows {
                 \(statement.bind(old.map { Bytea(ItemEncoding.encode($0)) })), \(statement.bind(new.map { Bytea(ItemEncoding.encode($0)) }))
             FROM claim
             """
-        _ = try await statement.run(on: connection, logger: logger)
+        _ = try await statement.run(on: connection)
     }
 
     /// Where stream `generation` stands in `shard`; nil if the table has no such shard.
-    static func range(table: String, shard: Int, generation: Int, on connection: PostgresConnection, logger: Logger) async throws -> StreamShardRange? {
+    static func range(table: String, shard: Int, generation: Int, on connection: PostgresConnection) async throws -> StreamShardRange? {
         var statement = Statement()
         let id = statement.bind(table), shardValue = statement.bind(shard)
         statement.sql = """
@@ -47,7 +46,7 @@ enum StreamRows {
                 (SELECT max(seq) FROM strata_stream_records r WHERE r.table_id = \(id) AND r.shard = \(shardValue) AND r.generation = \(statement.bind(generation)))
             FROM strata_stream_shards s WHERE s.table_id = \(id) AND s.shard = \(shardValue)
             """
-        guard let row = try await statement.run(on: connection, logger: logger).first else { return nil }
+        guard let row = try await statement.run(on: connection).first else { return nil }
         let (next, trimmed, first, last) = try row.decode((Int, Int, Int?, Int?).self)
         return StreamShardRange(first: first, last: last, next: next, trimmedThrough: trimmed)
     }
@@ -55,7 +54,7 @@ enum StreamRows {
     /// Up to `limit` records of stream `generation` in `shard` from `start`
     /// on, stopping before the one that would take the page past `maxBytes` (one at least).
     static func records(
-        table: String, shard: Int, generation: Int, from start: Int, limit: Int, maxBytes: Int, on connection: PostgresConnection, logger: Logger
+        table: String, shard: Int, generation: Int, from start: Int, limit: Int, maxBytes: Int, on connection: PostgresConnection
     ) async throws -> [StreamRecord] {
         var statement = Statement()
         statement.sql = """
@@ -65,7 +64,7 @@ enum StreamRows {
             """
         var records: [StreamRecord] = []
         var bytes = 0
-        for row in try await statement.run(on: connection, logger: logger) {
+        for row in try await statement.run(on: connection) {
             let (sequence, time, event, origin, keys, old, new) = try row.decode((Int, Int, Int16, Int16, Bytea, Bytea?, Bytea?).self)
             bytes += keys.bytes.count + (old?.bytes.count ?? 0) + (new?.bytes.count ?? 0)
             if bytes > maxBytes, !records.isEmpty { break }
@@ -85,24 +84,24 @@ enum StreamRows {
 
     /// Deletes up to `limit` of a shard's records written before `cutoff`
     /// (milliseconds since 1970), oldest first; returns how many.
-    static func trim(table: String, shard: Int, before cutoff: Int, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    static func trim(table: String, shard: Int, before cutoff: Int, limit: Int, on connection: PostgresConnection) async throws -> Int {
         var statement = Statement()
         let id = statement.bind(table), shardValue = statement.bind(shard)
         statement.sql = """
             SELECT max(seq) FROM (SELECT seq FROM strata_stream_records WHERE table_id = \(id) AND shard = \(shardValue)
             AND at < \(statement.bind(cutoff)) ORDER BY seq LIMIT \(statement.bind(limit))) AS old
             """
-        guard let through = try await statement.run(on: connection, logger: logger).first.flatMap({ try $0.decode(Int?.self) }) else { return 0 }
+        guard let through = try await statement.run(on: connection).first.flatMap({ try $0.decode(Int?.self) }) else { return 0 }
         var delete = Statement()
         let deleteID = delete.bind(table), deleteShard = delete.bind(shard), deleteThrough = delete.bind(through)
         delete.sql = "DELETE FROM strata_stream_records WHERE table_id = \(deleteID) AND shard = \(deleteShard) AND seq <= \(deleteThrough)"
-        let count = try await delete.execute(on: connection, logger: logger)
+        let count = try await delete.execute(on: connection)
         var record = Statement()
         record.sql = """
             UPDATE strata_stream_shards SET trimmed_through = greatest(trimmed_through, \(record.bind(through)))
             WHERE table_id = \(record.bind(table)) AND shard = \(record.bind(shard))
             """
-        _ = try await record.run(on: connection, logger: logger)
+        _ = try await record.run(on: connection)
         return count
     }
 }

@@ -94,7 +94,7 @@ package final class StorageExecutor: TaskExecutor {
     }
 
     /// Whether the calling thread is one of this executor's.
-    package var isCurrentThreadOwned: Bool {
+    var isCurrentThreadOwned: Bool {
         StorageThread.belongs(to: self)
     }
 

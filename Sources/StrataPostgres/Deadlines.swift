@@ -17,10 +17,9 @@ final class Deadlines: Sendable {
 
     private let uses = Mutex<(next: Int, live: [Int: Use])>((0, [:]))
 
-    /// Runs `body`, cancelled if it is still running `timeout` from now;
-    /// then throws `Unavailable`.
-    func bounded<T>(_ timeout: Duration, _ body: () async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+    /// Runs `body`, cancelled if it is still running at `deadline`, `timeout`
+    /// after it started; then throws `Unavailable`.
+    func bounded<T>(until deadline: ContinuousClock.Instant, timeout: Duration, _ body: () async throws -> T) async throws -> T {
         let id = withUnsafeCurrentTask { task -> Int? in
             guard let task else { return nil }
             return uses.withLock { uses in

@@ -1,5 +1,4 @@
 import StrataPostgresWire
-import StrataStorage
 
 /// The connection pool, with the two ways Strata uses it: a read on a
 /// pooled connection, and a transaction that retries serialization
@@ -9,11 +8,10 @@ import StrataStorage
 ///
 /// Requests run on `executor`'s loops, which also watch the connections'
 /// sockets: a request that sent a statement suspends, and its loop resumes
-/// it when the answer arrives. Long work runs on `threads.bulk`.
+/// it when the answer arrives.
 struct PostgresDatabase: Sendable {
     let pool: ConnectionPool
     let executor: DatabaseExecutor
-    let threads: StorageThreads
     /// How long one use of the database may take, retries included.
     let operationTimeout: Duration
     let deadlines = Deadlines()
@@ -27,7 +25,7 @@ struct PostgresDatabase: Sendable {
     /// Runs `body` on a pooled connection, outside a transaction.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: operationTimeout)
-        return try await bounded { try await pool.withConnection(deadline: deadline, body) }
+        return try await bounded(until: deadline) { try await pool.withConnection(deadline: deadline, body) }
     }
 
     /// Runs `body` in one transaction, again from the start after a
@@ -38,7 +36,7 @@ struct PostgresDatabase: Sendable {
         _ isolation: Isolation = .serializable, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: operationTimeout)
-        return try await bounded {
+        return try await bounded(until: deadline) {
             var attempt = 0
             while true {
                 do {
@@ -85,9 +83,11 @@ struct PostgresDatabase: Sendable {
         ["40001", "40P01", "23505"].contains(error.sqlState)
     }
 
-    /// `body` within the operation's time, or `Unavailable`.
-    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await deadlines.bounded(operationTimeout, body)
+    /// `body` by `deadline` (the operation's time from its start), or `Unavailable`.
+    private func bounded<T: Sendable>(
+        until deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await deadlines.bounded(until: deadline, timeout: operationTimeout, body)
     }
 }
 

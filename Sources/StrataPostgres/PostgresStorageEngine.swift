@@ -24,9 +24,9 @@ public final class PostgresStorageEngine: StorageEngine {
     private let watchdog: Task<Void, Never>
     /// Requests run on threads of their own, and long work (Scan pages,
     /// decompressing bodies) on low-priority ones, as on the SQLite
-    /// engine: a flood of large requests never holds up a GetItem. Both
-    /// wait on the database's answers (`PostgresDatabase`).
-    var threads: StorageThreads { database.threads }
+    /// engine: a flood of large requests never holds up a GetItem. The
+    /// request threads are the database's loops (`PostgresDatabase`).
+    let threads: StorageThreads
     let closing = Atomic(false)
     /// How far each walk of a job (a global index's backfill) got on this
     /// front: where the job resumes if it stopped.
@@ -36,10 +36,11 @@ public final class PostgresStorageEngine: StorageEngine {
     var logger: Logger { options.logger }
 
     private init(
-        database: PostgresDatabase, options: StorageOptions, postgres: PostgresOptions, dialect: PostgresDialect,
-        watchdog: Task<Void, Never>
+        database: PostgresDatabase, threads: StorageThreads, options: StorageOptions, postgres: PostgresOptions,
+        dialect: PostgresDialect, watchdog: Task<Void, Never>
     ) {
         self.database = database
+        self.threads = threads
         self.options = options
         self.postgres = postgres
         self.dialect = dialect
@@ -52,8 +53,7 @@ public final class PostgresStorageEngine: StorageEngine {
         let executor = DatabaseExecutor(threads: options.requestThreads)
         let pool = ConnectionPool(settings: settings(postgres), maximumConnections: postgres.maximumConnections, executor: executor)
         let threads = StorageThreads(options: options)
-        let database = PostgresDatabase(
-            pool: pool, executor: executor, threads: threads, operationTimeout: postgres.operationTimeout)
+        let database = PostgresDatabase(pool: pool, executor: executor, operationTimeout: postgres.operationTimeout)
         let watchdog = database.deadlines.watch()
         do {
             let dialect = try await database.withConnection { connection in
@@ -63,9 +63,8 @@ public final class PostgresStorageEngine: StorageEngine {
                 return dialect
             }
             let engine = PostgresStorageEngine(
-                database: database, options: options, postgres: postgres, dialect: dialect, watchdog: watchdog)
+                database: database, threads: threads, options: options, postgres: postgres, dialect: dialect, watchdog: watchdog)
             try await engine.refreshCatalog(force: true)
-            pool.openAll(deadline: ContinuousClock.now.advanced(by: postgres.operationTimeout))
             options.logger.info("PostgreSQL storage", metadata: [
                 "database": "\(postgres.location.redacted)", "dialect": "\(dialect.rawValue)", "front": "\(postgres.frontID)",
             ])
@@ -86,7 +85,7 @@ public final class PostgresStorageEngine: StorageEngine {
         return engine.dialect.rawValue
     }
 
-    static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
+    private static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
         let location = postgres.location
         let milliseconds = postgres.operationTimeout.components.seconds * 1000 + postgres.operationTimeout.components.attoseconds / 1_000_000_000_000_000
         var parameters = [(name: "statement_timeout", value: "\(milliseconds)"), ("application_name", "strata")]
@@ -217,7 +216,11 @@ public final class PostgresStorageEngine: StorageEngine {
 
     // MARK: Lifecycle
 
+    /// Opens the rest of the pool (not for `strata migrate`, which never
+    /// runs the engine), then does the background work.
     public func run() async {
+        let deadline = ContinuousClock.now.advanced(by: postgres.operationTimeout)
+        Task { await database.pool.openAll(deadline: deadline) }
         await runBackgroundJobs()
     }
 

@@ -48,16 +48,20 @@ public final class ConnectionPool: Sendable {
         return try await body(connection)
     }
 
-    /// Opens sessions in the background until the pool holds
-    /// `maximumConnections`, so that the first requests do not wait for them.
-    public func openAll(deadline: ContinuousClock.Instant) {
-        while state.withLock({ state -> Bool in
-            guard !state.closed, state.open < maximumConnections else { return false }
-            state.open += 1
-            return true
-        }) {
-            Task {
-                if let connection = try? await openInSlot(deadline: deadline) { release(connection) }
+    /// Opens sessions, side by side, until the pool holds
+    /// `maximumConnections`, so that the first requests do not wait for
+    /// them; returns when every attempt has ended (one that fails leaves
+    /// its slot to the next use).
+    public func openAll(deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            while state.withLock({ state -> Bool in
+                guard !state.closed, state.open < maximumConnections else { return false }
+                state.open += 1
+                return true
+            }) {
+                group.addTask {
+                    if let connection = try? await self.openInSlot(deadline: deadline) { self.release(connection) }
+                }
             }
         }
     }

@@ -123,6 +123,9 @@ final class DatabaseLoop: @unchecked Sendable {
     private func run(_ executor: UnownedTaskExecutor) {
         var batch: [UnownedJob] = []
         var events = [epoll_event](repeating: epoll_event(), count: 64)
+        // Resumed outside the lock, since resuming enqueues on this loop.
+        var resumed: [CheckedContinuation<Void, any Error>] = []
+        var expired: [CheckedContinuation<Void, any Error>] = []
         while true {
             let (timeout, stopping) = state.withLock { state -> (Int32, Bool) in
                 swap(&batch, &state.jobs)
@@ -132,7 +135,7 @@ final class DatabaseLoop: @unchecked Sendable {
                     return (0, true)
                 }
                 state.sleeping = true
-                return (Self.milliseconds(until: state.waiters.values.map(\.deadline).min()), false)
+                return (Self.milliseconds(until: state.waiters.values.lazy.map(\.deadline).min()), false)
             }
             if stopping {
                 Glibc.close(epoll)
@@ -142,13 +145,15 @@ final class DatabaseLoop: @unchecked Sendable {
             for job in batch { job.runSynchronously(on: executor) }
             batch.removeAll(keepingCapacity: true)
             let count = epoll_wait(epoll, &events, Int32(events.count), timeout)
-            var resumed: [CheckedContinuation<Void, any Error>] = []
-            var expired: [CheckedContinuation<Void, any Error>] = []
+            var wokenUp = false
             state.withLock { state in
                 state.sleeping = false
                 for event in events.prefix(max(0, Int(count))) {
                     let fd = event.data.fd
-                    if fd == wakeUp { continue }
+                    if fd == wakeUp {
+                        wokenUp = true
+                        continue
+                    }
                     if let waiter = state.waiters.removeValue(forKey: fd) {
                         resumed.append(waiter.continuation)
                     } else {
@@ -163,12 +168,14 @@ final class DatabaseLoop: @unchecked Sendable {
                     }
                 }
             }
-            if events.prefix(max(0, Int(count))).contains(where: { $0.data.fd == wakeUp }) {
+            if wokenUp {
                 var drained: UInt64 = 0
                 _ = Glibc.read(wakeUp, &drained, 8)
             }
             for continuation in resumed { continuation.resume() }
             for continuation in expired { continuation.resume(throwing: WireError.timedOut) }
+            resumed.removeAll(keepingCapacity: true)
+            expired.removeAll(keepingCapacity: true)
         }
     }
 

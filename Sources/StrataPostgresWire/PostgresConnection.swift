@@ -12,6 +12,8 @@ public final class PostgresConnection: @unchecked Sendable {
     var writer = MessageWriter()
     /// Statements parsed once under a name of their own, by SQL text.
     private var prepared: [String: PreparedStatement] = [:]
+    /// Names are never reused: a statement dropped from `prepared` may still exist on the server.
+    private var statementsNamed = 0
     /// When the current use must have its answer.
     public var deadline: ContinuousClock.Instant
     public private(set) var isBroken = false
@@ -47,7 +49,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func queue(_ sql: String) {
         parse(sql, named: "", types: [])
         bind(PostgresBindings(), statement: "")
-        writer.message(UInt8(ascii: "E")) { $0.appendCString(""); $0.appendBigEndian(Int32(0)) }
+        executePortal()
     }
 
     /// Runs `sql` with `bindings` ($1, $2 …) as an unnamed statement; returns its rows.
@@ -74,7 +76,8 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw error
             }
         }
-        let name = "s\(prepared.count)"
+        statementsNamed += 1
+        let name = "s\(statementsNamed)"
         parse(sql, named: name, types: bindings.types)
         writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "S")); $0.appendCString(name) }
         bind(bindings, statement: name)
@@ -139,9 +142,14 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Execute the unnamed portal, then Sync: the end of a round trip.
     private func execute() {
-        writer.message(UInt8(ascii: "E")) { $0.appendCString(""); $0.appendBigEndian(Int32(0)) }
+        executePortal()
         writer.message(UInt8(ascii: "S")) { _ in }
+    }
+
+    private func executePortal() {
+        writer.message(UInt8(ascii: "E")) { $0.appendCString(""); $0.appendBigEndian(Int32(0)) }
     }
 
     private func exchange(resultTypes: [UInt32]?) async throws -> [PostgresRow] {

@@ -23,7 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "StrataModel", swiftSettings: strictSwift),
-        .target(name: "StrataThreads", swiftSettings: strictSwift),
+        .target(name: "StrataThreads", dependencies: ["CLinux"], swiftSettings: strictSwift),
         .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataPartiQL", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),

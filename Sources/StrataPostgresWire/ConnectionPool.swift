@@ -118,7 +118,7 @@ public final class ConnectionPool: Sendable {
     private func openInSlot(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
         do {
             let settings = settings
-            let connection = try await DetachedThread.run { try PostgresConnection.connect(settings, deadline: deadline) }
+            let connection = try await DetachedThread.run(name: "strata-connect") { try PostgresConnection.connect(settings, deadline: deadline) }
             if let executor { connection.attach(to: executor.loopForNewConnection()) }
             return connection
         } catch {

@@ -52,7 +52,7 @@ final class DatabaseLoop: @unchecked Sendable {
 
     func start(executor: DatabaseExecutor) {
         self.executor = executor
-        DetachedThread.start { [self] in
+        DetachedThread.start(name: "strata-database") { [self] in
             pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
             run(executor.asUnownedTaskExecutor())
         }
@@ -67,7 +67,7 @@ final class DatabaseLoop: @unchecked Sendable {
         }
         if ended, let executor {
             // A straggler after shutdown still runs, rather than hang its task.
-            DetachedThread.start { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+            DetachedThread.start(name: "strata-straggler") { job.runSynchronously(on: executor.asUnownedTaskExecutor()) }
         }
         if wake { signal() }
     }

@@ -7,7 +7,7 @@ import Testing
 /// bound, and a task that already prefers the executor does not switch.
 @Suite struct StorageExecutorTests {
     @Test func jobsRunOnTheExecutorsOwnThreads() async {
-        let executor = StorageExecutor(maximumThreads: 2)
+        let executor = StorageExecutor(name: "test", maximumThreads: 2)
         defer { executor.retire() }
         #expect(!executor.isCurrentThreadOwned)
         let inside = await withTaskExecutorPreference(executor) { executor.isCurrentThreadOwned }
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func threadsStayWithinTheBound() async {
-        let executor = StorageExecutor(maximumThreads: 3)
+        let executor = StorageExecutor(name: "test", maximumThreads: 3)
         defer { executor.retire() }
         let gate = DispatchSemaphore(value: 0)
         let entered = AsyncStream.makeStream(of: Void.self)
@@ -43,7 +43,7 @@ import Testing
     /// pool and from a task that prefers the executor, and prints the cost
     /// per call. Each enqueued job is a switch of threads.
     @Test func aTaskThatPrefersTheExecutorDoesNotSwitchToIt() async {
-        let executor = StorageExecutor(maximumThreads: 4)
+        let executor = StorageExecutor(name: "test", maximumThreads: 4)
         defer { executor.retire() }
         let calls = 20_000
 
@@ -68,5 +68,61 @@ import Testing
         // Into the executor and back out: two jobs per call from elsewhere.
         #expect(fromPool.jobs >= calls)
         #expect(preferring.jobs == 0)
+    }
+}
+
+/// A thread starts with the nice value of the thread that started it: a
+/// request thread started from a bulk thread would run at nice 19 for good.
+@Suite struct StorageExecutorPriorityTests {
+    @Test func aBulkThreadLeavesStartingARequestThreadToTheRequestThreads() async {
+        let requests = StorageExecutor(name: "test-request", maximumThreads: 2)
+        let bulk = StorageExecutor(name: "test-bulk", maximumThreads: 1, niceness: 19)
+        defer {
+            requests.retire()
+            bulk.retire()
+        }
+        #expect(await withTaskExecutorPreference(bulk) { StorageThread.currentNiceness() } == 19)
+
+        // The first request thread is busy, so a job from the bulk thread
+        // wants a second one.
+        let release = DispatchSemaphore(value: 0)
+        let busy = await Self.holdThreads(1, of: requests, until: release)
+        let job = await withTaskExecutorPreference(bulk) {
+            Task(executorPreference: requests) {}
+        }
+        release.signal()
+        _ = await busy.value
+        await job.value
+
+        // Both request threads, held at once, tell their nice values.
+        let bothHeld = DispatchSemaphore(value: 0)
+        let both = await Self.holdThreads(2, of: requests, until: bothHeld)
+        bothHeld.signal()
+        bothHeld.signal()
+        #expect(await both.value == [0, 0])
+        #expect(requests.peakThreadCount == 2)
+    }
+
+    /// Occupies `count` threads of `executor` until `release` is signalled
+    /// once for each; returns once all are occupied, with a task that
+    /// gives their nice values.
+    private static func holdThreads(
+        _ count: Int, of executor: StorageExecutor, until release: DispatchSemaphore
+    ) async -> Task<[Int32], Never> {
+        let entered = AsyncStream.makeStream(of: Void.self)
+        let holders = (0..<count).map { _ in
+            Task(executorPreference: executor) { () -> Int32 in
+                entered.continuation.yield()
+                release.wait()
+                return StorageThread.currentNiceness()
+            }
+        }
+        var iterator = entered.stream.makeAsyncIterator()
+        for _ in 0..<count { await iterator.next() }
+        return Task {
+            var values: [Int32] = []
+            for holder in holders { values.append(await holder.value) }
+            return values
+        }
     }
 }

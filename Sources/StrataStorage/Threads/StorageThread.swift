@@ -8,16 +8,31 @@ import StrataThreads
 /// The storage executor's threads: detached OS threads, with a lower
 /// priority for the bulk ones, each knowing its executor.
 enum StorageThread {
-    static func start(_ run: @escaping @Sendable () -> Void) {
-        DetachedThread.start(run)
+    static func start(name: String, _ run: @escaping @Sendable () -> Void) {
+        DetachedThread.start(name: name, run)
     }
 
-    /// Lowers the calling thread's scheduling priority. Linux keeps the
-    /// nice value per thread, and `who` 0 names the calling thread there;
-    /// elsewhere this would lower the whole process, so it does nothing.
-    static func lowerPriority(by niceness: Int32) {
+    /// Raises the calling thread's nice value to `niceness` if it is
+    /// lower. Never lowers it: only a privileged process could, and the
+    /// threads should rank the same with privileges or without. Linux
+    /// keeps the value per thread, and `who` 0 names the calling thread
+    /// there; elsewhere this would change the whole process, so it does
+    /// nothing.
+    static func raiseNiceness(to niceness: Int32) {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        if niceness > currentNiceness() {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        }
+        #endif
+    }
+
+    /// The calling thread's nice value (0 where it is not kept per thread).
+    static func currentNiceness() -> Int32 {
+        #if os(Linux)
+        errno = 0
+        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #else
+        return 0
         #endif
     }
 
@@ -29,13 +44,20 @@ enum StorageThread {
         return key
     }()
 
-    /// Marks the calling thread as one of `executor`'s, for its lifetime.
-    static func setExecutor(_ executor: AnyObject) {
+    /// Marks the calling thread as one of `executor`'s, for its lifetime
+    /// (the thread's closure holds the executor).
+    static func setExecutor(_ executor: StorageExecutor) {
         pthread_setspecific(executorKey, Unmanaged.passUnretained(executor).toOpaque())
     }
 
     /// Whether the calling thread is one of `executor`'s.
-    static func belongs(to executor: AnyObject) -> Bool {
+    static func belongs(to executor: StorageExecutor) -> Bool {
         pthread_getspecific(executorKey) == Unmanaged.passUnretained(executor).toOpaque()
+    }
+
+    /// The nice value the calling thread's executor gives its threads;
+    /// nil on a thread that is no storage executor's.
+    static var executorNiceness: Int32? {
+        pthread_getspecific(executorKey).map { Unmanaged<StorageExecutor>.fromOpaque($0).takeUnretainedValue().niceness }
     }
 }

@@ -9,8 +9,8 @@ package struct StorageThreads: Sendable {
     package let bulk: StorageExecutor
 
     package init(options: StorageOptions) {
-        requests = StorageExecutor(maximumThreads: options.requestThreads)
-        bulk = StorageExecutor(maximumThreads: options.bulkThreads, niceness: 19)
+        requests = StorageExecutor(name: "strata-request", maximumThreads: options.requestThreads)
+        bulk = StorageExecutor(name: "strata-bulk", maximumThreads: options.bulkThreads, niceness: 19)
     }
 
     package func retire() {

@@ -17,11 +17,10 @@ public struct PostgresLocation: Sendable, Equatable {
     public var user: String
     public var password: String?
     public var database: String?
-    public var requireTLS: Bool
-    /// What TLS checks: nothing for sslmode=require, the chain for
-    /// verify-ca, the chain and the host for verify-full (roots from
-    /// `sslrootcert`, else the system's).
-    public var tlsVerification: TLSVerification
+    /// Encrypted with TLS, checking nothing for sslmode=require, the
+    /// chain for verify-ca, the chain and the host for verify-full (roots
+    /// from `sslrootcert`, else the system's); nil: plain text.
+    public var tls: TLSVerification?
     /// The schema Strata's tables live in; nil: the database's default.
     public var schema: String?
 
@@ -96,10 +95,10 @@ public struct PostgresLocation: Sendable, Equatable {
         }
         let roots = query["sslrootcert"]
         switch query["sslmode"] ?? "disable" {
-        case "disable", "allow", "prefer": (requireTLS, tlsVerification) = (false, .none)
-        case "require": (requireTLS, tlsVerification) = (true, .none)
-        case "verify-ca": (requireTLS, tlsVerification) = (true, .certificate(rootCertificates: roots))
-        case "verify-full": (requireTLS, tlsVerification) = (true, .certificateAndHost(rootCertificates: roots))
+        case "disable", "allow", "prefer": tls = nil
+        case "require": tls = .encryptionOnly
+        case "verify-ca": tls = .certificate(rootCertificates: roots)
+        case "verify-full": tls = .certificateAndHost(rootCertificates: roots)
         case let mode: throw Invalid(description: "sslmode \(mode) is not one of disable, prefer, require, verify-ca, verify-full")
         }
     }

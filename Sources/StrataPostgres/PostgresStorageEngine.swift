@@ -92,7 +92,7 @@ public final class PostgresStorageEngine: StorageEngine {
         if let schema = location.schema { parameters.append(("search_path", schema)) }
         return ConnectionSettings(
             endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,
-            requireTLS: location.requireTLS, tlsVerification: location.tlsVerification, parameters: parameters)
+            tls: location.tls, parameters: parameters)
     }
 
     /// The schema version this Strata reads and writes.

@@ -4,7 +4,11 @@ extension PostgresConnection {
     /// until the database is ready for queries.
     public static func connect(_ settings: ConnectionSettings, deadline: ContinuousClock.Instant) throws -> PostgresConnection {
         let socket = SocketTransport(fd: try Socket.connect(to: settings.endpoint, deadline: deadline))
-        let transport: any Transport = settings.requireTLS ? try negotiateTLS(over: socket, settings: settings, deadline: deadline) : socket
+        let transport: any Transport = if let verification = settings.tls {
+            try negotiateTLS(over: socket, endpoint: settings.endpoint, verification: verification, deadline: deadline)
+        } else {
+            socket
+        }
         let connection = PostgresConnection(transport: transport, deadline: deadline)
         do {
             try connection.startUp(settings)
@@ -17,7 +21,7 @@ extension PostgresConnection {
 
     /// SSLRequest; the server answers one byte, `S` to go on in TLS.
     private static func negotiateTLS(
-        over plain: SocketTransport, settings: ConnectionSettings, deadline: ContinuousClock.Instant
+        over plain: SocketTransport, endpoint: Endpoint, verification: TLSVerification, deadline: ContinuousClock.Instant
     ) throws(WireError) -> any Transport {
         var writer = MessageWriter()
         writer.untyped { $0.appendBigEndian(Int32(80_877_103)) }
@@ -34,8 +38,8 @@ extension PostgresConnection {
         // Unix socket; this client does if told to.)
         var serverName: String?
         var host: String?
-        var verification = settings.tlsVerification
-        switch settings.endpoint {
+        var verification = verification
+        switch endpoint {
         case .tcp(let name, _):
             host = name
             if name.contains(where: \.isLetter), !name.contains(":") { serverName = name }

@@ -33,7 +33,7 @@ final class TLSTransport: Transport {
     /// An untrusted certificate, or roots that cannot be read, throw
     /// `connectionFailed`: nothing has been sent to the database then.
     init(
-        fd: Int32, serverName: String? = nil, verification: TLSVerification = .none, host: String? = nil,
+        fd: Int32, serverName: String? = nil, verification: TLSVerification = .encryptionOnly, host: String? = nil,
         deadline: ContinuousClock.Instant
     ) throws(WireError) {
         self.fd = fd
@@ -64,7 +64,7 @@ final class TLSTransport: Transport {
                 // With SSL_VERIFY_PEER a rejected certificate aborts the
                 // handshake, and the verify result says why (it stays
                 // X509_V_OK while the handshake merely waits for the socket).
-                if verification != .none {
+                if verification != .encryptionOnly {
                     let verifyResult = SSL_get_verify_result(connection)
                     if verifyResult != Int(X509_V_OK) {
                         ERR_clear_error()
@@ -236,7 +236,7 @@ final class TLSTransport: Transport {
 
         init(_ verification: TLSVerification) {
             switch verification {
-            case .none: self = .unverified
+            case .encryptionOnly: self = .unverified
             case .certificate(let roots), .certificateAndHost(let roots): self = roots.map { .rootFile($0) } ?? .systemRoots
             }
         }

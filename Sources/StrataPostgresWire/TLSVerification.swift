@@ -2,7 +2,7 @@
 /// require (nothing), verify-ca (the chain) and verify-full (the chain and
 /// the host name).
 public enum TLSVerification: Sendable, Equatable {
-    case none
+    case encryptionOnly
     /// The chain must lead to a root in `rootCertificates` (a PEM file),
     /// or in the system's trust store if nil.
     case certificate(rootCertificates: String?)

@@ -21,18 +21,16 @@ import Testing
     @Test func schemaAndTLSComeFromTheQuery() throws {
         let location = try PostgresLocation(url: "postgres://u@h/db?schema=strata_a&sslmode=require")
         #expect(location.schema == "strata_a")
-        #expect(location.requireTLS)
-        #expect(location.tlsVerification == .none)
+        #expect(location.tls == .encryptionOnly)
         #expect(!location.redacted.contains("secret"))
     }
 
     @Test func sslModesAsLibpqReadsThem() throws {
-        #expect(try !PostgresLocation(url: "postgres://u@h/db?sslmode=prefer").requireTLS)
+        #expect(try PostgresLocation(url: "postgres://u@h/db?sslmode=prefer").tls == nil)
         let chain = try PostgresLocation(url: "postgres://u@h/db?sslmode=verify-ca&sslrootcert=/etc/ca.pem")
-        #expect(chain.requireTLS)
-        #expect(chain.tlsVerification == .certificate(rootCertificates: "/etc/ca.pem"))
+        #expect(chain.tls == .certificate(rootCertificates: "/etc/ca.pem"))
         let full = try PostgresLocation(url: "postgres://u@h/db?sslmode=verify-full")
-        #expect(full.tlsVerification == .certificateAndHost(rootCertificates: nil))
+        #expect(full.tls == .certificateAndHost(rootCertificates: nil))
     }
 
     @Test(arguments: [

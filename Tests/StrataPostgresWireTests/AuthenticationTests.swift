@@ -19,7 +19,7 @@ enum SecureDatabase {
     static func settings(user: String, password: String? = "secret", tls: Bool) throws -> ConnectionSettings {
         ConnectionSettings(
             endpoint: .tcp(host: "127.0.0.1", port: try #require(port)), user: user, password: password, database: "postgres",
-            requireTLS: tls)
+            tls: tls ? .encryptionOnly : nil)
     }
 
     static func connect(_ settings: ConnectionSettings) throws -> PostgresConnection {

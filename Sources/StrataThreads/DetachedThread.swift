@@ -21,7 +21,6 @@ public enum DetachedThread {
     public static func start(name: String, _ run: @escaping @Sendable () -> Void) {
         let body = Unmanaged.passRetained(Body {
             #if canImport(Glibc)
-            // The kernel cuts a name at 15 bytes.
             _ = strata_name_calling_thread(name)
             #endif
             run()

@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(name: "StorageShapeBenchmark", dependencies: ["CSQLite"], path: "Benchmarks/StorageShape"),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions", "StrataModel"]),
-        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "COpenSSL"]),
+        .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "StrataThreads", "COpenSSL"]),
         .testTarget(name: "StrataPostgresTests", dependencies: ["StrataPostgres", "StrataStorage", "StrataModel"]),
         .testTarget(name: "StrataPostgresWireTests", dependencies: ["StrataPostgresWire"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),

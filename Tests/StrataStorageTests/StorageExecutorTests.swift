@@ -1,4 +1,5 @@
 import Dispatch
+import StrataThreads
 import Synchronization
 import Testing
 @testable import StrataStorage
@@ -81,7 +82,7 @@ import Testing
             requests.retire()
             bulk.retire()
         }
-        #expect(await withTaskExecutorPreference(bulk) { StorageThread.currentNiceness() } == 19)
+        #expect(await withTaskExecutorPreference(bulk) { ThreadPriority.currentNiceness() } == 19)
 
         // The first request thread is busy, so a job from the bulk thread
         // wants a second one.
@@ -114,7 +115,7 @@ import Testing
             Task(executorPreference: executor) { () -> Int32 in
                 entered.continuation.yield()
                 release.wait()
-                return StorageThread.currentNiceness()
+                return ThreadPriority.currentNiceness()
             }
         }
         var iterator = entered.stream.makeAsyncIterator()

@@ -1,4 +1,5 @@
 import Dispatch
+import StrataThreads
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -83,7 +84,7 @@ package final class StorageExecutor: TaskExecutor {
     }
 
     private func work() {
-        StorageThread.raiseNiceness(to: niceness)
+        ThreadPriority.giveWay(niceness: niceness)
         StorageThread.setExecutor(self)
         let unownedSelf = asUnownedTaskExecutor()
         while true {

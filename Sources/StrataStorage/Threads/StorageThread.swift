@@ -5,35 +5,11 @@ import Darwin
 #endif
 import StrataThreads
 
-/// The storage executor's threads: detached OS threads, with a lower
-/// priority for the bulk ones, each knowing its executor.
+/// The storage executor's threads: detached OS threads, each knowing its
+/// executor.
 enum StorageThread {
     static func start(name: String, _ run: @escaping @Sendable () -> Void) {
         DetachedThread.start(name: name, run)
-    }
-
-    /// Raises the calling thread's nice value to `niceness` if it is
-    /// lower. Never lowers it: only a privileged process could, and the
-    /// threads should rank the same with privileges or without. Linux
-    /// keeps the value per thread, and `who` 0 names the calling thread
-    /// there; elsewhere this would change the whole process, so it does
-    /// nothing.
-    static func raiseNiceness(to niceness: Int32) {
-        #if os(Linux)
-        if niceness > currentNiceness() {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        }
-        #endif
-    }
-
-    /// The calling thread's nice value (0 where it is not kept per thread).
-    static func currentNiceness() -> Int32 {
-        #if os(Linux)
-        errno = 0
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        #else
-        return 0
-        #endif
     }
 
     /// Each storage thread's executor, so that code can tell cheaply

@@ -12,7 +12,6 @@ public enum ThreadPriority {
     /// The calling thread's nice value (0 where it is not kept per thread).
     public static func currentNiceness() -> Int32 {
         #if os(Linux)
-        errno = 0
         return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         #else
         return 0

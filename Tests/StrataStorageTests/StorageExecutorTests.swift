@@ -75,7 +75,7 @@ import Testing
 /// A thread starts with the nice value of the thread that started it: a
 /// request thread started from a bulk thread would run at nice 19 for good.
 @Suite struct StorageExecutorPriorityTests {
-    @Test func aBulkThreadLeavesStartingARequestThreadToTheRequestThreads() async {
+    @Test func requestThreadsKeepTheirPriorityWhenBulkThreadsQueueTheirJobs() async {
         let requests = StorageExecutor(name: "test-request", maximumThreads: 2)
         let bulk = StorageExecutor(name: "test-bulk", maximumThreads: 1, niceness: 19)
         defer {
@@ -83,6 +83,12 @@ import Testing
             bulk.retire()
         }
         #expect(await withTaskExecutorPreference(bulk) { ThreadPriority.currentNiceness() } == 19)
+        // The first request job comes from the bulk thread, as a time to
+        // live sweep's does on a server that has served nothing yet.
+        let first = await withTaskExecutorPreference(bulk) {
+            await Task(executorPreference: requests) { ThreadPriority.currentNiceness() }.value
+        }
+        #expect(first == 0)
 
         // The first request thread is busy, so a job from the bulk thread
         // wants a second one.

@@ -28,10 +28,8 @@ public enum ThreadPriority {
     /// the threads should rank the same with privileges or without.
     public static func giveWay(niceness: Int32) {
         #if os(Linux)
-        let current = currentNiceness()
-        guard niceness > current else { return }
-        _ = strata_set_calling_thread_scheduling(niceness, 100_000)
-        if currentNiceness() == current {
+        guard niceness > currentNiceness() else { return }
+        if strata_set_calling_thread_scheduling(niceness, 100_000) != 0 {
             // A kernel without sched_setattr: the nice value alone.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         }

@@ -10,15 +10,17 @@ import Darwin
 /// The storage engine's own threads, as a task executor (SE-0417). Blocking
 /// SQLite work runs here, inside `withTaskExecutorPreference`, so that it
 /// never holds one of the few threads of Swift's cooperative pool (two on
-/// two cores). Threads start when jobs find every thread busy, up to
-/// `maximumThreads`; idle ones stay parked until the executor retires.
+/// two cores). The first thread starts with the executor, the others when
+/// jobs find every thread busy, up to `maximumThreads`; idle ones stay
+/// parked until the executor retires.
 package final class StorageExecutor: TaskExecutor {
     private struct State {
         var jobs = JobQueue()
-        var threads = 0
+        /// The first starts with the executor (see `init`).
+        var threads = 1
         /// Parked threads that no enqueue has woken yet.
         var parked = 0
-        var peakThreads = 0
+        var peakThreads = 1
         /// Idle threads exit instead of parking; new jobs still find a thread.
         var retiring = false
         /// A thread to start, left to one of this executor's own threads
@@ -51,24 +53,12 @@ package final class StorageExecutor: TaskExecutor {
         self.name = name
         self.maximumThreads = maximumThreads
         self.niceness = niceness
-        state.withLock { state in
-            state.threads = 1
-            state.peakThreads = 1
-        }
         startThread()
     }
 
     package func enqueue(_ job: consuming ExecutorJob) {
         enqueuedJobs.add(1, ordering: .relaxed)
         let job = UnownedJob(job)
-        // A thread starts with the nice value of the thread that started
-        // it, and cannot take a lower one back without privileges. A
-        // request thread started by a bulk thread (nice 19) served
-        // GetItems at nice 19 for good: a third of GetItem's throughput,
-        // and p99 beside full scans 8-9 ms against 5 ms
-        // (Benchmarks/starvation). So a thread of lower priority than
-        // ours leaves the start to one of our threads.
-        let callerRanksLower = StorageThread.executorNiceness.map { $0 > niceness } ?? false
         let (wake, start) = state.withLock { state -> (Bool, Bool) in
             state.jobs.append(job)
             if state.parked > 0 {
@@ -76,7 +66,14 @@ package final class StorageExecutor: TaskExecutor {
                 return (true, false)
             }
             guard state.threads < maximumThreads else { return (false, false) }
-            if callerRanksLower {
+            // A thread starts with the nice value of the thread that started
+            // it, and cannot take a lower one back without privileges. A
+            // request thread started by a bulk thread (nice 19) served
+            // GetItems at nice 19 for good: a third of GetItem's throughput,
+            // and p99 beside full scans 8-9 ms against 5 ms
+            // (Benchmarks/starvation). So a thread of lower priority than
+            // ours leaves the start to one of our threads.
+            if let callerNiceness = StorageThread.executorNiceness, callerNiceness > niceness {
                 state.startWanted = true
                 return (false, false)
             }
@@ -89,7 +86,7 @@ package final class StorageExecutor: TaskExecutor {
     }
 
     private func startThread() {
-        StorageThread.start(name: name) { [self] in work() }
+        DetachedThread.start(name: name) { [self] in work() }
     }
 
     private func work() {

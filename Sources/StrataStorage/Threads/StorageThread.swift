@@ -3,15 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import StrataThreads
 
-/// The storage executor's threads: detached OS threads, each knowing its
-/// executor.
+/// What a storage executor's thread knows: its executor.
 enum StorageThread {
-    static func start(name: String, _ run: @escaping @Sendable () -> Void) {
-        DetachedThread.start(name: name, run)
-    }
-
     /// Each storage thread's executor, so that code can tell cheaply
     /// whether it already runs where a read belongs.
     private static let executorKey: pthread_key_t = {

@@ -69,12 +69,14 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(SyntaxError) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw error("nesting too deep") }
         index += 1
-        var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
         if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(JSONObject(members))
+            return .object(JSONObject())
         }
+        // Room for the few members most objects have, in one allocation.
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -143,16 +145,26 @@ public struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, the bytes are the string.
+        // Fast path: no escapes, the bytes are the string. ASCII needs no
+        // validation, and most names and values are ASCII.
+        var allBits: UInt8 = 0
         while index < buffer.count {
+            // Eight bytes at a time while all are plain ASCII text.
+            if index + 8 <= buffer.count,
+                Self.isPlainText(UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try validatedString(UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                let bytes = UnsafeBufferPointer(rebasing: buffer[start..<index])
+                let text = allBits < 0x80 ? String(decoding: bytes, as: UTF8.self) : try validatedString(bytes)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
+            allBits |= byte
             index += 1
         }
         var bytes = Array(buffer[start..<index])
@@ -186,6 +198,17 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Whether none of eight bytes ends or escapes a string, is a control
+    /// character or is outside ASCII (exact: the classic "has zero byte"
+    /// and "has byte less than" tests).
+    private static func isPlainText(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
+        return word & highBits == 0 && !hasControl && !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private func validatedString(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> String {

@@ -21,7 +21,9 @@ public struct JSONObject: Sendable, Equatable {
     public subscript(key: String) -> JSONValue? {
         get {
             // The last occurrence wins, as with most JSON deserializers.
-            for member in members.reversed() where member.key == key {
+            // Lengths first: most members differ in length, which is cheaper to see.
+            let length = key.utf8.count
+            for member in members.reversed() where member.key.utf8.count == length && member.key == key {
                 return member.value
             }
             return nil

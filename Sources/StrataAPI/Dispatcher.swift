@@ -25,9 +25,9 @@ struct Dispatcher {
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
         ) {
             routes[prefix + name] = Route(name: name) { api, request, context in
-                try await withTaskExecutorPreference(bulk ? api.storage.bulkExecutor : nil) {
-                    let input = try Input(request, cache: api.expressionCache)
-                    return try await handle(api, input, context).bytes
+                guard bulk else { return try await handle(api, Input(request, cache: api.expressionCache), context).bytes }
+                return try await withTaskExecutorPreference(api.storage.bulkExecutor) {
+                    try await handle(api, Input(request, cache: api.expressionCache), context).bytes
                 }
             }
         }

@@ -114,7 +114,7 @@ extension PostgresStorageEngine {
         exclusiveStart: PrimaryKey?, limit: PageLimit
     ) async throws -> ItemPage {
         let layout = try layout(named: table)
-        let range = KeyRange.query(partitionKey, condition, forward: forward, after: exclusiveStart)
+        let range = KeyRange.query(prefix: KeyEncoding.partitionPrefix(partitionKey), condition, forward: forward, after: exclusiveStart)
         return try await read(layout.items, range, forward: forward, limit: limit, peek: true)
     }
 

@@ -100,11 +100,11 @@ extension KeyRange {
         if forward { raiseLower(to: bound) } else { lowerUpper(to: bound) }
     }
 
-    /// The table keys a Query of one partition-key value reads.
+    /// The table keys a Query of one partition-key value reads, given the
+    /// value's encoded prefix (`KeyEncoding.partitionPrefix`).
     package static func query(
-        _ partitionKey: AttributeValue, _ condition: SortKeyCondition?, forward: Bool, after exclusiveStart: PrimaryKey?
+        prefix: [UInt8], _ condition: SortKeyCondition?, forward: Bool, after exclusiveStart: PrimaryKey?
     ) -> KeyRange {
-        let prefix = KeyEncoding.partitionPrefix(partitionKey)
         var range = condition?.keyRange(prefix: prefix) ?? allKeys(withPrefix: prefix)
         if let exclusiveStart { range.resume(after: KeyEncoding.encode(exclusiveStart), forward: forward) }
         return range

@@ -383,7 +383,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         exclusiveStart: PrimaryKey?, limit: PageLimit
     ) async throws -> ItemPage {
         let prefix = KeyEncoding.partitionPrefix(partitionKey)
-        let range = KeyRange.query(partitionKey, condition, forward: forward, after: exclusiveStart)
+        let range = KeyRange.query(prefix: prefix, condition, forward: forward, after: exclusiveStart)
         var page = ItemPage()
         // A Query reads one partition-key value: a request's read.
         page.isTruncated = try await store(named: table).partition(forEncodedKey: prefix)

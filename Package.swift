@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinux"),
+        // CRC-32 by carry-less multiplication, for the x-amz-crc32 of every answer.
+        .target(name: "CCRC32", dependencies: ["CZlib"]),
         .target(
             name: "StrataStorage",
             dependencies: [
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataAuth", "StrataModel", "CZlib",
+                "StrataAPI", "StrataAuth", "StrataModel", "CZlib", "CCRC32",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -9,6 +9,25 @@ import Testing
         #expect(CRC32.checksum(Array(text.utf8)) == checksum)
     }
 
+    /// The carry-less fold against zlib's byte-wise CRC: every length up to
+    /// past the 64-byte lanes and the 16-byte tail handling, long bodies, and
+    /// bytes of every value at every position.
+    @Test func crc32AgreesWithZlibAtEveryLength() {
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = Array(0...1100) + [4096, 16_383, 16_384, 65_537]
+        for (index, length) in lengths.enumerated() {
+            let offset = index % 8
+            let bytes = Array(random[offset..<(offset + length)])
+            let expected = bytes.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) }
+            #expect(CRC32.checksum(bytes) == expected, "length \(length)")
+        }
+        for byte in [UInt8(0x00), 0xFF] {
+            let bytes = [UInt8](repeating: byte, count: 1000)
+            #expect(CRC32.checksum(bytes) == bytes.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) })
+        }
+    }
+
     @Test func requestIDsAreUniqueUppercaseAlphanumerics() {
         var generator = RequestID.Generator()
         let ids = (0..<1000).map { _ in generator.make() }

@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "StrataModel", swiftSettings: strictSwift),
+        .target(name: "StrataModel", dependencies: ["CByteLoops"], swiftSettings: strictSwift),
         .target(name: "StrataThreads", dependencies: ["CLinux"], swiftSettings: strictSwift),
         .target(name: "StrataExpressions", dependencies: ["StrataModel"], swiftSettings: strictSwift),
         .target(name: "StrataPartiQL", dependencies: ["StrataModel"], swiftSettings: strictSwift),
@@ -30,8 +30,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinux"),
-        // CRC-32 by carry-less multiplication, for the x-amz-crc32 of every answer.
-        .target(name: "CCRC32", dependencies: ["CZlib"]),
+        // The request path's byte loops in C: CRC-32 (x-amz-crc32), JSON string scans.
+        .target(name: "CByteLoops", dependencies: ["CZlib"]),
         .target(
             name: "StrataStorage",
             dependencies: [
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataAPI", "StrataAuth", "StrataModel", "CZlib", "CCRC32",
+                "StrataAPI", "StrataAuth", "StrataModel", "CZlib", "CByteLoops",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,4 @@
-import CCRC32
+import CByteLoops
 
 /// CRC-32 (IEEE), as DynamoDB sends in `x-amz-crc32` so that SDKs can check
 /// the body they received. `strata_crc32` folds 64 bytes a step with

@@ -32,8 +32,8 @@ import Testing
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0x64, 0x22]) }
     }
 
-    /// Long strings are scanned eight bytes at a time: whatever a string
-    /// holds at any offset of a word (an escape, a control character, a
+    /// Long strings are scanned sixteen bytes at a time: whatever a string
+    /// holds at any offset of a block (an escape, a control character, a
     /// quote, text beyond ASCII, invalid UTF-8) is still seen.
     @Test func readsEverySpecialByteAtEveryOffsetOfALongString() throws {
         for offset in 0..<20 {
@@ -42,6 +42,7 @@ import Testing
             #expect(try parse("\"" + plain + "é" + tail + "\"") == .string(plain + "é" + tail))
             #expect(try parse("{\"k\":\"" + plain + "\",\"n\":1}") == .object(JSONObject([("k", .string(plain)), ("n", .number("1"))])))
             #expect(throws: JSONParser.SyntaxError.self) { try parse("\"" + plain + "\u{1}" + tail + "\"") }
+            #expect(throws: JSONParser.SyntaxError.self) { try parse("\"" + plain + "\u{1F}" + tail + "\"") }
             let invalid = [0x22] + Array(plain.utf8) + [0xFF] + Array(tail.utf8) + [0x22]
             #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(invalid) }
         }

@@ -1,3 +1,5 @@
+import CByteLoops
+
 /// A strict, allocation-light JSON parser over UTF-8 bytes.
 ///
 /// Foundation's parsers are slow on Linux and hide the reason for a failure;
@@ -149,12 +151,9 @@ public struct JSONParser {
         // validation, and most names and values are ASCII.
         var allBits: UInt8 = 0
         while index < buffer.count {
-            // Eight bytes at a time while all are plain ASCII text.
-            if index + 8 <= buffer.count,
-                Self.isPlainText(UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
-                index += 8
-                continue
-            }
+            // Plain ASCII text, sixteen bytes at a time.
+            index += strata_json_ascii_text_prefix(buffer.baseAddress! + index, buffer.count - index)
+            guard index < buffer.count else { break }
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(rebasing: buffer[start..<index])
@@ -198,17 +197,6 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
-    }
-
-    /// Whether none of eight bytes ends or escapes a string, is a control
-    /// character or is outside ASCII (exact: the classic "has zero byte"
-    /// and "has byte less than" tests).
-    private static func isPlainText(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
-        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
-        return word & highBits == 0 && !hasControl && !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private func validatedString(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> String {

@@ -1,3 +1,5 @@
+import CByteLoops
+
 /// Appends JSON text to a byte buffer. Responses are written straight into
 /// the bytes that go on the wire; there is no intermediate document.
 public struct JSONWriter: Sendable {
@@ -25,39 +27,20 @@ public struct JSONWriter: Sendable {
         text.withUTF8 { string(utf8: $0) }
     }
 
-    /// A string given as its UTF-8 bytes.
+    /// A string given as its UTF-8 bytes. Runs that need no escaping (almost
+    /// all of a long attribute value) are found sixteen bytes at a time.
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
+        guard let base = utf8.baseAddress else { return bytes.append(UInt8(ascii: "\"")) }
         var runStart = 0
-        var i = 0
-        while i < utf8.count {
-            // Eight bytes at a time while none needs escaping, which is
-            // almost always: long attribute values are mostly plain text.
-            if i + 8 <= utf8.count,
-                !Self.needsEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
-            }
-            let byte = utf8[i]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                appendEscape(byte)
-                runStart = i + 1
-            }
-            i += 1
+        while true {
+            let end = runStart + strata_json_unescaped_prefix(base + runStart, utf8.count - runStart)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: end - runStart))
+            guard end < utf8.count else { break }
+            appendEscape(utf8[end])
+            runStart = end + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Whether any of eight bytes is a control character, '"' or '\\'
-    /// (exact: the classic "has zero byte" / "has byte less than" tests).
-    private static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
-        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
-        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

@@ -9,7 +9,7 @@
  * Invariant while folding: the message (with ~crc XORed into its first 4
  * bytes) is congruent mod P to  acc * x^(8*remaining) + remaining bytes, and
  * the raw CRC register of a message M is M * x^32 mod P. */
-#include "strata_crc32.h"
+#include "strata_byte_loops.h"
 #include <zlib.h>
 
 #if defined(__x86_64__) || defined(__i386__)

@@ -85,7 +85,7 @@ struct ConnectionStateMachine<Resources: RequestResources> {
         if head.uri.utf8.count > ServerLimits.maximumHeaderBytes || headerBytes > ServerLimits.maximumHeaderBytes {
             return reject(.badRequest)
         }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let path = Substring(head.uri.utf8.prefix { $0 != UInt8(ascii: "?") })
         guard head.method == .POST, path == "/" else {
             // The health check answers GET and HEAD (HEAD without the body),
             // a browser's CORS preflight (OPTIONS) gets an empty 200, and

@@ -58,7 +58,9 @@ struct HostPolicy: Sendable {
 
     private static func isLoopback(_ name: String) -> Bool {
         if name == "localhost" || name.hasSuffix(".localhost") || name == "[::1]" || name == "::1" { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        // On bytes: splitting the String itself walks it a Character at a time.
+        let octets = name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0].elementsEqual("127".utf8)
+            && octets.allSatisfy { UInt8(Substring($0)) != nil }
     }
 }

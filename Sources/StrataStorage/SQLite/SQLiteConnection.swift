@@ -16,6 +16,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// `readOnly` is for the integrity check, which must change nothing.
     init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
@@ -29,6 +30,11 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = db
         sqlite3_busy_timeout(db, 10_000)
     }
+
+    /// SQLite's process-wide settings, made once, before the first connection.
+    private static let configured: Void = {
+        _ = strata_sqlite_disable_memory_statistics()
+    }()
 
     /// Opens the database at `location`. A database file Strata creates is
     /// private to its user (0600): SQLite would create it 0644, and its

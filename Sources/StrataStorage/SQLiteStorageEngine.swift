@@ -9,12 +9,25 @@ import Synchronization
 /// files stay open only within `StorageOptions.maximumOpenFiles`
 /// descriptors (`OpenFiles`): idle ones close and reopen on demand.
 public final class SQLiteStorageEngine: StorageEngine {
-    struct Entry {
-        var record: CatalogRecord
+    /// A table's catalog record and open files. A class, so that finding a
+    /// table (twice a request) copies one reference, not every field of
+    /// the record; a changed record makes a new entry.
+    final class Entry: Sendable {
+        let record: CatalogRecord
         let store: TableStore
         /// The table's indexes as its partitions maintain them.
         let indexing: TableIndexing
         var definition: TableDefinition { record.definition }
+
+        init(record: CatalogRecord, store: TableStore, indexing: TableIndexing) {
+            self.record = record
+            self.store = store
+            self.indexing = indexing
+        }
+
+        func with(_ record: CatalogRecord) -> Entry {
+            Entry(record: record, store: store, indexing: indexing)
+        }
     }
 
     struct Tables {
@@ -320,7 +333,9 @@ public final class SQLiteStorageEngine: StorageEngine {
                     throw DynamoError.internalFailure("Could not record the table: \(error)")
                 }
                 let updated = record
-                tables.withLock { $0.entries[updated.definition.name]?.record = updated }
+                tables.withLock { tables in
+                    tables.entries[updated.definition.name] = tables.entries[updated.definition.name]?.with(updated)
+                }
                 return (updated.definition, result)
             }
         }

@@ -27,6 +27,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let console: Bool
     private let resources: ServerResources
     private var requestIDs = RequestID.Generator()
+    private var hostVerdicts = HostVerdict.Memo()
+    /// The well-formed Host of the request being read, from its head.
+    private var host: String?
     private var machine: ConnectionStateMachine<ServerResources>
     /// The body of the API request being read.
     private var body: ByteBuffer?
@@ -143,10 +146,11 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch part {
         case .head(let head):
             watchdog.headArrived()
-            guard hosts.permits(head.headers.first(name: "host")) else {
-                let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "this host"
+            let verdict = hostVerdicts.verdict(for: head.headers.first(name: "host"), under: hosts)
+            host = verdict.wellFormed
+            guard verdict.permitted else {
                 writeError(.accessDenied(
-                    "Strata listens on a loopback address and answers only loopback host names, not \(host); "
+                    "Strata listens on a loopback address and answers only loopback host names, not \(host ?? "this host"); "
                         + "start it with --allowed-host to answer others"), context: context)
                 return
             }
@@ -223,8 +227,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if head.uri.hasPrefix("/console") {
             return answerConsole(head: head, context: context)
         }
-        let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed) ?? "localhost"
-        let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host)"
+        let text = status != .ok ? "Page Not Found" : head.method == .OPTIONS ? "" : "healthy: \(host ?? "localhost")"
         logger.debug("Plain request", metadata: ["method": "\(head.method.rawValue)", "uri": "\(head.uri)", "status": "\(status.code)"])
         write(EncodedResponse(
             status: status, contentType: "text/plain", body: Array(text.utf8), requestID: requestIDs.make(),
@@ -267,7 +270,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let allocator = context.channel.allocator
         // The id the answer carries is the one the request's log lines carry.
         let requestID = requestIDs.make(), logger = self.logger
-        let host = head.headers.first(name: "host").flatMap(HostPolicy.wellFormed)
+        let host = self.host
         let compression = ResponseCompression.choose(acceptEncoding: head.headers.first(name: "accept-encoding"))
         let crossOrigin = CrossOrigin.headers(for: head)
         let authenticator = self.authenticator

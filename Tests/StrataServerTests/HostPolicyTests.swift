@@ -26,4 +26,22 @@ import Testing
         #expect(HostPolicy.wellFormed("host:port") == nil)
         #expect(HostPolicy.wellFormed(String(repeating: "a", count: 300)) == nil)
     }
+
+    /// A connection remembers the verdict on its last Host, and checks a
+    /// different Host afresh: a rebound name later on a kept-alive
+    /// connection is still refused.
+    @Test func aConnectionChecksEveryNewHost() {
+        let policy = HostPolicy(listeningHost: "127.0.0.1", allowedHosts: [])
+        var memo = HostVerdict.Memo()
+        for _ in 0..<2 {
+            let local = memo.verdict(for: "LocalHost:8000", under: policy)
+            #expect(local.permitted && local.wellFormed == "LocalHost:8000")
+            let rebound = memo.verdict(for: "evil.example.com", under: policy)
+            #expect(!rebound.permitted && rebound.wellFormed == "evil.example.com")
+            let malformed = memo.verdict(for: "a b", under: policy)
+            #expect(!malformed.permitted && malformed.wellFormed == nil)
+            let none = memo.verdict(for: nil, under: policy)
+            #expect(none.permitted && none.wellFormed == nil)
+        }
+    }
 }

@@ -25,10 +25,9 @@ struct Dispatcher {
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output
         ) {
             routes[prefix + name] = Route(name: name) { api, request, context in
-                guard bulk else { return try await handle(api, Input(request, cache: api.expressionCache), context).bytes }
-                return try await withTaskExecutorPreference(api.storage.bulkExecutor) {
-                    try await handle(api, Input(request, cache: api.expressionCache), context).bytes
-                }
+                func run() async throws -> [UInt8] { try await handle(api, Input(request, cache: api.expressionCache), context).bytes }
+                guard bulk else { return try await run() }
+                return try await withTaskExecutorPreference(api.storage.bulkExecutor, operation: run)
             }
         }
         let dynamoDB = dynamoDBPrefix

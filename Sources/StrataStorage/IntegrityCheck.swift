@@ -37,6 +37,10 @@ extension SQLiteStorageEngine {
         guard FileSystem.exists(files.catalog) else {
             throw NotADataDirectory(path: path, reason: "it has no catalog.sqlite")
         }
+        // A running server holds its files locked: the check refuses its
+        // directory at once rather than wait on every file.
+        let lock = FileSystem.exists(files.lock) ? try DirectoryLock(path: files.lock, directory: path) : nil
+        defer { lock?.release() }
         var check = IntegrityCheck()
         for record in check.catalog(at: .file(files.catalog)) {
             let id = record.definition.id

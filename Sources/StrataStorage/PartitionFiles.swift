@@ -18,9 +18,9 @@ final class PartitionFiles: Sendable {
     }
 
     /// Descriptors of an open partition besides its readers': the writer's
-    /// database file and write-ahead log, and the shared-memory index of
-    /// the log that all of the partition's connections share.
-    static let writerDescriptors = 3
+    /// database file and write-ahead log (the log's index is in memory,
+    /// see `SQLiteConnection.fileSystem`).
+    static let writerDescriptors = 2
 
     let writer: GroupCommitWriter<PartitionTransaction>
     /// Connections for requests' reads, and separately for bulk reads
@@ -70,16 +70,13 @@ final class PartitionFiles: Sendable {
 
     /// Prepares an existing file as `.firstOpen` does, on a connection of
     /// its own that closes at once; returns the statistics. For start-up,
-    /// when nothing else has the file open: exclusive locking keeps SQLite
-    /// from creating (and deleting again) the log's shared-memory file, the
-    /// most of what opening a file costs. The caller has counted
+    /// when nothing else has the file open. The caller has counted
     /// `writerDescriptors`.
     static func inspect(
         _ location: DatabaseLocation, durability: StorageOptions.Durability, layout: ItemsTable.Layout
     ) throws -> PartitionStatistics {
         let connection = try SQLiteConnection(path: location.uri)
         defer { connection.close() }
-        try connection.execute("PRAGMA locking_mode=EXCLUSIVE")
         return try prepare(connection, .firstOpen, at: location, durability: durability, layout: layout)
     }
 

@@ -36,10 +36,10 @@ public struct StorageOptions: Sendable {
     public var bulkReadersPerPartition = 2
     /// File descriptors the tables' partitions may hold at once (the
     /// catalog and transaction log are not counted). An open partition
-    /// holds 3 (its writer's file and log, and the log's shared-memory
-    /// index) and 2 more per reader connection; the least recently used
-    /// idle partitions close when others need room, and a request that
-    /// finds every partition busy gets LimitExceededException. The
+    /// holds 2 (its writer's file and log) and 2 more per reader
+    /// connection; the least recently used idle partitions close when
+    /// others need room, and a request that finds every partition busy
+    /// gets LimitExceededException. The
     /// server derives it from its open-files limit; this default keeps a
     /// library user or a test far below any usual limit.
     public var maximumOpenFiles = 256

@@ -100,6 +100,8 @@ import Testing
         _ = try await engine.createTable(TestTables.hashKeyed("busy"))
         _ = try await engine.createTable(TestTables.hashKeyed("other"))
         try await Self.put("x", in: "busy", engine)
+        // Its reader takes the rest of the room.
+        #expect(try await engine.getItem(table: "busy", key: Self.key("x")) != nil)
 
         let gate = DispatchSemaphore(value: 0)
         let entered = AsyncStream.makeStream(of: Void.self)
@@ -152,7 +154,7 @@ import Testing
         let puts: ([CurrentItem]) -> [ItemAction] = { _ in [.put(["pk": .s("x")]), .put(["pk": .s("x")])] }
 
         // Room for one partition's writer: the second cannot open while the first is held.
-        var engine = try SQLiteStorageEngine(options: Self.options(directory, budget: Self.partitionWithReader))
+        var engine = try SQLiteStorageEngine(options: Self.options(directory, budget: 2 * PartitionFiles.writerDescriptors - 1))
         for table in ["a", "b"] { _ = try await engine.createTable(TestTables.hashKeyed(table)) }
         await #expect(throws: OpenFiles.exhausted) { try await engine.writeTransaction(targets, token: nil, puts) }
         #expect(try await engine.statistics(ofTable: "a").itemCount == 0)

@@ -4,7 +4,7 @@ import StrataModel
 import Testing
 
 /// What the engine creates is its user's alone: directories 0700, every
-/// database file (and SQLite's `-wal` and `-shm` beside it) 0600. A data
+/// database file (and SQLite's `-wal` beside it) 0600. A data
 /// directory that already exists keeps its mode.
 @Suite struct PrivateFilesTests {
     /// The permission bits of everything under `directory`, and whether it is a directory.
@@ -37,10 +37,11 @@ import Testing
         let directory = parent + "/data"
         let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory, partitionsPerTable: 2))
         try await Self.fill(engine)
-        // While the engine runs, with the write-ahead logs and shared memory files there.
+        // While the engine runs, with the write-ahead logs there; their
+        // index is in memory, with no -shm file (`SQLiteConnection.fileSystem`).
         let modes = try Self.modes(under: directory)
         #expect(modes.keys.contains { $0.hasSuffix("-wal") })
-        #expect(modes.keys.contains { $0.hasSuffix("-shm") })
+        #expect(!modes.keys.contains { $0.hasSuffix("-shm") })
         for (name, entry) in modes {
             #expect(entry.mode == (entry.isDirectory ? 0o700 : 0o600), "\(name): \(String(entry.mode, radix: 8))")
         }

@@ -1,6 +1,7 @@
 """`strata check --data-dir DIR`, the integrity check of a stopped server's
 directory: it passes on what the server wrote, names the file of an item
-corrupted behind the server's back, refuses a directory that is not one,
+corrupted behind the server's back, refuses a directory that is not one
+and a running server's,
 and a file from a newer build of Strata stops the server at start-up with
 its name and both versions.
 
@@ -96,6 +97,18 @@ def test_check_refuses_a_directory_that_is_not_a_data_directory(tmp_path):
     assert result.returncode != 0
     assert "is not a Strata data directory" in result.stderr, result.stderr
     assert list(empty.iterdir()) == [], "check must not write into the directory"
+
+
+@pytest.mark.sqlite_only("strata check reads the SQLite files")
+def test_check_refuses_a_running_servers_directory(server_factory):
+    # The server holds its files locked: the check says so at once
+    # instead of waiting on every file.
+    server = server_factory(partitions=PARTITIONS)
+    create_hash_table(server.client(), unique_name("live"))
+    result = strata_check(server.data_dir, timeout=10)
+    assert result.returncode != 0, result.stdout
+    assert f"Another Strata process is using the data directory {server.data_dir}" in result.stderr, result.stderr
+    assert server.client().list_tables()["TableNames"], "the server goes on answering"
 
 
 @pytest.mark.sqlite_only("the format version is the SQLite files'")

@@ -11,7 +11,7 @@ import Synchronization
 /// all makes room by closing idle partitions.
 final class ReaderPool: Sendable {
     /// Descriptors of one reader connection: its database file and its
-    /// write-ahead log (the shared-memory index is the partition's).
+    /// write-ahead log.
     static let descriptorsPerConnection = 2
 
     /// What a waiting read is handed.

@@ -8,9 +8,9 @@ import StrataModel
 /// Answers the requests of one connection, one at a time and in order,
 /// through a `ConnectionStateMachine`, and writes each answer as one
 /// buffer. While a request is answered, or while the client has not taken
-/// the last answer, later pipelined requests wait in a queue and the
-/// connection is not read: a client that sends without reading is held
-/// back, not buffered.
+/// the last answer, later pipelined requests wait in a queue and, once
+/// one waits, the connection is not read: a client that sends without
+/// reading is held back, not buffered.
 final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -82,8 +82,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Reading stops only once something waits: a client that waits for
+    /// its answer sends nothing meanwhile, and stopping and restarting the
+    /// socket's reads cost two `epoll_ctl` calls a request. A client that
+    /// pipelines still has at most one read's worth waiting.
     func read(context: ChannelHandlerContext) {
-        if paused {
+        if paused, !waiting.isEmpty {
             readDeferred = true
         } else {
             context.read()

@@ -115,6 +115,7 @@ let package = Package(
             dependencies: [
                 "StrataServer", "StrataModel", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(

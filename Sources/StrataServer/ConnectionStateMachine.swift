@@ -37,20 +37,20 @@ struct ConnectionStateMachine<Resources: RequestResources> {
 
     enum EndAction: Equatable {
         /// Answer the API request read in full, then call `answered()`.
-        case dispatch(HTTPRequestHead)
+        case dispatch(RequestHead)
         /// Answer the health check or a 404.
-        case answerPlain(HTTPRequestHead, HTTPResponseStatus)
+        case answerPlain(RequestHead, HTTPResponseStatus)
         case none
     }
 
     private enum State {
         case idle
         /// Reading an API request's body; `reserved` bytes of budget held.
-        case receiving(HTTPRequestHead, received: Int, reserved: Int)
+        case receiving(RequestHead, received: Int, reserved: Int)
         /// The request is being answered; its slot and bytes are still held.
         case answering(reserved: Int)
         /// Reading a body to drop; `status` answers it.
-        case ignoringBody(HTTPRequestHead, HTTPResponseStatus)
+        case ignoringBody(RequestHead, HTTPResponseStatus)
         /// An early answer went out, or the connection is gone.
         case closing
     }
@@ -79,10 +79,9 @@ struct ConnectionStateMachine<Resources: RequestResources> {
 
     /// A request's head. The checks run in the order that refuses a
     /// request most cheaply: limits first, then a slot, then the body's bytes.
-    mutating func head(_ head: HTTPRequestHead) -> HeadAction {
+    mutating func head(_ head: RequestHead) -> HeadAction {
         guard case .idle = state else { return reject(.badRequest) }
-        let headerBytes = head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
-        if head.uri.utf8.count > ServerLimits.maximumHeaderBytes || headerBytes > ServerLimits.maximumHeaderBytes {
+        if head.uri.utf8.count > ServerLimits.maximumHeaderBytes || head.headers.byteCount > ServerLimits.maximumHeaderBytes {
             return reject(.badRequest)
         }
         let path = Substring(head.uri.utf8.prefix { $0 != UInt8(ascii: "?") })
@@ -96,7 +95,7 @@ struct ConnectionStateMachine<Resources: RequestResources> {
             state = .ignoringBody(head, answered ? .ok : .notFound)
             return .ignoreBody
         }
-        let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+        let declared = head.contentLength ?? 0
         if declared > ServerLimits.maximumBodyBytes {
             return reject(.payloadTooLarge)
         }

@@ -9,7 +9,7 @@ enum CrossOrigin {
     /// Seconds a browser may keep a preflight's answer: two days.
     static let maxAge = "172800"
 
-    static func headers(for head: HTTPRequestHead) -> [(name: String, value: String)] {
+    static func headers(for head: RequestHead) -> [(name: String, value: String)] {
         guard head.headers.contains(name: "origin") else { return [] }
         var headers = [(name: "Access-Control-Allow-Origin", value: "*"), (name: "Access-Control-Expose-Headers", value: exposedHeaders)]
         guard head.method == .OPTIONS else { return headers }

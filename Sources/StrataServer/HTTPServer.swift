@@ -67,12 +67,12 @@ public final class HTTPServer: Sendable {
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    // NIO decodes requests; answers are encoded whole by
-                    // `EncodedResponse`, and `RequestHandler` keeps
-                    // pipelined requests in order itself.
+                    // `RequestDecoder` reads requests; answers are encoded
+                    // whole by `EncodedResponse`, and `RequestHandler`
+                    // keeps pipelined requests in order itself.
                     let watchdog = ConnectionWatchdog(timeouts: timeouts, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(watchdog)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         RequestHandler(
                             api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,

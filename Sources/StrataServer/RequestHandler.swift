@@ -12,7 +12,7 @@ import StrataModel
 /// one waits, the connection is not read: a client that sends without
 /// reading is held back, not buffered.
 final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = DecodedRequest
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -35,7 +35,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var body: ByteBuffer?
     /// What arrived while a request was answered or an answer unread.
     private enum Pending {
-        case part(HTTPServerRequestPart)
+        case part(RequestPart)
         /// The decoder found a malformed request here: a 400 in its turn.
         case malformed
         /// The client half-closed in the middle of a request: close in its turn.
@@ -73,7 +73,17 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var paused: Bool { machine.isAnswering || awaitingWritability }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        switch unwrapInboundIn(data) {
+        case .whole(let head, let body):
+            receive(.head(head), context: context)
+            if body.readableBytes > 0 { receive(.body(body), context: context) }
+            receive(.end, context: context)
+        case .part(let part):
+            receive(part, context: context)
+        }
+    }
+
+    private func receive(_ part: RequestPart, context: ChannelHandlerContext) {
         guard !closing else { return }
         if paused {
             waiting.append(.part(part))
@@ -116,12 +126,12 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// request cut short by the client's half-close is not answered: the
     /// connection just closes, after the answers before it.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let error = error as? HTTPParserError else {
+        guard let error = error as? RequestDecodingError else {
             context.close(promise: nil)
             return
         }
         guard !closing else { return }
-        let pending: Pending = error == .invalidEOFState ? .truncated : .malformed
+        let pending: Pending = error == .truncated ? .truncated : .malformed
         if paused {
             waiting.append(pending)
         } else {
@@ -146,7 +156,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func handle(_ part: RequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
             watchdog.headArrived()
@@ -224,7 +234,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The health check (`GET /`, or `HEAD /` without the body) and the 404
     /// for every other path. The health check echoes the host only when it
     /// is a well-formed host name.
-    private func answerPlain(_ status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answerPlain(_ status: HTTPResponseStatus, head: RequestHead, context: ChannelHandlerContext) {
         if head.uri.hasPrefix("/metrics") {
             return answerMetrics(head: head, context: context)
         }
@@ -240,7 +250,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// `GET /console...`: the console's files, or 404 when it is off.
-    private func answerConsole(head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answerConsole(head: RequestHead, context: ChannelHandlerContext) {
         let asset = console ? ConsoleAssets.asset(for: head.uri) : nil
         write(EncodedResponse(
             status: asset == nil ? .notFound : .ok, contentType: asset?.contentType ?? "text/plain",
@@ -250,7 +260,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// `GET /metrics`: made from what the executable's registry holds and
     /// the requests in flight now; a scrape logs at debug.
-    private func answerMetrics(head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answerMetrics(head: RequestHead, context: ChannelHandlerContext) {
         logger.debug("Metrics scrape")
         if let metricsToken, head.headers.first(name: "authorization") != "Bearer \(metricsToken)" {
             write(EncodedResponse(
@@ -266,7 +276,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             headers: CrossOrigin.headers(for: head), allocator: context.channel.allocator), context: context)
     }
 
-    private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+    private func dispatch(_ head: RequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let target = head.headers.first(name: "x-amz-target") ?? ""
         let contentEncoding = head.headers.first(name: "content-encoding")
         let keepAlive = head.isKeepAlive
@@ -279,7 +289,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let crossOrigin = CrossOrigin.headers(for: head)
         let authenticator = self.authenticator
         let signed = authenticator.map { _ in
-            SignedRequest(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: [])
+            SignedRequest(method: head.method.rawValue, uri: head.uri, headers: head.headers.all, body: [])
         }
         // The answer comes back to the event loop as one task, with no
         // promise and future between (each costs allocations and runtime

@@ -7,11 +7,11 @@ import Testing
     private static func head(
         _ method: HTTPMethod = .POST, _ uri: String = "/", contentLength: Int? = nil, extraHeaderBytes: Int = 0,
         headers extra: [(String, String)] = [], version: HTTPVersion = .http1_1
-    ) -> HTTPRequestHead {
-        var headers = HTTPHeaders([("X-Amz-Target", "DynamoDB_20120810.GetItem")] + extra)
-        if let contentLength { headers.add(name: "Content-Length", value: String(contentLength)) }
-        if extraHeaderBytes > 0 { headers.add(name: "X-Padding", value: String(repeating: "p", count: extraHeaderBytes)) }
-        return HTTPRequestHead(version: version, method: method, uri: uri, headers: headers)
+    ) -> RequestHead {
+        var headers = [("X-Amz-Target", "DynamoDB_20120810.GetItem")] + extra
+        if let contentLength { headers.append(("Content-Length", String(contentLength))) }
+        if extraHeaderBytes > 0 { headers.append(("X-Padding", String(repeating: "p", count: extraHeaderBytes))) }
+        return try! RequestHead(method: method, uri: uri, version: version, headers: RequestHeaders(headers))
     }
 
     /// Counts slots and body bytes as the server's caps do.

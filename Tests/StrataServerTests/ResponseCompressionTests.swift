@@ -33,15 +33,17 @@ import Testing
         #expect(try RequestDecompression.decode(compressed, contentEncoding: encoding.rawValue, limit: 1 << 20) == body)
     }
 
-    @Test func crossOriginHeadersFollowTheRequest() {
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
-        #expect(CrossOrigin.headers(for: head).isEmpty)
-        head.headers.add(name: "Origin", value: "http://example.com")
-        #expect(CrossOrigin.headers(for: head).map(\.name) == ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers"])
-        head.method = .OPTIONS
-        head.headers.add(name: "Access-Control-Request-Method", value: "POST")
-        head.headers.add(name: "Access-Control-Request-Headers", value: "x-amz-target, content-type")
-        let preflight = Dictionary(uniqueKeysWithValues: CrossOrigin.headers(for: head).map { ($0.name, $0.value) })
+    @Test func crossOriginHeadersFollowTheRequest() throws {
+        func head(_ method: HTTPMethod, _ headers: [(String, String)]) throws -> RequestHead {
+            try RequestHead(method: method, uri: "/", version: .http1_1, headers: RequestHeaders(headers))
+        }
+        #expect(CrossOrigin.headers(for: try head(.POST, [])).isEmpty)
+        let origin = ("Origin", "http://example.com")
+        #expect(CrossOrigin.headers(for: try head(.POST, [origin])).map(\.name) == ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers"])
+        let preflightHead = try head(.OPTIONS, [
+            origin, ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "x-amz-target, content-type"),
+        ])
+        let preflight = Dictionary(uniqueKeysWithValues: CrossOrigin.headers(for: preflightHead).map { ($0.name, $0.value) })
         #expect(preflight["Access-Control-Allow-Methods"] == "POST")
         #expect(preflight["Access-Control-Allow-Headers"] == "x-amz-target, content-type")
         #expect(preflight["Access-Control-Max-Age"] == CrossOrigin.maxAge)

@@ -18,4 +18,9 @@ size_t strata_json_unescaped_prefix(const unsigned char *buf, size_t len);
  * longest prefix without '"', '\\', a control character or a byte >= 0x80. */
 size_t strata_json_ascii_text_prefix(const unsigned char *buf, size_t len);
 
+/* How many bytes from buf are an HTTP header value's content: the length
+ * of the longest prefix of visible characters, bytes 0x80 and above,
+ * spaces and tabs (it stops at the CR that ends the line). */
+size_t strata_http_field_content_prefix(const unsigned char *buf, size_t len);
+
 #endif

@@ -74,16 +74,52 @@ enum ItemsTable {
         return PartitionStatistics(itemCount: statement.int(0), sizeBytes: statement.int(1))
     }
 
+    private static let addStatisticsSlot = StatementSlot()
+
     static func addStatistics(_ delta: PartitionStatistics, on connection: SQLiteConnection) throws {
-        let statement = try connection.statement("UPDATE stats SET items = items + ?, bytes = bytes + ? WHERE id = 0")
+        let statement = try connection.statement(addStatisticsSlot) { "UPDATE stats SET items = items + ?, bytes = bytes + ? WHERE id = 0" }
         statement.bind(1, delta.itemCount)
         statement.bind(2, delta.sizeBytes)
         try statement.run()
     }
 
+    /// The statements of one key, by the table they touch.
+    private enum PointStatement {
+        case stored, size, upsert, delete
+
+        func sql(_ table: String) -> String {
+            switch self {
+            case .stored: "SELECT v, size FROM \(table) WHERE k = ?"
+            case .size: "SELECT size FROM \(table) WHERE k = ?"
+            case .upsert: "INSERT INTO \(table)(k, v, size) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, size = excluded.size"
+            case .delete: "DELETE FROM \(table) WHERE k = ?"
+            }
+        }
+
+        /// Where the `items` table's statement is kept.
+        var itemsSlot: StatementSlot {
+            switch self {
+            case .stored: ItemsTable.storedSlot
+            case .size: ItemsTable.sizeSlot
+            case .upsert: ItemsTable.upsertSlot
+            case .delete: ItemsTable.deleteSlot
+            }
+        }
+    }
+
+    private static let storedSlot = StatementSlot()
+    private static let sizeSlot = StatementSlot()
+    private static let upsertSlot = StatementSlot()
+    private static let deleteSlot = StatementSlot()
+
+    /// The `items` table's statements are slotted; a local index table's are found by their text.
+    private static func statement(_ point: PointStatement, in table: String, on connection: SQLiteConnection) throws -> SQLiteStatement {
+        table == items ? try connection.statement(point.itemsSlot) { point.sql(table) } : try connection.statement(point.sql(table))
+    }
+
     /// The item (or entry) stored under `key`, with its size.
     static func stored(_ key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws -> StoredItem? {
-        let statement = try connection.statement("SELECT v, size FROM \(table) WHERE k = ?")
+        let statement = try statement(.stored, in: table, on: connection)
         statement.bind(1, key)
         defer { statement.reset() }
         guard try statement.step() else { return nil }
@@ -92,15 +128,14 @@ enum ItemsTable {
 
     /// The size of the item stored under `key`, without reading its bytes.
     static func size(of key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws -> Int? {
-        let statement = try connection.statement("SELECT size FROM \(table) WHERE k = ?")
+        let statement = try statement(.size, in: table, on: connection)
         statement.bind(1, key)
         defer { statement.reset() }
         return try statement.step() ? statement.int(0) : nil
     }
 
     static func upsert(_ key: [UInt8], _ item: StoredItem, in table: String = items, on connection: SQLiteConnection) throws {
-        let statement = try connection.statement(
-            "INSERT INTO \(table)(k, v, size) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, size = excluded.size")
+        let statement = try statement(.upsert, in: table, on: connection)
         statement.bind(1, key)
         statement.bind(2, item.value)
         statement.bind(3, item.size)
@@ -108,7 +143,7 @@ enum ItemsTable {
     }
 
     static func delete(_ key: [UInt8], in table: String = items, on connection: SQLiteConnection) throws {
-        let statement = try connection.statement("DELETE FROM \(table) WHERE k = ?")
+        let statement = try statement(.delete, in: table, on: connection)
         statement.bind(1, key)
         try statement.run()
     }

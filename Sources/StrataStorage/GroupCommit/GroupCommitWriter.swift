@@ -113,14 +113,14 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
         do {
             try inTransaction(transaction) {
                 for job in jobs {
-                    try connection.statement("SAVEPOINT request").run()
+                    try connection.statement(BatchStatements.savepoint) { "SAVEPOINT request" }.run()
                     let savepoint = transaction.savepoint
                     let outcome = job.apply(transaction)
                     if !outcome.succeeded {
-                        try connection.statement("ROLLBACK TO request").run()
+                        try connection.statement(BatchStatements.rollBackToSavepoint) { "ROLLBACK TO request" }.run()
                         transaction.rollBack(to: savepoint)
                     }
-                    try connection.statement("RELEASE request").run()
+                    try connection.statement(BatchStatements.releaseSavepoint) { "RELEASE request" }.run()
                     answers.append(outcome.answer)
                 }
             }
@@ -148,10 +148,10 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     /// Only on `queue`.
     private func inTransaction(_ transaction: Transaction, _ body: () throws -> Void) throws {
         do {
-            try connection.statement("BEGIN IMMEDIATE").run()
+            try connection.statement(BatchStatements.begin) { "BEGIN IMMEDIATE" }.run()
             try body()
             try transaction.willCommit()
-            try connection.statement("COMMIT").run()
+            try connection.statement(BatchStatements.commit) { "COMMIT" }.run()
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
@@ -196,4 +196,13 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
         }
         connection.close()
     }
+}
+
+/// The statements of every batch, slotted (`StatementSlot`).
+private enum BatchStatements {
+    static let begin = StatementSlot()
+    static let commit = StatementSlot()
+    static let savepoint = StatementSlot()
+    static let rollBackToSavepoint = StatementSlot()
+    static let releaseSavepoint = StatementSlot()
 }

@@ -1,4 +1,5 @@
 import CSQLite
+import Synchronization
 
 /// One SQLite connection. Strata never shares a connection between threads
 /// at the same time: a partition's writer connection is used only on that
@@ -9,6 +10,8 @@ import CSQLite
 final class SQLiteConnection: @unchecked Sendable {
     private(set) var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements kept by `StatementSlot`, found without their SQL text.
+    private var slotted: [SQLiteStatement?] = []
     let path: String
 
     /// Opens (creating if needed) the database at `path`, which may be a
@@ -86,6 +89,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     func close() {
         statements.removeAll()
+        slotted.removeAll()
         if let handle {
             sqlite3_close_v2(handle)
             self.handle = nil
@@ -114,6 +118,20 @@ final class SQLiteConnection: @unchecked Sendable {
         return statement
     }
 
+    /// The statement kept in `slot`, prepared from `sql` the first time.
+    /// The statements every request runs: building their text and hashing
+    /// it to find the statement cost more than binding and resetting it.
+    func statement(_ slot: StatementSlot, _ sql: () -> String) throws -> SQLiteStatement {
+        if slot.index < slotted.count, let cached = slotted[slot.index] {
+            cached.reset()
+            return cached
+        }
+        let statement = try SQLiteStatement(connection: self, sql: sql())
+        if slotted.count <= slot.index { slotted += repeatElement(nil, count: slot.index + 1 - slotted.count) }
+        slotted[slot.index] = statement
+        return statement
+    }
+
     /// The rowid of the row the last INSERT on this connection added.
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
@@ -124,4 +142,15 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// The error number of the last system call SQLite saw fail on this connection.
     var systemErrno: Int32 { sqlite3_system_errno(handle) }
+}
+
+/// A place for one statement in every connection, numbered once per
+/// process: made as a `static let` beside the statement's SQL.
+struct StatementSlot: Sendable {
+    private static let next = Atomic<Int>(0)
+    let index: Int
+
+    init() {
+        index = Self.next.add(1, ordering: .relaxed).oldValue
+    }
 }

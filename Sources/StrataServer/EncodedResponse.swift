@@ -16,30 +16,38 @@ struct EncodedResponse: Sendable {
         status: HTTPResponseStatus, contentType: String, body: [UInt8], requestID: String, keepAlive: Bool,
         includeBody: Bool = true, headers: [(name: String, value: String)] = [], allocator: ByteBufferAllocator
     ) {
-        var buffer = allocator.buffer(capacity: body.count + 320)
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\nServer: Server\r\nDate: ")
-        buffer.writeString(HTTPDate.current())
-        buffer.writeStaticString("\r\nContent-Type: ")
-        buffer.writeString(contentType)
-        buffer.writeStaticString("\r\nContent-Length: ")
-        buffer.writeString(String(body.count))
-        buffer.writeStaticString("\r\nx-amzn-RequestId: ")
-        buffer.writeString(requestID)
-        // The SDKs check this CRC32 of the body.
-        buffer.writeStaticString("\r\nx-amz-crc32: ")
-        buffer.writeString(String(CRC32.checksum(body)))
-        for header in headers {
-            buffer.writeStaticString("\r\n")
-            buffer.writeString(header.name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(header.value)
+        let reason = status.reasonPhrase
+        // The head's fixed text and numbers take under 256 bytes.
+        let headBound = 256 + reason.utf8.count + contentType.utf8.count + requestID.utf8.count
+            + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: headBound + (includeBody ? body.count : 0))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headBound) { memory in
+            var head = HeadText(memory.baseAddress!)
+            head.write("HTTP/1.1 ")
+            head.write(decimal: UInt64(status.code))
+            head.write(" ")
+            head.write(reason)
+            head.write("\r\nServer: Server\r\nDate: ")
+            head.write(HTTPDate.current())
+            head.write("\r\nContent-Type: ")
+            head.write(contentType)
+            head.write("\r\nContent-Length: ")
+            head.write(decimal: UInt64(body.count))
+            head.write("\r\nx-amzn-RequestId: ")
+            head.write(requestID)
+            // The SDKs check this CRC32 of the body.
+            head.write("\r\nx-amz-crc32: ")
+            head.write(decimal: UInt64(CRC32.checksum(body)))
+            for header in headers {
+                head.write("\r\n")
+                head.write(header.name)
+                head.write(": ")
+                head.write(header.value)
+            }
+            if !keepAlive { head.write("\r\nConnection: close") }
+            head.write("\r\n\r\n")
+            return head.count
         }
-        if !keepAlive { buffer.writeStaticString("\r\nConnection: close") }
-        buffer.writeStaticString("\r\n\r\n")
         if includeBody { buffer.writeBytes(body) }
         self.buffer = buffer
         closesConnection = !keepAlive
@@ -65,5 +73,46 @@ struct EncodedResponse: Sendable {
         self.init(
             status: status, contentType: ErrorResponse.contentType, body: sent, requestID: requestID, keepAlive: keepAlive,
             headers: headers, allocator: allocator)
+    }
+}
+
+/// Text written straight into memory a buffer lent, which has room for it:
+/// a dozen `ByteBuffer` writes, each with its own checks, cost more than
+/// the rest of an answer's encoding.
+private struct HeadText {
+    private let base: UnsafeMutableRawPointer
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
+    mutating func write(_ text: StaticString) {
+        (base + count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else { return }
+            (base + count).copyMemory(from: source, byteCount: utf8.count)
+            count += utf8.count
+        }
+    }
+
+    mutating func write(decimal value: UInt64) {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        rest = value
+        for position in stride(from: count + digits - 1, through: count, by: -1) {
+            base.storeBytes(of: UInt8(ascii: "0") + UInt8(rest % 10), toByteOffset: position, as: UInt8.self)
+            rest /= 10
+        }
+        count += digits
     }
 }

@@ -1,4 +1,5 @@
 import CZlib
+import NIOCore
 import Testing
 @testable import StrataServer
 
@@ -26,6 +27,32 @@ import Testing
             let bytes = [UInt8](repeating: byte, count: 1000)
             #expect(CRC32.checksum(bytes) == bytes.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) })
         }
+    }
+
+    /// The head is written straight into the buffer's memory: every header
+    /// and number must come out whole, at any length.
+    @Test(arguments: [0, 1, 9, 10, 99_999, 1 << 20])
+    func anAnswerCarriesItsHeadersAndBody(bodyLength: Int) throws {
+        let body = (0..<bodyLength).map { UInt8(truncatingIfNeeded: $0 * 31 + 7) }
+        let response = EncodedResponse(
+            status: .ok, contentType: "application/x-amz-json-1.0", body: body, requestID: "REQUEST1", keepAlive: false,
+            headers: [("Access-Control-Allow-Origin", "*")], allocator: ByteBufferAllocator())
+        let bytes = Array(response.buffer.readableBytesView)
+        let end = try #require(bytes.indices.first { bytes[$0...].starts(with: Array("\r\n\r\n".utf8)) })
+        // "\r\n" is one Character.
+        let lines = String(decoding: bytes[..<end], as: UTF8.self).split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "HTTP/1.1 200 OK")
+        var fields: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            fields[String(parts[0])] = String(parts[1].drop { $0 == " " })
+        }
+        #expect(fields["Content-Length"] == String(bodyLength))
+        #expect(fields["x-amz-crc32"] == String(CRC32.checksum(body)))
+        #expect(fields["x-amzn-RequestId"] == "REQUEST1" && fields["Connection"] == "close")
+        #expect(fields["Content-Type"] == "application/x-amz-json-1.0" && fields["Access-Control-Allow-Origin"] == "*")
+        #expect(fields["Date"]?.hasSuffix(" GMT") == true && fields["Server"] == "Server")
+        #expect(Array(bytes[(end + 4)...]) == body && response.closesConnection)
     }
 
     @Test func requestIDsAreUniqueUppercaseAlphanumerics() {

@@ -33,8 +33,11 @@ public enum KeyEncoding {
     public static func partitionPrefix(_ partition: AttributeValue) -> [UInt8] {
         // Built in place: room for the hash and length, then the canonical
         // bytes, which are hashed where they lie.
-        var out = [UInt8](repeating: 0, count: 12)
-        out.reserveCapacity(48)
+        // One allocation: the prefix with room for a sort key of 32 bytes.
+        var out = [UInt8](unsafeUninitializedCapacity: 12 + 1 + canonicalPayloadCount(partition) + 32) { memory, count in
+            memory.initialize(repeating: 0)
+            count = 12
+        }
         appendCanonical(partition, to: &out)
         let canonicalCount = out.count - 12
         let hash = out.withUnsafeBytes { MD5.prefix64(of: UnsafeRawBufferPointer(rebasing: $0[12...])) }
@@ -51,6 +54,17 @@ public enum KeyEncoding {
     /// Reads the partition hash back from an encoded key.
     public static func hash(ofEncoded key: [UInt8]) -> UInt64 {
         key.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// How many bytes `appendCanonical` writes after the tag, at most.
+    private static func canonicalPayloadCount(_ value: AttributeValue) -> Int {
+        switch value {
+        case .s(let s): s.utf8.count
+        // A number's text, not made twice: 38 digits, a sign, a point and an exponent fit.
+        case .n: 48
+        case .b(let b): b.count
+        default: 0
+        }
     }
 
     /// Type tag plus the value's canonical bytes (a number's normalized text).

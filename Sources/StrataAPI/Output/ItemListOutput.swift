@@ -11,8 +11,9 @@ struct ItemListOutput: OperationOutput {
     var countOnly = false
     var consumed: (ConsumedCapacity, CapacityReport)?
 
+    var sizeEstimate: Int { items.bytes.count + 256 }
+
     func write(to writer: inout JSONWriter) {
-        writer.reserveCapacity(items.bytes.count + 256)
         writer.raw("{")
         if !countOnly {
             writer.raw("\"Items\":[")

@@ -20,6 +20,11 @@ struct ItemOutput: OperationOutput {
         ItemOutput(member: item.map { ("Attributes", .item($0)) }, consumed: consumed, report: report)
     }
 
+    var sizeEstimate: Int {
+        guard case .json(let json)? = member?.value else { return 256 }
+        return json.count + 256
+    }
+
     func write(to writer: inout JSONWriter) {
         writer.raw("{")
         if let member {

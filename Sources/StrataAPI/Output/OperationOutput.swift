@@ -3,11 +3,16 @@ import StrataModel
 /// An operation's answer, written straight into the response bytes.
 protocol OperationOutput {
     func write(to writer: inout JSONWriter)
+    /// About how many bytes `write` writes: the writer starts this large
+    /// instead of growing (and copying) as it goes.
+    var sizeEstimate: Int { get }
 }
 
 extension OperationOutput {
+    var sizeEstimate: Int { 256 }
+
     var bytes: [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: sizeEstimate)
         write(to: &writer)
         return writer.bytes
     }

@@ -62,8 +62,9 @@ struct StatementOutput: OperationOutput {
         items = projected
     }
 
+    var sizeEstimate: Int { items.bytes.count + 256 }
+
     func write(to writer: inout JSONWriter) {
-        writer.reserveCapacity(items.bytes.count + 256)
         writer.raw("{\"Items\":[")
         writer.rawBytes(items.bytes)
         writer.raw("]")

@@ -119,11 +119,10 @@ struct ReadRequest {
     func respond(
         page: ItemPage, filter: ConditionExpression?, selection: ReadSelection, keyNames: [String], consumed: ConsumedCapacity
     ) throws(DynamoError) -> ItemListOutput {
-        var response = ItemListOutput()
+        var response = ItemListOutput(items: JSONWriter(capacity: page.bytesRead + page.bytesRead / 4 + 16))
         if report != .none { response.consumed = (consumed, report) }
         if case .count = selection { response.countOnly = true }
         response.scannedCount = page.items.count
-        response.items.reserveCapacity(page.bytesRead + page.bytesRead / 4 + 16)
         for stored in page.items {
             if filter == nil {
                 switch selection {

@@ -60,10 +60,9 @@ enum ItemsTable {
 
     /// Bytes stored in `table` under keys of `range`.
     static func bytes(in range: KeyRange, of table: String, on connection: SQLiteConnection) throws -> Int {
-        let (filter, bounds) = clause(limiting: range)
-        let statement = try connection.statement("SELECT coalesce(sum(size), 0) FROM \(table)\(filter)")
+        let statement = try connection.statement("SELECT coalesce(sum(size), 0) FROM \(table)\(clause(limiting: range))")
         defer { statement.reset() }
-        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 1), bound) }
+        bindBounds(of: range, to: statement)
         return try statement.step() ? statement.int(0) : 0
     }
 
@@ -156,10 +155,10 @@ enum ItemsTable {
         _ range: KeyRange, in table: String = items, forward: Bool, limit: PageLimit, peek: Bool, into page: inout ItemPage,
         on connection: SQLiteConnection
     ) throws -> Bool {
-        let (filter, bounds) = clause(limiting: range)
-        let statement = try connection.statement("SELECT v, size FROM \(table)\(filter) ORDER BY k \(forward ? "ASC" : "DESC")")
+        let sql = { "SELECT v, size FROM \(table)\(clause(limiting: range)) ORDER BY k \(forward ? "ASC" : "DESC")" }
+        let statement = try table == items ? connection.statement(readSlot(range, forward: forward), sql) : connection.statement(sql())
         defer { statement.reset() }
-        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 1), bound) }
+        bindBounds(of: range, to: statement)
         while page.items.count < limit.items, page.bytesRead < limit.bytes {
             guard try statement.step() else { return false }
             page.append(StoredItem(value: statement.blob(0), size: statement.int(1)))
@@ -188,12 +187,27 @@ enum ItemsTable {
         return page
     }
 
-    /// The WHERE clause that limits `k` to `range`, and the keys to bind.
-    private static func clause(limiting range: KeyRange) -> (String, [[UInt8]]) {
+    /// The WHERE clause that limits `k` to `range`; the keys to bind are
+    /// the lower bound's, then the upper's.
+    private static func clause(limiting range: KeyRange) -> String {
         var conditions: [String] = []
         if let lower = range.lower { conditions.append(lower.inclusive ? "k >= ?" : "k > ?") }
         if let upper = range.upper { conditions.append(upper.inclusive ? "k <= ?" : "k < ?") }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return (filter, [range.lower, range.upper].compactMap { $0?.key })
+        return conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// Binds the range's keys in `clause(limiting:)`'s order.
+    private static func bindBounds(of range: KeyRange, to statement: SQLiteStatement) {
+        if let lower = range.lower { statement.bind(1, lower.key) }
+        if let upper = range.upper { statement.bind(range.lower == nil ? 1 : 2, upper.key) }
+    }
+
+    /// A slot for each shape of range read on `items`: each bound absent,
+    /// inclusive or exclusive, in either direction.
+    private static let readSlots = (0..<18).map { _ in StatementSlot() }
+
+    private static func readSlot(_ range: KeyRange, forward: Bool) -> StatementSlot {
+        func shape(_ bound: KeyRange.Bound?) -> Int { bound.map { $0.inclusive ? 1 : 2 } ?? 0 }
+        return readSlots[(shape(range.lower) * 3 + shape(range.upper)) * 2 + (forward ? 1 : 0)]
     }
 }

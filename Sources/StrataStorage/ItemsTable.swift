@@ -83,7 +83,7 @@ enum ItemsTable {
     }
 
     /// The statements of one key, by the table they touch.
-    private enum PointStatement {
+    private enum PointStatement: Int, CaseIterable {
         case stored, size, upsert, delete
 
         func sql(_ table: String) -> String {
@@ -96,20 +96,10 @@ enum ItemsTable {
         }
 
         /// Where the `items` table's statement is kept.
-        var itemsSlot: StatementSlot {
-            switch self {
-            case .stored: ItemsTable.storedSlot
-            case .size: ItemsTable.sizeSlot
-            case .upsert: ItemsTable.upsertSlot
-            case .delete: ItemsTable.deleteSlot
-            }
-        }
+        var itemsSlot: StatementSlot { ItemsTable.pointSlots[rawValue] }
     }
 
-    private static let storedSlot = StatementSlot()
-    private static let sizeSlot = StatementSlot()
-    private static let upsertSlot = StatementSlot()
-    private static let deleteSlot = StatementSlot()
+    private static let pointSlots = PointStatement.allCases.map { _ in StatementSlot() }
 
     /// The `items` table's statements are slotted; a local index table's are found by their text.
     private static func statement(_ point: PointStatement, in table: String, on connection: SQLiteConnection) throws -> SQLiteStatement {

@@ -1,5 +1,4 @@
 import CSQLite
-import Synchronization
 
 /// One SQLite connection. Strata never shares a connection between threads
 /// at the same time: a partition's writer connection is used only on that
@@ -118,9 +117,9 @@ final class SQLiteConnection: @unchecked Sendable {
         return statement
     }
 
-    /// The statement kept in `slot`, prepared from `sql` the first time.
-    /// The statements every request runs: building their text and hashing
-    /// it to find the statement cost more than binding and resetting it.
+    /// The statement kept in `slot`, prepared from `sql` the first time:
+    /// for the statements every request runs, whose text cost more to
+    /// build and hash than the statement to bind and run.
     func statement(_ slot: StatementSlot, _ sql: () -> String) throws -> SQLiteStatement {
         if slot.index < slotted.count, let cached = slotted[slot.index] {
             cached.reset()
@@ -142,15 +141,4 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// The error number of the last system call SQLite saw fail on this connection.
     var systemErrno: Int32 { sqlite3_system_errno(handle) }
-}
-
-/// A place for one statement in every connection, numbered once per
-/// process: made as a `static let` beside the statement's SQL.
-struct StatementSlot: Sendable {
-    private static let next = Atomic<Int>(0)
-    let index: Int
-
-    init() {
-        index = Self.next.add(1, ordering: .relaxed).oldValue
-    }
 }

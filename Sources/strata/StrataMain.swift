@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StrataModel
 
 /// The `strata` executable: the server by default (`serve`), or `check`.
 /// The command line is parsed here, by hand: a parsing library would bring
@@ -51,6 +52,9 @@ enum StrataMain {
             fail("Error: \(error)\nSee 'strata \(subcommand ?? "serve") --help'.", code: 64)
         } catch let exit as ExitStatus {
             fail(nil, code: exit.code)
+        } catch let error as DynamoError {
+            // Its message, not the enum case around it.
+            fail("Error: \(error.message ?? error.typeName)", code: 1)
         } catch {
             fail("Error: \(error)", code: 1)
         }

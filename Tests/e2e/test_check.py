@@ -107,7 +107,8 @@ def test_check_refuses_a_running_servers_directory(server_factory):
     create_hash_table(server.client(), unique_name("live"))
     result = strata_check(server.data_dir, timeout=10)
     assert result.returncode != 0, result.stdout
-    assert f"Another Strata process is using the data directory {server.data_dir}" in result.stderr, result.stderr
+    assert result.stderr.startswith(f"Error: Another Strata process is using the data directory {server.data_dir}"), \
+        result.stderr
     assert server.client().list_tables()["TableNames"], "the server goes on answering"
 
 

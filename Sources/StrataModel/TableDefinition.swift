@@ -22,11 +22,8 @@ public struct TableDefinition: Sendable, Equatable {
         }
     }
 
-    /// The fields, shared by copies until one of them changes. A request
-    /// copies its table's definition a few times, and copying some forty
-    /// strings and arrays one by one made as many reference-count updates,
-    /// on memory every request thread shares; a copy is now one.
-    private final class Fields: @unchecked Sendable {
+    /// The fields, shared by copies until one of them changes (`Box`).
+    private struct Fields: Sendable {
         var name: String
         var id: String
         var arn: String
@@ -49,155 +46,129 @@ public struct TableDefinition: Sendable, Equatable {
         var pointInTimeRecovery: PointInTimeRecovery?
         var restore: RestoreSummary?
         var importing = false
+    }
 
-        init(
-            name: String, id: String, arn: String, creationTime: Double, keySchema: KeySchema,
-            attributeDefinitions: [KeyAttribute], billingMode: BillingMode, throughput: Throughput?,
-            tags: [(key: String, value: String)], deletionProtection: Bool, tableClass: String?
-        ) {
-            self.name = name
-            self.id = id
-            self.arn = arn
-            self.creationTime = creationTime
-            self.keySchema = keySchema
-            self.attributeDefinitions = attributeDefinitions
-            self.billingMode = billingMode
-            self.throughput = throughput
-            self.tags = tags
-            self.deletionProtection = deletionProtection
-            self.tableClass = tableClass
-        }
+    /// A request copies its table's definition a few times, and copying
+    /// some forty strings and arrays one by one made as many reference-count
+    /// updates, on memory every request thread shares; a copy is now one.
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
 
-        func copy() -> Fields {
-            let copy = Fields(
-                name: name, id: id, arn: arn, creationTime: creationTime, keySchema: keySchema,
-                attributeDefinitions: attributeDefinitions, billingMode: billingMode, throughput: throughput, tags: tags,
-                deletionProtection: deletionProtection, tableClass: tableClass)
-            copy.lastSwitchToPayPerRequest = lastSwitchToPayPerRequest
-            copy.globalIndexes = globalIndexes
-            copy.localIndexes = localIndexes
-            copy.timeToLiveAttribute = timeToLiveAttribute
-            copy.timeToLiveChanged = timeToLiveChanged
-            copy.streams = streams
-            copy.resourcePolicy = resourcePolicy
-            copy.streamPolicies = streamPolicies
-            copy.pointInTimeRecovery = pointInTimeRecovery
-            copy.restore = restore
-            copy.importing = importing
-            return copy
+        init(_ fields: Fields) {
+            self.fields = fields
         }
     }
 
-    private var fields: Fields
+    private var box: Box
 
     /// The fields to change, copied first if another definition shares them.
-    private mutating func ownFields() -> Fields {
-        if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-        return fields
+    private mutating func ownFields() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        return box
     }
 
     public var name: String {
-        get { fields.name }
-        set { ownFields().name = newValue }
+        get { box.fields.name }
+        set { ownFields().fields.name = newValue }
     }
     public var id: String {
-        get { fields.id }
-        set { ownFields().id = newValue }
+        get { box.fields.id }
+        set { ownFields().fields.id = newValue }
     }
     public var arn: String {
-        get { fields.arn }
-        set { ownFields().arn = newValue }
+        get { box.fields.arn }
+        set { ownFields().fields.arn = newValue }
     }
     /// Seconds since 1970.
     public var creationTime: Double {
-        get { fields.creationTime }
-        set { ownFields().creationTime = newValue }
+        get { box.fields.creationTime }
+        set { ownFields().fields.creationTime = newValue }
     }
     public var keySchema: KeySchema {
-        get { fields.keySchema }
-        set { ownFields().keySchema = newValue }
+        get { box.fields.keySchema }
+        set { ownFields().fields.keySchema = newValue }
     }
     public var attributeDefinitions: [KeyAttribute] {
-        get { fields.attributeDefinitions }
-        set { ownFields().attributeDefinitions = newValue }
+        get { box.fields.attributeDefinitions }
+        set { ownFields().fields.attributeDefinitions = newValue }
     }
     public var billingMode: BillingMode {
-        get { fields.billingMode }
-        set { ownFields().billingMode = newValue }
+        get { box.fields.billingMode }
+        set { ownFields().fields.billingMode = newValue }
     }
     /// Only for PROVISIONED tables.
     public var throughput: Throughput? {
-        get { fields.throughput }
-        set { ownFields().throughput = newValue }
+        get { box.fields.throughput }
+        set { ownFields().fields.throughput = newValue }
     }
     /// Seconds since 1970 of the last switch to PAY_PER_REQUEST.
     public var lastSwitchToPayPerRequest: Double? {
-        get { fields.lastSwitchToPayPerRequest }
-        set { ownFields().lastSwitchToPayPerRequest = newValue }
+        get { box.fields.lastSwitchToPayPerRequest }
+        set { ownFields().fields.lastSwitchToPayPerRequest = newValue }
     }
     public var tags: [(key: String, value: String)] {
-        get { fields.tags }
-        set { ownFields().tags = newValue }
+        get { box.fields.tags }
+        set { ownFields().fields.tags = newValue }
     }
     public var deletionProtection: Bool {
-        get { fields.deletionProtection }
-        set { ownFields().deletionProtection = newValue }
+        get { box.fields.deletionProtection }
+        set { ownFields().fields.deletionProtection = newValue }
     }
     public var tableClass: String? {
-        get { fields.tableClass }
-        set { ownFields().tableClass = newValue }
+        get { box.fields.tableClass }
+        set { ownFields().fields.tableClass = newValue }
     }
     /// In the order they were created.
     public var globalIndexes: [IndexDefinition] {
-        get { fields.globalIndexes }
-        set { ownFields().globalIndexes = newValue }
+        get { box.fields.globalIndexes }
+        set { ownFields().fields.globalIndexes = newValue }
     }
     /// Made with the table, never changed.
     public var localIndexes: [IndexDefinition] {
-        get { fields.localIndexes }
-        set { ownFields().localIndexes = newValue }
+        get { box.fields.localIndexes }
+        set { ownFields().fields.localIndexes = newValue }
     }
     /// The attribute whose Number value (epoch seconds) says when an item
     /// expires; nil while time to live is disabled.
     public var timeToLiveAttribute: String? {
-        get { fields.timeToLiveAttribute }
-        set { ownFields().timeToLiveAttribute = newValue }
+        get { box.fields.timeToLiveAttribute }
+        set { ownFields().fields.timeToLiveAttribute = newValue }
     }
     /// Seconds since 1970 of the last time to live change.
     public var timeToLiveChanged: Double? {
-        get { fields.timeToLiveChanged }
-        set { ownFields().timeToLiveChanged = newValue }
+        get { box.fields.timeToLiveChanged }
+        set { ownFields().fields.timeToLiveChanged = newValue }
     }
     /// The table's streams, oldest first: the last is enabled unless the
     /// table's stream is off; the others are disabled and still readable.
     public var streams: [StreamDefinition] {
-        get { fields.streams }
-        set { ownFields().streams = newValue }
+        get { box.fields.streams }
+        set { ownFields().fields.streams = newValue }
     }
     /// The table's resource-based policy, if one was put.
     public var resourcePolicy: ResourcePolicy? {
-        get { fields.resourcePolicy }
-        set { ownFields().resourcePolicy = newValue }
+        get { box.fields.resourcePolicy }
+        set { ownFields().fields.resourcePolicy = newValue }
     }
     /// Its streams' policies, by stream label.
     public var streamPolicies: [String: ResourcePolicy] {
-        get { fields.streamPolicies }
-        set { ownFields().streamPolicies = newValue }
+        get { box.fields.streamPolicies }
+        set { ownFields().fields.streamPolicies = newValue }
     }
     /// Point-in-time recovery, while it is on.
     public var pointInTimeRecovery: PointInTimeRecovery? {
-        get { fields.pointInTimeRecovery }
-        set { ownFields().pointInTimeRecovery = newValue }
+        get { box.fields.pointInTimeRecovery }
+        set { ownFields().fields.pointInTimeRecovery = newValue }
     }
     /// Set on a table made by a restore.
     public var restore: RestoreSummary? {
-        get { fields.restore }
-        set { ownFields().restore = newValue }
+        get { box.fields.restore }
+        set { ownFields().fields.restore = newValue }
     }
     /// True while ImportTable loads the table's items: it is CREATING.
     public var importing: Bool {
-        get { fields.importing }
-        set { ownFields().importing = newValue }
+        get { box.fields.importing }
+        set { ownFields().fields.importing = newValue }
     }
 
     public init(
@@ -205,15 +176,15 @@ public struct TableDefinition: Sendable, Equatable {
         attributeDefinitions: [KeyAttribute], billingMode: BillingMode, throughput: Throughput?,
         tags: [(key: String, value: String)] = [], deletionProtection: Bool = false, tableClass: String? = nil
     ) {
-        fields = Fields(
+        box = Box(Fields(
             name: name, id: id, arn: arn, creationTime: creationTime, keySchema: keySchema,
             attributeDefinitions: attributeDefinitions, billingMode: billingMode, throughput: throughput, tags: tags,
-            deletionProtection: deletionProtection, tableClass: tableClass)
+            deletionProtection: deletionProtection, tableClass: tableClass))
     }
 
     /// Member-wise; written out because tags are tuples, which cannot be Equatable.
     public static func == (lhs: TableDefinition, rhs: TableDefinition) -> Bool {
-        lhs.fields === rhs.fields || lhs.name == rhs.name && lhs.id == rhs.id && lhs.arn == rhs.arn && lhs.creationTime == rhs.creationTime
+        lhs.box === rhs.box || lhs.name == rhs.name && lhs.id == rhs.id && lhs.arn == rhs.arn && lhs.creationTime == rhs.creationTime
             && lhs.keySchema == rhs.keySchema && lhs.attributeDefinitions == rhs.attributeDefinitions
             && lhs.billingMode == rhs.billingMode && lhs.throughput == rhs.throughput
             && lhs.lastSwitchToPayPerRequest == rhs.lastSwitchToPayPerRequest

@@ -178,11 +178,11 @@ struct RequestDecoder: ByteToMessageDecoder {
         let method = try reader.method()
         let uri = try reader.target()
         let version = try reader.version()
-        let headerStart = reader.position
-        // The header lines and the CRLF that ends the last of them.
-        var lines = HeadReader(bytes: UnsafeRawBufferPointer(rebasing: bytes[headerStart...]))
+        // The header lines, the last one without its CRLF.
+        let block = UnsafeRawBufferPointer(rebasing: bytes[reader.position...])
+        var lines = HeadReader(bytes: block)
         let fields = try lines.headerFields()
-        let headers = RequestHeaders(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[headerStart...])), fields: fields)
+        let headers = RequestHeaders(bytes: Array(block), fields: fields)
         return try RequestHead(method: method, uri: uri, version: version, headers: headers)
     }
 
@@ -206,8 +206,10 @@ struct RequestDecoder: ByteToMessageDecoder {
             guard index > 0 else { throw .malformed }
             // Chunk extensions (`;name=value`) are allowed and ignored.
             if index < lineFeed - 1 {
-                guard bytes[index] == UInt8(ascii: ";") || HeadReader.isSpace(bytes[index]) else { throw .malformed }
-                for byte in bytes[index..<(lineFeed - 1)] where !HeadReader.isFieldContent(byte) { throw .malformed }
+                let extensions = lineFeed - 1 - index
+                guard bytes[index] == UInt8(ascii: ";") || HeadReader.isSpace(bytes[index]),
+                    strata_http_field_content_prefix(bytes.baseAddress! + index, extensions) == extensions
+                else { throw .malformed }
             }
             return (size, lineFeed + 1)
         }
@@ -315,11 +317,6 @@ struct HeadReader {
         case 1: return high >> (byte & 63) & 1 == 1
         default: return false
         }
-    }
-
-    /// Visible characters, obs-text, space and tab: what a field value may hold.
-    static func isFieldContent(_ byte: UInt8) -> Bool {
-        byte >= 0x20 && byte != 0x7F || byte == UInt8(ascii: "\t")
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {

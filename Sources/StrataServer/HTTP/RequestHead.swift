@@ -112,8 +112,8 @@ struct RequestHeaders: Equatable {
         var start = field.value.lowerBound
         for end in field.value.lowerBound...field.value.upperBound where end == field.value.upperBound || bytes[end] == UInt8(ascii: ",") {
             var range = start..<end
-            while !range.isEmpty, Self.isSpace(bytes[range.lowerBound]) { range = range.dropFirst() }
-            while !range.isEmpty, Self.isSpace(bytes[range.upperBound - 1]) { range = range.dropLast() }
+            while !range.isEmpty, HeadReader.isSpace(bytes[range.lowerBound]) { range = range.dropFirst() }
+            while !range.isEmpty, HeadReader.isSpace(bytes[range.upperBound - 1]) { range = range.dropLast() }
             if equalIgnoringCase(range, token) { return true }
             start = end + 1
         }
@@ -143,9 +143,5 @@ struct RequestHeaders: Equatable {
             }
             return true
         }
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }

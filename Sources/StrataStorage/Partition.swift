@@ -155,6 +155,16 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         return try await files.bulkReaders.withConnection(on: threads.bulk, body)
     }
 
+    /// Runs `body` in a transaction of its own on the calling thread, which
+    /// must be a storage thread, once the writer's queued requests are done.
+    /// For the index propagator: it writes many partitions in turn, and
+    /// waking each one's writer thread cost more than the writes.
+    func writeHere<T>(_ body: (PartitionTransaction) throws -> T) async throws -> T {
+        let files = try await lease(creating: true, on: threads.requests)!
+        defer { release() }
+        return try files.writer.writeNow(body)
+    }
+
     /// Runs `body` in a transaction of its own at once; for start-up work only.
     func writeNow<T>(_ body: (PartitionTransaction) throws -> T) throws -> T {
         let files = try leaseNow(creating: true)!

@@ -133,10 +133,12 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     }
 
     /// Runs `body` in one transaction of its own, now, on the calling
-    /// thread once queued requests are done: for start-up work, before
-    /// any request arrives.
+    /// thread once queued requests are done. Refused, as `submit` is, once
+    /// the writer is closing.
     func writeNow<T>(_ body: (Transaction) throws -> T) throws -> T {
         try queue.sync {
+            // `finish` runs on `queue` after `closed` is set: checked here, it cannot have run.
+            guard !state.withLock({ $0.closed }) else { throw DynamoError.resourceNotFound("Requested resource not found") }
             let transaction = Transaction(connection: connection, context: context)
             var result: T?
             try inTransaction(transaction) { result = try body(transaction) }

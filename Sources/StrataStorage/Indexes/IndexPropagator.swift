@@ -172,24 +172,21 @@ final class IndexPropagator: Sendable {
     }
 
     /// Writes the changes' mutations to each index partition they touch,
-    /// all partitions at once, each in the changes' order. A partition of
-    /// an index removed meanwhile is closed: its writes are moot.
+    /// one partition after another on this storage thread, each in the
+    /// changes' order. Handing each partition's share to its writer's
+    /// thread instead cost a wake-up per partition and round, more than
+    /// the share itself (about 2 entries a partition at 32 connections;
+    /// Benchmarks/indexes). A partition of an index removed meanwhile is
+    /// closed: its writes are moot.
     private func apply(_ changes: [IndexChange]) async throws {
-        let work = Self.plan(changes.lazy.flatMap(\.mutations), for: indexing.current)
-        let indexing = indexing
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, partition, mutations) in work {
-                group.addTask {
-                    do {
-                        try await partition.write { transaction in
-                            for mutation in mutations { try transaction.apply(mutation) }
-                        }
-                    } catch {
-                        if indexing.current.global(named: index) != nil { throw error }
-                    }
+        for (index, partition, mutations) in Self.plan(changes.lazy.flatMap(\.mutations), for: indexing.current) {
+            do {
+                try await partition.writeHere { transaction in
+                    for mutation in mutations { try transaction.apply(mutation) }
                 }
+            } catch {
+                if indexing.current.global(named: index) != nil { throw error }
             }
-            try await group.waitForAll()
         }
     }
 

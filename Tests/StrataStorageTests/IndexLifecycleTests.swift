@@ -86,6 +86,53 @@ import Testing
         await engine.close()
     }
 
+    /// The propagator writes index partitions on its own thread; a global
+    /// index removed while writes go on closes its partitions under it.
+    /// No write fails, and the index that stays holds exactly the table.
+    @Test func removingAnIndexWhileWritingKeepsTheOtherExact() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-removal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: directory, partitionsPerTable: 4))
+        var table = IndexSimulationTests.definition()
+        table.localIndexes = []
+        _ = try await engine.createTable(table)
+        // The first writer removes the index a quarter of the way through.
+        let writes = try await withThrowingTaskGroup(of: [PrimaryKey: Item?].self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    var rng = SystemRandomNumberGenerator()
+                    var written: [PrimaryKey: Item?] = [:]
+                    for round in 0..<400 {
+                        if writer == 0, round == 100 {
+                            _ = try await engine.updateTable(named: "indexed") { definition in
+                                let position = definition.globalIndexes.firstIndex { $0.name == IndexSimulationTests.byTenant.name }!
+                                definition.globalIndexes[position].status = .deleting
+                            }
+                        }
+                        let key = PrimaryKey(
+                            partition: .s("p\(Int.random(in: 0..<6, using: &rng))"),
+                            sort: .n(DynamoNumber(Int.random(in: 0..<100, using: &rng))))
+                        let item: Item? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : IndexSimulationTests.item(key, &rng)
+                        try await engine.writeItem(table: "indexed", key: key) { _ in ItemWrite(item.map { .put($0) } ?? .delete, result: ()) }
+                        written[key] = item
+                    }
+                    return written
+                }
+            }
+            var all: [PrimaryKey: Item?] = [:]
+            for try await written in group { all.merge(written) { $1 } }
+            return all
+        }
+        try await Self.wait(for: nil, of: IndexSimulationTests.byTenant.name, in: engine)
+        var model: [PrimaryKey: Item] = [:]
+        for key in writes.keys { model[key] = try await engine.item(table: "indexed", key: key) }
+        var expected = table
+        expected.globalIndexes = [IndexSimulationTests.byColor]
+        try await IndexSimulationTests.expectIndexes(of: engine, toMatch: model, definition: expected)
+        #expect(try engine.checkIntegrity().findings == [])
+        await engine.close()
+    }
+
     @Test func theIntegrityCheckFindsAnIndexThatDisagreesWithItsTable() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-badindex-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

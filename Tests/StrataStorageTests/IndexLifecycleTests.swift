@@ -24,6 +24,37 @@ import Testing
         }
     }
 
+    /// Four writers each put or delete 400 random items among keys p0-p5
+    /// × 0..<`sorts`; `before(writer, round)` runs before each write.
+    /// Returns the keys written. Writers may write the same key: a model
+    /// takes what the table holds for each.
+    static func writeConcurrently(
+        to engine: SQLiteStorageEngine, sorts: Int,
+        before: @escaping @Sendable (_ writer: Int, _ round: Int) async throws -> Void = { _, _ in }
+    ) async throws -> Set<PrimaryKey> {
+        try await withThrowingTaskGroup(of: Set<PrimaryKey>.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    var rng = SystemRandomNumberGenerator()
+                    var written: Set<PrimaryKey> = []
+                    for round in 0..<400 {
+                        try await before(writer, round)
+                        let key = PrimaryKey(
+                            partition: .s("p\(Int.random(in: 0..<6, using: &rng))"),
+                            sort: .n(DynamoNumber(Int.random(in: 0..<sorts, using: &rng))))
+                        let item: Item? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : IndexSimulationTests.item(key, &rng)
+                        try await engine.writeItem(table: "indexed", key: key) { _ in ItemWrite(item.map { .put($0) } ?? .delete, result: ()) }
+                        written.insert(key)
+                    }
+                    return written
+                }
+            }
+            var all: Set<PrimaryKey> = []
+            for try await written in group { all.formUnion(written) }
+            return all
+        }
+    }
+
     @Test func backfillWhileWritingIndexesEveryItemOnce() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-backfill-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -42,33 +73,12 @@ import Testing
         }
 
         // Four writers go on while the index is added and filled.
-        let writes = try await withThrowingTaskGroup(of: [PrimaryKey: Item?].self) { group in
-            for _ in 0..<4 {
-                group.addTask {
-                    var rng = SystemRandomNumberGenerator()
-                    var written: [PrimaryKey: Item?] = [:]
-                    for _ in 0..<400 {
-                        let key = PrimaryKey(
-                            partition: .s("p\(Int.random(in: 0..<6, using: &rng))"),
-                            sort: .n(DynamoNumber(Int.random(in: 0..<300, using: &rng))))
-                        let item: Item? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : IndexSimulationTests.item(key, &rng)
-                        try await engine.writeItem(table: "indexed", key: key) { _ in ItemWrite(item.map { .put($0) } ?? .delete, result: ()) }
-                        written[key] = item
-                    }
-                    return written
-                }
-            }
-            group.addTask {
+        let written = try await Self.writeConcurrently(to: engine, sorts: 300) { writer, round in
+            if writer == 0, round == 0 {
                 _ = try await engine.updateTable(named: "indexed") { $0.globalIndexes.append(IndexSimulationTests.byTenant) }
-                return [:]
             }
-            // Writers may write the same key: the model takes what the
-            // table holds for each key written.
-            var all: [PrimaryKey: Item?] = [:]
-            for try await written in group { all.merge(written) { $1 } }
-            return all
         }
-        for key in writes.keys { model[key] = try await engine.item(table: "indexed", key: key) }
+        for key in written { model[key] = try await engine.item(table: "indexed", key: key) }
         try await Self.wait(for: .active, of: "byTenant", in: engine)
         #expect(engine.table(named: "indexed")?.globalIndexes.first?.backfilling == nil)
 
@@ -97,35 +107,17 @@ import Testing
         table.localIndexes = []
         _ = try await engine.createTable(table)
         // The first writer removes the index a quarter of the way through.
-        let writes = try await withThrowingTaskGroup(of: [PrimaryKey: Item?].self) { group in
-            for writer in 0..<4 {
-                group.addTask {
-                    var rng = SystemRandomNumberGenerator()
-                    var written: [PrimaryKey: Item?] = [:]
-                    for round in 0..<400 {
-                        if writer == 0, round == 100 {
-                            _ = try await engine.updateTable(named: "indexed") { definition in
-                                let position = definition.globalIndexes.firstIndex { $0.name == IndexSimulationTests.byTenant.name }!
-                                definition.globalIndexes[position].status = .deleting
-                            }
-                        }
-                        let key = PrimaryKey(
-                            partition: .s("p\(Int.random(in: 0..<6, using: &rng))"),
-                            sort: .n(DynamoNumber(Int.random(in: 0..<100, using: &rng))))
-                        let item: Item? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : IndexSimulationTests.item(key, &rng)
-                        try await engine.writeItem(table: "indexed", key: key) { _ in ItemWrite(item.map { .put($0) } ?? .delete, result: ()) }
-                        written[key] = item
-                    }
-                    return written
+        let written = try await Self.writeConcurrently(to: engine, sorts: 100) { writer, round in
+            if writer == 0, round == 100 {
+                _ = try await engine.updateTable(named: "indexed") { definition in
+                    let position = definition.globalIndexes.firstIndex { $0.name == IndexSimulationTests.byTenant.name }!
+                    definition.globalIndexes[position].status = .deleting
                 }
             }
-            var all: [PrimaryKey: Item?] = [:]
-            for try await written in group { all.merge(written) { $1 } }
-            return all
         }
         try await Self.wait(for: nil, of: IndexSimulationTests.byTenant.name, in: engine)
         var model: [PrimaryKey: Item] = [:]
-        for key in writes.keys { model[key] = try await engine.item(table: "indexed", key: key) }
+        for key in written { model[key] = try await engine.item(table: "indexed", key: key) }
         var expected = table
         expected.globalIndexes = [IndexSimulationTests.byColor]
         try await IndexSimulationTests.expectIndexes(of: engine, toMatch: model, definition: expected)

@@ -4,8 +4,11 @@
 final class CheckpointRequests: Sendable {
     let pending: AsyncStream<Checkpointer>
     private let continuation: AsyncStream<Checkpointer>.Continuation
+    /// Whether logs may grow longer before their checkpoint.
+    let headroom: DiskHeadroom
 
-    init() {
+    init(headroom: DiskHeadroom) {
+        self.headroom = headroom
         // Each checkpointer asks again only after its checkpoint ran, so
         // the buffer holds at most one request per database.
         (pending, continuation) = AsyncStream.makeStream(of: Checkpointer.self, bufferingPolicy: .unbounded)

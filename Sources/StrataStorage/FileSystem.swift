@@ -23,6 +23,14 @@ enum FileSystem {
         access(path, F_OK) == 0
     }
 
+    /// The bytes an unprivileged process may still write to the file
+    /// system that holds `path`; nil if it cannot be asked.
+    static func availableBytes(_ path: String) -> Int? {
+        var status = statvfs()
+        guard statvfs(path, &status) == 0 else { return nil }
+        return Int(status.f_bavail) * Int(status.f_frsize)
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR

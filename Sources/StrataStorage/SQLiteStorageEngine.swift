@@ -51,7 +51,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         return String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt64, radix: 36)
     }()
     let threads: StorageThreads
-    private let checkpoints = CheckpointRequests()
+    private let checkpoints: CheckpointRequests
     /// The descriptors partitions hold, within `options.maximumOpenFiles`.
     let openFiles: OpenFiles
     /// Serializes catalog changes; it guards the catalog connection and is
@@ -77,6 +77,7 @@ public final class SQLiteStorageEngine: StorageEngine {
         self.options = options
         threads = StorageThreads(options: options)
         openFiles = OpenFiles(limit: options.maximumOpenFiles)
+        checkpoints = CheckpointRequests(headroom: DiskHeadroom(dataDirectory: options.dataDirectory))
         if let directory = options.dataDirectory {
             let files = DataDirectory(path: directory)
             Self.warnIfShared(directory, logger: options.logger)

@@ -70,24 +70,20 @@ final class Checkpointer: Sendable {
     /// Told the log's size after a commit; returns whether the writer
     /// should checkpoint itself now.
     func noteCommitted(logBytes: Int) -> Bool {
-        guard logBytes >= Self.threshold else { return false }
-        guard requests.headroom.isAmple else {
-            // On a disk short of space the writer copies the log itself, at
-            // once and alone: a background checkpoint that lags behind (or
-            // meets the writer's own) lets the log fill the disk, and then
-            // the log cannot be copied back at all.
-            return state.withLock { state in
-                state.logBytes = logBytes
-                return logBytes >= state.retryAbove
-            }
-        }
-        guard logBytes >= Self.longThreshold else { return false }
-        let (due, retrying) = state.withLock { state -> (Bool, Bool) in
+        let retrying = state.withLock { state in
             state.logBytes = logBytes
-            let retrying = logBytes >= state.retryAbove
-            guard !state.requested, retrying else { return (false, retrying) }
-            state.requested = true
-            return (true, true)
+            return logBytes >= state.retryAbove
+        }
+        guard logBytes >= Self.threshold else { return false }
+        // On a disk short of space the writer copies the log itself, at
+        // once and alone: a background checkpoint that lags behind (or
+        // meets the writer's own) lets the log fill the disk, and then the
+        // log cannot be copied back at all.
+        guard requests.headroom.isAmple else { return retrying }
+        guard logBytes >= Self.longThreshold else { return false }
+        let due = retrying && state.withLock { state in
+            defer { state.requested = true }
+            return !state.requested
         }
         if due { requests.submit(self) }
         return logBytes >= Self.writerLimit && retrying

@@ -80,4 +80,13 @@ import Testing
         let checkpointer = Checkpointer(database: Database(), requests: CheckpointRequests(headroom: disk.headroom()))
         #expect(checkpointer.noteCommitted(logBytes: Checkpointer.threshold))
     }
+
+    /// The metrics' log size is the last commit's, also once a checkpoint
+    /// has started the log over.
+    @Test func theLogSizeIsTheLastCommits() {
+        let checkpointer = Checkpointer(database: Database(), requests: CheckpointRequests(headroom: Disk().headroom()))
+        _ = checkpointer.noteCommitted(logBytes: Checkpointer.longThreshold + 5)
+        _ = checkpointer.noteCommitted(logBytes: 4096)
+        #expect(checkpointer.logBytes == 4096)
+    }
 }

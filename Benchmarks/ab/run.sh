@@ -13,39 +13,29 @@
 # 200 groups, for indexes; partiql's takes a key count).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+DURATION=${DURATION:-6}
+source "$here/../common.sh"
 bench=${BENCH:-indexes}
-script="$here/../$bench/ops.lua"
 workloads=${WORKLOADS:-put_plain put_indexed}
-duration=${DURATION:-6} conns=${CONNS:-32}
 load_args=${LOAD_ARGS-200}
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-work=$(mktemp -d)
-pid=
-trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+hz=$(getconf CLK_TCK)
+bench_prepare
 
-ticks() { read -r -a fields <"/proc/$1/stat"; echo $((fields[13] + fields[14])); }
+ticks() { read -r -a fields <"/proc/$bench_pid/stat"; echo $((fields[13] + fields[14])); }
 
 turn() {  # binary label
-  rm -rf "$work/data"
-  "$1" --port 0 --data-dir "$work/data" --throttling off >"$work/log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 200); do grep -q "Strata listening" "$work/log" && break; sleep 0.05; done
-  local url="http://127.0.0.1:$(grep -o 'port=[0-9]*' "$work/log" | head -1 | cut -d= -f2)"
+  bench_launch "$1"
   # shellcheck disable=SC2086
   python3 "$here/../$bench/load.py" "$url" $load_args >/dev/null
-  local hz; hz=$(getconf CLK_TCK)
   for w in $workloads; do
-    local before after line rps errors
-    before=$(ticks "$pid")
-    line=$(WORKLOAD=$w wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$script" "$url" | grep '^RESULT')
-    after=$(ticks "$pid")
-    rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$line")
-    errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")
-    [ "$errors" = 0 ] || { echo "$2 $w: $errors errors" >&2; exit 1; }
-    printf '%-4s %-14s %8s req/s %6s µs CPU a request\n' "$2" "$w" "$rps" \
-      $(((after - before) * 1000000 / hz / (rps * duration)))
+    local before after
+    before=$(ticks)
+    bench_wrk "$here/../$bench/ops.lua" "$w"
+    after=$(ticks)
+    printf '%-4s %-14s %8s req/s %6s µs CPU a request\n' "$2" "$w" "$r_rps" \
+      $(((after - before) * 1000000 / hz / (r_rps * duration)))
   done
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  bench_stop
 }
 
 for _ in $(seq 1 "${TURNS:-3}"); do

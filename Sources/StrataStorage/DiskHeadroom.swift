@@ -13,7 +13,12 @@ final class DiskHeadroom: Sendable {
 
     private let availableBytes: @Sendable () -> Int?
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let answer = Mutex<(isAmple: Bool, checkedAt: ContinuousClock.Instant?)>((false, nil))
+    private struct Answer {
+        var isAmple: Bool
+        var lookedUp: ContinuousClock.Instant
+    }
+
+    private let last = Mutex<Answer?>(nil)
 
     /// `availableBytes`: the file system's free bytes, nil if unknown (or
     /// no file system: an in-memory engine), which counts as scarce.
@@ -32,11 +37,9 @@ final class DiskHeadroom: Sendable {
 
     var isAmple: Bool {
         let now = now()
-        if let known = answer.withLock({ $0.checkedAt.map { now - $0 < .seconds(1) } == true ? $0.isAmple : nil }) {
-            return known
-        }
+        if let last = last.withLock({ $0 }), now - last.lookedUp < .seconds(1) { return last.isAmple }
         let isAmple = (availableBytes() ?? 0) >= Self.ample
-        answer.withLock { $0 = (isAmple, now) }
+        last.withLock { $0 = Answer(isAmple: isAmple, lookedUp: now) }
         return isAmple
     }
 }

@@ -36,14 +36,22 @@ public final class DynamoAPI: Sendable {
         imports = TransferJobs(exportDirectory: configuration.exportDirectory, kind: "imports")
     }
 
-    /// Where the front starts each request's task: on the storage
-    /// engine's request threads, where it reads without changing threads.
-    /// A long request (Scan) moves to the bulk threads in its route.
+    /// Where the front starts each request's task when the engine does not
+    /// run requests on the front's own threads: the storage engine's
+    /// request threads, where it reads without changing threads. A long
+    /// request (Scan) moves to the bulk threads in its route.
     public var requestExecutor: (any TaskExecutor)? { storage.requestExecutor }
 
     /// The low-priority threads long requests run on, also where the front
     /// checksums and copies a large answer.
     public var bulkExecutor: (any TaskExecutor)? { storage.bulkExecutor }
+
+    /// Whether request tasks may run on the front's event loops once each
+    /// has called `adoptCallingThread()`, instead of on `requestExecutor`.
+    public var runsRequestsOnAdoptedThreads: Bool { storage.runsRequestsOnAdoptedThreads }
+
+    /// Lets the calling thread read as the storage engine's request threads do.
+    public func adoptCallingThread() { storage.adoptCallingThread() }
 
     /// Answers one request. `target` is the whole `X-Amz-Target` header,
     /// e.g. `DynamoDB_20120810.GetItem`.

@@ -100,6 +100,10 @@ public final class PostgresStorageEngine: StorageEngine {
 
     public var requestExecutor: (any TaskExecutor)? { database.executor }
     public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
+    /// Each connection belongs to one of the database loops, which run the
+    /// request tasks and resume each where its answer is read.
+    public var runsRequestsOnAdoptedThreads: Bool { false }
+    public func adoptCallingThread() {}
 
     // MARK: Catalog
 

@@ -13,6 +13,8 @@ public final class HTTPServer: Sendable {
     private let port: Int
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
+    /// Each loop's task executor, when request tasks run on the loops.
+    private let loopExecutors: [ObjectIdentifier: EventLoopTaskExecutor]
     private let options: ServerOptions
     private let inFlight: InFlightRequests
     private let resources: ServerResources
@@ -22,7 +24,10 @@ public final class HTTPServer: Sendable {
     /// Whether running out of descriptors on accept has been logged.
     private let descriptorShortageLogged = Atomic<Bool>(false)
 
-    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int = System.coreCount) {
+    /// `threads`: the event loops; by default one per core, or two per
+    /// core when request tasks run on them, so that a request that reads
+    /// from the disk, or runs long, holds up one loop of two.
+    public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int? = nil) {
         self.inFlight = InFlightRequests(maximum: options.maximumInFlight)
         self.resources = ServerResources(inFlight: inFlight, bodyMemory: CappedBudget(capacity: options.maximumBodyMemory))
         self.hosts = HostPolicy(listeningHost: host, allowedHosts: options.allowedHosts)
@@ -31,7 +36,17 @@ public final class HTTPServer: Sendable {
         self.host = host
         self.port = port
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let requestsOnLoops = api.runsRequestsOnAdoptedThreads
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount * (requestsOnLoops ? 2 : 1))
+        var loopExecutors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
+        if requestsOnLoops {
+            for loop in group.makeIterator() {
+                loopExecutors[ObjectIdentifier(loop)] = EventLoopTaskExecutor(loop)
+                // At once, from this thread: no request reaches a loop before `start`.
+                try? loop.submit { api.adoptCallingThread() }.wait()
+            }
+        }
+        self.loopExecutors = loopExecutors
     }
 
     /// Binds the listening socket; returns the port (useful with port 0).
@@ -75,7 +90,7 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         RequestHandler(
-                            api: api, logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,
+                            api: api, executor: loopExecutors[ObjectIdentifier(channel.eventLoop)], logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,
                             authenticator: authenticator, metrics: metrics, metricsToken: metricsToken, console: console))
                 }
             }

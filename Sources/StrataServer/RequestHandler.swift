@@ -17,6 +17,9 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     private let api: DynamoAPI
+    /// Where request tasks run: the connection's event loop, or (nil) the
+    /// storage engine's request threads.
+    private let executor: (any TaskExecutor)?
     private let logger: Logger
     private let watchdog: ConnectionWatchdog
     private let hosts: HostPolicy
@@ -53,7 +56,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var closing = false
 
     init(
-        api: DynamoAPI, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
+        api: DynamoAPI, executor: (any TaskExecutor)? = nil, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
         authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil, metricsToken: String? = nil,
         console: Bool = false
     ) {
@@ -62,6 +65,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.metrics = metrics
         self.metricsToken = metricsToken
         self.api = api
+        self.executor = executor ?? api.requestExecutor
         self.logger = logger
         self.watchdog = watchdog
         self.hosts = hosts
@@ -297,14 +301,18 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let eventLoop = context.eventLoop
         let origin = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
         let deliver: @Sendable (EncodedResponse) -> Void = { response in
-            eventLoop.execute { origin.value.handler.answered(response, context: origin.value.context) }
+            if eventLoop.inEventLoop {
+                origin.value.handler.answered(response, context: origin.value.context)
+            } else {
+                eventLoop.execute { origin.value.handler.answered(response, context: origin.value.context) }
+            }
         }
-        // The task starts on the storage engine's request threads, where it
-        // reads without changing threads. Everything but the socket work
-        // happens there, off the event loop: inflating the body, the answer,
-        // its encoding and checksum.
+        // The task runs on this connection's event loop, where the storage
+        // engine reads too (or, for an engine that keeps its own threads,
+        // starts on them). Inflating a body and encoding a large answer
+        // move to the bulk threads, so that no loop spends milliseconds on them.
         let bodyMemory = resources.bodyMemory
-        Task(executorPreference: api.requestExecutor) {
+        Task(executorPreference: executor) {
             let result: Result<[UInt8], DynamoError>
             let raw = Array(body.readableBytesView)
             // The signature covers the body as sent, before any inflating.

@@ -126,6 +126,8 @@ public final class SQLiteStorageEngine: StorageEngine {
 
     public var requestExecutor: (any TaskExecutor)? { threads.requests }
     public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
+    public var runsRequestsOnAdoptedThreads: Bool { true }
+    public func adoptCallingThread() { threads.requests.adoptCallingThread() }
 
     var partitionEnvironment: Partition.Environment {
         Self.partitionEnvironment(options: options, threads: threads, checkpoints: checkpoints, openFiles: openFiles)

@@ -13,6 +13,14 @@ public protocol StorageEngine: Sendable {
     /// The executor for long requests (Scan), so that they never hold a
     /// request thread; nil if the engine needs none.
     var bulkExecutor: (any TaskExecutor)? { get }
+    /// Whether the front may run request tasks on threads of its own (its
+    /// event loops) that have called `adoptCallingThread()`: a request then
+    /// reads where it was read off the socket, with no change of thread.
+    /// False when requests must start on `requestExecutor`.
+    var runsRequestsOnAdoptedThreads: Bool { get }
+    /// Lets the calling thread read as the engine's request threads do, for
+    /// its lifetime (see `runsRequestsOnAdoptedThreads`).
+    func adoptCallingThread()
 
     /// The current definition of a table, or nil.
     func table(named name: String) -> TableDefinition?

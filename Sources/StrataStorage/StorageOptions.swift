@@ -19,9 +19,10 @@ public struct StorageOptions: Sendable {
     public var durability: Durability
     /// Partitions per new table; a table keeps the count it was created with.
     public var partitionsPerTable: Int
-    /// The engine's threads for requests: the server runs each request on
-    /// one of them, and point reads (GetItem, Query pages, transactions)
-    /// run there without changing threads. One per core keeps them hot.
+    /// The engine's threads for requests' storage work that does not run
+    /// where the request runs (the front's event loops, which read as
+    /// these threads do): opening partition files, index propagation, and
+    /// the reads of tasks started elsewhere. One per core.
     public var requestThreads = StorageOptions.coreCount
     /// The engine's threads for long work (Scan pages, table files), at
     /// the lowest priority, so that it never holds a request thread. All
@@ -29,8 +30,8 @@ public struct StorageOptions: Sendable {
     /// one bulk thread kept GetItem's p99 beside 4 full-table scanners at
     /// 4.3-4.6 ms, two gave 6-7.6 ms and eight 7.6-11.9 ms.
     public var bulkThreads = max(1, StorageOptions.coreCount - 1)
-    /// Reader connections open at most per partition for requests' reads
-    /// (more would find no request thread to run on); more reads wait.
+    /// Reader connections open at most per partition for requests' reads;
+    /// a read that finds none idle waits for one on the request threads.
     public var readersPerPartition = StorageOptions.coreCount
     /// Reader connections open at most per partition for Scan pages.
     public var bulkReadersPerPartition = 2

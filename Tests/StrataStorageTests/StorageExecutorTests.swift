@@ -1,4 +1,5 @@
 import Dispatch
+import StrataModel
 import StrataThreads
 import Synchronization
 import Testing
@@ -69,6 +70,28 @@ import Testing
         // Into the executor and back out: two jobs per call from elsewhere.
         #expect(fromPool.jobs >= calls)
         #expect(preferring.jobs == 0)
+    }
+
+    /// The front's event loops adopt the request threads: a request task
+    /// running on one reads there, and nothing moves to the request threads.
+    @Test func aTaskOnAnAdoptedThreadReadsThere() async throws {
+        let engine = try SQLiteStorageEngine(options: StorageOptions(dataDirectory: nil, partitionsPerTable: 1))
+        _ = try await engine.createTable(TestTables.hashKeyed("t"))
+        let key = PrimaryKey(partition: .s("a"))
+        _ = try await engine.writeItem(table: "t", key: key) { _ in ItemWrite(.put(["pk": .s("a")]), result: 0) }
+        // An executor of one thread stands for an event loop.
+        let loop = StorageExecutor(name: "test-loop", maximumThreads: 1)
+        defer { loop.retire() }
+        #expect(engine.runsRequestsOnAdoptedThreads)
+        await Task(executorPreference: loop) { engine.adoptCallingThread() }.value
+        let read = { try await Task(executorPreference: loop) { try await engine.getItem(table: "t", key: key) }.value }
+        // The first read opens the partition's reader connection on the request threads.
+        #expect(try await read() != nil)
+        let jobsBefore = engine.threads.requests.enqueuedJobCount
+        for _ in 0..<100 {
+            #expect(try await read() != nil)
+        }
+        #expect(engine.threads.requests.enqueuedJobCount == jobsBefore)
     }
 }
 

@@ -131,7 +131,15 @@ package final class StorageExecutor: TaskExecutor {
         for _ in 0..<parked { wakeUp.signal() }
     }
 
-    /// Whether the calling thread is one of this executor's.
+    /// Lets the calling thread (one of the HTTP front's event loops) count
+    /// as one of this executor's for reads, for its lifetime: a request
+    /// task running there reads without moving here. Jobs enqueued here
+    /// still run on this executor's own threads.
+    package func adoptCallingThread() {
+        StorageThread.setExecutor(self)
+    }
+
+    /// Whether the calling thread is one of this executor's, or adopted.
     var isCurrentThreadOwned: Bool {
         StorageThread.belongs(to: self)
     }

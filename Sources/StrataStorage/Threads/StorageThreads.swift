@@ -1,9 +1,9 @@
-/// The engine's two kinds of threads. Requests run on a few hot threads,
-/// one per core, and read there (opening a closed partition's files there
-/// too); long work (Scan pages, creating and removing table directories,
-/// checkpoints) runs on threads of its own at the lowest priority
-/// (nice 19), so that a full Scan never takes a thread, or much of a core,
-/// from a GetItem.
+/// The engine's two kinds of threads. Requests read on a few hot threads,
+/// one per core, or on the front's event loops that adopted them; closed
+/// partitions open on the request threads. Long work (Scan pages, creating
+/// and removing table directories, checkpoints) runs on threads of its own
+/// at the lowest priority (nice 19), so that a full Scan never takes a
+/// thread, or much of a core, from a GetItem.
 package struct StorageThreads: Sendable {
     package let requests: StorageExecutor
     package let bulk: StorageExecutor

@@ -90,8 +90,9 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         RequestHandler(
-                            api: api, executor: loopExecutors[ObjectIdentifier(channel.eventLoop)], logger: logger, resources: resources, watchdog: watchdog, hosts: hosts,
-                            authenticator: authenticator, metrics: metrics, metricsToken: metricsToken, console: console))
+                            api: api, executor: loopExecutors[ObjectIdentifier(channel.eventLoop)], logger: logger,
+                            resources: resources, watchdog: watchdog, hosts: hosts, authenticator: authenticator, metrics: metrics,
+                            metricsToken: metricsToken, console: console))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()

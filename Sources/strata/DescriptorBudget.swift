@@ -4,9 +4,9 @@
 /// - `reserve`: everything that is neither a table file nor a client
 ///   connection, kept aside first: the standard streams, the catalog and
 ///   the transaction log (with its checkpoint connection), each event
-///   loop's epoll, eventfd and timerfd, the listening socket, and files
-///   open for a moment (directory listings, the integrity check). 64 plus
-///   3 per core.
+///   loop's epoll, eventfd and timerfd (up to two loops per core), the
+///   listening socket, and files open for a moment (directory listings,
+///   the integrity check). 64 plus 6 per core.
 /// - `storage`: half of the rest, for the tables' partition files
 ///   (`StorageOptions.maximumOpenFiles`): about 100 open partitions under
 ///   the common limit of 1024, each idle one closed when another needs
@@ -24,7 +24,7 @@ struct DescriptorBudget: Equatable {
 
     init(limit: Int, cores: Int, storage requested: Int? = nil) {
         self.limit = limit
-        reserve = min(max(limit, 0), 64 + 3 * cores)
+        reserve = min(max(limit, 0), 64 + 6 * cores)
         let spendable = max(limit, 0) - reserve
         storage = requested ?? spendable / 2
         connections = max(0, spendable - storage)

@@ -30,8 +30,10 @@ public struct StorageOptions: Sendable {
     /// one bulk thread kept GetItem's p99 beside 4 full-table scanners at
     /// 4.3-4.6 ms, two gave 6-7.6 ms and eight 7.6-11.9 ms.
     public var bulkThreads = max(1, StorageOptions.coreCount - 1)
-    /// Reader connections open at most per partition for requests' reads;
-    /// a read that finds none idle waits for one on the request threads.
+    /// Reader connections open at most per partition for requests' reads:
+    /// one per core, since a read runs to its end without suspending, so
+    /// no more than one per core is under way at once; a read that finds
+    /// none idle (its thread preempted mid-read) waits on the request threads.
     public var readersPerPartition = StorageOptions.coreCount
     /// Reader connections open at most per partition for Scan pages.
     public var bulkReadersPerPartition = 2

@@ -19,7 +19,7 @@ struct Dispatcher {
         var routes: [String: Route] = [:]
         /// `bulk`: a long request (a Scan page decoded, filtered and
         /// written), run on the engine's bulk threads so that it never
-        /// holds a request thread.
+        /// holds an event loop or a request thread.
         func add<Input: OperationInput, Output: OperationOutput>(
             _ prefix: String, _ name: String, bulk: Bool = false,
             _ handle: @escaping @Sendable (DynamoAPI, Input, RequestContext) async throws -> Output

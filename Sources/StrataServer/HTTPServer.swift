@@ -90,7 +90,7 @@ public final class HTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         RequestHandler(
-                            api: api, executor: loopExecutors[ObjectIdentifier(channel.eventLoop)], logger: logger,
+                            api: api, executor: loopExecutors[ObjectIdentifier(channel.eventLoop)] ?? api.requestExecutor, logger: logger,
                             resources: resources, watchdog: watchdog, hosts: hosts, authenticator: authenticator, metrics: metrics,
                             metricsToken: metricsToken, console: console))
                 }

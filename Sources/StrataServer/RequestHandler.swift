@@ -17,8 +17,8 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     private let api: DynamoAPI
-    /// Where request tasks run: the connection's event loop, or (nil) the
-    /// storage engine's request threads.
+    /// Where request tasks run: the connection's event loop, or the storage
+    /// engine's request threads.
     private let executor: (any TaskExecutor)?
     private let logger: Logger
     private let watchdog: ConnectionWatchdog
@@ -56,7 +56,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var closing = false
 
     init(
-        api: DynamoAPI, executor: (any TaskExecutor)? = nil, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
+        api: DynamoAPI, executor: (any TaskExecutor)?, logger: Logger, resources: ServerResources, watchdog: ConnectionWatchdog, hosts: HostPolicy,
         authenticator: Authenticator? = nil, metrics: (@Sendable (Int) -> [UInt8])? = nil, metricsToken: String? = nil,
         console: Bool = false
     ) {
@@ -65,7 +65,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.metrics = metrics
         self.metricsToken = metricsToken
         self.api = api
-        self.executor = executor ?? api.requestExecutor
+        self.executor = executor
         self.logger = logger
         self.watchdog = watchdog
         self.hosts = hosts
@@ -339,7 +339,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                                                   bodyMemory: bodyMemory, context: requestContext)
             }
             // A large answer (a Scan page) is checksummed and copied on the
-            // bulk threads, so that a request thread never spends a
+            // bulk threads, so that the request's event loop never spends a
             // millisecond on it while GetItems wait behind it.
             let encode = {
                 EncodedResponse(
@@ -364,7 +364,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A body sent with a Content-Encoding: inflated on the bulk threads (a
-    /// gzip bomb costs a request thread nothing), no further than the body
+    /// gzip bomb costs the request's thread nothing), no further than the body
     /// limit, into room reserved in the body budget for the largest body.
     private static func handleEncoded(
         _ raw: [UInt8], contentEncoding: String?, target: String, api: DynamoAPI, bodyMemory: CappedBudget,

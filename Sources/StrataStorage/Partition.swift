@@ -179,13 +179,14 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         return try files.writer.writeNow(body)
     }
 
-    /// The stored value of one key, read on the request threads.
+    /// The stored value of one key, read on the request threads (or an
+    /// event loop that adopted them).
     func get(_ key: [UInt8]) async throws -> StoredItem? {
         try await read { try ItemsTable.stored(key, on: $0) } ?? nil
     }
 
     /// Runs `body` on a request reader's connection, on the request
-    /// threads; nil if the partition has no file.
+    /// threads or an adopted event loop; nil if the partition has no file.
     func read<T>(_ body: (SQLiteConnection) throws -> T) async throws -> T? {
         guard let files = try await lease(creating: false, on: threads.requests) else { return nil }
         defer { release() }
@@ -193,7 +194,8 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
     }
 
     /// Whose read a range read is: a request's (a Query page), on the
-    /// request threads, or bulk (a Scan page), on the bulk threads.
+    /// request threads or an adopted event loop, or bulk (a Scan page), on
+    /// the bulk threads.
     enum ReadClass {
         case request
         case bulk

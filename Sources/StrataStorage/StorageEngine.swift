@@ -7,8 +7,9 @@ import StrataModel
 /// ResourceInUse, InternalFailure) or whatever a write body throws.
 public protocol StorageEngine: Sendable {
     /// The executor of the engine's request threads, or nil if it needs
-    /// none. Point reads run there whatever their caller's executor; a
-    /// request task started with this preference reads without switching threads.
+    /// none. Point reads run there (or on threads that adopted them) whatever
+    /// their caller's executor; a request task started with this preference
+    /// reads without switching threads.
     var requestExecutor: (any TaskExecutor)? { get }
     /// The executor for long requests (Scan), so that they never hold a
     /// request thread; nil if the engine needs none.

@@ -44,8 +44,9 @@ final class ReaderPool: Sendable {
     }
 
     /// Runs `body` on `executor`'s threads with a connection of the pool.
-    /// A read already on one of them, with a connection idle, runs at once:
-    /// the request threads' GetItem never suspends to read.
+    /// A read already on one of them (or on an event loop that adopted the
+    /// executor), with a connection idle, runs at once: a GetItem never
+    /// suspends to read.
     func withConnection<T>(on executor: StorageExecutor, _ body: (SQLiteConnection) throws -> T) async throws -> T {
         if executor.isCurrentThreadOwned, let connection = takeIdle() {
             defer { checkIn(connection) }

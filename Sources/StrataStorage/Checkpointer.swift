@@ -45,6 +45,14 @@ final class Checkpointer: Sendable {
         /// regains, growing the database file halfway, and leave none for
         /// the commits that could otherwise go on.
         var retryAbove = 0
+        /// The log size at which the background is next asked for a
+        /// checkpoint. Under a steady load a background checkpoint seldom
+        /// lets the log start over (commits land while it copies), so the
+        /// log keeps its size; asked again after the next commit, the
+        /// checkpoints would follow one another, each copying only what a
+        /// few commits wrote and syncing both files. Asked once per
+        /// `longThreshold` of new log, each copies many commits' pages once.
+        var nextRequestAt = Checkpointer.longThreshold
     }
 
     let database: any Checkpointable
@@ -71,6 +79,8 @@ final class Checkpointer: Sendable {
     /// should checkpoint itself now.
     func noteCommitted(logBytes: Int) -> Bool {
         let retrying = state.withLock { state in
+            // A smaller log has started over.
+            if logBytes < state.logBytes { state.nextRequestAt = Self.longThreshold }
             state.logBytes = logBytes
             return logBytes >= state.retryAbove
         }
@@ -80,10 +90,11 @@ final class Checkpointer: Sendable {
         // meets the writer's own) lets the log fill the disk, and then the
         // log cannot be copied back at all.
         guard requests.headroom.isAmple else { return retrying }
-        guard logBytes >= Self.longThreshold else { return false }
         let due = retrying && state.withLock { state in
-            defer { state.requested = true }
-            return !state.requested
+            guard !state.requested, logBytes >= state.nextRequestAt else { return false }
+            state.requested = true
+            state.nextRequestAt = logBytes + Self.longThreshold
+            return true
         }
         if due { requests.submit(self) }
         return logBytes >= Self.writerLimit && retrying

@@ -42,6 +42,26 @@ import Testing
         #expect(await Self.requested(again) == 1)
     }
 
+    /// A log that a background checkpoint did not start over (commits
+    /// landed while it copied) is not copied again until it has grown by
+    /// another long threshold; once it starts over, the count does too.
+    @Test func theBackgroundIsAskedOncePerLongThresholdOfNewLog() async throws {
+        let requests = CheckpointRequests(headroom: Disk().headroom())
+        let checkpointer = Checkpointer(database: Database(), requests: requests)
+        let long = Checkpointer.longThreshold
+        // Commits, each after the last checkpoint ended: asked once, at the first.
+        for logBytes in stride(from: long, to: 2 * long, by: long / 4) {
+            #expect(!checkpointer.noteCommitted(logBytes: logBytes))
+            try await checkpointer.checkpoint()
+        }
+        #expect(!checkpointer.noteCommitted(logBytes: 2 * long))
+        try await checkpointer.checkpoint()
+        // Started over.
+        #expect(!checkpointer.noteCommitted(logBytes: 4096))
+        #expect(!checkpointer.noteCommitted(logBytes: long))
+        #expect(await Self.requested(requests) == 3)
+    }
+
     @Test func aFillingDiskKeepsLogsShortWithinASecond() async {
         /// Whether the writer is told to copy a log of 4 MB + 1 once the
         /// disk has filled, `waiting` after free space was last looked up.

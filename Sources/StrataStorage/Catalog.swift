@@ -7,8 +7,7 @@ final class Catalog {
 
     init(location: DatabaseLocation, durability: StorageOptions.Durability) throws {
         connection = try SQLiteConnection(location)
-        try FormatVersion.prepare(connection, .catalog, at: location)
-        try Partition.configure(connection, location: location, durability: durability)
+        try FormatVersion.prepare(connection, .catalog, at: location, durability: durability)
         try connection.execute("CREATE TABLE IF NOT EXISTS tables(name TEXT PRIMARY KEY, definition TEXT NOT NULL)")
     }
 

@@ -25,12 +25,18 @@ enum FormatVersion {
     /// before files carried versions, when the layout was that of version 1.
     static let unstamped = 0
 
-    /// Refuses a file from a newer build, before anything writes to it, and
-    /// stamps a file that has no version yet.
-    static func prepare(_ connection: SQLiteConnection, _ kind: Kind, at location: DatabaseLocation) throws {
-        if try check(connection, kind, at: location) == unstamped {
-            try stamp(connection, kind)
-        }
+    /// Refuses a file from a newer build, before anything writes to it;
+    /// then puts the file in write-ahead-log mode (`Partition.configure`)
+    /// and stamps it if it has no version yet. In that order a new file's
+    /// stamp goes to its log, not through a rollback journal, which would
+    /// sync the journal, the file and the directory (start-up makes two
+    /// such files).
+    static func prepare(
+        _ connection: SQLiteConnection, _ kind: Kind, at location: DatabaseLocation, durability: StorageOptions.Durability
+    ) throws {
+        let version = try check(connection, kind, at: location)
+        try Partition.configure(connection, location: location, durability: durability)
+        if version == unstamped { try stamp(connection, kind) }
     }
 
     /// Refuses a file from a newer build; returns the file's version.

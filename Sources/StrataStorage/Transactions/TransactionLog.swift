@@ -43,8 +43,7 @@ final class TransactionLog: Sendable {
     /// Opens the log, creating it if needed.
     init(location: DatabaseLocation, durability: StorageOptions.Durability, checkpoints: CheckpointRequests) throws {
         let connection = try SQLiteConnection(location)
-        try FormatVersion.prepare(connection, .transactionLog, at: location)
-        try Partition.configure(connection, location: location, durability: durability)
+        try FormatVersion.prepare(connection, .transactionLog, at: location, durability: durability)
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS transactions(
                 id INTEGER PRIMARY KEY, token TEXT, fingerprint BLOB, created INTEGER NOT NULL, applied INTEGER NOT NULL);

@@ -1,7 +1,10 @@
 """Creates and fills the index benchmark's tables (see run.sh):
 idx_plain (no index) and idx_two (two global indexes) for PutItem, and
 idx_range (items 0..29 of each group under pk=group, sk=n) and idx_queried
-(the same items under their own keys, indexed by gp/gs) for Query."""
+(the same items under their own keys, indexed by gp/gs) for Query. Each
+item carries its idx_queried key `id` in both tables, so that the two
+Queries answer with the same attributes and bytes and differ only in the
+path they read by."""
 
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +47,7 @@ def fill(group):
         for n in range(per_group):
             g = {"S": "group%05d" % group}
             if table == "idx_range":
-                items.append({"pk": g, "sk": {"N": str(n)}, "payload": {"S": payload}})
+                items.append({"pk": g, "sk": {"N": str(n)}, "id": {"S": "i%05d-%02d" % (group, n)}, "payload": {"S": payload}})
             else:
                 items.append({"id": {"S": "i%05d-%02d" % (group, n)}, "gp": g, "gs": {"N": str(n)}, "payload": {"S": payload}})
         for start in range(0, len(items), 25):

@@ -18,7 +18,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let api: DynamoAPI
     /// Where request tasks run: the connection's event loop, or the storage
-    /// engine's request threads.
+    /// engine's request threads (nil: an engine with none, Swift's global pool).
     private let executor: (any TaskExecutor)?
     private let logger: Logger
     private let watchdog: ConnectionWatchdog

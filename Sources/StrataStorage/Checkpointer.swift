@@ -90,6 +90,8 @@ final class Checkpointer: Sendable {
         // meets the writer's own) lets the log fill the disk, and then the
         // log cannot be copied back at all.
         guard requests.headroom.isAmple else { return retrying }
+        // Below it nothing is due: `nextRequestAt` starts there and the writer's limit is above it.
+        guard logBytes >= Self.longThreshold else { return false }
         let due = retrying && state.withLock { state in
             guard !state.requested, logBytes >= state.nextRequestAt else { return false }
             state.requested = true

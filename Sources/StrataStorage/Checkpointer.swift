@@ -53,6 +53,12 @@ final class Checkpointer: Sendable {
         /// few commits wrote and syncing both files. Asked once per
         /// `longThreshold` of new log, each copies many commits' pages once.
         var nextRequestAt = Checkpointer.longThreshold
+        /// Commits that wrote to the log, so far.
+        var writes = 0
+        /// `writes` when `isIdleWithLogToEmpty` last looked.
+        var writesSeen = 0
+        /// `writes` when the log was last emptied.
+        var writesEmptied = 0
     }
 
     let database: any Checkpointable
@@ -81,6 +87,8 @@ final class Checkpointer: Sendable {
         let retrying = state.withLock { state in
             // A smaller log has started over.
             if logBytes < state.logBytes { state.nextRequestAt = Self.longThreshold }
+            // A commit that wrote nothing leaves the log's frames as they were.
+            if logBytes != state.logBytes { state.writes += 1 }
             state.logBytes = logBytes
             return logBytes >= state.retryAbove
         }
@@ -111,6 +119,27 @@ final class Checkpointer: Sendable {
             state.withLock { $0.requested = false }
             failed()
             throw error
+        }
+    }
+
+    /// Whether the log was written since it was last emptied, but not
+    /// since the previous call: the engine's periodic sweep asks, and
+    /// empties the logs of databases idle for a whole period. Under load a
+    /// log file keeps the largest size it reached (up to `writerLimit`),
+    /// which a database nobody writes need not hold on disk.
+    func isIdleWithLogToEmpty() -> Bool {
+        state.withLock { state in
+            defer { state.writesSeen = state.writes }
+            return state.writes == state.writesSeen && state.writes != state.writesEmptied
+        }
+    }
+
+    /// The writer emptied the log: its file is cut to nothing.
+    func emptied() {
+        state.withLock { state in
+            state.writesEmptied = state.writes
+            state.logBytes = 0
+            state.nextRequestAt = Self.longThreshold
         }
     }
 

@@ -265,6 +265,14 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         try await files.bulkReaders.withConnection(on: threads.bulk) { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
+    /// Empties the write-ahead log if the files are open and no commit
+    /// wrote to it since the last call (`Checkpointer.isIdleWithLogToEmpty`).
+    func emptyLogIfIdle() async {
+        guard let files = leaseIfOpen() else { return }
+        defer { release() }
+        await files.writer.emptyLogIfIdle()
+    }
+
     // MARK: Leases
 
     /// Takes a lease on the open files, opening them on `executor`'s

@@ -505,6 +505,9 @@ public final class SQLiteStorageEngine: StorageEngine {
             group.addTask(executorPreference: threads.bulk) { await self.sweepExpiredItemsUntilClosed() }
             group.addTask(executorPreference: threads.bulk) { await self.trimStreamRecordsUntilClosed() }
             group.addTask(executorPreference: threads.bulk) { await self.trimHistoryUntilClosed() }
+            group.addTask(executorPreference: threads.bulk) {
+                await self.repeatUntilClosed(every: self.options.idleLogInterval) { await self.emptyIdleLogs() }
+            }
             for await checkpointer in checkpoints.pending {
                 group.addTask(executorPreference: threads.bulk) {
                     do {
@@ -515,6 +518,23 @@ public final class SQLiteStorageEngine: StorageEngine {
                 }
             }
         }
+    }
+
+    /// Empties the write-ahead log of every open table, index and the
+    /// transaction log that was written since its log was last emptied but
+    /// not since the previous call. Under a steady load each log file keeps
+    /// the largest size it reached, up to 64 MB a partition
+    /// (`Checkpointer.writerLimit`); once the load stops, the disk gets
+    /// that space back.
+    public func emptyIdleLogs() async {
+        let entries = tables.withLock { Array($0.entries.values) }
+        for entry in entries {
+            for partition in entry.store.partitions { await partition.emptyLogIfIdle() }
+            for index in entry.indexing.current.globals {
+                for partition in index.store.partitions { await partition.emptyLogIfIdle() }
+            }
+        }
+        await transactions.emptyLogIfIdle()
     }
 
     public func close() async {

@@ -55,6 +55,9 @@ public struct StorageOptions: Sendable {
     public var timeToLiveInterval: Duration = .seconds(1)
     /// How often `run()` trims stream records older than 24 hours.
     public var streamTrimInterval: Duration = .seconds(60)
+    /// How often `run()` empties the write-ahead logs of databases that no
+    /// commit wrote to since its previous look.
+    public var idleLogInterval: Duration = .seconds(10)
     /// Seconds since 1970 now: when items expire, when stream records are
     /// written and trimmed. Tests inject their own.
     public var now: @Sendable () -> Double = {

@@ -62,6 +62,25 @@ import Testing
         #expect(await Self.requested(requests) == 3)
     }
 
+    /// A sweep's look finds a log idle when it was written before the
+    /// previous look and not since, and not emptied since its last write;
+    /// a commit that wrote nothing is no write.
+    @Test func aLogIsIdleAfterAWholePeriodWithoutWrites() {
+        let checkpointer = Checkpointer(database: Database(), requests: CheckpointRequests(headroom: Disk().headroom()))
+        #expect(!checkpointer.isIdleWithLogToEmpty())
+        _ = checkpointer.noteCommitted(logBytes: 4096)
+        #expect(!checkpointer.isIdleWithLogToEmpty())
+        _ = checkpointer.noteCommitted(logBytes: 4096)
+        #expect(checkpointer.isIdleWithLogToEmpty())
+        checkpointer.emptied()
+        #expect(checkpointer.logBytes == 0)
+        #expect(!checkpointer.isIdleWithLogToEmpty())
+        #expect(!checkpointer.isIdleWithLogToEmpty())
+        _ = checkpointer.noteCommitted(logBytes: 8192)
+        #expect(!checkpointer.isIdleWithLogToEmpty())
+        #expect(checkpointer.isIdleWithLogToEmpty())
+    }
+
     @Test func aFillingDiskKeepsLogsShortWithinASecond() async {
         /// Whether the writer is told to copy a log of 4 MB + 1 once the
         /// disk has filled, `waiting` after free space was last looked up.

@@ -169,6 +169,24 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
         }
     }
 
+    /// Empties the write-ahead log if no commit wrote to it since the
+    /// previous call (`Checkpointer.isIdleWithLogToEmpty`), between
+    /// transactions. A reader still on the log leaves it for the next call.
+    func emptyLogIfIdle() async {
+        guard let checkpointer, checkpointer.isIdleWithLogToEmpty() else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                defer { continuation.resume() }
+                guard !self.state.withLock({ $0.closed }) else { return }
+                do {
+                    if try self.connection.emptyLog() { checkpointer.emptied() }
+                } catch {
+                    checkpointer.failed()
+                }
+            }
+        }
+    }
+
     /// Refuses new requests, finishes the queued ones, then closes the
     /// connection; waits without holding a thread.
     func close() async {

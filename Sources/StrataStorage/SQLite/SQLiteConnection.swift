@@ -30,8 +30,11 @@ final class SQLiteConnection: @unchecked Sendable {
             throw SQLiteError(code: rc, message: message, sql: path, systemErrno: systemErrno)
         }
         handle = db
-        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
     }
+
+    /// How long a statement waits for another connection's lock.
+    private static let busyTimeoutMilliseconds: Int32 = 10_000
 
     /// SQLite's process-wide settings, made once, before the first connection.
     private static let configured: Void = {
@@ -84,6 +87,19 @@ final class SQLiteConnection: @unchecked Sendable {
     /// `trackLogSize()`.
     var logBytes: Int {
         logFrames.count * logFrames.pageSize
+    }
+
+    /// Copies the whole write-ahead log into the database file and cuts the
+    /// log file to nothing, unless a reader still reads from the log: then
+    /// it returns false at once instead of waiting for that reader.
+    func emptyLog() throws -> Bool {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds) }
+        let checkpoint = try statement("PRAGMA wal_checkpoint(TRUNCATE)")
+        defer { checkpoint.reset() }
+        // One row: whether it was blocked, then the log's frames and those copied.
+        guard try checkpoint.step() else { return false }
+        return checkpoint.int(0) == 0
     }
 
     func close() {

@@ -247,6 +247,11 @@ final class TransactionCoordinator: Sendable {
         return values
     }
 
+    /// Empties the log's write-ahead log if nothing wrote to it since the last call.
+    func emptyLogIfIdle() async {
+        await log.emptyLogIfIdle()
+    }
+
     func close() async {
         await log.close()
     }

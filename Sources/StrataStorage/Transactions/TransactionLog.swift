@@ -175,6 +175,11 @@ final class TransactionLog: Sendable {
         }
     }
 
+    /// Empties the log's write-ahead log if nothing wrote to it since the last call.
+    func emptyLogIfIdle() async {
+        await writer.emptyLogIfIdle()
+    }
+
     func close() async {
         await writer.close()
         checkpointConnection?.close()

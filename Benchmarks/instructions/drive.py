@@ -4,20 +4,41 @@
     drive.py PORT N get|put|query   N requests of one kind, random keys
 
 Plain sockets, no SDK: the client should cost the machine little and the
-server exactly one request at a time.
+server exactly one request at a time. With CLIENT=sdk each request also
+carries the headers the AWS CLI (botocore) sends: Accept-Encoding:
+identity, a User-Agent, X-Amz-Date, an Authorization header (its
+signature is not checked by a server without credentials) and the SDK's
+invocation id and attempt.
 """
 import json
+import os
 import random
 import socket
 import sys
+import uuid
 
 port, count, kind = int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 3 else 0, sys.argv[-1]
 payload = "x" * 900
 
 
+sdk = os.environ.get("CLIENT", "bare") == "sdk"
+
+
+def sdk_headers():
+    return ("Accept-Encoding: identity\r\n"
+            "User-Agent: aws-cli/1.45.11 md/Botocore#1.43.11 ua/2.1 os/linux md/arch#x86_64 lang/python#3.11.7 "
+            "md/pyimpl#CPython cfg/retry-mode#legacy botocore/1.43.11\r\n"
+            "X-Amz-Date: 20261207T012916Z\r\n"
+            "Authorization: AWS4-HMAC-SHA256 Credential=bench/20261207/us-east-1/dynamodb/aws4_request, "
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+            "Signature=90fc0e7c4a9570ba5aab7ee88cb6e3cede812f1c531f635c510019be33b5d51c\r\n"
+            f"amz-sdk-invocation-id: {uuid.uuid4()}\r\namz-sdk-request: attempt=1\r\n")
+
+
 def request(target, body):
     data = body.encode()
-    head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-amz-json-1.0\r\n"
+    head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{sdk_headers() if sdk else ''}"
+            f"Content-Type: application/x-amz-json-1.0\r\n"
             f"X-Amz-Target: DynamoDB_20120810.{target}\r\nContent-Length: {len(data)}\r\n\r\n")
     return head.encode() + data
 

@@ -5,7 +5,8 @@
 # Each count is the difference of two runs (N and 3N requests on one
 # connection, after a 2,000-item load), so start-up and loading cancel.
 #   Benchmarks/instructions/run.sh [BINARY...]     (default: the release build)
-# Environment: WORKLOADS ("get put query"), N (400).
+# Environment: WORKLOADS ("get put query"), N (400), CLIENT (bare; sdk: each
+# request carries the headers the AWS CLI sends, see drive.py).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

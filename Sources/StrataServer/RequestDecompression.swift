@@ -14,7 +14,7 @@ enum RequestDecompression {
 
     /// The decoded body, or nil when no decoding applies.
     static func decode(_ body: [UInt8], contentEncoding: String?, limit: Int) throws(Failure) -> [UInt8]? {
-        guard let encoding = contentEncoding?.lowercased().trimmingSpaces, !encoding.isEmpty, encoding != "identity" else {
+        guard let encoding = contentEncoding.map({ $0[...].trimmingOptionalWhitespace.lowercased() }), !encoding.isEmpty, encoding != "identity" else {
             return nil
         }
         switch encoding {
@@ -65,11 +65,5 @@ enum RequestDecompression {
         }
         if let failure { throw failure }
         return output
-    }
-}
-
-private extension String {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -23,7 +23,7 @@ enum ResponseCompression {
         var wildcard: Double?
         for element in header.split(separator: ",") {
             let parts = element.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
-            let coding = parts[0].trimmed.lowercased()
+            let coding = parts[0].trimmingOptionalWhitespace.lowercased()
             let quality = parts.count > 1 ? Self.quality(parts[1]) : 1
             if coding == "*" {
                 if wildcard == nil { wildcard = quality }
@@ -47,7 +47,7 @@ enum ResponseCompression {
 
     private static func quality(_ parameters: Substring) -> Double {
         guard let start = parameters.firstRange(of: "q=")?.upperBound else { return 1 }
-        let value = parameters[start...].prefix { $0 != ";" }.trimmed
+        let value = parameters[start...].prefix { $0 != ";" }.trimmingOptionalWhitespace
         guard let number = Double(value) else { return 1 }
         return min(max(number, 0), 1)
     }
@@ -72,11 +72,5 @@ enum ResponseCompression {
         guard status == Z_STREAM_END else { return nil }
         output.removeLast(Int(stream.avail_out))
         return output
-    }
-}
-
-extension Substring {
-    fileprivate var trimmed: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -12,7 +12,7 @@ import Testing
         ("gzip:q=1", nil), ("gzip ;q=0", nil), ("*;q=0", nil), ("br;q=0.8,identity;q=0.5,*;q=0", nil),
         // The first named among equals; case and spaces do not matter.
         ("gzip, deflate", "gzip"), ("br, identity, deflate, gzip", "deflate"), ("GZIP, identity", "gzip"),
-        ("dog, gzip ,, cat", "gzip"),
+        ("dog, gzip ,, cat", "gzip"), ("\tdeflate\t;q=0.5 ,gzip;q= 0.2\t", "deflate"),
         // Qualities: the highest wins; past 1 is 1; below 0 is 0; not a number is 1; the first q= counts.
         ("gzip;q=0.8, deflate;q=0.5", "gzip"), ("deflate;q=0.5, gzip;q=0.2", "deflate"), ("deflate;q=0.5, gzip;q=31", "gzip"),
         ("deflate;q=-0.5,gzip;q=0.2", "gzip"), ("deflate;q=0.5,gzip;q=0.x", "gzip"), ("deflate;q=0.5, gzip;q=1;q=0.2", "gzip"),
@@ -23,6 +23,16 @@ import Testing
     ] as [(String, String?)])
     func theEncodingDynamoDBWouldChoose(header: String, expected: String?) {
         #expect(ResponseCompression.choose(acceptEncoding: header)?.rawValue == expected, "\(header)")
+    }
+
+    /// Spaces and tabs go from both ends, and only they: a value that ends
+    /// in a multi-byte character keeps it whole.
+    @Test(arguments: [
+        ("gzip", "gzip"), (" \tgzip\t ", "gzip"), ("  ", ""), ("", ""), ("\t", ""), ("a b", "a b"),
+        (" é ", "é"), ("\tq=0.5 ñ", "q=0.5 ñ"), ("👍🏽 ", "👍🏽"), ("\u{00A0}gzip", "\u{00A0}gzip"),
+    ] as [(String, String)])
+    func optionalWhitespaceIsTrimmed(value: String, expected: String) {
+        #expect(value[...].trimmingOptionalWhitespace == expected[...])
     }
 
     @Test(arguments: [ResponseCompression.Encoding.gzip, .deflate])

@@ -54,11 +54,12 @@ struct EncodedResponse: Sendable {
     }
 
     /// An API answer: the operation's JSON, or DynamoDB's error body;
-    /// compressed if the client accepts `compression` and it is above the
-    /// threshold (the checksum is of the bytes sent).
+    /// compressed if it is above the threshold and the request's
+    /// Accept-Encoding asks for it (the checksum is of the bytes sent).
+    /// The header is read only for such an answer: most are smaller.
     init(
         _ result: Result<[UInt8], DynamoError>, requestID: String, keepAlive: Bool,
-        compression: ResponseCompression.Encoding? = nil, headers: [(name: String, value: String)] = [], allocator: ByteBufferAllocator
+        acceptEncoding: String? = nil, headers: [(name: String, value: String)] = [], allocator: ByteBufferAllocator
     ) {
         let (status, body): (HTTPResponseStatus, [UInt8]) = switch result {
         case .success(let body): (.ok, body)
@@ -66,7 +67,8 @@ struct EncodedResponse: Sendable {
         }
         var headers = headers
         var sent = body
-        if let compression, body.count > ResponseCompression.threshold, let compressed = ResponseCompression.compress(body, as: compression) {
+        if body.count > ResponseCompression.threshold, let compression = ResponseCompression.choose(acceptEncoding: acceptEncoding),
+           let compressed = ResponseCompression.compress(body, as: compression) {
             sent = compressed
             headers.append(("Content-Encoding", compression.rawValue))
         }

@@ -289,7 +289,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // The id the answer carries is the one the request's log lines carry.
         let requestID = requestIDs.make(), logger = self.logger
         let host = self.host
-        let compression = ResponseCompression.choose(acceptEncoding: head.headers.first(name: "accept-encoding"))
+        let acceptEncoding = head.headers.first(name: "accept-encoding")
         let crossOrigin = CrossOrigin.headers(for: head)
         let authenticator = self.authenticator
         let signed = authenticator.map { _ in
@@ -343,7 +343,7 @@ final class RequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // millisecond on it while GetItems wait behind it.
             let encode = {
                 EncodedResponse(
-                    result, requestID: requestContext.requestID, keepAlive: keepAlive, compression: compression, headers: crossOrigin,
+                    result, requestID: requestContext.requestID, keepAlive: keepAlive, acceptEncoding: acceptEncoding, headers: crossOrigin,
                     allocator: allocator)
             }
             if ((try? result.get())?.count ?? 0) > ServerLimits.largeAnswerBytes {

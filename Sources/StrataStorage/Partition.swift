@@ -267,10 +267,10 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
 
     /// Empties the write-ahead log if the files are open and no commit
     /// wrote to it since the last call (`Checkpointer.isIdleWithLogToEmpty`).
-    func emptyLogIfIdle() async {
+    func emptyLogIfIdle() async throws {
         guard let files = leaseIfOpen() else { return }
         defer { release() }
-        await files.writer.emptyLogIfIdle()
+        try await files.writer.emptyLogIfIdle()
     }
 
     // MARK: Leases

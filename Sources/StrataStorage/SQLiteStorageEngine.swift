@@ -525,16 +525,29 @@ public final class SQLiteStorageEngine: StorageEngine {
     /// not since the previous call. Under a steady load each log file keeps
     /// the largest size it reached, up to 64 MB a partition
     /// (`Checkpointer.writerLimit`); once the load stops, the disk gets
-    /// that space back.
+    /// that space back. A failure (a full disk) is logged; that log is
+    /// tried again at the next call.
     public func emptyIdleLogs() async {
         let entries = tables.withLock { Array($0.entries.values) }
-        for entry in entries {
-            for partition in entry.store.partitions { await partition.emptyLogIfIdle() }
-            for index in entry.indexing.current.globals {
-                for partition in index.store.partitions { await partition.emptyLogIfIdle() }
+        let partitions = entries.flatMap { entry in
+            entry.store.partitions + entry.indexing.current.globals.flatMap(\.store.partitions)
+        }
+        for partition in partitions {
+            do {
+                try await partition.emptyLogIfIdle()
+            } catch {
+                logEmptyingFailure(of: partition.checkpointName, error)
             }
         }
-        await transactions.emptyLogIfIdle()
+        do {
+            try await transactions.emptyLogIfIdle()
+        } catch {
+            logEmptyingFailure(of: "the transaction log", error)
+        }
+    }
+
+    private func logEmptyingFailure(of database: String, _ error: any Error) {
+        options.logger.error("Emptying an idle write-ahead log failed", metadata: ["database": "\(database)", "error": "\(error)"])
     }
 
     public func close() async {

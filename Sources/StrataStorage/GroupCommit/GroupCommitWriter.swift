@@ -172,16 +172,17 @@ final class GroupCommitWriter<Transaction: GroupCommitTransaction>: Sendable {
     /// Empties the write-ahead log if no commit wrote to it since the
     /// previous call (`Checkpointer.isIdleWithLogToEmpty`), between
     /// transactions. A reader still on the log leaves it for the next call.
-    func emptyLogIfIdle() async {
+    func emptyLogIfIdle() async throws {
         guard let checkpointer, checkpointer.isIdleWithLogToEmpty() else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.async {
-                defer { continuation.resume() }
-                guard !self.state.withLock({ $0.closed }) else { return }
+                guard !self.state.withLock({ $0.closed }) else { return continuation.resume() }
                 do {
                     if try self.connection.emptyLog() { checkpointer.emptied() }
+                    continuation.resume()
                 } catch {
                     checkpointer.failed()
+                    continuation.resume(throwing: error)
                 }
             }
         }

@@ -248,8 +248,8 @@ final class TransactionCoordinator: Sendable {
     }
 
     /// Empties the log's write-ahead log if nothing wrote to it since the last call.
-    func emptyLogIfIdle() async {
-        await log.emptyLogIfIdle()
+    func emptyLogIfIdle() async throws {
+        try await log.emptyLogIfIdle()
     }
 
     func close() async {

@@ -176,8 +176,8 @@ final class TransactionLog: Sendable {
     }
 
     /// Empties the log's write-ahead log if nothing wrote to it since the last call.
-    func emptyLogIfIdle() async {
-        await writer.emptyLogIfIdle()
+    func emptyLogIfIdle() async throws {
+        try await writer.emptyLogIfIdle()
     }
 
     func close() async {

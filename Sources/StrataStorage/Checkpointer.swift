@@ -53,12 +53,10 @@ final class Checkpointer: Sendable {
         /// few commits wrote and syncing both files. Asked once per
         /// `longThreshold` of new log, each copies many commits' pages once.
         var nextRequestAt = Checkpointer.longThreshold
-        /// Commits that wrote to the log, so far.
-        var writes = 0
-        /// `writes` when `isIdleWithLogToEmpty` last looked.
-        var writesSeen = 0
-        /// `writes` when the log was last emptied.
-        var writesEmptied = 0
+        /// A commit wrote to the log since `isIdleWithLogToEmpty` last looked.
+        var writtenSinceLook = false
+        /// A commit wrote to the log since it was last emptied.
+        var writtenSinceEmptied = false
     }
 
     let database: any Checkpointable
@@ -88,7 +86,7 @@ final class Checkpointer: Sendable {
             // A smaller log has started over.
             if logBytes < state.logBytes { state.nextRequestAt = Self.longThreshold }
             // A commit that wrote nothing leaves the log's frames as they were.
-            if logBytes != state.logBytes { state.writes += 1 }
+            if logBytes != state.logBytes { state.writtenSinceLook = true; state.writtenSinceEmptied = true }
             state.logBytes = logBytes
             return logBytes >= state.retryAbove
         }
@@ -129,15 +127,15 @@ final class Checkpointer: Sendable {
     /// which a database nobody writes need not hold on disk.
     func isIdleWithLogToEmpty() -> Bool {
         state.withLock { state in
-            defer { state.writesSeen = state.writes }
-            return state.writes == state.writesSeen && state.writes != state.writesEmptied
+            defer { state.writtenSinceLook = false }
+            return !state.writtenSinceLook && state.writtenSinceEmptied
         }
     }
 
     /// The writer emptied the log: its file is cut to nothing.
     func emptied() {
         state.withLock { state in
-            state.writesEmptied = state.writes
+            state.writtenSinceEmptied = false
             state.logBytes = 0
             state.nextRequestAt = Self.longThreshold
         }

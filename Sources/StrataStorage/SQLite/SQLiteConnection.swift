@@ -98,8 +98,10 @@ final class SQLiteConnection: @unchecked Sendable {
         let checkpoint = try statement("PRAGMA wal_checkpoint(TRUNCATE)")
         defer { checkpoint.reset() }
         // One row: whether it was blocked, then the log's frames and those copied.
-        guard try checkpoint.step() else { return false }
-        return checkpoint.int(0) == 0
+        guard try checkpoint.step(), checkpoint.int(0) == 0 else { return false }
+        // The log holds no frame now; the next commit's hook counts afresh.
+        logFrames.count = 0
+        return true
     }
 
     func close() {

@@ -46,4 +46,18 @@ import Testing
         #expect(await harness.error("GetItem", #"{"TableName":"\#(malformed)","Key":{"pk":{"S":"a"}}}"#)
             == .validation("1 validation error detected: Value '\(malformed)' at 'tableName' failed to satisfy constraint: Member must be a table name or a table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)"))
     }
+
+    @Test func aTableIsCreatedByItsOwnARNAndNoOther() async throws {
+        let harness = try await APITestHarness()
+        let schema = #""BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]"#
+        let created = await harness.success("CreateTable", #"{"TableName":"\#(Self.arn)",\#(schema)}"#)
+        guard case .object(let table)? = created["TableDescription"] else {
+            Issue.record("no table description: \(created)")
+            return
+        }
+        #expect(table["TableName"] == .string("tbl") && table["TableArn"] == .string(Self.arn))
+        let other = Self.arn.replacing("us-east-1", with: "eu-west-1").replacing("/tbl", with: "/other")
+        #expect(await harness.error("CreateTable", #"{"TableName":"\#(other)",\#(schema)}"#)
+            == .validation("The table ARN \(other) is not of this region and account: expected arn:aws:dynamodb:us-east-1:000000000000:table/other"))
+    }
 }

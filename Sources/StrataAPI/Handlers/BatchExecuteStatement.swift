@@ -12,37 +12,28 @@ extension DynamoAPI {
         var parsed = [ParsedStatement?](repeating: nil, count: input.entries.count)
         for (position, entry) in input.entries.enumerated() {
             do {
-                parsed[position] = try ParsedStatement.parse(entry.statement.text, cache: statementCache)
+                parsed[position] = try entry.statement.parsed(cache: statementCache)
             } catch {
                 output.responses[position].fail(error)
             }
         }
-        let reads = parsed.compactMap { $0?.isRead }
-        if reads.contains(true), reads.contains(false) {
-            throw DynamoError.validation("Read and write requests together in the same batch is not supported.")
-        }
+        try BatchExecuteStatementInput.checkNotMixed(parsed.compactMap { $0?.isRead })
 
         var statements = [LoweredStatement?](repeating: nil, count: input.entries.count)
-        var items: Set<ItemIdentity> = []
-        var duplicated = false
+        var items: [ItemIdentity] = []
         for (position, statement) in parsed.enumerated() {
             guard let statement else { continue }
             output.responses[position].tableName = statement.tableName
             do {
                 let table = try existingTable(statement.tableName)
-                let lowered = try statement.lower(parameters: input.entries[position].statement.parameters, table: table)
-                if lowered.isRead, lowered.operation != .getItem || lowered.readsIndex {
-                    throw DynamoError.validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
-                }
-                if lowered.operation == .conditionCheck { throw DynamoError.validation(Self.existsOutsideTransaction) }
+                let lowered = try input.lowered(statement, at: position, table: table)
                 statements[position] = lowered
-                guard let item = lowered.item(in: table) else { continue }
-                duplicated = duplicated || !items.insert(item).inserted
-            } catch let error as DynamoError {
+                if let item = lowered.item(in: table) { items.append(item) }
+            } catch {
                 output.responses[position].fail(error)
             }
         }
-        if duplicated { throw DynamoError.validation("Provided list of item keys contains duplicates") }
+        try BatchExecuteStatementInput.checkDistinct(items)
 
         var ledger = ConsumedCapacityLedger()
         for (position, lowered) in statements.enumerated() {

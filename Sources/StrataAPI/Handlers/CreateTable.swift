@@ -8,12 +8,7 @@ extension DynamoAPI {
 
     /// The definition of the table `input` asks for (CreateTable, ImportTable).
     func newTable(_ input: CreateTableInput, now: Double) throws(DynamoError) -> TableDefinition {
-        // A table may be named by the ARN it will have, in this region and account.
-        let name = TableReference.name(inARN: input.tableName) ?? input.tableName
-        let arn = "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(name)"
-        if TableReference.isARN(input.tableName), input.tableName != arn {
-            throw .validation("The table ARN \(input.tableName) is not of this region and account: expected \(arn)")
-        }
+        let (name, arn) = try input.nameAndARN(region: configuration.region, accountID: configuration.accountID)
         var definition = TableDefinition(
             name: name, id: TableID.make(), arn: arn,
             creationTime: now, keySchema: input.keySchema, attributeDefinitions: input.attributeDefinitions,

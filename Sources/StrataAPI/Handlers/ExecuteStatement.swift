@@ -30,12 +30,10 @@ extension DynamoAPI {
         func next(_ request: Int, _ key: Item?) -> NextToken {
             NextToken(statement: NextToken.fingerprint(input.statement), request: request, key: key)
         }
-        if let start = input.start, start.statement != NextToken.fingerprint(input.statement) || start.request >= lowered.requests.count {
-            throw DynamoError.validation("NextToken does not match request")
-        }
+        let resumption = try input.resumption(of: lowered)
         var output = StatementOutput()
-        var position = input.start?.request ?? 0
-        var start = input.start?.key
+        var position = resumption?.request ?? 0
+        var start = resumption?.key
         var remaining = input.limit
         while position < lowered.requests.count {
             var request = lowered.requests[position]
@@ -67,8 +65,8 @@ extension DynamoAPI {
 
     /// Parses a statement (through the cache), finds its table and lowers it.
     func lower(_ statement: StatementInput) throws(DynamoError) -> LoweredStatement {
-        let parsed = try ParsedStatement.parse(statement.text, cache: statementCache)
-        return try parsed.lower(parameters: statement.parameters, table: try existingTable(parsed.tableName))
+        let parsed = try statement.parsed(cache: statementCache)
+        return try statement.loweredAlone(parsed, table: try existingTable(parsed.tableName))
     }
 
     /// Runs a lowered statement as its operation: the request decodes into
@@ -93,7 +91,8 @@ extension DynamoAPI {
             case .deleteItem:
                 return StatementOutput(try await deleteItem(DeleteItemInput(request, cache: expressionCache), context))
             case .conditionCheck:
-                throw DynamoError.validation(Self.existsOutsideTransaction)
+                // Not reached: the inputs refuse an EXISTS outside a transaction when they lower it.
+                throw StatementInput.existsOutsideTransaction
             }
         } catch DynamoError.conditionalCheckFailed where lowered.isInsert {
             throw DynamoError.duplicateItem(Self.duplicateItemMessage)
@@ -116,6 +115,4 @@ extension DynamoAPI {
     }
 
     static let duplicateItemMessage = "Duplicate primary key exists in table"
-
-    static let existsOutsideTransaction = "EXISTS can only be used in ExecuteTransaction write requests."
 }

@@ -1,5 +1,6 @@
 import StrataExpressions
 import StrataModel
+import StrataPartiQL
 
 /// BatchExecuteStatement's request: up to 25 statements, all reads or all writes.
 struct BatchExecuteStatementInput: OperationInput {
@@ -32,5 +33,29 @@ struct BatchExecuteStatementInput: OperationInput {
         report = try CapacityReport.decode(request, into: &violations)
         try violations.throwIfAny()
         self.entries = entries
+    }
+}
+
+extension BatchExecuteStatementInput {
+    /// A batch is all reads or all writes; `reads` says which each parsed statement is.
+    static func checkNotMixed(_ reads: [Bool]) throws(DynamoError) {
+        if reads.contains(true), reads.contains(false) {
+            throw .validation("Read and write requests together in the same batch is not supported.")
+        }
+    }
+
+    /// Entry `position` lowered against `table`: a read must name one item
+    /// by its primary key (a GetItem), as BatchGetItem's do.
+    func lowered(_ parsed: ParsedStatement, at position: Int, table: TableDefinition) throws(DynamoError) -> LoweredStatement {
+        let lowered = try entries[position].statement.loweredAlone(parsed, table: table)
+        if lowered.isRead, lowered.operation != .getItem || lowered.readsIndex {
+            throw .validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
+        }
+        return lowered
+    }
+
+    /// No item may be named by two entries.
+    static func checkDistinct(_ items: [ItemIdentity]) throws(DynamoError) {
+        if Set(items).count != items.count { throw .validation("Provided list of item keys contains duplicates") }
     }
 }

@@ -69,3 +69,16 @@ struct CreateTableInput: OperationInput {
         tableClass = try request.string("TableClass")
     }
 }
+
+extension CreateTableInput {
+    /// The new table's name and ARN in this region and account. It may be
+    /// named by that ARN, and by no other.
+    func nameAndARN(region: String, accountID: String) throws(DynamoError) -> (name: String, arn: String) {
+        let name = TableReference.name(inARN: tableName) ?? tableName
+        let arn = "arn:aws:dynamodb:\(region):\(accountID):table/\(name)"
+        if TableReference.isARN(tableName), tableName != arn {
+            throw .validation("The table ARN \(tableName) is not of this region and account: expected \(arn)")
+        }
+        return (name, arn)
+    }
+}

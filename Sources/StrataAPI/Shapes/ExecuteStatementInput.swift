@@ -1,5 +1,6 @@
 import StrataExpressions
 import StrataModel
+import StrataPartiQL
 
 /// ExecuteStatement's request: one PartiQL statement, and for a SELECT the
 /// page to read.
@@ -27,5 +28,17 @@ struct ExecuteStatementInput: OperationInput {
         guard let statement else { throw .validation("Invalid request") }
         self.statement = statement
         start = try nextToken.map { token throws(DynamoError) in try NextToken(token) }
+    }
+}
+
+extension ExecuteStatementInput {
+    /// Where a SELECT resumes: a NextToken must come from an earlier page
+    /// of the same statement.
+    func resumption(of lowered: LoweredStatement) throws(DynamoError) -> NextToken? {
+        guard let start else { return nil }
+        guard start.statement == NextToken.fingerprint(statement), start.request < lowered.requests.count else {
+            throw .validation("NextToken does not match request")
+        }
+        return start
     }
 }

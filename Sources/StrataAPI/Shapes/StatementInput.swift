@@ -1,4 +1,5 @@
 import StrataModel
+import StrataPartiQL
 
 /// One PartiQL statement and its parameters: ExecuteStatement's, and each
 /// entry of BatchExecuteStatement and ExecuteTransaction.
@@ -21,4 +22,21 @@ struct StatementInput {
         guard let text else { return nil }
         return StatementInput(text: text, parameters: parameters)
     }
+}
+
+extension StatementInput {
+    /// The statement parsed (through `cache`: a statement's text fixes its parse).
+    func parsed(cache: StatementCache) throws(DynamoError) -> ParsedStatement {
+        try ParsedStatement.parse(text, cache: cache)
+    }
+
+    /// The statement lowered against `table`, to run on its own (not in
+    /// ExecuteTransaction): an EXISTS is refused.
+    func loweredAlone(_ parsed: ParsedStatement, table: TableDefinition) throws(DynamoError) -> LoweredStatement {
+        let lowered = try parsed.lower(parameters: parameters, table: table)
+        if lowered.operation == .conditionCheck { throw Self.existsOutsideTransaction }
+        return lowered
+    }
+
+    static let existsOutsideTransaction = DynamoError.validation("EXISTS can only be used in ExecuteTransaction write requests.")
 }

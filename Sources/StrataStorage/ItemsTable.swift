@@ -156,6 +156,50 @@ enum ItemsTable {
         return peek ? try statement.step() : true
     }
 
+    /// The same read of a global index partition's `items`, with `recent`
+    /// (the entries in `range` not yet written, in the read's order) laid
+    /// over the rows: a recent entry replaces the row of its key, and a
+    /// removal hides it.
+    static func read(
+        _ range: KeyRange, overlaying recent: [RecentEntries.Entry], forward: Bool, limit: PageLimit, peek: Bool,
+        into page: inout ItemPage, on connection: SQLiteConnection
+    ) throws -> Bool {
+        let statement = try connection.statement(
+            "SELECT k, v, size FROM \(items)\(clause(limiting: range)) ORDER BY k \(forward ? "ASC" : "DESC")")
+        defer { statement.reset() }
+        bindBounds(of: range, to: statement)
+        func nextRow() throws -> RecentEntries.Entry? {
+            try statement.step() ? RecentEntries.Entry(key: statement.blob(0), item: StoredItem(value: statement.blob(1), size: statement.int(2))) : nil
+        }
+        var row = try nextRow()
+        var position = 0
+        func nextItem() throws -> StoredItem? {
+            while true {
+                guard position < recent.count else {
+                    guard let current = row else { return nil }
+                    row = try nextRow()
+                    return current.item
+                }
+                let entry = recent[position]
+                if let current = row {
+                    if current.key == entry.key {
+                        row = try nextRow()
+                    } else if forward ? current.key.lexicographicallyPrecedes(entry.key) : entry.key.lexicographicallyPrecedes(current.key) {
+                        row = try nextRow()
+                        return current.item
+                    }
+                }
+                position += 1
+                if let item = entry.item { return item }
+            }
+        }
+        while page.items.count < limit.items, page.bytesRead < limit.bytes {
+            guard let item = try nextItem() else { return false }
+            page.append(item)
+        }
+        return peek ? try nextItem() != nil : true
+    }
+
     /// Up to `limit` items after `start` (from the first if nil), with their keys.
     static func keyedPage(after start: [UInt8]?, limit: Int, on connection: SQLiteConnection) throws -> [(key: [UInt8], value: [UInt8])] {
         try storedPage(after: start, limit: limit, on: connection).map { ($0.key, $0.item.value) }

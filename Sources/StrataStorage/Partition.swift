@@ -79,6 +79,9 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
     /// partition.
     let upkeep: PartitionUpkeep?
     var propagator: IndexPropagator? { upkeep?.propagator }
+    /// A global index partition's entries not yet in its database (nil
+    /// for a table's partition).
+    let recent: RecentEntries?
     private let environment: Environment
     private let state: Mutex<State>
     /// When the partition was last used, on `OpenFiles`' clock; read
@@ -93,6 +96,7 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         self.environment = environment
         threads = environment.threads
         self.upkeep = upkeep
+        recent = upkeep == nil ? RecentEntries() : nil
         switch location {
         case .memory:
             let files = try PartitionFiles(
@@ -208,12 +212,30 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         into page: inout ItemPage, as readClass: ReadClass
     ) async throws -> Bool {
         let executor = readClass == .request ? threads.requests : threads.bulk
-        guard let files = try await lease(creating: false, on: executor) else { return false }
+        // Copied before the database read starts (see RecentEntries).
+        let overlay = recent?.entries(in: range, forward: forward) ?? []
+        guard let files = try await lease(creating: false, on: executor) else {
+            return Self.read(overlay, limit: limit, peek: peek, into: &page)
+        }
         defer { release() }
         let pool = readClass == .request ? files.readers : files.bulkReaders
         return try await pool.withConnection(on: executor) { connection in
-            try ItemsTable.read(range, in: table, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
+            if overlay.isEmpty {
+                try ItemsTable.read(range, in: table, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
+            } else {
+                try ItemsTable.read(range, overlaying: overlay, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
+            }
         }
+    }
+
+    /// A read of recent entries alone: the partition has no file yet.
+    private static func read(_ entries: [RecentEntries.Entry], limit: PageLimit, peek: Bool, into page: inout ItemPage) -> Bool {
+        var items = entries.lazy.compactMap(\.item).makeIterator()
+        while page.items.count < limit.items, page.bytesRead < limit.bytes {
+            guard let item = items.next() else { return false }
+            page.append(item)
+        }
+        return peek ? items.next() != nil : true
     }
 
     /// Keeps the files open (creating the file) while `body` runs: a write

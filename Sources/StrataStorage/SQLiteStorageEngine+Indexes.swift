@@ -187,6 +187,14 @@ extension SQLiteStorageEngine {
         }
     }
 
+    /// Waits until every global index's databases hold the changes
+    /// answered so far: their recent entries wait in memory for up to
+    /// `IndexPropagator.writeInterval`. For tests that look at the files.
+    func indexesWritten() async {
+        let propagators = tables.withLock { $0.entries.values.compactMap { $0.store.partitions.first?.propagator } }
+        for propagator in propagators { await propagator.idle() }
+    }
+
     // MARK: Reads
 
     public func queryIndex(

@@ -72,7 +72,7 @@ public struct StorageOptions: Sendable {
     var haltTransactionsAfterCommit = false
 
     /// How long a global index trails its table. Zero (the default): a
-    /// write is answered once its index entries are written, so that a
+    /// write is answered once its index entries are readable, so that a
     /// client reads its own writes through an index. More reproduces
     /// DynamoDB's eventually consistent indexes in tests.
     public var indexLag: Duration = .zero

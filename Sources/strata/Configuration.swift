@@ -80,7 +80,7 @@ struct Configuration {
         .integer("idle-timeout", "Seconds a keep-alive connection may wait for its next request. [env: STRATA_IDLE_TIMEOUT] (default: 75)") { $0.idleTimeout = $1 },
         .integer("write-timeout", "Seconds an answer may wait for the client to read it. [env: STRATA_WRITE_TIMEOUT] (default: 30)") { $0.writeTimeout = $1 },
         .value("allowed-host", "A Host name answered besides the loopback names when listening on a loopback address; repeat for more. [env: STRATA_ALLOWED_HOSTS, comma-separated]") { $0.allowedHosts.append($1) },
-        .integer("index-lag", "Milliseconds global secondary indexes trail their table, as DynamoDB's do; 0 answers a write once its index entries are written. [env: STRATA_INDEX_LAG_MS] (default: 0)") { $0.indexLag = $1 },
+        .integer("index-lag", "Milliseconds global secondary indexes trail their table, as DynamoDB's do; 0 answers a write once its index entries are readable. [env: STRATA_INDEX_LAG_MS] (default: 0)") { $0.indexLag = $1 },
         .value("item-collection-limit", "Bytes the items of one partition key and their local index entries may hold (suffix K, M or G), on tables with local indexes. [env: STRATA_ITEM_COLLECTION_LIMIT] (default: 10G)") { $0.itemCollectionLimit = $1 },
         .integer("ttl-interval", "Seconds between sweeps that delete expired items of tables with time to live. [env: STRATA_TTL_INTERVAL] (default: 1)") { $0.ttlInterval = $1 },
         .integer("stream-trim-interval", "Seconds between passes that delete stream records older than 24 hours. [env: STRATA_STREAM_TRIM_INTERVAL] (default: 60)") { $0.streamTrimInterval = $1 },

@@ -41,6 +41,7 @@ import Testing
         for index in 0..<40 { try await Self.put(index, in: engine) }
         let pair = [TransactionTarget(table: "indexed", key: Self.key(40)), TransactionTarget(table: "indexed", key: Self.key(41))]
         _ = try await engine.writeTransaction(pair, token: nil) { _ in [.put(Self.item(40)), .put(Self.item(41))] }
+        await engine.indexesWritten()
         let written = try Self.logSizes(under: directory)
         // Both table partitions, a global index's, and the transaction log.
         #expect(written.keys.filter { $0.hasSuffix("/p0.sqlite-wal") || $0.hasSuffix("/p1.sqlite-wal") }.count == 2)
@@ -57,6 +58,7 @@ import Testing
 
         // One more item: only the logs it wrote to are kept, for one period.
         try await Self.put(42, in: engine)
+        await engine.indexesWritten()
         await engine.emptyIdleLogs()
         let afterOneWrite = try Self.logSizes(under: directory)
         #expect(afterOneWrite.values.contains { $0 > 0 })

@@ -67,6 +67,10 @@ import Testing
         var rng = SystemRandomNumberGenerator()
 
         for phase in 0..<6 {
+            // Global index entries wait in memory before they are written:
+            // every other phase starts with them all written, so that its
+            // reads meet entries both in the databases and in memory.
+            if phase % 2 == 0 { await engine.indexesWritten() }
             for _ in 0..<150 {
                 switch Int.random(in: 0..<10, using: &rng) {
                 case 0...3:

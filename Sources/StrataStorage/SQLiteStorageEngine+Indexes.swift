@@ -222,6 +222,7 @@ extension SQLiteStorageEngine {
         let entry = try entry(named: name)
         let snapshot = entry.indexing.current
         var statistics: [String: PartitionStatistics] = [:]
+        if !snapshot.globals.isEmpty { await entry.store.partitions.first?.propagator?.written() }
         for global in snapshot.globals { statistics[global.definition.name] = global.store.statistics }
         let partitions = entry.store.partitions
         for local in snapshot.locals {

@@ -37,8 +37,8 @@ import Testing
         #expect(try await query().map { $0["pk"] } == [.s("a")])
         #expect(recentCount() == 1)
         #expect(try await unappliedChanges() == 1)
-
-        await engine.indexesWritten()
+        // The index's statistics count it all the same: reading them writes the entries first.
+        #expect(try await engine.indexStatistics(ofTable: "indexed")["byColor"]?.itemCount == 1)
         #expect(recentCount() == 0)
         #expect(try await query().map { $0["pk"] } == [.s("a")])
 

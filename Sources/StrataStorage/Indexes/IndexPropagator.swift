@@ -68,6 +68,11 @@ final class IndexPropagator: Sendable {
         var writing = false
         /// Waiting for that write to end.
         var writeWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Writes of recent entries begun, and ended.
+        var writesBegun = 0
+        var writesEnded = 0
+        /// Waiting for the write with their number to end.
+        var writtenWaiters: [(write: Int, continuation: CheckedContinuation<Void, Never>)] = []
         /// A write to the indexes failed: the positions stop moving, so
         /// that a restart replays everything from before the failure.
         var stalled = false
@@ -128,6 +133,27 @@ final class IndexPropagator: Sendable {
                 if !state.running, !state.writing, state.unwritten.isEmpty { return (true, false) }
                 state.idleWaiters.append(continuation)
                 // A write under way starts the loop again when it ends.
+                guard !state.running, !state.writing else { return (false, false) }
+                state.running = true
+                return (false, true)
+            }
+            if done { continuation.resume() }
+            if start { Task(executorPreference: executor) { await self.run() } }
+        }
+    }
+
+    /// Waits until the indexes' databases hold every entry readable now,
+    /// so that their statistics count the writes answered so far (as
+    /// DescribeTable's do with DynamoDB Local); unlike `idle`, it does not
+    /// wait for the writes that come meanwhile.
+    func written() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let (done, start) = state.withLock { state -> (Bool, Bool) in
+                // Gathering entries go into the next write; one under way holds the earlier ones.
+                let write = state.unwritten.isEmpty ? state.writesBegun : state.writesBegun + 1
+                guard write > state.writesEnded else { return (true, false) }
+                state.writtenWaiters.append((write, continuation))
+                if write > state.writesBegun { state.writeRequested = true }
                 guard !state.running, !state.writing else { return (false, false) }
                 state.running = true
                 return (false, true)
@@ -252,9 +278,10 @@ final class IndexPropagator: Sendable {
         }
     }
 
-    /// Whether the oldest recent entry has waited as long as it may.
+    /// Whether the oldest recent entry has waited as long as it may, or
+    /// a write was asked for.
     private var writeIsDue: Bool {
-        state.withLock { state in state.writeDue.map { $0 <= .now } ?? false }
+        state.withLock { state in state.writeRequested || state.writeDue.map { $0 <= .now } ?? false }
     }
 
     /// Whether the recent entries are as many as may wait.
@@ -274,6 +301,7 @@ final class IndexPropagator: Sendable {
             guard !state.writing, !state.unwritten.isEmpty else { return nil }
             defer {
                 state.writing = true
+                state.writesBegun += 1
                 state.unwritten = [:]
                 state.writeDue = nil
                 state.writeRequested = false
@@ -330,11 +358,16 @@ final class IndexPropagator: Sendable {
             if failed { state.stalled = true }
             if !state.stalled { state.written = through }
             state.writing = false
-            defer { state.writeWaiters = [] }
+            state.writesEnded += 1
+            let ended = state.writesEnded
+            var waiters = state.writeWaiters
+            state.writeWaiters = []
+            waiters += state.writtenWaiters.filter { $0.write <= ended }.map(\.continuation)
+            state.writtenWaiters.removeAll { $0.write <= ended }
             // Somebody waits for the indexes to be idle, or entries gathered: the loop goes on.
             let restart = !state.running && (!state.idleWaiters.isEmpty || !state.unwritten.isEmpty)
             if restart { state.running = true }
-            return (state.writeWaiters, restart)
+            return (waiters, restart)
         }
         for waiter in waiters { waiter.resume() }
         if restart { await run() }

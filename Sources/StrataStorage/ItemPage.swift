@@ -17,6 +17,17 @@ public struct ItemPage: Sendable {
         items.append(item)
         bytesRead += item.size
     }
+
+    /// Appends what `next` gives until `limit` is reached or `next` has
+    /// nothing more; returns whether the read stopped at the limit (with
+    /// `peek`, only if `next` has more).
+    mutating func fill(upTo limit: PageLimit, peek: Bool, from next: () throws -> StoredItem?) rethrows -> Bool {
+        while items.count < limit.items, bytesRead < limit.bytes {
+            guard let item = try next() else { return false }
+            append(item)
+        }
+        return peek ? try next() != nil : true
+    }
 }
 
 /// How much one page may read: DynamoDB stops at `Limit` items or 1 MB.

@@ -149,11 +149,9 @@ enum ItemsTable {
         let statement = try table == items ? connection.statement(readSlot(range, forward: forward), sql) : connection.statement(sql())
         defer { statement.reset() }
         bindBounds(of: range, to: statement)
-        while page.items.count < limit.items, page.bytesRead < limit.bytes {
-            guard try statement.step() else { return false }
-            page.append(StoredItem(value: statement.blob(0), size: statement.int(1)))
+        return try page.fill(upTo: limit, peek: peek) {
+            try statement.step() ? StoredItem(value: statement.blob(0), size: statement.int(1)) : nil
         }
-        return peek ? try statement.step() : true
     }
 
     /// The same read of a global index partition's `items`, with `recent`
@@ -193,11 +191,7 @@ enum ItemsTable {
                 if let item = entry.item { return item }
             }
         }
-        while page.items.count < limit.items, page.bytesRead < limit.bytes {
-            guard let item = try nextItem() else { return false }
-            page.append(item)
-        }
-        return peek ? try nextItem() != nil : true
+        return try page.fill(upTo: limit, peek: peek, from: nextItem)
     }
 
     /// Up to `limit` items after `start` (from the first if nil), with their keys.

@@ -215,7 +215,9 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
         // Copied before the database read starts (see RecentEntries).
         let overlay = recent?.entries(in: range, forward: forward) ?? []
         guard let files = try await lease(creating: false, on: executor) else {
-            return Self.read(overlay, limit: limit, peek: peek, into: &page)
+            // No file yet: only the recent entries.
+            var items = overlay.lazy.compactMap(\.item).makeIterator()
+            return page.fill(upTo: limit, peek: peek) { items.next() }
         }
         defer { release() }
         let pool = readClass == .request ? files.readers : files.bulkReaders
@@ -226,16 +228,6 @@ final class Partition: Sendable, IdleCloseable, Checkpointable {
                 try ItemsTable.read(range, overlaying: overlay, forward: forward, limit: limit, peek: peek, into: &page, on: connection)
             }
         }
-    }
-
-    /// A read of recent entries alone: the partition has no file yet.
-    private static func read(_ entries: [RecentEntries.Entry], limit: PageLimit, peek: Bool, into page: inout ItemPage) -> Bool {
-        var items = entries.lazy.compactMap(\.item).makeIterator()
-        while page.items.count < limit.items, page.bytesRead < limit.bytes {
-            guard let item = items.next() else { return false }
-            page.append(item)
-        }
-        return peek ? items.next() != nil : true
     }
 
     /// Keeps the files open (creating the file) while `body` runs: a write

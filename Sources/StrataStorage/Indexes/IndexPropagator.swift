@@ -66,8 +66,6 @@ final class IndexPropagator: Sendable {
         var writeRequested = false
         /// A write of recent entries to the databases is under way.
         var writing = false
-        /// Waiting for that write to end.
-        var writeWaiters: [CheckedContinuation<Void, Never>] = []
         /// Writes of recent entries begun, and ended.
         var writesBegun = 0
         var writesEnded = 0
@@ -314,11 +312,12 @@ final class IndexPropagator: Sendable {
         Task(executorPreference: executor) { await self.write(frozen, through: taken.through) }
     }
 
+    /// Waits for the write under way, if any, to end.
     private func writeEnded() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ended = state.withLock { state -> Bool in
                 guard state.writing else { return true }
-                state.writeWaiters.append(continuation)
+                state.writtenWaiters.append((state.writesBegun, continuation))
                 return false
             }
             if ended { continuation.resume() }
@@ -360,9 +359,7 @@ final class IndexPropagator: Sendable {
             state.writing = false
             state.writesEnded += 1
             let ended = state.writesEnded
-            var waiters = state.writeWaiters
-            state.writeWaiters = []
-            waiters += state.writtenWaiters.filter { $0.write <= ended }.map(\.continuation)
+            let waiters = state.writtenWaiters.filter { $0.write <= ended }.map(\.continuation)
             state.writtenWaiters.removeAll { $0.write <= ended }
             // Somebody waits for the indexes to be idle, or entries gathered: the loop goes on.
             let restart = !state.running && (!state.idleWaiters.isEmpty || !state.unwritten.isEmpty)

@@ -182,7 +182,7 @@ enum ItemsTable {
                 if let current = row {
                     if current.key == entry.key {
                         row = try nextRow()
-                    } else if forward ? current.key.lexicographicallyPrecedes(entry.key) : entry.key.lexicographicallyPrecedes(current.key) {
+                    } else if forward ? current.key.sortsBefore(entry.key) : entry.key.sortsBefore(current.key) {
                         row = try nextRow()
                         return current.item
                     }

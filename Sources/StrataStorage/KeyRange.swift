@@ -26,7 +26,7 @@ public struct KeyRange: Sendable, Equatable {
             self.lower = bound
             return
         }
-        if lower.key.lexicographicallyPrecedes(bound.key) || (lower.key == bound.key && !bound.inclusive) {
+        if lower.key.sortsBefore(bound.key) || (lower.key == bound.key && !bound.inclusive) {
             self.lower = bound
         }
     }
@@ -37,7 +37,7 @@ public struct KeyRange: Sendable, Equatable {
             self.upper = bound
             return
         }
-        if bound.key.lexicographicallyPrecedes(upper.key) || (bound.key == upper.key && !bound.inclusive) {
+        if bound.key.sortsBefore(upper.key) || (bound.key == upper.key && !bound.inclusive) {
             self.upper = bound
         }
     }

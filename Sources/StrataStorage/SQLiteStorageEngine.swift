@@ -436,7 +436,7 @@ public final class SQLiteStorageEngine: StorageEngine {
                 var range = KeyRange.hashes(lower...upper)
                 if let start {
                     // Partitions wholly before the start key have nothing left to read.
-                    if let end = range.upper, !start.key.lexicographicallyPrecedes(end.key) { continue }
+                    if let end = range.upper, !start.key.sortsBefore(end.key) { continue }
                     range.raiseLower(to: start)
                 }
                 if try await partition.read(range, in: sqlTable, forward: true, limit: limit, peek: false, into: &page, as: .bulk) {

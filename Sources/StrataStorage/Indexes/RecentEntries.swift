@@ -85,7 +85,7 @@ final class RecentEntries: Sendable {
         merged.reserveCapacity(newer.count + older.count)
         var next = older.startIndex
         for entry in newer {
-            while next < older.endIndex, older[next].key.lexicographicallyPrecedes(entry.key) {
+            while next < older.endIndex, older[next].key.sortsBefore(entry.key) {
                 merged.append(older[next])
                 next += 1
             }
@@ -118,7 +118,7 @@ final class RecentEntries: Sendable {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].key.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+            if entries[middle].key.sortsBefore(key) { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -128,7 +128,7 @@ final class RecentEntries: Sendable {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if key.lexicographicallyPrecedes(entries[middle].key) { high = middle } else { low = middle + 1 }
+            if key.sortsBefore(entries[middle].key) { high = middle } else { low = middle + 1 }
         }
         return low
     }

@@ -176,7 +176,7 @@ public final class SQLiteStorageEngine: StorageEngine {
             expiryAttribute: record.definition.timeToLiveAttribute, stream: record.definition.currentStream,
             keepsHistory: record.definition.pointInTimeRecovery != nil))
         let propagator = IndexPropagator(
-            partitions: record.partitionCount, indexing: indexing, lag: environment.indexLag, executor: environment.threads.requests,
+            partitions: record.partitionCount, indexing: indexing, lag: environment.indexLag, threads: environment.threads,
             logger: environment.logger)
         var partitions: [Partition] = []
         for index in 0..<record.partitionCount {

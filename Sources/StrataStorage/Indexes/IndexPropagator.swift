@@ -83,9 +83,11 @@ final class IndexPropagator: Sendable {
     /// again (Benchmarks/indexes).
     static let writeInterval = Duration.seconds(1)
     /// Recent entries are written at once when an index partition holds
-    /// this many (keeping them in key order stays cheap) or the table's
-    /// indexes this many bytes (memory stays bounded).
-    static let maximumRecentEntries = 16384
+    /// this many (keeping them in key order stays cheap: an insertion
+    /// moves at most this many small entries) or the table's indexes this
+    /// many bytes (memory stays bounded). A second of the benchmark's
+    /// puts is about 4,000 entries a partition.
+    static let maximumRecentEntries = 8192
     static let maximumRecentBytes = 32 << 20
 
     private let indexing: TableIndexing

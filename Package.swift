@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel"]),
         .testTarget(name: "StrataExpressionsTests", dependencies: ["StrataExpressions", "StrataModel"]),
         .testTarget(name: "StrataStorageTests", dependencies: ["StrataStorage", "StrataModel", "StrataThreads", "COpenSSL"]),
-        .testTarget(name: "StrataPostgresTests", dependencies: ["StrataPostgres", "StrataStorage", "StrataModel"]),
+        .testTarget(name: "StrataPostgresTests", dependencies: ["StrataPostgres", "StrataPostgresWire", "StrataStorage", "StrataModel"]),
         .testTarget(name: "StrataPostgresWireTests", dependencies: ["StrataPostgresWire"]),
         .testTarget(name: "StrataAdmissionTests", dependencies: ["StrataAdmission", "StrataModel"]),
         .testTarget(name: "StrataAuthTests", dependencies: ["StrataAuth", "StrataModel"]),

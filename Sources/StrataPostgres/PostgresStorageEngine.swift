@@ -88,7 +88,12 @@ public final class PostgresStorageEngine: StorageEngine {
     private static func settings(_ postgres: PostgresOptions) -> ConnectionSettings {
         let location = postgres.location
         let milliseconds = postgres.operationTimeout.components.seconds * 1000 + postgres.operationTimeout.components.attoseconds / 1_000_000_000_000_000
-        var parameters = [(name: "statement_timeout", value: "\(milliseconds)"), ("application_name", "strata")]
+        // A lock waited for longer than half the operation's time ends with
+        // 55P03, a race lost: the transaction retries, or answers a conflict
+        // at its deadline instead of looking like a database that is gone.
+        var parameters = [
+            (name: "statement_timeout", value: "\(milliseconds)"), ("lock_timeout", "\(milliseconds / 2)"), ("application_name", "strata"),
+        ]
         if let schema = location.schema { parameters.append(("search_path", schema)) }
         return ConnectionSettings(
             endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import StrataModel
 import StrataPostgres
+import StrataPostgresWire
 import StrataStorage
 import Testing
 
@@ -20,17 +21,26 @@ enum TestDatabase {
 struct PostgresEngineTests {
     struct Refused: Error {}
 
-    /// `count` engines over one new schema.
-    static func fronts(_ count: Int, options: StorageOptions = StorageOptions(dataDirectory: nil, partitionsPerTable: 4)) async throws -> [PostgresStorageEngine] {
+    /// A new schema's location.
+    static func newSchema() throws -> PostgresLocation {
         var generator = SystemRandomNumberGenerator()
         let schema = "engine_" + String(generator.next() as UInt64, radix: 36)
         let base = try #require(TestDatabase.baseURL)
-        let location = try PostgresLocation(url: base + (base.contains("?") ? "&" : "?") + "schema=" + schema)
+        return try PostgresLocation(url: base + (base.contains("?") ? "&" : "?") + "schema=" + schema)
+    }
+
+    /// `count` engines over one new schema (or `location`'s).
+    static func fronts(
+        _ count: Int, options: StorageOptions = StorageOptions(dataDirectory: nil, partitionsPerTable: 4),
+        location: PostgresLocation? = nil, operationTimeout: Duration = .seconds(5)
+    ) async throws -> [PostgresStorageEngine] {
+        let location = try location ?? newSchema()
         var engines: [PostgresStorageEngine] = []
         for index in 0..<count {
             var postgres = PostgresOptions(location: location, frontID: "front-\(index)")
             // Tests run side by side: a front's connections all open at its start.
             postgres.maximumConnections = 4
+            postgres.operationTimeout = operationTimeout
             engines.append(try await PostgresStorageEngine.open(options: options, postgres: postgres))
         }
         return engines
@@ -53,6 +63,38 @@ struct PostgresEngineTests {
 
     static func key(_ partition: Int, _ sort: Int) -> PrimaryKey {
         PrimaryKey(partition: .s("p\(partition)"), sort: .n(DynamoNumber(sort)))
+    }
+
+    /// A transaction that waits for locks until its time is up answers a
+    /// conflict (TransactionConflictException), as DynamoDB's do, and not
+    /// the InternalServerError of a database that is gone: the database
+    /// answered all along, each wait ending at `lock_timeout` as a race lost.
+    @Test func aTransactionKeptWaitingForLocksAnswersAConflict() async throws {
+        let location = try Self.newSchema()
+        let engine = try #require(try await Self.fronts(1, location: location, operationTimeout: .seconds(3)).first)
+        _ = try await engine.createTable(Self.definition(name: "held"))
+        let key = Self.key(0, 0)
+        let item: Item = ["pk": key.partition, "sk": key.sort!]
+        _ = try await engine.replaceItem(table: "held", key: key, with: StoredItem(item))
+        let holder = try PostgresConnection.connect(
+            ConnectionSettings(
+                endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,
+                tls: location.tls, parameters: [("search_path", try #require(location.schema))]),
+            deadline: .now.advanced(by: .seconds(5)))
+        defer { holder.close() }
+        // Writes wait for this lock; reads do not.
+        try await holder.simpleQuery("BEGIN; LOCK TABLE strata_items IN EXCLUSIVE MODE")
+        // (A put of the item as it stands writes nothing: this one changes it.)
+        let changed: Item = ["pk": key.partition, "sk": key.sort!, "v": .s("changed")]
+        let started = ContinuousClock.now
+        await #expect(throws: TransactionConflict.self) {
+            _ = try await engine.writeTransaction([TransactionTarget(table: "held", key: key)], token: nil) { _ in [.put(changed)] }
+        }
+        #expect(ContinuousClock.now - started >= .milliseconds(2900))
+        try await holder.simpleQuery("ROLLBACK")
+        // The lock gone, the same transaction goes through.
+        #expect(try await engine.writeTransaction([TransactionTarget(table: "held", key: key)], token: nil) { _ in [.put(changed)] } == .applied)
+        await engine.close()
     }
 
     /// Random puts, deletes, refused writes, reads and queries through two

@@ -35,6 +35,32 @@ def error_code(error: ClientError) -> str:
     return error.response["Error"]["Code"]
 
 
+def start_workers(target, count):
+    """Starts target(worker) for each worker on a thread of its own;
+    `join_workers` then raises the first worker's failure, which a thread
+    alone would only print."""
+    failures = []
+
+    def guarded(worker):
+        try:
+            target(worker)
+        except BaseException as failure:  # noqa: BLE001 - handed to the test's thread
+            failures.append(failure)
+
+    workers = [threading.Thread(target=guarded, args=(worker,)) for worker in range(count)]
+    for worker in workers:
+        worker.start()
+    return workers, failures
+
+
+def join_workers(workers, failures, *, timeout):
+    for worker in workers:
+        worker.join(timeout=timeout)
+    assert not any(worker.is_alive() for worker in workers), "a worker still runs"
+    if failures:
+        raise failures[0]
+
+
 def test_a_write_through_one_front_is_read_through_the_others_at_once(fronts):
     name = unique_name("seen")
     create_table(fronts[0], name)
@@ -69,11 +95,7 @@ def test_conditional_increments_through_eight_clients_count_exactly(fronts):
             except ClientError as error:
                 assert error_code(error) == "ConditionalCheckFailedException", error
 
-    workers = [threading.Thread(target=increment, args=(worker,)) for worker in range(8)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
+    join_workers(*start_workers(increment, 8), timeout=120)
     final = int(fronts[2].client().get_item(TableName=name, Key={"p": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"])
     assert sum(successes) > 0
     assert final == sum(successes)
@@ -125,9 +147,7 @@ def test_bank_transfers_across_fronts_keep_the_total(fronts):
             except ClientError as error:
                 assert error_code(error) in ("TransactionCanceledException", "TransactionConflictException"), error
 
-    workers = [threading.Thread(target=work, args=(worker,)) for worker in range(6)]
-    for worker in workers:
-        worker.start()
+    workers, failures = start_workers(work, 6)
     # Read the total through every front while the transfers run.
     reader = fronts[1].client()
     totals = []
@@ -136,8 +156,7 @@ def test_bank_transfers_across_fronts_keep_the_total(fronts):
             totals.append(total_balance(reader, name))
         except ClientError as error:
             assert error_code(error) in ("TransactionCanceledException", "TransactionConflictException"), error
-    for worker in workers:
-        worker.join(timeout=120)
+    join_workers(workers, failures, timeout=120)
     assert done[0] > 0
     assert totals and set(totals) == {ACCOUNTS * OPENING_BALANCE}
     for front in fronts:
@@ -154,11 +173,7 @@ def test_stream_shards_have_no_gaps_read_through_any_front(fronts):
         for step in range(30):
             client.put_item(TableName=name, Item={"p": {"S": f"k{(worker * 7 + step) % 20}"}, "v": {"N": str(step)}, "w": {"N": str(worker)}})
 
-    workers = [threading.Thread(target=write, args=(worker,)) for worker in range(6)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
+    join_workers(*start_workers(write, 6), timeout=120)
     arn = fronts[0].client().describe_table(TableName=name)["Table"]["LatestStreamArn"]
     seen = []
     for front in fronts:
@@ -254,17 +269,14 @@ def test_a_provisioned_table_holds_its_rate_across_all_fronts(fronts):
                 assert error_code(error) == "ProvisionedThroughputExceededException", error
                 time.sleep(0.005)  # a client's backoff: refusals are what this test provokes
 
-    workers = [threading.Thread(target=write, args=(worker,)) for worker in range(18)]
-    for worker in workers:
-        worker.start()
+    workers, failures = start_workers(write, 18)
     try:
         wait_for(lambda: all(sum(before_window[index::3]) > 0 for index in range(3)), timeout=30,
                  what="every front to have paid its debt and written")
     finally:
         window[0] = time.monotonic() + 1
         window[1] = window[0] + WINDOW_S
-    for worker in workers:
-        worker.join(timeout=WINDOW_S + 30)
+    join_workers(workers, failures, timeout=WINDOW_S + 30)
     total = sum(admitted)
     print(f"\n{total} WCU admitted in {WINDOW_S} s across three fronts: {[sum(admitted[i::3]) for i in range(3)]} per front")
     assert WCU * WINDOW_S * 0.9 <= total <= WCU * WINDOW_S * 1.1, total

@@ -126,9 +126,7 @@ final class IndexPropagator: Sendable {
             return !state.running
         }
         if immediate { answer() }
-        if start {
-            Task(executorPreference: executor) { await self.run() }
-        }
+        if start { startLoop() }
     }
 
     /// Changes committed to the table and not yet in its global indexes.
@@ -138,17 +136,10 @@ final class IndexPropagator: Sendable {
 
     /// Waits until every queued change is in the indexes' databases.
     func idle() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let (done, start) = state.withLock { state -> (Bool, Bool) in
-                if !state.running, !state.writing, state.unwritten.isEmpty { return (true, false) }
-                state.idleWaiters.append(continuation)
-                // A write under way starts the loop again when it ends.
-                guard !state.running, !state.writing else { return (false, false) }
-                state.running = true
-                return (false, true)
-            }
-            if done { continuation.resume() }
-            if start { Task(executorPreference: executor) { await self.run() } }
+        await wait { state, continuation in
+            if !state.running, !state.writing, state.unwritten.isEmpty { return true }
+            state.idleWaiters.append(continuation)
+            return false
         }
     }
 
@@ -157,20 +148,35 @@ final class IndexPropagator: Sendable {
     /// DescribeTable's do with DynamoDB Local); unlike `idle`, it does not
     /// wait for the writes that come meanwhile.
     func written() async {
+        await wait { state, continuation in
+            // Gathering entries go into the next write; one under way holds the earlier ones.
+            let write = state.unwritten.isEmpty ? state.writesBegun : state.writesBegun + 1
+            guard write > state.writesEnded else { return true }
+            state.writtenWaiters.append((write, continuation))
+            if write > state.writesBegun { state.writeRequested = true }
+            return false
+        }
+    }
+
+    /// Waits as `register` says: true if there is nothing to wait for,
+    /// else it keeps the continuation where the loop resumes it. Starts
+    /// the loop unless it runs (a write under way starts it when it ends).
+    private func wait(_ register: (inout State, CheckedContinuation<Void, Never>) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let (done, start) = state.withLock { state -> (Bool, Bool) in
-                // Gathering entries go into the next write; one under way holds the earlier ones.
-                let write = state.unwritten.isEmpty ? state.writesBegun : state.writesBegun + 1
-                guard write > state.writesEnded else { return (true, false) }
-                state.writtenWaiters.append((write, continuation))
-                if write > state.writesBegun { state.writeRequested = true }
+                if register(&state, continuation) { return (true, false) }
                 guard !state.running, !state.writing else { return (false, false) }
                 state.running = true
                 return (false, true)
             }
             if done { continuation.resume() }
-            if start { Task(executorPreference: executor) { await self.run() } }
+            if start { startLoop() }
         }
+    }
+
+    /// Runs the loop on the request threads: writes wait for its rounds.
+    private func startLoop() {
+        Task(executorPreference: executor) { await self.run() }
     }
 
     /// The position to record in base partition `source`'s log with its
@@ -379,8 +385,7 @@ final class IndexPropagator: Sendable {
             return (waiters, restart)
         }
         for waiter in waiters { waiter.resume() }
-        // Back on the request threads: writes wait for the rounds.
-        if restart { Task(executorPreference: executor) { await self.run() } }
+        if restart { startLoop() }
     }
 
     /// The mutations grouped by the index partition they go to, in order,

@@ -6,9 +6,9 @@ import StrataPostgresWire
 /// leading 16 bits order a Scan and split its segments), items are in
 /// Strata's binary encoding (`ItemEncoding`).
 enum PostgresSchema {
-    /// Raised with every change to the statements below; start-up refuses
-    /// a database of another version.
-    static let version = 1
+    /// Raised with every change to the statements below. Start-up brings
+    /// an older database up to it (`upgrades`) and refuses a newer one.
+    static let version = 2
 
     struct VersionMismatch: Error, CustomStringConvertible {
         let found: Int
@@ -22,7 +22,8 @@ enum PostgresSchema {
             // One row: the schema version, and a counter every catalog change raises so that other fronts reload.
             "CREATE TABLE IF NOT EXISTS strata_schema (id INT NOT NULL, version INT NOT NULL, catalog_version BIGINT NOT NULL, \(dialect.primaryKey(["id"])))",
             "CREATE TABLE IF NOT EXISTS strata_tables (name TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, version BIGINT NOT NULL, \(dialect.primaryKey(["name"])))",
-            "CREATE TABLE IF NOT EXISTS strata_items (table_id TEXT NOT NULL, key BYTEA NOT NULL, item BYTEA NOT NULL, size INT NOT NULL, \(dialect.primaryKey(["table_id", "key"])))",
+            // `replaced`: the size of the item the last replacing put overwrote, which that put returns (`ReplaceIfTableUnchanged`).
+            "CREATE TABLE IF NOT EXISTS strata_items (table_id TEXT NOT NULL, key BYTEA NOT NULL, item BYTEA NOT NULL, size INT NOT NULL, replaced INT, \(dialect.primaryKey(["table_id", "key"])))",
             // Local and global index entries, keyed as `IndexKeyEncoding` lays them out; `index_id` is the index's storage name.
             "CREATE TABLE IF NOT EXISTS strata_index_entries (table_id TEXT NOT NULL, index_id TEXT NOT NULL, key BYTEA NOT NULL, item BYTEA NOT NULL, size INT NOT NULL, \(dialect.primaryKey(["table_id", "index_id", "key"])))",
             "CREATE TABLE IF NOT EXISTS strata_expiries (table_id TEXT NOT NULL, key BYTEA NOT NULL, expires BIGINT NOT NULL, \(dialect.primaryKey(["table_id", "key"])))",
@@ -41,12 +42,25 @@ enum PostgresSchema {
         ]
     }
 
-    /// Creates what is missing and checks the version; the schema's row is
-    /// written last, so that a half-made schema is made again.
+    /// What brings a database of version N (the key) to N + 1. Each step
+    /// may run again (fronts that start together all try it), and the
+    /// version is raised after it, so that an interrupted step runs again.
+    static let upgrades: [Int: [String]] = [
+        1: ["ALTER TABLE strata_items ADD COLUMN IF NOT EXISTS replaced INT"],
+    ]
+
+    /// Creates what is missing, or upgrades an older schema, and checks the
+    /// version; the schema's row is written last, so that a half-made
+    /// schema is made again.
     static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?) async throws {
         // The name was checked to be a plain identifier (`PostgresLocation`).
         if let schema { try await connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
-        if let found = try await installedVersion(on: connection) {
+        if var found = try await installedVersion(on: connection) {
+            while found < version, let steps = upgrades[found] {
+                for step in steps { try await connection.simpleQuery(step) }
+                try await connection.simpleQuery("UPDATE strata_schema SET version = \(found + 1) WHERE id = 0 AND version = \(found)")
+                found += 1
+            }
             guard found == version else { throw VersionMismatch(found: found) }
             return
         }

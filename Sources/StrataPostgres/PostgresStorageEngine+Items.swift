@@ -50,7 +50,7 @@ extension PostgresStorageEngine {
             let written = try await translating {
                 try await database.withConnection { try await statement.rows(on: $0).first }
             }
-            if let (count, replaced) = written, count == 1 { return replaced }
+            if let written { return written }
         }
         // The table changed meanwhile (or keeps more than its items): the general path.
         return try await replaceItemByWriting(table: table, key: key, with: item)

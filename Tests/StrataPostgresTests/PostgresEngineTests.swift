@@ -46,6 +46,15 @@ struct PostgresEngineTests {
         return engines
     }
 
+    /// A session of its own in `location`'s schema, outside any engine.
+    static func connection(to location: PostgresLocation) throws -> PostgresConnection {
+        try PostgresConnection.connect(
+            ConnectionSettings(
+                endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,
+                tls: location.tls, parameters: [("search_path", try #require(location.schema))]),
+            deadline: .now.advanced(by: .seconds(5)))
+    }
+
     static func definition(name: String, stream: Bool = false) -> TableDefinition {
         var generator = SystemRandomNumberGenerator()
         var definition = TableDefinition(
@@ -81,11 +90,7 @@ struct PostgresEngineTests {
         await maker.close()
         let engine = try #require(try await Self.fronts(1, location: location, operationTimeout: .seconds(3)).first)
         try await engine.refreshCatalog(force: true)
-        let holder = try PostgresConnection.connect(
-            ConnectionSettings(
-                endpoint: location.endpoint, user: location.user, password: location.password, database: location.database,
-                tls: location.tls, parameters: [("search_path", try #require(location.schema))]),
-            deadline: .now.advanced(by: .seconds(5)))
+        let holder = try Self.connection(to: location)
         defer { holder.close() }
         // Writes wait for this lock; reads do not.
         try await holder.simpleQuery("BEGIN; LOCK TABLE strata_items IN EXCLUSIVE MODE")
@@ -100,6 +105,34 @@ struct PostgresEngineTests {
         // The lock gone, the same transaction goes through.
         #expect(try await engine.writeTransaction([TransactionTarget(table: "held", key: key)], token: nil) { _ in [.put(changed)] } == .applied)
         await engine.close()
+    }
+
+    /// A database of schema version 1 (items without `replaced`) is brought
+    /// up to date when a front starts, and keeps its items; one of a newer
+    /// version than this Strata knows is refused.
+    @Test func startUpUpgradesAnOlderSchemaAndRefusesANewerOne() async throws {
+        let location = try Self.newSchema()
+        let first = try #require(try await Self.fronts(1, location: location).first)
+        _ = try await first.createTable(Self.definition(name: "kept"))
+        let key = Self.key(0, 0)
+        let item: Item = ["pk": key.partition, "sk": key.sort!, "v": .s("first")]
+        #expect(try await first.replaceItem(table: "kept", key: key, with: StoredItem(item)) == nil)
+        await first.close()
+        let session = try Self.connection(to: location)
+        defer { session.close() }
+        try await session.simpleQuery("ALTER TABLE strata_items DROP COLUMN replaced; UPDATE strata_schema SET version = 1")
+
+        let upgraded = try #require(try await Self.fronts(1, location: location).first)
+        let version = try await session.query("SELECT version FROM strata_schema WHERE id = 0").first?.decode(Int.self)
+        #expect(version == PostgresStorageEngine.schemaVersion)
+        let second: Item = ["pk": key.partition, "sk": key.sort!, "v": .s("second")]
+        #expect(try await upgraded.replaceItem(table: "kept", key: key, with: StoredItem(second)) == item.itemSize)
+        #expect(try await upgraded.getItem(table: "kept", key: key)?.item() == second)
+        await upgraded.close()
+
+        try await session.simpleQuery("UPDATE strata_schema SET version = \(PostgresStorageEngine.schemaVersion + 1)")
+        let refusal = await #expect(throws: (any Error).self) { _ = try await Self.fronts(1, location: location) }
+        #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("version \(PostgresStorageEngine.schemaVersion + 1)"))
     }
 
     /// Random puts, deletes, refused writes, reads and queries through two

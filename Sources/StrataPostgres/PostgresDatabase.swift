@@ -23,10 +23,25 @@ struct PostgresDatabase: Sendable {
         case snapshot = "REPEATABLE READ READ ONLY"
     }
 
+    /// When a use of the database starting now must end.
+    func deadline() -> ContinuousClock.Instant {
+        ContinuousClock.now.advanced(by: operationTimeout)
+    }
+
     /// Runs `body` on a pooled connection, outside a transaction.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: operationTimeout)
         return try await bounded(until: deadline) { try await pool.withConnection(deadline: deadline, body) }
+    }
+
+    /// Runs one statement outside a transaction: on an idle connection,
+    /// or pipelined with the other statements waiting when every
+    /// connection is busy (`ConnectionPool.run`).
+    func run<Statement: ItemStatement>(_ statement: Statement, by deadline: ContinuousClock.Instant? = nil) async throws -> [Statement.Row] {
+        let deadline = deadline ?? self.deadline()
+        let pipelined = PipelinedStatement(sql: Statement.sql, bindings: statement.bindings)
+        let rows = try await bounded(until: deadline) { try await pool.run(pipelined, deadline: deadline) }
+        return try rows.map(statement.decodeRow)
     }
 
     /// Runs `body` in one transaction, again from the start after a

@@ -9,7 +9,7 @@ extension PostgresStorageEngine {
         let layout = try layout(named: table)
         let encoded = KeyEncoding.encode(key)
         return try await translating {
-            try await database.withConnection { try await layout.items.get(encoded, on: $0) }
+            try await database.run(ReadItem(table: layout.id, key: encoded)).first.map { StoredItem(value: $0.0.bytes, size: $0.1) }
         }
     }
 
@@ -47,9 +47,7 @@ extension PostgresStorageEngine {
             let statement = ReplaceIfTableUnchanged(
                 table: known.id, key: KeyEncoding.encode(key), item: item.value, size: item.size, name: known.definition.name,
                 version: known.version)
-            let written = try await translating {
-                try await database.withConnection { try await statement.rows(on: $0).first }
-            }
+            let written = try await translating { try await database.run(statement).first }
             if let written { return written }
         }
         // The table changed meanwhile (or keeps more than its items): the general path.
@@ -60,10 +58,10 @@ extension PostgresStorageEngine {
     static var compareAndSetAttempts: Int { 64 }
 
     /// A write to a table that keeps up nothing beside its items, in two
-    /// round trips instead of a transaction's four: read the item, let
-    /// `body` decide, then one statement that writes only if the item and
-    /// the table's version are still what was read (compare and set), or
-    /// else reads again. The statement runs at READ COMMITTED: it waits for
+    /// statements (each pipelined with others') instead of a transaction's
+    /// four round trips: read the item, let `body` decide, then one
+    /// statement that writes only if the item and the table's version are
+    /// still what was read (compare and set), or else reads again. The statement runs at READ COMMITTED: it waits for
     /// a concurrent writer of the row and then compares against what that
     /// one wrote, so a hot item sees no serialization failures, and the
     /// write is atomic all the same: it takes effect at its statement, as
@@ -72,41 +70,41 @@ extension PostgresStorageEngine {
     private func writeAlone<T: Sendable>(
         _ layout: TableLayout, _ key: [UInt8], _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T? {
-        try await database.withConnection { connection in
-            for _ in 0..<Self.compareAndSetAttempts {
-                let read = ReadForWrite(name: layout.definition.name, table: layout.id, key: key)
-                guard let (version, value, size) = try await read.rows(on: connection).first else {
-                    throw DynamoError.resourceNotFound("Requested resource not found")
-                }
-                guard version == layout.version else { return nil }
-                let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
-                let old = Decoded(stored)
-                let write = try body(CurrentItem(size: stored?.size) { try old.item() })
-                let (name, table) = (layout.definition.name, layout.id)
-                let written: [Int]
-                do {
-                    switch (write.action, value) {
-                    case (.keep, _), (.delete, nil):
-                        return write.result
-                    case (.put(let item), nil):
-                        written = try await InsertIfAbsent(table: table, key: key, item: item.value, size: item.size, name: name, version: version)
-                            .rows(on: connection)
-                    case (.put(let item), let current?):
-                        written = try await ReplaceIfUnchanged(
-                            table: table, key: key, item: item.value, size: item.size, name: name, version: version, old: current.bytes
-                        ).rows(on: connection)
-                    case (.delete, let current?):
-                        written = try await DeleteIfUnchanged(table: table, key: key, name: name, version: version, old: current.bytes)
-                            .rows(on: connection)
-                    }
-                } catch let error as ServerError where PostgresDatabase.isRetryable(error) {
-                    // Two first inserts of one key at once: the loser reads again.
-                    continue
-                }
-                if written.count == 1 { return write.result }
+        // The attempts share one operation's time.
+        let deadline = database.deadline()
+        for _ in 0..<Self.compareAndSetAttempts {
+            let read = ReadForWrite(name: layout.definition.name, table: layout.id, key: key)
+            guard let (version, value, size) = try await database.run(read, by: deadline).first else {
+                throw DynamoError.resourceNotFound("Requested resource not found")
             }
-            return nil
+            guard version == layout.version else { return nil }
+            let stored = value.map { StoredItem(value: $0.bytes, size: size ?? 0) }
+            let old = Decoded(stored)
+            let write = try body(CurrentItem(size: stored?.size) { try old.item() })
+            let (name, table) = (layout.definition.name, layout.id)
+            let written: [Int]
+            do {
+                switch (write.action, value) {
+                case (.keep, _), (.delete, nil):
+                    return write.result
+                case (.put(let item), nil):
+                    written = try await database.run(
+                        InsertIfAbsent(table: table, key: key, item: item.value, size: item.size, name: name, version: version), by: deadline)
+                case (.put(let item), let current?):
+                    written = try await database.run(
+                        ReplaceIfUnchanged(
+                            table: table, key: key, item: item.value, size: item.size, name: name, version: version, old: current.bytes), by: deadline)
+                case (.delete, let current?):
+                    written = try await database.run(
+                        DeleteIfUnchanged(table: table, key: key, name: name, version: version, old: current.bytes), by: deadline)
+                }
+            } catch let error as ServerError where PostgresDatabase.isRetryable(error) {
+                // Two first inserts of one key at once: the loser reads again.
+                continue
+            }
+            if written.count == 1 { return write.result }
         }
+        return nil
     }
 
     public func query(

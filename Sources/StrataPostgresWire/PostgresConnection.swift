@@ -27,6 +27,18 @@ public final class PostgresConnection: @unchecked Sendable {
     /// exchange succeeded (a ParseComplete each).
     private var queuedParses = 0
     private var parsedInLastExchange = false
+    /// Pipelined statements (`send`) whose answers are still to be read, in order.
+    private var unanswered: [Unanswered] = []
+    /// Nothing of the pipeline's answers has been read yet.
+    private var answerJustSent = false
+
+    private struct Unanswered {
+        let sql: String
+        /// Nil: its RowDescription comes with the answer.
+        let resultTypes: [UInt32]?
+        /// The name it is parsed under in this pipeline, if it is.
+        let parsedAs: String?
+    }
 
     private struct PreparedStatement {
         let name: String
@@ -56,7 +68,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
         parse(sql, named: "", types: bindings.types)
         bind(bindings, statement: "")
-        writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "P")); $0.appendCString("") }
+        describePortal()
         execute()
         return try await exchange(resultTypes: nil)
     }
@@ -69,7 +81,7 @@ public final class PostgresConnection: @unchecked Sendable {
             execute()
             do {
                 return try await exchange(resultTypes: statement.resultTypes)
-            } catch let error as ServerError where ["26000", "0A000"].contains(error.sqlState) {
+            } catch let error as ServerError where Self.lostStatement.contains(error.sqlState) {
                 // The server lost the statement (DISCARD ALL, a pooler) or its
                 // plan no longer fits the tables: it is parsed again next time.
                 prepared[sql] = nil
@@ -100,6 +112,71 @@ public final class PostgresConnection: @unchecked Sendable {
         _ = try await exchange(resultTypes: nil)
     }
 
+    /// Sends `statements` as a pipeline: in one write, each prepared as
+    /// `execute(prepared:)` does and each with a Sync of its own, so that
+    /// each runs and commits as if it were alone, and a statement's error
+    /// is its own (the server skips only to its Sync). `nextAnswer` then
+    /// reads their answers, in order, one call each.
+    public func send(_ statements: [PipelinedStatement]) throws {
+        guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
+        precondition(writer.bytes.isEmpty && unanswered.isEmpty, "a pipeline starts on a connection at rest")
+        // Statements first parsed in this pipeline, by SQL: later ones bind to the same name.
+        var parsedHere: [String: String] = [:]
+        for statement in statements {
+            if let known = prepared[statement.sql] {
+                bind(statement.bindings, statement: known.name)
+                unanswered.append(Unanswered(sql: statement.sql, resultTypes: known.resultTypes, parsedAs: nil))
+            } else if let name = parsedHere[statement.sql] {
+                bind(statement.bindings, statement: name)
+                describePortal()
+                unanswered.append(Unanswered(sql: statement.sql, resultTypes: nil, parsedAs: nil))
+            } else {
+                statementsNamed += 1
+                let name = "s\(statementsNamed)"
+                parse(statement.sql, named: name, types: statement.bindings.types)
+                parsedHere[statement.sql] = name
+                bind(statement.bindings, statement: name)
+                describePortal()
+                unanswered.append(Unanswered(sql: statement.sql, resultTypes: nil, parsedAs: name))
+            }
+            execute()
+        }
+        queuedParses = 0
+        defer { writer.reset() }
+        do {
+            try transport.write(writer.bytes, deadline: deadline)
+        } catch {
+            unanswered = []
+            markBroken()
+            throw error
+        }
+        answerJustSent = true
+    }
+
+    /// The answer to the first statement `send` sent that has none yet:
+    /// its rows, or its error. A `WireError` breaks the connection and
+    /// leaves that statement and the ones after it unknown.
+    public func nextAnswer() async throws -> Result<[PostgresRow], ServerError> {
+        guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
+        precondition(!unanswered.isEmpty, "every statement sent has its answer")
+        let statement = unanswered.removeFirst()
+        var answer = Answer()
+        do {
+            try await readAnswer(types: statement.resultTypes, justSent: answerJustSent, into: &answer)
+        } catch let error as WireError {
+            unanswered = []
+            markBroken()
+            throw answer.failure ?? error
+        }
+        answerJustSent = false
+        if let name = statement.parsedAs, answer.parses == 1 {
+            prepared[statement.sql] = PreparedStatement(name: name, resultTypes: answer.described ?? [])
+        }
+        guard let failure = answer.failure else { return .success(answer.rows) }
+        if Self.lostStatement.contains(failure.sqlState) { prepared[statement.sql] = nil }
+        return .failure(failure)
+    }
+
     /// From now on `loop` watches the socket, and calls suspend instead of blocking.
     func attach(to loop: DatabaseLoop) {
         self.loop = loop
@@ -115,6 +192,10 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         markBroken()
     }
+
+    /// The server lost a prepared statement (DISCARD ALL, a pooler) or its
+    /// plan no longer fits the tables.
+    private static let lostStatement: Set<String> = ["26000", "0A000"]
 
     // MARK: Messages
 
@@ -142,6 +223,11 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Asks for the unnamed portal's RowDescription.
+    private func describePortal() {
+        writer.message(UInt8(ascii: "D")) { $0.append(UInt8(ascii: "P")); $0.appendCString("") }
+    }
+
     /// Execute the unnamed portal, then Sync: the end of a round trip.
     private func execute() {
         executePortal()
@@ -162,52 +248,66 @@ public final class PostgresConnection: @unchecked Sendable {
     /// (also stored in `described`).
     private func exchange(resultTypes known: [UInt32]?, described: inout [UInt32]) async throws -> [PostgresRow] {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
-        var failure: ServerError?
+        var answer = Answer()
         do {
-            var parses = 0
-            defer {
-                parsedInLastExchange = parses == queuedParses
-                queuedParses = 0
-                writer.reset()
-            }
+            defer { writer.reset() }
             try transport.write(writer.bytes, deadline: deadline)
-            var rows: [PostgresRow] = []
-            var types = known ?? []
-            // Nothing of the answer can have been read yet: wait before trying.
-            var justSent = true
-            while true {
-                let (type, body) = try await nextMessage(justSent: justSent)
-                justSent = false
-                switch type {
-                case UInt8(ascii: "D"):
-                    rows.append(try Self.row(reader.buffer, body, types: types))
-                case UInt8(ascii: "T"):
-                    types = try Self.columnTypes(reader.buffer, body)
-                    described = types
-                case UInt8(ascii: "Z"):
-                    var cursor = BodyCursor(reader.buffer, body)
-                    transactionStatus = try cursor.byte()
-                    if let failure { throw failure }
-                    return rows
-                case UInt8(ascii: "E"):
-                    failure = try Self.serverError(reader.buffer, body)
-                case UInt8(ascii: "1"):
-                    parses += 1
-                case UInt8(ascii: "2"), UInt8(ascii: "C"), UInt8(ascii: "n"), UInt8(ascii: "I"),
-                    UInt8(ascii: "t"), UInt8(ascii: "N"), UInt8(ascii: "A"), UInt8(ascii: "s"):
-                    // BindComplete, CommandComplete, NoData, EmptyQueryResponse,
-                    // ParameterDescription, a notice, a notification, PortalSuspended: nothing to keep.
-                    continue
-                case UInt8(ascii: "S"):
-                    try noteParameter(reader.buffer, body)
-                default:
-                    throw WireError.protocolViolation("unexpected message \(Character(Unicode.Scalar(type)))")
-                }
-            }
+            try await readAnswer(types: known, justSent: true, into: &answer)
         } catch let error as WireError {
+            queuedParses = 0
             markBroken()
             // A FATAL error, then the end of the connection: the error says why.
-            throw failure ?? error
+            throw answer.failure ?? error
+        }
+        parsedInLastExchange = answer.parses == queuedParses
+        queuedParses = 0
+        if let types = answer.described { described = types }
+        if let failure = answer.failure { throw failure }
+        return answer.rows
+    }
+
+    /// What the server answered to one Sync's worth of messages.
+    private struct Answer {
+        var rows: [PostgresRow] = []
+        var failure: ServerError?
+        /// ParseCompletes.
+        var parses = 0
+        /// The result types a RowDescription gave, if one came.
+        var described: [UInt32]?
+    }
+
+    /// Reads up to the next ReadyForQuery into `answer`.
+    private func readAnswer(types known: [UInt32]?, justSent: Bool, into answer: inout Answer) async throws {
+        var types = known ?? []
+        // Nothing of the answer can have been read yet: wait before trying.
+        var justSent = justSent
+        while true {
+            let (type, body) = try await nextMessage(justSent: justSent)
+            justSent = false
+            switch type {
+            case UInt8(ascii: "D"):
+                answer.rows.append(try Self.row(reader.buffer, body, types: types))
+            case UInt8(ascii: "T"):
+                types = try Self.columnTypes(reader.buffer, body)
+                answer.described = types
+            case UInt8(ascii: "Z"):
+                var cursor = BodyCursor(reader.buffer, body)
+                transactionStatus = try cursor.byte()
+                return
+            case UInt8(ascii: "E"):
+                answer.failure = try Self.serverError(reader.buffer, body)
+            case UInt8(ascii: "1"):
+                answer.parses += 1
+            case UInt8(ascii: "2"), UInt8(ascii: "C"), UInt8(ascii: "n"), UInt8(ascii: "I"),
+                UInt8(ascii: "t"), UInt8(ascii: "N"), UInt8(ascii: "A"), UInt8(ascii: "s"):
+                // BindComplete, CommandComplete, NoData, EmptyQueryResponse,
+                // ParameterDescription, a notice, a notification, PortalSuspended: nothing to keep.
+                continue
+            case UInt8(ascii: "S"):
+                try noteParameter(reader.buffer, body)
+            default:
+                throw WireError.protocolViolation("unexpected message \(Character(Unicode.Scalar(type)))")
+            }
         }
     }
 

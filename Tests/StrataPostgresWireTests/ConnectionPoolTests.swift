@@ -104,6 +104,75 @@ struct ConnectionPoolTests {
         #expect(backend > 0)
     }
 
+    static func statement(_ sql: String, _ value: Int) -> PipelinedStatement {
+        var bindings = PostgresBindings()
+        bindings.append(value)
+        return PipelinedStatement(sql: sql, bindings: bindings)
+    }
+
+    /// Holds the pool's only session until `body` has run, then gives it back.
+    static func holdingTheSession(of pool: ConnectionPool, _ body: () async throws -> Void) async throws {
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let (releasing, release) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.withConnection(deadline: Self.soon) { _ in
+                holding.yield()
+                for await _ in releasing { break }
+            }
+        }
+        for await _ in held { break }
+        try await body()
+        release.yield()
+        try await holder.value
+    }
+
+    /// Starts `statements` one after another, each in line before the next starts.
+    static func queue(_ statements: [PipelinedStatement], on pool: ConnectionPool) async -> [Task<[PostgresRow], any Error>] {
+        var tasks: [Task<[PostgresRow], any Error>] = []
+        for statement in statements {
+            let waiting = pool.statementsWaiting
+            tasks.append(Task { try await pool.run(statement, deadline: Self.soon) })
+            while pool.statementsWaiting == waiting { await Task.yield() }
+        }
+        return tasks
+    }
+
+    /// Statements that wait for the only session go out together when it
+    /// comes back, and each gets its own answer, or its own error.
+    @Test(arguments: [false, true]) func statementsInLineShareOneSessionAndKeepTheirAnswers(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
+        defer { pool.close() }
+        let before = try await pool.run(PipelinedStatement(sql: "SELECT pg_backend_pid()::int8", bindings: PostgresBindings()), deadline: Self.soon)
+        var tasks: [Task<[PostgresRow], any Error>] = []
+        try await Self.holdingTheSession(of: pool) {
+            tasks = await Self.queue([0, 1, 2, 0, 4].map { Self.statement("SELECT 100 / $1::int8 + pg_backend_pid() * 0", $0) }, on: pool)
+        }
+        let answers = await tasks.asyncMap { try? await $0.value.first?.decode(Int.self) }
+        #expect(answers == [nil, 100, 50, nil, 25])
+        #expect(pool.statementsWaiting == 0)
+        let after = try await pool.run(PipelinedStatement(sql: "SELECT pg_backend_pid()::int8", bindings: PostgresBindings()), deadline: Self.soon)
+        #expect(try before.first?.decode(Int.self) == after.first?.decode(Int.self))
+    }
+
+    /// A session that breaks in the middle of a pipeline fails the
+    /// statements it had not answered; the next use gets a new session.
+    @Test(arguments: [false, true]) func aSessionLostInAPipelineFailsWhatItHadNotAnswered(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
+        defer { pool.close() }
+        var tasks: [Task<[PostgresRow], any Error>] = []
+        try await Self.holdingTheSession(of: pool) {
+            tasks = await Self.queue([
+                Self.statement("SELECT $1::int8", 1),
+                Self.statement("SELECT pg_terminate_backend(pg_backend_pid())::int::int8 + $1::int8", 0),
+                Self.statement("SELECT $1::int8", 3),
+            ], on: pool)
+        }
+        #expect(try await tasks[0].value.first?.decode(Int.self) == 1)
+        await #expect(throws: (any Error).self) { try await tasks[1].value }
+        await #expect(throws: (any Error).self) { try await tasks[2].value }
+        #expect(try await pool.run(Self.statement("SELECT $1::int8", 4), deadline: Self.soon).first?.decode(Int.self) == 4)
+    }
+
     @Test(arguments: [false, true]) func anUnreachableDatabaseFailsEachUseAndFreesItsSlot(looped: Bool) async throws {
         var settings = try #require(LiveDatabase.settings)
         settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")
@@ -112,6 +181,14 @@ struct ConnectionPoolTests {
         for _ in 0..<3 {
             await #expect(throws: WireError.self) { try await pool.withConnection(deadline: Self.soon) { _ in } }
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }
 

@@ -102,6 +102,49 @@ struct PostgresConnectionTests {
         #expect(try await connection.execute(prepared: sql, three).first?.decode(Int.self) == 6)
     }
 
+    /// Each statement of a pipeline gets its own answer, in order; one that
+    /// fails is alone in failing; a statement parsed in the pipeline is
+    /// parsed once, however often it appears.
+    @Test func aPipelineAnswersEachStatementAndKeepsItsErrorsApart() async throws {
+        let connection = try LiveDatabase.connect()
+        func statement(_ sql: String, _ value: Int) -> PipelinedStatement {
+            var bindings = PostgresBindings()
+            bindings.append(value)
+            return PipelinedStatement(sql: sql, bindings: bindings)
+        }
+        let divide = "SELECT 100 / $1::int8"
+        try connection.send([statement(divide, 4), statement(divide, 0), statement("SELECT $1::int8 * 3", 5), statement(divide, 5)])
+        #expect(try await connection.nextAnswer().get().first?.decode(Int.self) == 25)
+        guard case .failure(let error) = try await connection.nextAnswer() else { Issue.record("division by zero answered rows"); return }
+        #expect(error.sqlState == "22012")
+        #expect(try await connection.nextAnswer().get().first?.decode(Int.self) == 15)
+        #expect(try await connection.nextAnswer().get().first?.decode(Int.self) == 20)
+        #expect(connection.transactionStatus == UInt8(ascii: "I"))
+        let prepared = try await connection.query("SELECT count(*) FROM pg_prepared_statements")
+        #expect(try prepared.first?.decode(Int.self) == 2)
+        // A pipeline's statements reuse what it prepared.
+        #expect(try await connection.execute(prepared: divide, statement(divide, 10).bindings).first?.decode(Int.self) == 10)
+        #expect(try await connection.query("SELECT count(*) FROM pg_prepared_statements").first?.decode(Int.self) == 2)
+    }
+
+    /// Each statement of a pipeline commits as if it were alone: the one
+    /// that fails takes nothing of the others with it.
+    @Test func eachStatementOfAPipelineCommitsAlone() async throws {
+        let connection = try LiveDatabase.connect()
+        try await connection.simpleQuery("CREATE TEMPORARY TABLE pipelined (k INT8 PRIMARY KEY)")
+        let insert = "INSERT INTO pipelined VALUES ($1)"
+        let keys = [1, 1, 2]
+        try connection.send(keys.map { key in
+            var bindings = PostgresBindings()
+            bindings.append(key)
+            return PipelinedStatement(sql: insert, bindings: bindings)
+        })
+        let answers = [try await connection.nextAnswer(), try await connection.nextAnswer(), try await connection.nextAnswer()]
+        #expect(answers.map { (try? $0.get()) != nil } == [true, false, true])
+        let rows = try await connection.query("SELECT k FROM pipelined ORDER BY k")
+        #expect(try rows.map { try $0.decode(Int.self) } == [1, 2])
+    }
+
     @Test func theSessionSpeaksUTF8() async throws {
         let connection = try LiveDatabase.connect()
         #expect(connection.serverParameters["client_encoding"] == "UTF8")

@@ -1,0 +1,12 @@
+/// A statement to run outside any transaction, in a pipeline with others
+/// (`PostgresConnection.pipeline`, `ConnectionPool.run`): its SQL, which
+/// each connection prepares once, and its bindings.
+public struct PipelinedStatement: Sendable {
+    public let sql: String
+    public let bindings: PostgresBindings
+
+    public init(sql: String, bindings: PostgresBindings) {
+        self.sql = sql
+        self.bindings = bindings
+    }
+}

@@ -4,10 +4,12 @@ import StrataStorage
 public struct PostgresOptions: Sendable {
     public var location: PostgresLocation
     /// Connections this front keeps to the database. A connection is busy
-    /// only for a statement's round trip, so a few serve many requests;
-    /// more only crowd the database's cores (on 2 cores, 32 gave PutItem
-    /// p99s of 20-500 ms where 8 gave 7 ms: Benchmarks/README).
-    public static let defaultMaximumConnections = max(8, 4 * StorageOptions.coreCount)
+    /// only for a statement's round trip, and single statements that find
+    /// every connection busy share the next one in a pipeline, so a few
+    /// serve many requests; more only crowd the database's cores (on 2
+    /// cores, 4 gave PutItem 10-20% more than 8, and 32 gave p99s of
+    /// 20-500 ms: Benchmarks/README).
+    public static let defaultMaximumConnections = max(4, 2 * StorageOptions.coreCount)
     public var maximumConnections = PostgresOptions.defaultMaximumConnections
     /// How long one use of the database may take, its retries included;
     /// the database's own `statement_timeout` is set to the same.

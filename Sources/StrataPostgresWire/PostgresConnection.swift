@@ -119,7 +119,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// reads their answers, in order, one call each.
     public func send(_ statements: [PipelinedStatement]) throws {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
-        precondition(writer.bytes.isEmpty && unanswered.isEmpty, "a pipeline starts on a connection at rest")
+        guard writer.bytes.isEmpty, unanswered.isEmpty else {
+            // A use that left something behind: the session's state is unknown.
+            markBroken()
+            throw WireError.protocolViolation("a pipeline must start on a connection at rest")
+        }
         // Statements first parsed in this pipeline, by SQL: later ones bind to the same name.
         var parsedHere: [String: String] = [:]
         for statement in statements {
@@ -158,7 +162,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// leaves that statement and the ones after it unknown.
     public func nextAnswer() async throws -> Result<[PostgresRow], ServerError> {
         guard !isBroken else { throw WireError.connectionLost("the connection was closed after an earlier failure") }
-        precondition(!unanswered.isEmpty, "every statement sent has its answer")
+        guard !unanswered.isEmpty else { throw WireError.protocolViolation("no statement sent awaits an answer") }
         let statement = unanswered.removeFirst()
         var answer = Answer()
         do {
@@ -254,7 +258,7 @@ public final class PostgresConnection: @unchecked Sendable {
             try transport.write(writer.bytes, deadline: deadline)
             try await readAnswer(types: known, justSent: true, into: &answer)
         } catch let error as WireError {
-            queuedParses = 0
+            (queuedParses, parsedInLastExchange) = (0, false)
             markBroken()
             // A FATAL error, then the end of the connection: the error says why.
             throw answer.failure ?? error

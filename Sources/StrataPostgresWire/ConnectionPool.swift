@@ -58,6 +58,13 @@ public final class ConnectionPool: Sendable {
 
     /// Statements one pipeline takes at most.
     static let pipelineDepth = 32
+    /// Bytes the statements behind a pipeline's first may hold together.
+    /// A pipeline goes out in one write that nothing reads from meanwhile:
+    /// if it outgrew the sockets' buffers, the write would wait for the
+    /// database to read, while the database waits for us to read its
+    /// answers to the statements before (large items: a GetItem of 40 KB
+    /// each), and neither would move until the deadline.
+    static let pipelineBytes = 64 * 1024
 
     public init(settings: ConnectionSettings, maximumConnections: Int, executor: DatabaseExecutor? = nil) {
         precondition(maximumConnections > 0, "a pool needs a connection")
@@ -245,13 +252,19 @@ public final class ConnectionPool: Sendable {
         case nobody
     }
 
-    /// Takes the next in line out of `state`: with `pipelining`, every
-    /// statement in line (up to `pipelineDepth`) at once.
+    /// Takes the next in line out of `state`: with `pipelining`, the
+    /// statements in line at once, up to `pipelineDepth` and with those
+    /// behind the first within `pipelineBytes`.
     private static func next(in state: inout State, pipelining: Bool) -> Next {
         let (waiter, statement) = (state.waiters.first?.id ?? .max, state.statements.first?.id ?? .max)
         if waiter == .max, statement == .max { return .nobody }
         if waiter < statement { return .waiter(state.waiters.removeFirst().continuation) }
-        let taken = pipelining ? min(state.statements.count, pipelineDepth) : 1
+        var (taken, bytes) = (1, 0)
+        while pipelining, taken < min(state.statements.count, pipelineDepth) {
+            bytes += state.statements[taken].statement.size
+            guard bytes <= pipelineBytes else { break }
+            taken += 1
+        }
         let line = state.statements.prefix(taken)
         state.statements.removeFirst(taken)
         return .statements(leader: line.first!, followers: Array(line.dropFirst()))

@@ -173,6 +173,28 @@ struct ConnectionPoolTests {
         #expect(try await pool.run(Self.statement("SELECT $1::int8", 4), deadline: Self.soon).first?.decode(Int.self) == 4)
     }
 
+    /// A statement with a large answer, then statements with large values:
+    /// one write of them all would wait for the database to read, while
+    /// the database waits for its first answer to be read. They go out in
+    /// pipelines small enough for the sockets' buffers, and all succeed.
+    @Test(arguments: [false, true]) func largeStatementsInLineDoNotWaitForEachOther(looped: Bool) async throws {
+        let pool = try Self.pool(1, looped: looped)
+        defer { pool.close() }
+        let value = [UInt8](repeating: 7, count: 300_000)
+        var large = PostgresBindings()
+        large.append(Bytea(value))
+        var tasks: [Task<[PostgresRow], any Error>] = []
+        try await Self.holdingTheSession(of: pool) {
+            tasks = await Self.queue(
+                [Self.statement("SELECT repeat('x', $1::int4)", 2_000_000)]
+                    + Array(repeating: PipelinedStatement(sql: "SELECT length($1::bytea)::int8", bindings: large), count: 6),
+                on: pool)
+        }
+        #expect(try await tasks[0].value.first?.decode(String.self).utf8.count == 2_000_000)
+        let lengths = try await Array(tasks.dropFirst()).asyncMap { try await $0.value.first?.decode(Int.self) }
+        #expect(lengths == Array(repeating: 300_000, count: 6))
+    }
+
     @Test(arguments: [false, true]) func anUnreachableDatabaseFailsEachUseAndFreesItsSlot(looped: Bool) async throws {
         var settings = try #require(LiveDatabase.settings)
         settings.endpoint = .socket(path: "/nonexistent/.s.PGSQL.5432")

@@ -85,20 +85,11 @@ struct ConnectionPoolTests {
     @Test(arguments: [false, true]) func aCancelledWaiterLeavesTheQueue(looped: Bool) async throws {
         let pool = try Self.pool(1, looped: looped)
         defer { pool.close() }
-        let (held, holding) = AsyncStream<Void>.makeStream()
-        let (releasing, release) = AsyncStream<Void>.makeStream()
-        let holder = Task {
-            try await pool.withConnection(deadline: Self.soon) { _ in
-                holding.yield()
-                for await _ in releasing { break }
-            }
+        try await Self.holdingTheSession(of: pool) {
+            let waiter = Task { try await pool.withConnection(deadline: Self.soon) { _ in } }
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { try await waiter.value }
         }
-        for await _ in held { break }
-        let waiter = Task { try await pool.withConnection(deadline: Self.soon) { _ in } }
-        waiter.cancel()
-        await #expect(throws: CancellationError.self) { try await waiter.value }
-        release.yield()
-        try await holder.value
         // The session went back to the pool, not to the cancelled waiter.
         let backend = try await pool.withConnection(deadline: Self.soon) { try await Self.backend($0) }
         #expect(backend > 0)

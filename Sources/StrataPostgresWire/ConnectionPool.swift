@@ -94,31 +94,17 @@ public final class ConnectionPool: Sendable {
     /// Its error is its own, whatever the other statements of the pipeline
     /// do; a session that breaks fails each statement it had not answered.
     public func run(_ statement: PipelinedStatement, deadline: ContinuousClock.Instant) async throws -> [PostgresRow] {
-        let id = state.withLock { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        let handover = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<StatementHandover, any Error>) in
-                let decided = state.withLock { state -> Result<StatementHandover, any Error>? in
-                    if state.closed { return .failure(WireError.connectionLost("the pool is closed")) }
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if let connection = state.idle.popLast() { return .success(.lead(connection, followers: [])) }
-                    if state.open < maximumConnections {
-                        state.open += 1
-                        return .success(.slot)
-                    }
-                    state.statements.append(QueuedStatement(id: id, statement: statement, deadline: deadline, continuation: continuation))
-                    return nil
+        let handover: StatementHandover = try await waitInLine(
+            atOnce: { found in
+                switch found {
+                case .connection(let connection): .lead(connection, followers: [])
+                case .slot: .slot
                 }
-                if let decided { continuation.resume(with: decided) }
-            }
-        } onCancel: {
-            let queued = state.withLock { state in
-                state.statements.firstIndex { $0.id == id }.map { state.statements.remove(at: $0) }
-            }
-            queued?.continuation.resume(throwing: CancellationError())
-        }
+            },
+            join: { state, id, continuation in
+                state.statements.append(QueuedStatement(id: id, statement: statement, deadline: deadline, continuation: continuation))
+            },
+            leave: { state, id in state.statements.firstIndex { $0.id == id }.map { state.statements.remove(at: $0).continuation } })
         switch handover {
         case .slot: return try await lead(statement, on: try await openInSlot(deadline: deadline), deadline: deadline, followers: [])
         case .lead(let connection, let followers): return try await lead(statement, on: connection, deadline: deadline, followers: followers)
@@ -195,38 +181,51 @@ public final class ConnectionPool: Sendable {
     }
 
     /// A session: an idle one, else a new one in a free slot, else the
-    /// next one that comes back (or a slot that frees up). The choice and
-    /// the queueing happen under one lock, so no session can come back
-    /// between them unseen.
+    /// next one that comes back (or a slot that frees up).
     private func acquire(deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
+        let handover: Handover = try await waitInLine(
+            atOnce: { $0 },
+            join: { state, id, continuation in state.waiters.append((id, continuation)) },
+            leave: { state, id in state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0).continuation } })
+        switch handover {
+        case .connection(let connection): return connection
+        case .slot: return try await openInSlot(deadline: deadline)
+        }
+    }
+
+    /// Waits, suspended, in one of the pool's lines for what it hands over.
+    /// Under one lock: a closed pool or a cancelled task fails at once; an
+    /// idle session, or a free slot (then counted in `open`), is taken at
+    /// once (`atOnce`); else `join` puts the continuation in its line, where
+    /// `leave` finds it if the task is cancelled before its turn. The choice
+    /// and the queueing are one step, so no session comes back unseen
+    /// between them.
+    private func waitInLine<Given: Sendable>(
+        atOnce: (Handover) -> Given,
+        join: (inout State, Int, CheckedContinuation<Given, any Error>) -> Void,
+        leave: @escaping @Sendable (inout State, Int) -> CheckedContinuation<Given, any Error>?
+    ) async throws -> Given {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        let handover = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Handover, any Error>) in
-                let decided = state.withLock { state -> Result<Handover, any Error>? in
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Given, any Error>) in
+                let decided = state.withLock { state -> Result<Given, any Error>? in
                     if state.closed { return .failure(WireError.connectionLost("the pool is closed")) }
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    if let connection = state.idle.popLast() { return .success(.connection(connection)) }
+                    if let connection = state.idle.popLast() { return .success(atOnce(.connection(connection))) }
                     if state.open < maximumConnections {
                         state.open += 1
-                        return .success(.slot)
+                        return .success(atOnce(.slot))
                     }
-                    state.waiters.append((id, continuation))
+                    join(&state, id, continuation)
                     return nil
                 }
                 if let decided { continuation.resume(with: decided) }
             }
         } onCancel: {
-            let waiter = state.withLock { state in
-                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
-        }
-        switch handover {
-        case .connection(let connection): return connection
-        case .slot: return try await openInSlot(deadline: deadline)
+            state.withLock { leave(&$0, id) }?.resume(throwing: CancellationError())
         }
     }
 

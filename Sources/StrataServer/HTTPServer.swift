@@ -24,9 +24,12 @@ public final class HTTPServer: Sendable {
     /// Whether running out of descriptors on accept has been logged.
     private let descriptorShortageLogged = Atomic<Bool>(false)
 
-    /// `threads`: the event loops; by default one per core, or two per
-    /// core when request tasks run on them, so that a request that reads
-    /// from the disk, or runs long, holds up one loop of two.
+    /// `threads`: the event loops. By default two per core when request
+    /// tasks run on them, so that a request that reads from the disk, or
+    /// runs long, holds up one loop of two; else (the engine runs requests
+    /// on threads of its own) one per two cores: the loops then only read
+    /// requests and write answers, and fewer of them take more sockets per
+    /// wake-up (PutItem on PostgreSQL +14-19% on 2 cores, Benchmarks/README).
     public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int? = nil) {
         self.inFlight = InFlightRequests(maximum: options.maximumInFlight)
         self.resources = ServerResources(inFlight: inFlight, bodyMemory: CappedBudget(capacity: options.maximumBodyMemory))
@@ -37,7 +40,7 @@ public final class HTTPServer: Sendable {
         self.port = port
         self.logger = logger
         let requestsOnLoops = api.runsRequestsOnAdoptedThreads
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount * (requestsOnLoops ? 2 : 1))
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? (requestsOnLoops ? 2 * System.coreCount : max(1, System.coreCount / 2)))
         var loopExecutors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
         if requestsOnLoops {
             for loop in group.makeIterator() {

@@ -29,7 +29,7 @@ public final class HTTPServer: Sendable {
     /// runs long, holds up one loop of two; else (the engine runs requests
     /// on threads of its own) one per two cores: the loops then only read
     /// requests and write answers, and fewer of them take more sockets per
-    /// wake-up (PutItem on PostgreSQL +14-19% on 2 cores, Benchmarks/README).
+    /// wake-up (PutItem on PostgreSQL +9-26% on 2 cores, Benchmarks/README).
     public init(api: DynamoAPI, host: String, port: Int, logger: Logger, options: ServerOptions, threads: Int? = nil) {
         self.inFlight = InFlightRequests(maximum: options.maximumInFlight)
         self.resources = ServerResources(inFlight: inFlight, bodyMemory: CappedBudget(capacity: options.maximumBodyMemory))

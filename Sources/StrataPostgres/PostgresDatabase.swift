@@ -30,7 +30,7 @@ struct PostgresDatabase: Sendable {
 
     /// Runs `body` on a pooled connection, outside a transaction.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now.advanced(by: operationTimeout)
+        let deadline = deadline()
         return try await bounded(until: deadline) { try await pool.withConnection(deadline: deadline, body) }
     }
 
@@ -51,7 +51,7 @@ struct PostgresDatabase: Sendable {
     func transaction<T: Sendable>(
         _ isolation: Isolation = .serializable, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let deadline = ContinuousClock.now.advanced(by: operationTimeout)
+        let deadline = deadline()
         let lostRaces = LostRaces()
         do {
             return try await bounded(until: deadline) {

@@ -61,11 +61,12 @@ extension PostgresStorageEngine {
     /// statements (each pipelined with others') instead of a transaction's
     /// four round trips: read the item, let `body` decide, then one
     /// statement that writes only if the item and the table's version are
-    /// still what was read (compare and set), or else reads again. The statement runs at READ COMMITTED: it waits for
-    /// a concurrent writer of the row and then compares against what that
-    /// one wrote, so a hot item sees no serialization failures, and the
-    /// write is atomic all the same: it takes effect at its statement, as
-    /// if its read had been there. Nil if the table changed (or the item
+    /// still what was read (compare and set), or else reads again. The
+    /// statement runs at READ COMMITTED: it waits for a concurrent writer
+    /// of the row and then compares against what that one wrote, so a hot
+    /// item sees no serialization failures, and the write is atomic all
+    /// the same: it takes effect at its statement, as if its read had been
+    /// there. Nil if the table changed (or the item
     /// never stopped changing): the caller takes the transaction path.
     private func writeAlone<T: Sendable>(
         _ layout: TableLayout, _ key: [UInt8], _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>

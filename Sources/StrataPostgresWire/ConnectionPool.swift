@@ -8,9 +8,10 @@ import Synchronization
 ///
 /// A single statement outside a transaction (`run`) that finds every
 /// session busy waits in line too, and the session that comes back takes it
-/// together with every statement waiting then, in one pipeline: under load
-/// the database reads many statements per wake-up, and we send them in one
-/// write (Benchmarks/postgres).
+/// together with the statements waiting then (within `pipelineDepth` and
+/// `pipelineBytes`), in one pipeline: under load the database reads many
+/// statements per wake-up, and we send them in one write (Benchmarks/README,
+/// PostgreSQL engine).
 ///
 /// Sessions are opened on a thread of their own (connecting blocks until
 /// the database answers). With an `executor`, each session is watched by

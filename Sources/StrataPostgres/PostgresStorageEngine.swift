@@ -225,11 +225,16 @@ public final class PostgresStorageEngine: StorageEngine {
 
     // MARK: Lifecycle
 
-    /// Opens the rest of the pool (not for `strata migrate`, which never
-    /// runs the engine), then does the background work.
+    /// Opens the rest of the pool, side by side, so that the first
+    /// requests find their connections open (a server calls it before it
+    /// listens; `strata migrate` never does); returns when every attempt
+    /// has ended, whether or not it opened its connection.
+    public func openConnections() async {
+        await database.pool.openAll(deadline: database.deadline())
+    }
+
+    /// Does the background work.
     public func run() async {
-        let deadline = ContinuousClock.now.advanced(by: postgres.operationTimeout)
-        Task { await database.pool.openAll(deadline: deadline) }
         await runBackgroundJobs()
     }
 

@@ -67,6 +67,7 @@ struct ServeCommand {
         var sharedCapacity: (any SharedCapacity)?
         if let postgres = try options.resolvedPostgres() {
             let engine = try await PostgresStorageEngine.open(options: storageOptions, postgres: postgres)
+            await engine.openConnections()
             storage = engine
             // Fronts over one database share each provisioned table's throughput.
             sharedCapacity = engine

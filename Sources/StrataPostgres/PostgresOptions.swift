@@ -7,7 +7,7 @@ public struct PostgresOptions: Sendable {
     /// only for a statement's round trip, and single statements that find
     /// every connection busy share the next one in a pipeline, so a few
     /// serve many requests; more only crowd the database's cores (on 2
-    /// cores, 4 gave PutItem 10-20% more than 8, and 32 gave p99s of
+    /// cores, 4 gave PutItem up to 25% more than 8, and 32 gave p99s of
     /// 20-500 ms: Benchmarks/README).
     public static let defaultMaximumConnections = max(4, 2 * StorageOptions.coreCount)
     public var maximumConnections = PostgresOptions.defaultMaximumConnections

@@ -9,7 +9,7 @@ extension PostgresStorageEngine {
         let layout = try layout(named: table)
         let encoded = KeyEncoding.encode(key)
         return try await translating {
-            try await database.run(ReadItem(table: layout.id, key: encoded)).first.map { StoredItem(value: $0.0.bytes, size: $0.1) }
+            try await database.run(ReadItem(table: layout.id, key: encoded)).first
         }
     }
 
@@ -66,8 +66,8 @@ extension PostgresStorageEngine {
     /// of the row and then compares against what that one wrote, so a hot
     /// item sees no serialization failures, and the write is atomic all
     /// the same: it takes effect at its statement, as if its read had been
-    /// there. Nil if the table changed (or the item
-    /// never stopped changing): the caller takes the transaction path.
+    /// there. Nil if the table changed (or the item never stopped
+    /// changing): the caller takes the transaction path.
     private func writeAlone<T: Sendable>(
         _ layout: TableLayout, _ key: [UInt8], _ body: @escaping @Sendable (CurrentItem) throws -> ItemWrite<T>
     ) async throws -> T? {

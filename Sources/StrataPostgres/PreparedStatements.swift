@@ -1,4 +1,5 @@
 import StrataPostgresWire
+import StrataStorage
 
 /// The statements every item request runs, prepared once per connection so
 /// that the database parses and plans them once: planning was half of the
@@ -27,14 +28,17 @@ private func bind(_ values: any PostgresEncodable & Sendable...) -> PostgresBind
 /// An item and its size.
 struct ReadItem: ItemStatement {
     static let sql = "SELECT item, size FROM strata_items WHERE table_id = $1 AND key = $2"
-    typealias Row = (Bytea, Int)
+    typealias Row = StoredItem
     let bindings: PostgresBindings
 
     init(table: String, key: [UInt8]) {
         bindings = bind(table, Bytea(key))
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let (item, size) = try row.decode((Bytea, Int).self)
+        return StoredItem(value: item.bytes, size: size)
+    }
 }
 
 /// The table's version and the item (if any), in one round trip: what a write reads.

@@ -27,9 +27,7 @@ struct RowSet: Sendable {
 
     func get(_ key: [UInt8], on connection: PostgresConnection) async throws -> StoredItem? {
         if let table = itemsTable {
-            return try await ReadItem(table: table, key: key).rows(on: connection).first.map {
-                StoredItem(value: $0.0.bytes, size: $0.1)
-            }
+            return try await ReadItem(table: table, key: key).rows(on: connection).first
         }
         var statement = Statement(self)
         statement.sql = "SELECT item, size FROM \(sqlTable) WHERE \(statement.scopeClause) AND key = \(statement.bind(Bytea(key)))"

@@ -1,5 +1,5 @@
 /// A statement to run outside any transaction, in a pipeline with others
-/// (`PostgresConnection.pipeline`, `ConnectionPool.run`): its SQL, which
+/// (`PostgresConnection.send`, `ConnectionPool.run`): its SQL, which
 /// each connection prepares once, and its bindings.
 public struct PipelinedStatement: Sendable {
     public let sql: String

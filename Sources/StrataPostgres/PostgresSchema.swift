@@ -51,8 +51,29 @@ enum PostgresSchema {
 
     /// Creates what is missing, or upgrades an older schema, and checks the
     /// version; the schema's row is written last, so that a half-made
-    /// schema is made again.
+    /// schema is made again. Fronts that start together on a new database
+    /// race to create the same tables, and `IF NOT EXISTS` does not keep
+    /// the loser from an error (a duplicate in PostgreSQL's own catalog):
+    /// the loser tries again, and finds what the winner made.
     static func migrate(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await migrateOnce(on: connection, dialect: dialect, schema: schema)
+            } catch let error as ServerError where lostCreationRace(error) && attempt < 10 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
+            }
+        }
+    }
+
+    /// Duplicates of a schema, table, type or index, or a serialization
+    /// failure (CockroachDB's schema changes), from a concurrent creation.
+    private static func lostCreationRace(_ error: ServerError) -> Bool {
+        ["23505", "42P06", "42P07", "42710", "40001"].contains(error.sqlState)
+    }
+
+    private static func migrateOnce(on connection: PostgresConnection, dialect: PostgresDialect, schema: String?) async throws {
         // The name was checked to be a plain identifier (`PostgresLocation`).
         if let schema { try await connection.simpleQuery("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         if var found = try await installedVersion(on: connection) {

@@ -135,6 +135,21 @@ struct PostgresEngineTests {
         #expect("\(refusal.map { String(describing: $0) } ?? "")".contains("version \(PostgresStorageEngine.schemaVersion + 1)"))
     }
 
+    /// Fronts started at once on a database without the schema race to
+    /// create it; every one of them starts.
+    @Test func frontsThatStartTogetherOnANewDatabaseAllStart() async throws {
+        let location = try Self.newSchema()
+        let fronts = try await withThrowingTaskGroup(of: PostgresStorageEngine.self) { group in
+            for _ in 0..<4 { group.addTask { try #require(try await Self.fronts(1, location: location).first) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(fronts.count == 4)
+        _ = try await fronts[0].createTable(Self.definition(name: "shared"))
+        try await fronts[3].refreshCatalog(force: true)
+        #expect(fronts[3].table(named: "shared") != nil)
+        for front in fronts { await front.close() }
+    }
+
     /// Random puts, deletes, refused writes, reads and queries through two
     /// fronts, each answer checked against a dictionary model.
     @Test func randomOperationsThroughTwoFrontsMatchTheModel() async throws {

@@ -14,11 +14,7 @@ public struct PostgresBindings: Sendable {
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
         precondition(types.count < Int(UInt16.max), "a statement takes at most 65,535 parameters")
         types.append(Value.typeOID)
-        let lengthAt = values.count
-        values.appendBigEndian(Int32(0))
-        value.encode(into: &values)
-        let length = Int32(values.count - lengthAt - 4)
-        withUnsafeBytes(of: length.bigEndian) { values.replaceSubrange(lengthAt..<(lengthAt + 4), with: $0) }
+        values.appendFramed(value)
     }
 
     /// NULL, typed as `Value`.

@@ -59,4 +59,14 @@ extension Array where Element == UInt8 {
         var big = value.bigEndian
         Swift.withUnsafeBytes(of: &big) { append(contentsOf: $0) }
     }
+
+    /// A value's bytes after their length (4 bytes, big-endian), as Bind
+    /// frames a parameter and an array its elements.
+    mutating func appendFramed(_ value: some PostgresEncodable) {
+        let lengthAt = count
+        appendBigEndian(Int32(0))
+        value.encode(into: &self)
+        let length = Int32(count - lengthAt - 4)
+        Swift.withUnsafeBytes(of: length.bigEndian) { replaceSubrange(lengthAt..<(lengthAt + 4), with: $0) }
+    }
 }

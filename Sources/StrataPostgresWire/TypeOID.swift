@@ -13,4 +13,6 @@ public enum TypeOID {
     public static let float8: UInt32 = 701
     public static let bpchar: UInt32 = 1042
     public static let varchar: UInt32 = 1043
+    public static let int4Array: UInt32 = 1007
+    public static let byteaArray: UInt32 = 1001
 }

@@ -51,6 +51,20 @@ struct PostgresConnectionTests {
         #expect(four == 42)
     }
 
+    @Test func arrayParametersBecomeRowsThroughUnnest() async throws {
+        let connection = try LiveDatabase.connect()
+        var bindings = PostgresBindings()
+        bindings.append(PostgresArray([Bytea([1, 2]), Bytea([]), Bytea([255])]))
+        bindings.append(PostgresArray([Int32(-1), Int32(0), Int32.max]))
+        let rows = try await connection.query("SELECT b, n FROM unnest($1::bytea[], $2::int[]) AS u(b, n)", bindings)
+        let decoded = try rows.map { row in try row.decode((Bytea, Int).self) }
+        #expect(decoded.map(\.0.bytes) == [[1, 2], [], [255]])
+        #expect(decoded.map(\.1) == [-1, 0, Int(Int32.max)])
+        var empty = PostgresBindings()
+        empty.append(PostgresArray([Int32]()))
+        #expect(try await connection.query("SELECT cardinality($1::int[])", empty).first?.decode(Int.self) == 0)
+    }
+
     @Test func aColumnOfAnotherTypeOrANullIsADecodingError() async throws {
         let connection = try LiveDatabase.connect()
         let row = try #require(try await connection.query("SELECT 'x'::text, NULL::int8").first)

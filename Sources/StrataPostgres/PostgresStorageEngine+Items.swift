@@ -44,10 +44,10 @@ extension PostgresStorageEngine {
     public func replaceItem(table: String, key: PrimaryKey, with item: StoredItem) async throws -> Int? {
         let known = try layout(named: table)
         if known.itemsAlone {
-            let statement = ReplaceIfTableUnchanged(
-                table: known.id, key: KeyEncoding.encode(key), item: item.value, size: item.size, name: known.definition.name,
-                version: known.version)
-            let written = try await translating { try await database.run(statement).first }
+            let put = ReplaceBatcher.Put(
+                table: known.id, name: known.definition.name, version: known.version, key: KeyEncoding.encode(key), item: item.value,
+                size: item.size, deadline: database.deadline())
+            let written = try await translating { try await replaces.replace(put).first }
             if let written { return written }
         }
         // The table changed meanwhile (or keeps more than its items): the general path.

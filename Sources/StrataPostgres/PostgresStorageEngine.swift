@@ -12,6 +12,8 @@ import Synchronization
 /// but a copy of the catalog, so any number of them can serve one database.
 public final class PostgresStorageEngine: StorageEngine {
     let database: PostgresDatabase
+    /// Replacing puts, sent together when they arrive faster than the database answers.
+    let replaces: ReplaceBatcher
     let options: StorageOptions
     let postgres: PostgresOptions
     let dialect: PostgresDialect
@@ -40,6 +42,7 @@ public final class PostgresStorageEngine: StorageEngine {
         dialect: PostgresDialect, watchdog: Task<Void, Never>
     ) {
         self.database = database
+        replaces = ReplaceBatcher(database: database)
         self.threads = threads
         self.options = options
         self.postgres = postgres
@@ -104,6 +107,8 @@ public final class PostgresStorageEngine: StorageEngine {
     public static var schemaVersion: Int { PostgresSchema.version }
 
     public var requestExecutor: (any TaskExecutor)? { database.executor }
+    /// Replacing puts waiting to go with others (`ReplaceBatcher`).
+    public var putsWaiting: Int { replaces.waiting }
     public var bulkExecutor: (any TaskExecutor)? { threads.bulk }
     /// Each connection belongs to one of the database loops, which run the
     /// request tasks and resume each where its answer is read.

@@ -110,6 +110,33 @@ struct ReplaceIfTableUnchanged: ItemStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
+/// `ReplaceIfTableUnchanged` for many items of one table at once
+/// (`ReplaceBatcher`): the keys, items and sizes come as three arrays,
+/// each key at most once (an upsert may not touch a row twice). A row for
+/// each item written, with its key: none if the table changed.
+struct ReplaceManyIfTableUnchanged: ItemStatement {
+    static let sql = """
+        INSERT INTO strata_items (table_id, key, item, size)
+        SELECT $1, put.key, put.item, put.size FROM unnest($2::bytea[], $3::bytea[], $4::int[]) AS put(key, item, size)
+        WHERE EXISTS (SELECT 1 FROM strata_tables WHERE name = $5 AND id = $1 AND version = $6)
+        ON CONFLICT (table_id, key) DO UPDATE SET item = excluded.item, size = excluded.size, replaced = strata_items.size
+        RETURNING key, replaced
+        """
+    typealias Row = (key: [UInt8], replaced: Int?)
+    let bindings: PostgresBindings
+
+    init(table: String, keys: [[UInt8]], items: [[UInt8]], sizes: [Int], name: String, version: Int) {
+        bindings = bind(
+            table, PostgresArray(keys.map(Bytea.init)), PostgresArray(items.map(Bytea.init)), PostgresArray(sizes.map { Int32($0) }),
+            name, version)
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let (key, replaced) = try row.decode((Bytea, Int?).self)
+        return (key.bytes, replaced)
+    }
+}
+
 struct DeleteItem: ItemStatement {
     static let sql = "DELETE FROM strata_items WHERE table_id = $1 AND key = $2"
     typealias Row = Void

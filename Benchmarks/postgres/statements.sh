@@ -7,7 +7,10 @@
 #   replace      Strata's put: the upsert only if the table's version is
 #                unchanged, returning the replaced size (ReplaceIfTableUnchanged);
 #   replace x4   four of those one after another, and then the same four in
-#   pipelined    one pipeline (each with its own Sync): statements per second.
+#   pipelined    one pipeline (each with its own Sync);
+#   replace 8    eight items in one statement, as ReplaceBatcher sends puts
+#   in one       that waited (ReplaceManyIfTableUnchanged).
+# Each row: items written per second.
 # Environment: DURATION (s, default 8), CONNS (32).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,12 +42,21 @@ keys() { for k in "$@"; do echo "\\set $k random(0, 19999)"; done; }
 { keys k; replace k; } >"$work/replace.sql"
 { keys a b c d; for k in a b c d; do replace $k; done; } >"$work/sequence.sql"
 { keys a b c d; echo '\startpipeline'; for k in a b c d; do replace $k; done; echo '\endpipeline'; } >"$work/pipeline.sql"
+many() {
+  local keys="" items="" sizes=""
+  for n in 0 1 2 3 4 5 6 7; do
+    keys+="${keys:+, }int8send((:k + $n)::bigint)"; items+="${items:+, }$item"; sizes+="${sizes:+, }960"
+  done
+  echo "INSERT INTO strata_items (table_id, key, item, size) SELECT $table, put.key, put.item, put.size FROM unnest(ARRAY[$keys], ARRAY[$items], ARRAY[$sizes]) AS put(key, item, size) WHERE EXISTS (SELECT 1 FROM strata_tables WHERE name = 'bench' AND id = $table AND version = 3) ON CONFLICT (table_id, key) DO UPDATE SET item = excluded.item, size = excluded.size, replaced = strata_items.size RETURNING key, replaced;"
+}
+{ echo '\set k random(0, 19992)'; many; } >"$work/many.sql"
 row() {
   local label=$1 script=$2 per=$3
   tps=$(command pgbench -h "$pg" -U postgres -c "$conns" -j 2 -T "$duration" -M prepared -n -f "$work/$script" statements 2>&1 | grep -oP 'tps = \K[0-9.]+')
-  printf '%-22s %12s statements/s\n' "$label" "$(python3 -c "print(round($tps * $per))")"
+  printf '%-22s %12s items/s\n' "$label" "$(python3 -c "print(round($tps * $per))")"
 }
 row "upsert" upsert.sql 1
 row "replace" replace.sql 1
 row "replace x4" sequence.sql 4
 row "replace x4 pipelined" pipeline.sql 4
+row "replace 8 in one" many.sql 8

@@ -16,6 +16,10 @@ public struct PostgresOptions: Sendable {
     public var operationTimeout: Duration = .seconds(5)
     /// Names this front in leases and heartbeats; unique per process.
     public var frontID: String
+    /// When a PutItem with nothing to check waits for its table's put
+    /// statement at the database, to go with the next ones in one
+    /// statement (`ReplaceBatcher`).
+    public var putsWait = PutsWait.whenQueueing
     /// Seconds a TransactWriteItems client token answers for its request.
     public var clientTokenWindow = 600
 
@@ -24,4 +28,12 @@ public struct PostgresOptions: Sendable {
         var generator = SystemRandomNumberGenerator()
         self.frontID = frontID ?? "front-" + String(generator.next() as UInt64, radix: 36)
     }
+}
+
+/// When replacing puts wait for the statement ahead of them (`ReplaceBatcher`).
+public enum PutsWait: Sendable {
+    /// While statements take more than twice the fastest of late (`RoundTrips`).
+    case whenQueueing
+    /// Whenever one is out (for tests).
+    case always
 }

@@ -42,7 +42,7 @@ public final class PostgresStorageEngine: StorageEngine {
         dialect: PostgresDialect, watchdog: Task<Void, Never>
     ) {
         self.database = database
-        replaces = ReplaceBatcher(database: database)
+        replaces = ReplaceBatcher(database: database, policy: postgres.putsWait)
         self.threads = threads
         self.options = options
         self.postgres = postgres

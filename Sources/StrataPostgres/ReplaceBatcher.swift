@@ -2,15 +2,20 @@ import StrataPostgresWire
 import Synchronization
 
 /// Puts that replace an item whatever was there (`ReplaceIfTableUnchanged`)
-/// go to the database together when they come faster than it answers, as
-/// a database's group commit does: while a statement of a table's puts is
-/// out, the table's new puts wait, and the next statement carries all of
-/// them (`ReplaceManyIfTableUnchanged`). A put that finds nothing of its
-/// table out goes at once, alone. An upsert of eight rows costs
-/// PostgreSQL a third of the time per row that eight single ones do, and
-/// PutItem through one front went from 23,000 to 31,500 req/s
-/// (Benchmarks/README.md, session 24). The price is latency: a put may
-/// wait for the statement ahead of it.
+/// go to the database together when it is queueing work, as a database's
+/// group commit does: while a statement of a table's puts is out, the
+/// table's new puts wait, and the next statement carries all of them
+/// (`ReplaceManyIfTableUnchanged`). An upsert of eight rows costs
+/// PostgreSQL a third of the time per row that eight single ones do.
+///
+/// Waiting pays only while the database (or this machine's cores) queue
+/// statements. Across a network that answers at once, a put that waited
+/// would add a round trip for nothing. So puts wait only while statements
+/// take more than twice the fastest of late (`RoundTrips`); otherwise
+/// each goes at once, alone (`PutsWait`). On 2 cores with the database
+/// local, PutItem went from 23,000 to 29,000-31,500 req/s; with 0.5 ms
+/// added to each round trip, 4 clients lost 2% and 32 gained 8-10%
+/// (Benchmarks/README.md, session 24).
 ///
 /// Each put stays its own. It is answered when the statement that holds
 /// it has committed. A statement the database refused (an error, which
@@ -65,12 +70,13 @@ final class ReplaceBatcher: Sendable {
             bytes += put.put.item.count
         }
 
-        /// Every statement that may go now, while nothing is out or the
-        /// puts waiting would fill one: the first put waiting and those
-        /// after it that may share its statement. The rest keep their places.
-        mutating func ready() -> [[Waiting]] {
+        /// Every statement that may go now: all that wait if `wait` is
+        /// false; else one while nothing is out, and any that the puts
+        /// waiting would fill. Each holds the first put waiting and those
+        /// after it that may share its statement; the rest keep their places.
+        mutating func ready(wait: Bool) -> [[Waiting]] {
             var batches: [[Waiting]] = []
-            while !waiting.isEmpty, out == 0 || waiting.count > ReplaceBatcher.batchPuts || bytes > ReplaceBatcher.batchBytes {
+            while !waiting.isEmpty, !wait || out == 0 || waiting.count > ReplaceBatcher.batchPuts || bytes > ReplaceBatcher.batchBytes {
                 batches.append(takeNext())
                 out += 1
             }
@@ -106,24 +112,41 @@ final class ReplaceBatcher: Sendable {
     static let batchBytes = 64 * 1024
 
     private let database: PostgresDatabase
-    /// Each table's line, by table id.
-    private let lines = Mutex<[String: Line]>([:])
+    private let state = Mutex(State())
 
-    init(database: PostgresDatabase) {
+    private struct State {
+        /// Each table's line, by table id.
+        var lines: [String: Line] = [:]
+        /// The statements' times, alone or together.
+        var roundTrips = RoundTrips()
+        /// Whether puts wait for their table's statement out.
+        func waits(_ policy: PutsWait) -> Bool {
+            switch policy {
+            case .whenQueueing: roundTrips.queueing
+            case .always: true
+            }
+        }
+    }
+
+    private let policy: PutsWait
+
+    init(database: PostgresDatabase, policy: PutsWait) {
         self.database = database
+        self.policy = policy
     }
 
     /// Puts waiting for a statement ahead of them.
     var waiting: Int {
-        lines.withLock { $0.values.reduce(0) { $0 + $1.waiting.count } }
+        state.withLock { $0.lines.values.reduce(0) { $0 + $1.waiting.count } }
     }
 
     /// Writes the put; the rows `ReplaceIfTableUnchanged` returns (none if the table changed).
     func replace(_ put: Put) async throws -> [Int?] {
         let turn = await withCheckedContinuation { continuation in
-            let batches = lines.withLock { lines in
-                lines[put.table, default: Line()].append(Waiting(put: put, continuation: continuation))
-                return lines[put.table]!.ready()
+            let batches = state.withLock { state in
+                let wait = state.waits(policy)
+                state.lines[put.table, default: Line()].append(Waiting(put: put, continuation: continuation))
+                return state.lines[put.table]!.ready(wait: wait)
             }
             Self.start(batches)
         }
@@ -140,6 +163,7 @@ final class ReplaceBatcher: Sendable {
     private func lead(_ batch: [Waiting]) async throws -> [Int?] {
         let own = batch[0].put
         let outcome: Result<[ReplaceManyIfTableUnchanged.Row], any Error>
+        let sent = ContinuousClock.now
         do {
             if batch.count == 1 {
                 outcome = .success(try await database.run(own.alone, by: own.deadline).map { (own.key, $0) })
@@ -153,10 +177,12 @@ final class ReplaceBatcher: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        Self.start(lines.withLock { lines in
-            lines[own.table]!.out -= 1
-            let next = lines[own.table]!.ready()
-            if lines[own.table]!.out == 0 { lines[own.table] = nil }
+        let answered = ContinuousClock.now
+        Self.start(state.withLock { state in
+            if case .success = outcome { state.roundTrips.record(answered - sent, at: answered) }
+            state.lines[own.table]!.out -= 1
+            let next = state.lines[own.table]!.ready(wait: state.waits(policy))
+            if state.lines[own.table]!.out == 0 { state.lines[own.table] = nil }
             return next
         })
         switch outcome {

@@ -32,7 +32,7 @@ struct PostgresEngineTests {
     /// `count` engines over one new schema (or `location`'s).
     static func fronts(
         _ count: Int, options: StorageOptions = StorageOptions(dataDirectory: nil, partitionsPerTable: 4),
-        location: PostgresLocation? = nil, operationTimeout: Duration = .seconds(5)
+        location: PostgresLocation? = nil, operationTimeout: Duration = .seconds(5), putsWait: PutsWait = .whenQueueing
     ) async throws -> [PostgresStorageEngine] {
         let location = try location ?? newSchema()
         var engines: [PostgresStorageEngine] = []
@@ -41,6 +41,7 @@ struct PostgresEngineTests {
             // Tests run side by side: a front's connections all open at its start.
             postgres.maximumConnections = 4
             postgres.operationTimeout = operationTimeout
+            postgres.putsWait = putsWait
             engines.append(try await PostgresStorageEngine.open(options: options, postgres: postgres))
         }
         return engines

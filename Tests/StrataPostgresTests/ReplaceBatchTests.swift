@@ -5,8 +5,9 @@ import StrataStorage
 import Testing
 
 /// Replacing puts that wait for a statement of their table go together
-/// (`ReplaceBatcher`). A lock on the items table holds the first put at
-/// the database, so that the others wait behind it. (One test at a time:
+/// (`ReplaceBatcher`, here waiting whenever one is out). A lock on the
+/// items table holds the first put at the database, so that the others
+/// wait behind it. (One test at a time:
 /// the second looks for its first put among the database's lock waits.)
 @Suite(.serialized, .enabled(if: TestDatabase.baseURL != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
 struct ReplaceBatchTests {
@@ -44,18 +45,18 @@ struct ReplaceBatchTests {
         return holder
     }
 
-    /// Returns once a put alone waits for a lock at the database.
-    static func waitForALockedPut(_ session: PostgresConnection) async throws {
+    /// Returns once `count` puts alone wait for a lock at the database.
+    static func waitForLockedPuts(_ count: Int = 1, on session: PostgresConnection) async throws {
         let query = """
             SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
             AND query LIKE 'INSERT INTO strata_items (table_id, key, item, size) SELECT $1, $2%'
             """
-        try await waitUntil { try await session.query(query).first?.decode(Int.self) != 0 }
+        try await waitUntil { try await session.query(query).first?.decode(Int.self) == count }
     }
 
     @Test func putsThatWaitGoTogetherEachWithItsOwnAnswer() async throws {
         let location = try Engine.newSchema()
-        let engine = try #require(try await Engine.fronts(1, location: location).first)
+        let engine = try #require(try await Engine.fronts(1, location: location, putsWait: .always).first)
         _ = try await engine.createTable(Engine.definition(name: "grouped"))
         // Keys 0-3 hold items of four sizes; keys 4-7 are new.
         var before: [Int: Item] = [:]
@@ -89,11 +90,31 @@ struct ReplaceBatchTests {
         await engine.close()
     }
 
+    /// While statements come back as fast as ever (here: none came back
+    /// yet), a put does not wait for the one ahead of it.
+    @Test func withoutAQueueAPutGoesAtOnce() async throws {
+        let location = try Engine.newSchema()
+        let engine = try #require(try await Engine.fronts(1, location: location).first)
+        _ = try await engine.createTable(Engine.definition(name: "direct"))
+        let session = try Engine.connection(to: location)
+        defer { session.close() }
+        let holder = try await Self.holdWrites(location)
+        defer { holder.close() }
+        let puts = (0..<2).map { n in
+            Task { try await engine.replaceItem(table: "direct", key: Engine.key(0, n), with: StoredItem(Self.item(Engine.key(0, n), "direct"))) }
+        }
+        try await Self.waitForLockedPuts(2, on: session)
+        #expect(engine.putsWaiting == 0)
+        try await holder.simpleQuery("ROLLBACK")
+        for put in puts { #expect(try await put.value == nil) }
+        await engine.close()
+    }
+
     /// An error of the statement (here a constraint one item breaks) is
     /// that put's alone: the others are written.
     @Test func aStatementTheDatabaseRefusesSendsEachPutAlone() async throws {
         let location = try Engine.newSchema()
-        let engine = try #require(try await Engine.fronts(1, location: location).first)
+        let engine = try #require(try await Engine.fronts(1, location: location, putsWait: .always).first)
         _ = try await engine.createTable(Engine.definition(name: "refused"))
         let bad = StoredItem(Self.item(Engine.key(0, 0), "refused by the database"))
         let session = try Engine.connection(to: location)
@@ -102,7 +123,7 @@ struct ReplaceBatchTests {
         let holder = try await Self.holdWrites(location)
         defer { holder.close() }
         let first = Task { try await engine.replaceItem(table: "refused", key: Engine.key(1, 0), with: StoredItem(Self.item(Engine.key(1, 0), "first"))) }
-        try await Self.waitForALockedPut(session)
+        try await Self.waitForLockedPuts(on: session)
         let refused = Task { try await engine.replaceItem(table: "refused", key: Engine.key(0, 0), with: bad) }
         try await Self.waitUntil { engine.putsWaiting == 1 }
         var good: [(PrimaryKey, Item, Task<Int?, any Error>)] = []

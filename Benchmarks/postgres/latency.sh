@@ -16,34 +16,19 @@ rounds=${ROUNDS:-2}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
 (cd "$root" && swift build -c release --product strata >/dev/null)
-work=$(mktemp -d)
-chmod 755 "$work"  # the postgres user reaches its directory through it
-pg="$work/postgres"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  "$root/scripts/postgres.sh" stop "$pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$root/scripts/postgres.sh" start "$pg" >/dev/null
-command psql -h "$pg" -U postgres -q -c "CREATE DATABASE strata"
+source "$root/Benchmarks/postgres/database.sh"
+psql -c "CREATE DATABASE strata"
 cc -O2 -o "$work/delay-proxy" "$root/Benchmarks/postgres/delay-proxy.c" -lpthread
 mkdir -m 755 "$work/far"
 "$work/delay-proxy" "$work/far/.s.PGSQL.5432" "$pg/.s.PGSQL.5432" "$delay" &
 pids+=($!)
 until [ -S "$work/far/.s.PGSQL.5432" ]; do sleep 0.05; done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 declare -A ports
 for build in A B; do
   binary="$root/.build/release/strata"
   if [ "$build" = B ]; then binary=${STRATA_B:-}; [ -n "$binary" ] || continue; fi
-  port=$(free_port)
-  "$binary" --port "$port" --data-dir "$work/data-$build" --table-max-units 1000000 --log-level warning \
-    --storage "postgres://postgres@/strata?host=$work/far" --front-id "$build" >>"$work/strata.log" 2>&1 &
-  pids+=($!)
-  until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.05; done
+  start_strata "$binary" --storage "postgres://postgres@/strata?host=$work/far" --front-id "$build"
   ports[$build]=$port
 done
 KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:${ports[A]}"

@@ -15,33 +15,11 @@ duration=${DURATION:-10}
 keys=${KEYS:-20000}
 conns=${CONNS:-32}
 workloads=${WORKLOADS:-"get put cond_put transact_write"}
-flags="--table-max-units 1000000 --log-level warning"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
 (cd "$root" && swift build -c release --product strata >/dev/null)
-work=$(mktemp -d)
-chmod 755 "$work"  # the postgres user reaches its directory through it
-pg="$work/postgres"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  "$root/scripts/postgres.sh" stop "$pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$root/scripts/postgres.sh" start "$pg" >/dev/null
-psql() { command psql -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# Starts a front; sets `port` to its port. (Not in a command
-# substitution: the subshell would keep the pid from the cleanup.)
-start_strata() {
-  port=$(free_port)
-  "$root/.build/release/strata" --port "$port" --data-dir "$work/sqlite-$port" $flags "$@" >>"$work/strata.log" 2>&1 &
-  pids+=($!)
-  until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.05; done
-}
+source "$root/Benchmarks/postgres/database.sh"
+strata="$root/.build/release/strata"
 
 # One row: wrk on every port given, CONNS shared among them; req/s summed, p50/p99 the worst.
 drive() {
@@ -63,17 +41,17 @@ drive() {
 }
 
 printf '%-26s %-15s %10s %9s %9s %8s\n' setup workload req/s p50_ms p99_ms errors
-start_strata; sqlite=$port
+start_strata "$strata"; sqlite=$port
 KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$sqlite"
 for w in $workloads; do drive "sqlite, one front" "$w" "$sqlite"; done
 
 psql -d postgres -c "CREATE DATABASE strata"
 storage="postgres://postgres@/strata?host=$pg"
-start_strata --storage "$storage" --front-id front0; one=$port
+start_strata "$strata" --storage "$storage" --front-id front0; one=$port
 KEYS=$keys python3 "$http/preload.py" "http://127.0.0.1:$one"
 for w in $workloads; do drive "postgres, one front" "$w" "$one"; done
-start_strata --storage "$storage" --front-id front1; two=$port
-start_strata --storage "$storage" --front-id front2; three=$port
+start_strata "$strata" --storage "$storage" --front-id front1; two=$port
+start_strata "$strata" --storage "$storage" --front-id front2; three=$port
 for w in $workloads; do drive "postgres, three fronts" "$w" "$one" "$two" "$three"; done
 
 # The database's own ceiling, with the same clients and keys.

@@ -16,13 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 duration=${DURATION:-8}
 conns=${CONNS:-32}
-work=$(mktemp -d)
-chmod 755 "$work"  # the postgres user reaches its directory through it
-pg="$work/postgres"
-cleanup() { "$root/scripts/postgres.sh" stop "$pg" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-"$root/scripts/postgres.sh" start "$pg" >/dev/null
-psql() { command psql -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
+source "$root/Benchmarks/postgres/database.sh"
 psql -d postgres -c "CREATE DATABASE statements"
 table="'a1b2c3d4-0000-4000-8000-1234567890ab'"
 psql -d statements <<SQL

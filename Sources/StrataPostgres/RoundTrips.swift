@@ -17,8 +17,8 @@ struct RoundTrips {
 
     /// Whether the statements of late took more than twice the fastest.
     var queueing: Bool {
-        guard let smoothed, let fastest = [fastest, fastestBefore].compactMap({ $0 }).min() else { return false }
-        return smoothed > fastest * 2
+        guard let smoothed, let fastest else { return false }
+        return smoothed > min(fastest, fastestBefore ?? fastest) * 2
     }
 
     /// A statement that took `duration`, seen at `now`.

@@ -7,9 +7,8 @@ import Testing
 /// Replacing puts that wait for a statement of their table go together
 /// (`ReplaceBatcher`, here waiting whenever one is out). A lock on the
 /// items table holds the first put at the database, so that the others
-/// wait behind it. (One test at a time:
-/// the second looks for its first put among the database's lock waits.)
-@Suite(.serialized, .enabled(if: TestDatabase.baseURL != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
+/// wait behind it.
+@Suite(.enabled(if: TestDatabase.baseURL != nil, "needs a database: STRATA_TEST_POSTGRES=postgres://..."))
 struct ReplaceBatchTests {
     typealias Engine = PostgresEngineTests
 
@@ -45,11 +44,13 @@ struct ReplaceBatchTests {
         return holder
     }
 
-    /// Returns once `count` puts alone wait for a lock at the database.
+    /// Returns once `count` puts alone wait for the lock on the items of
+    /// `session`'s schema.
     static func waitForLockedPuts(_ count: Int = 1, on session: PostgresConnection) async throws {
         let query = """
-            SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
-            AND query LIKE 'INSERT INTO strata_items (table_id, key, item, size) SELECT $1, $2%'
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE NOT l.granted AND l.relation = 'strata_items'::regclass
+            AND a.query LIKE 'INSERT INTO strata_items (table_id, key, item, size) SELECT $1, $2%'
             """
         try await waitUntil { try await session.query(query).first?.decode(Int.self) == count }
     }

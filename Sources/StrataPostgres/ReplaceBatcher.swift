@@ -65,9 +65,9 @@ final class ReplaceBatcher: Sendable {
         private var bytes = 0
         var out = 0
 
-        mutating func append(_ put: Waiting) {
-            waiting.append(put)
-            bytes += put.put.item.count
+        mutating func append(_ next: Waiting) {
+            waiting.append(next)
+            bytes += next.put.item.count
         }
 
         /// Every statement that may go now: all that wait if `wait` is
@@ -159,47 +159,49 @@ final class ReplaceBatcher: Sendable {
     }
 
     /// Runs the statement for `batch`, whose first put is the caller's,
-    /// answers the others, and lets the table's next puts go.
+    /// and answers the others.
     private func lead(_ batch: [Waiting]) async throws -> [Int?] {
         let own = batch[0].put
-        let outcome: Result<[ReplaceManyIfTableUnchanged.Row], any Error>
-        let sent = ContinuousClock.now
-        do {
-            if batch.count == 1 {
-                outcome = .success(try await database.run(own.alone, by: own.deadline).map { (own.key, $0) })
-            } else {
-                let puts = batch.map(\.put).sorted { $0.key.lexicographicallyPrecedes($1.key) }
-                let statement = ReplaceManyIfTableUnchanged(
-                    table: own.table, keys: puts.map(\.key), items: puts.map(\.item), sizes: puts.map(\.size), name: own.name,
-                    version: own.version)
-                outcome = .success(try await database.run(statement, by: own.deadline))
-            }
-        } catch {
-            outcome = .failure(error)
-        }
-        let answered = ContinuousClock.now
-        Self.start(state.withLock { state in
-            if case .success = outcome { state.roundTrips.record(answered - sent, at: answered) }
-            state.lines[own.table]!.out -= 1
-            let next = state.lines[own.table]!.ready(wait: state.waits(policy))
-            if state.lines[own.table]!.out == 0 { state.lines[own.table] = nil }
-            return next
-        })
-        switch outcome {
+        guard batch.count > 1 else { return try await send(own.alone, leading: own).get() }
+        let puts = batch.map(\.put).sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let statement = ReplaceManyIfTableUnchanged(
+            table: own.table, keys: puts.map(\.key), items: puts.map(\.item), sizes: puts.map(\.size), name: own.name,
+            version: own.version)
+        switch await send(statement, leading: own) {
         case .success(let rows):
             let replaced = Dictionary(rows.map { ($0.key, $0.replaced) }, uniquingKeysWith: { first, _ in first })
             for waiting in batch.dropFirst() {
                 waiting.continuation.resume(returning: .written(replaced[waiting.put.key].map { [$0] } ?? []))
             }
             return replaced[own.key].map { [$0] } ?? []
-        case .failure(let error as ServerError):
-            guard batch.count > 1 else { throw error }
+        case .failure(is ServerError):
             for waiting in batch.dropFirst() { waiting.continuation.resume(returning: .alone) }
             return try await database.run(own.alone, by: own.deadline)
         case .failure(let error):
             for waiting in batch.dropFirst() { waiting.continuation.resume(returning: .failed(error)) }
             throw error
         }
+    }
+
+    /// Runs the statement of `first`'s line, counts its time, and lets the
+    /// line's next puts go.
+    private func send<Statement: ItemStatement>(_ statement: Statement, leading first: Put) async -> Result<[Statement.Row], any Error> {
+        let sent = ContinuousClock.now
+        let outcome: Result<[Statement.Row], any Error>
+        do {
+            outcome = .success(try await database.run(statement, by: first.deadline))
+        } catch {
+            outcome = .failure(error)
+        }
+        let answered = ContinuousClock.now
+        Self.start(state.withLock { state in
+            if case .success = outcome { state.roundTrips.record(answered - sent, at: answered) }
+            state.lines[first.table]!.out -= 1
+            let next = state.lines[first.table]!.ready(wait: state.waits(policy))
+            if state.lines[first.table]!.out == 0 { state.lines[first.table] = nil }
+            return next
+        })
+        return outcome
     }
 
     private static func start(_ batches: [[Waiting]]) {

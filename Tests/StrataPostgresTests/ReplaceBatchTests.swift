@@ -37,7 +37,7 @@ struct ReplaceBatchTests {
         return put
     }
 
-    /// Holds every write to `location`'s items until `release`.
+    /// Holds every write to `location`'s items until the holder rolls back.
     static func holdWrites(_ location: PostgresLocation) async throws -> PostgresConnection {
         let holder = try Engine.connection(to: location)
         try await holder.simpleQuery("BEGIN; LOCK TABLE strata_items IN EXCLUSIVE MODE")
